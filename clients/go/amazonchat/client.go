@@ -1,0 +1,297 @@
+// Package amazonchat is amazon-chat's Go client: chat completions over Amazon Bedrock, through gRPC.
+//
+// It is a thin layer over the generated stubs in package amazonchatv1
+// (github.com/amazon-chat/amazon-chat/clients/go/gen/amazonchat/v1): Dial with a target and an API key
+// (sent as "authorization: Bearer <key>" metadata on every call), a deadline on every call (the ctx's,
+// or else the client's default timeout), a one-call Chat, and streaming as a range-over-func iterator.
+// Errors are gRPC status errors: status.Code(err), status.Convert(err).Message().
+//
+//	client, err := amazonchat.Dial("127.0.0.1:50051", amazonchat.WithAPIKey("KEY"))
+//	defer client.Close()
+//	answer, err := client.Chat(ctx, "anthropic.claude-3-haiku-20240307-v1:0", "Hello!")
+package amazonchat
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"iter"
+	"strings"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	amazonchatv1 "github.com/amazon-chat/amazon-chat/clients/go/gen/amazonchat/v1"
+)
+
+// DefaultTimeout is the deadline of a call whose context has none, unless WithTimeout says otherwise.
+const DefaultTimeout = 60 * time.Second
+
+// Client is a connection to amazon-chat. It is safe for concurrent use.
+type Client struct {
+	// ChatService and ModelService are the generated stubs, for anything this layer does not cover.
+	// Calls through them carry the API key and the default timeout too.
+	ChatService  amazonchatv1.ChatServiceClient
+	ModelService amazonchatv1.ModelServiceClient
+
+	conn *grpc.ClientConn
+}
+
+type options struct {
+	apiKey      string
+	timeout     time.Duration
+	tls         *tls.Config
+	dialOptions []grpc.DialOption
+}
+
+// Option configures Dial.
+type Option func(*options)
+
+// WithAPIKey sends key as "authorization: Bearer <key>" on every call.
+func WithAPIKey(key string) Option { return func(o *options) { o.apiKey = key } }
+
+// WithTimeout sets the deadline of calls whose context has none (default DefaultTimeout; 0: none).
+func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+
+// WithTLS connects over TLS; the default is plaintext HTTP/2 (h2c).
+func WithTLS(config *tls.Config) Option { return func(o *options) { o.tls = config } }
+
+// WithDialOptions adds gRPC dial options (interceptors, keepalive, ...).
+func WithDialOptions(opts ...grpc.DialOption) Option {
+	return func(o *options) { o.dialOptions = append(o.dialOptions, opts...) }
+}
+
+// Dial returns a client for the server at target ("host:port"). It does not wait for the
+// connection: the first call connects.
+func Dial(target string, opts ...Option) (*Client, error) {
+	o := options{timeout: DefaultTimeout}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	transport := insecure.NewCredentials()
+	if o.tls != nil {
+		transport = credentials.NewTLS(o.tls)
+	}
+	dial := []grpc.DialOption{
+		grpc.WithTransportCredentials(transport),
+		grpc.WithChainUnaryInterceptor(unaryTimeout(o.timeout)),
+		grpc.WithChainStreamInterceptor(streamTimeout(o.timeout)),
+	}
+	if o.apiKey != "" {
+		dial = append(dial, grpc.WithPerRPCCredentials(bearer{key: o.apiKey, secure: o.tls != nil}))
+	}
+	conn, err := grpc.NewClient(target, append(dial, o.dialOptions...)...)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{
+		ChatService:  amazonchatv1.NewChatServiceClient(conn),
+		ModelService: amazonchatv1.NewModelServiceClient(conn),
+		conn:         conn,
+	}, nil
+}
+
+// Close closes the connection.
+func (c *Client) Close() error { return c.conn.Close() }
+
+// Chat asks model and returns the answer's text. prompt is a user message's text; for a
+// conversation or more request fields, use ChatCompletion.
+func (c *Client) Chat(ctx context.Context, model, prompt string) (string, error) {
+	resp, err := c.ChatCompletion(ctx, NewRequest(model, User(prompt)))
+	if err != nil {
+		return "", err
+	}
+	return AnswerText(resp), nil
+}
+
+// ChatCompletion calls ChatService.ChatCompletion: the complete answer.
+func (c *Client) ChatCompletion(ctx context.Context, req *amazonchatv1.ChatCompletionRequest) (*amazonchatv1.ChatCompletionResponse, error) {
+	return c.ChatService.ChatCompletion(ctx, req)
+}
+
+// StreamChatCompletion calls ChatService.StreamChatCompletion and yields the chunks as they arrive:
+//
+//	for chunk, err := range client.StreamChatCompletion(ctx, req) {
+//		if err != nil { return err }
+//		...
+//	}
+//
+// A failure is yielded once, as the last element. Breaking out of the loop cancels the call. The
+// deadline (ctx's, or the client's default) covers the whole stream.
+func (c *Client) StreamChatCompletion(ctx context.Context, req *amazonchatv1.ChatCompletionRequest) iter.Seq2[*amazonchatv1.StreamChatCompletionResponse, error] {
+	return func(yield func(*amazonchatv1.StreamChatCompletionResponse, error) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		stream, err := c.ChatService.StreamChatCompletion(ctx, req)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for {
+			chunk, err := stream.Recv()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(chunk, nil) {
+				return
+			}
+		}
+	}
+}
+
+// StreamChat streams the answer's text fragments; see StreamChatCompletion.
+func (c *Client) StreamChat(ctx context.Context, model, prompt string) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		for chunk, err := range c.StreamChatCompletion(ctx, NewRequest(model, User(prompt))) {
+			if err != nil {
+				yield("", err)
+				return
+			}
+			if text := DeltaText(chunk); text != "" && !yield(text, nil) {
+				return
+			}
+		}
+	}
+}
+
+// ListModels calls ModelService.ListModels: the models, sorted by id.
+func (c *Client) ListModels(ctx context.Context) ([]*amazonchatv1.Model, error) {
+	resp, err := c.ModelService.ListModels(ctx, &amazonchatv1.ListModelsRequest{})
+	if err != nil {
+		return nil, err
+	}
+	return resp.GetData(), nil
+}
+
+// GetModel calls ModelService.GetModel; a NotFound status if the model is not served.
+func (c *Client) GetModel(ctx context.Context, id string) (*amazonchatv1.Model, error) {
+	resp, err := c.ModelService.GetModel(ctx, &amazonchatv1.GetModelRequest{Id: id})
+	if err != nil {
+		return nil, err
+	}
+	return resp.GetModel(), nil
+}
+
+// NewRequest returns a ChatCompletionRequest for model with the given conversation.
+func NewRequest(model string, messages ...*amazonchatv1.Message) *amazonchatv1.ChatCompletionRequest {
+	return &amazonchatv1.ChatCompletionRequest{Model: model, Messages: messages}
+}
+
+// System returns a system message.
+func System(text string) *amazonchatv1.Message { return textMessage("system", text) }
+
+// User returns a user message.
+func User(text string) *amazonchatv1.Message { return textMessage("user", text) }
+
+// Assistant returns an assistant message (to replay history): text (may be empty), tool calls, or both.
+func Assistant(text string, toolCalls ...*amazonchatv1.ToolCall) *amazonchatv1.Message {
+	m := &amazonchatv1.Message{Role: "assistant", ToolCalls: toolCalls}
+	if text != "" {
+		m.Content = &amazonchatv1.Message_Text{Text: text}
+	}
+	return m
+}
+
+// ToolResult returns a tool message answering the tool call toolCallID.
+func ToolResult(toolCallID, text string) *amazonchatv1.Message {
+	m := textMessage("tool", text)
+	m.ToolCallId = &toolCallID
+	return m
+}
+
+// FunctionTool returns a function tool; parameters is its arguments' JSON Schema (nil: none).
+func FunctionTool(name, description string, parameters map[string]any) (*amazonchatv1.Tool, error) {
+	fn := &amazonchatv1.FunctionDefinition{Name: name}
+	if description != "" {
+		fn.Description = &description
+	}
+	if parameters != nil {
+		schema, err := structpb.NewStruct(parameters)
+		if err != nil {
+			return nil, err
+		}
+		fn.Parameters = schema
+	}
+	return &amazonchatv1.Tool{Type: "function", Function: fn}, nil
+}
+
+// AnswerText returns the text of a response's first choice ("" if none).
+func AnswerText(resp *amazonchatv1.ChatCompletionResponse) string {
+	if len(resp.GetChoices()) == 0 {
+		return ""
+	}
+	return resp.GetChoices()[0].GetMessage().GetText()
+}
+
+// DeltaText returns the text a chunk adds.
+func DeltaText(chunk *amazonchatv1.StreamChatCompletionResponse) string {
+	var b strings.Builder
+	for _, choice := range chunk.GetChoices() {
+		b.WriteString(choice.GetDelta().GetContent())
+	}
+	return b.String()
+}
+
+func textMessage(role, text string) *amazonchatv1.Message {
+	return &amazonchatv1.Message{Role: role, Content: &amazonchatv1.Message_Text{Text: text}}
+}
+
+// bearer sends the API key on every call.
+type bearer struct {
+	key    string
+	secure bool
+}
+
+func (b bearer) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
+	return map[string]string{"authorization": "Bearer " + b.key}, nil
+}
+
+func (b bearer) RequireTransportSecurity() bool { return b.secure }
+
+func unaryTimeout(d time.Duration) grpc.UnaryClientInterceptor {
+	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+		if _, ok := ctx.Deadline(); !ok && d > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, d)
+			defer cancel()
+		}
+		return invoker(ctx, method, req, reply, cc, opts...)
+	}
+}
+
+func streamTimeout(d time.Duration) grpc.StreamClientInterceptor {
+	return func(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+		if _, ok := ctx.Deadline(); ok || d <= 0 {
+			return streamer(ctx, desc, cc, method, opts...)
+		}
+		ctx, cancel := context.WithTimeout(ctx, d)
+		stream, err := streamer(ctx, desc, cc, method, opts...)
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		return &cancelAtEnd{ClientStream: stream, cancel: cancel}, nil
+	}
+}
+
+// cancelAtEnd releases the stream's timeout context once the stream has ended.
+type cancelAtEnd struct {
+	grpc.ClientStream
+	cancel context.CancelFunc
+}
+
+func (s *cancelAtEnd) RecvMsg(m any) error {
+	err := s.ClientStream.RecvMsg(m)
+	if err != nil {
+		s.cancel()
+	}
+	return err
+}

@@ -1,0 +1,376 @@
+package amazonchat_test
+
+// The Go client against a live `amazon-chat serve --demo` (its embedded Bedrock emulator). The binary
+// comes from AMAZON_CHAT_BIN (default: <repo>/target/debug/amazon-chat); it listens on loopback only,
+// gets no AWS credentials or config (no AWS_* variables; HOME and the working directory, where it
+// would look for a .env file, are a fresh temporary folder), and is killed when the tests end.
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/amazon-chat/amazon-chat/clients/go/amazonchat"
+	amazonchatv1 "github.com/amazon-chat/amazon-chat/clients/go/gen/amazonchat/v1"
+)
+
+const (
+	model      = "anthropic.claude-3-haiku-20240307-v1:0"
+	prompt     = "hello there"
+	slowPrompt = "[[emulator:delay=2000ms]] are you there?"
+)
+
+var (
+	target string
+	apiKey string
+)
+
+func TestMain(m *testing.M) {
+	stop, err := startServer()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "amazon-chat:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	stop()
+	os.Exit(code)
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.b.String()
+	if len(out) > 2000 {
+		out = out[len(out)-2000:]
+	}
+	return out
+}
+
+func startServer() (func(), error) {
+	bin := os.Getenv("AMAZON_CHAT_BIN")
+	if bin == "" {
+		wd, err := os.Getwd() // <repo>/clients/go/amazonchat
+		if err != nil {
+			return nil, err
+		}
+		bin = filepath.Join(wd, "..", "..", "..", "target", "debug", "amazon-chat")
+	}
+	bin, err := filepath.Abs(bin)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(bin); err != nil {
+		return nil, fmt.Errorf("binary not found at %s (set AMAZON_CHAT_BIN): %w", bin, err)
+	}
+	key := make([]byte, 8)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	apiKey = "test-" + hex.EncodeToString(key)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	target = fmt.Sprintf("127.0.0.1:%d", port)
+
+	home, err := os.MkdirTemp("", "amazon-chat-go-")
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, "serve", "--demo", "--host", "127.0.0.1", "--port", fmt.Sprint(port), "--api-key", apiKey)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "HOME="+home, "AWS_EC2_METADATA_DISABLED=true", "API_KEY="+apiKey)
+	cmd.Dir = home
+	var log syncBuffer
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	stop := func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+		}
+		os.RemoveAll(home)
+	}
+
+	client, err := amazonchat.Dial(target, amazonchat.WithAPIKey(apiKey), amazonchat.WithTimeout(2*time.Second))
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	defer client.Close()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		select {
+		case <-exited:
+			stop()
+			return nil, fmt.Errorf("exited (%v): %s", cmd.ProcessState, log.String())
+		default:
+		}
+		if _, err := client.ListModels(context.Background()); err == nil {
+			return stop, nil
+		}
+		if time.Now().After(deadline) {
+			stop()
+			return nil, fmt.Errorf("not ready on %s after 60 s: %s", target, log.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func dial(t *testing.T, opts ...amazonchat.Option) *amazonchat.Client {
+	t.Helper()
+	client, err := amazonchat.Dial(target, append([]amazonchat.Option{amazonchat.WithAPIKey(apiKey), amazonchat.WithTimeout(30 * time.Second)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	return client
+}
+
+func wantCode(t *testing.T, err error, want codes.Code) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("want %v, got success", want)
+	}
+	st, ok := status.FromError(err)
+	if !ok {
+		t.Fatalf("want a gRPC status error %v, got %T %v", want, err, err)
+	}
+	if st.Code() != want {
+		t.Fatalf("want %v, got %v: %s", want, st.Code(), st.Message())
+	}
+}
+
+func TestUnaryChat(t *testing.T) {
+	client := dial(t)
+	ctx := context.Background()
+	answer, err := client.Chat(ctx, model, prompt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if answer != "You said: hello there" {
+		t.Fatalf("answer = %q", answer)
+	}
+	resp, err := client.ChatCompletion(ctx, amazonchat.NewRequest(model, amazonchat.User(prompt)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.GetObject() != "chat.completion" || resp.GetModel() != model || resp.GetId() == "" || len(resp.GetChoices()) != 1 {
+		t.Fatalf("response = %v", resp)
+	}
+	choice := resp.GetChoices()[0]
+	if choice.GetMessage().GetRole() != "assistant" || choice.GetFinishReason() != "stop" {
+		t.Fatalf("choice = %v", choice)
+	}
+	u := resp.GetUsage()
+	if u.GetTotalTokens() != u.GetPromptTokens()+u.GetCompletionTokens() {
+		t.Fatalf("usage = %v", u)
+	}
+}
+
+func TestStreamingEqualsUnary(t *testing.T) {
+	client := dial(t)
+	ctx := context.Background()
+	unary, err := client.Chat(ctx, model, prompt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := amazonchat.NewRequest(model, amazonchat.User(prompt))
+	req.StreamOptions = &amazonchatv1.StreamOptions{IncludeUsage: true}
+	var chunks, content []*amazonchatv1.StreamChatCompletionResponse
+	for chunk, err := range client.StreamChatCompletion(ctx, req) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		chunks = append(chunks, chunk)
+		if len(chunk.GetChoices()) > 0 {
+			content = append(content, chunk)
+		}
+	}
+	if len(content) < 2 {
+		t.Fatalf("want the answer in several chunks, got %d", len(content))
+	}
+	if content[0].GetChoices()[0].GetDelta().GetRole() != "assistant" {
+		t.Fatalf("first chunk = %v", content[0])
+	}
+	if content[len(content)-1].GetChoices()[0].GetFinishReason() != "stop" {
+		t.Fatalf("last content chunk = %v", content[len(content)-1])
+	}
+	var text strings.Builder
+	for _, c := range content {
+		text.WriteString(c.GetChoices()[0].GetDelta().GetContent())
+		if c.GetId() != chunks[0].GetId() || c.GetObject() != "chat.completion.chunk" {
+			t.Fatalf("chunk = %v", c)
+		}
+	}
+	if text.String() != unary {
+		t.Fatalf("streamed %q, unary %q", text.String(), unary)
+	}
+	last := chunks[len(chunks)-1]
+	if len(last.GetChoices()) != 0 || last.GetUsage().GetTotalTokens() == 0 {
+		t.Fatalf("want a final usage chunk, got %v", last)
+	}
+	var fragments strings.Builder
+	for s, err := range client.StreamChat(ctx, model, prompt) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		fragments.WriteString(s)
+	}
+	if fragments.String() != unary {
+		t.Fatalf("StreamChat gave %q", fragments.String())
+	}
+}
+
+func TestModels(t *testing.T) {
+	client := dial(t)
+	ctx := context.Background()
+	models, err := client.ListModels(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, m := range models {
+		found = found || m.GetId() == model
+	}
+	if !found {
+		t.Fatalf("%s not in %v", model, models)
+	}
+	m, err := client.GetModel(ctx, model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.GetId() != model || m.GetObject() != "model" {
+		t.Fatalf("model = %v", m)
+	}
+}
+
+func TestToolCallRoundTrip(t *testing.T) {
+	client := dial(t)
+	ctx := context.Background()
+	weather, err := amazonchat.FunctionTool("get_weather", "Current weather in a city", map[string]any{
+		"type":       "object",
+		"properties": map[string]any{"city": map[string]any{"type": "string"}},
+		"required":   []any{"city"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask := amazonchat.User("What is the weather in Paris?")
+	req := amazonchat.NewRequest(model, ask)
+	req.Tools = []*amazonchatv1.Tool{weather}
+	req.ToolChoice = &amazonchatv1.ToolChoice{Choice: &amazonchatv1.ToolChoice_Mode{Mode: "required"}}
+	first, err := client.ChatCompletion(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	choice := first.GetChoices()[0]
+	if choice.GetFinishReason() != "tool_calls" || len(choice.GetMessage().GetToolCalls()) == 0 {
+		t.Fatalf("choice = %v", choice)
+	}
+	call := choice.GetMessage().GetToolCalls()[0]
+	if call.GetId() == "" || call.GetType() != "function" || call.GetFunction().GetName() != "get_weather" {
+		t.Fatalf("tool call = %v", call)
+	}
+	var args map[string]any
+	if err := json.Unmarshal([]byte(call.GetFunction().GetArguments()), &args); err != nil {
+		t.Fatalf("arguments %q: %v", call.GetFunction().GetArguments(), err)
+	}
+	if _, ok := args["city"]; !ok {
+		t.Fatalf("arguments = %v", args)
+	}
+
+	req = amazonchat.NewRequest(model, ask, amazonchat.Assistant("", choice.GetMessage().GetToolCalls()...), amazonchat.ToolResult(call.GetId(), "sunny, 21C"))
+	req.Tools = []*amazonchatv1.Tool{weather}
+	second, err := client.ChatCompletion(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.GetChoices()[0].GetFinishReason() != "stop" || !strings.Contains(amazonchat.AnswerText(second), "sunny, 21C") {
+		t.Fatalf("second answer = %v", second)
+	}
+}
+
+func TestWrongAPIKeyIsUnauthenticated(t *testing.T) {
+	ctx := context.Background()
+	for _, opts := range [][]amazonchat.Option{{amazonchat.WithAPIKey("wrong-key")}, nil} {
+		client, err := amazonchat.Dial(target, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = client.Chat(ctx, model, prompt)
+		wantCode(t, err, codes.Unauthenticated)
+		_, err = client.ListModels(ctx)
+		wantCode(t, err, codes.Unauthenticated)
+		client.Close()
+	}
+}
+
+func TestUnknownModelIsNotFound(t *testing.T) {
+	client := dial(t)
+	ctx := context.Background()
+	_, err := client.Chat(ctx, "no-such-model", prompt)
+	wantCode(t, err, codes.NotFound)
+	if status.Convert(err).Message() == "" {
+		t.Fatal("empty status message")
+	}
+	_, err = client.GetModel(ctx, "no-such-model")
+	wantCode(t, err, codes.NotFound)
+}
+
+func TestDeadlineExceeded(t *testing.T) {
+	client := dial(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 250*time.Millisecond)
+	defer cancel()
+	_, err := client.Chat(ctx, model, slowPrompt)
+	wantCode(t, err, codes.DeadlineExceeded)
+
+	// The client's default timeout applies when the context has no deadline.
+	short := dial(t, amazonchat.WithTimeout(250*time.Millisecond))
+	_, err = short.Chat(context.Background(), model, slowPrompt)
+	wantCode(t, err, codes.DeadlineExceeded)
+	var streamErr error
+	for _, err := range short.StreamChat(context.Background(), model, slowPrompt) {
+		streamErr = err
+	}
+	wantCode(t, streamErr, codes.DeadlineExceeded)
+}

@@ -1,0 +1,301 @@
+package dev.amazonchat.client;
+
+import dev.amazonchat.v1.ChatCompletionRequest;
+import dev.amazonchat.v1.ChatCompletionResponse;
+import dev.amazonchat.v1.ChatServiceGrpc;
+import dev.amazonchat.v1.Choice;
+import dev.amazonchat.v1.ChunkChoice;
+import dev.amazonchat.v1.GetModelRequest;
+import dev.amazonchat.v1.ListModelsRequest;
+import dev.amazonchat.v1.Model;
+import dev.amazonchat.v1.ModelServiceGrpc;
+import dev.amazonchat.v1.StreamChatCompletionResponse;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.Context;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * amazon-chat's Java client: chat completions over Amazon Bedrock, through gRPC.
+ *
+ * <p>A thin layer over the generated stubs in {@code dev.amazonchat.v1}: it connects to a target with
+ * an API key (sent as {@code authorization: Bearer <key>} metadata on every call), gives every call a
+ * deadline (the client's default timeout, or the one passed to the call), and offers a one-call
+ * {@link #chat}. Streaming is an {@link Iterator} ({@link #streamChatCompletion(ChatCompletionRequest)})
+ * or a {@link StreamObserver}. Failed calls throw {@link io.grpc.StatusRuntimeException} with the
+ * server's status code and message ({@code e.getStatus().getCode()}, {@code getDescription()}).
+ *
+ * <pre>{@code
+ * try (AmazonChatClient client = AmazonChatClient.connect("127.0.0.1:50051", "KEY")) {
+ *   System.out.println(client.chat("anthropic.claude-3-haiku-20240307-v1:0", "Hello!"));
+ * }
+ * }</pre>
+ */
+public final class AmazonChatClient implements AutoCloseable {
+  /** The deadline of a call unless the client or the call says otherwise. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final ManagedChannel managedChannel;
+  private final Channel channel;
+  private final Duration timeout;
+
+  private AmazonChatClient(ManagedChannel managedChannel, String apiKey, Duration timeout) {
+    this.managedChannel = managedChannel;
+    this.timeout = timeout;
+    if (apiKey == null || apiKey.isEmpty()) {
+      this.channel = managedChannel;
+    } else {
+      Metadata headers = new Metadata();
+      headers.put(AUTHORIZATION, "Bearer " + apiKey);
+      this.channel =
+          ClientInterceptors.intercept(
+              managedChannel, MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+  }
+
+  /** Connects to {@code target} ("host:port") over plaintext HTTP/2 with the default timeout. */
+  public static AmazonChatClient connect(String target, String apiKey) {
+    return builder(target).apiKey(apiKey).build();
+  }
+
+  /** A builder for a client of the server at {@code target} ("host:port"). */
+  public static Builder builder(String target) {
+    return new Builder(target);
+  }
+
+  /** Configures an {@link AmazonChatClient}. */
+  public static final class Builder {
+    private final String target;
+    private String apiKey;
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private boolean tls;
+
+    private Builder(String target) {
+      this.target = Objects.requireNonNull(target, "target");
+    }
+
+    /** Sends {@code authorization: Bearer <apiKey>} on every call. */
+    public Builder apiKey(String apiKey) {
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    /** The default deadline of each call; {@code null} or zero for none. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** Connects over TLS instead of plaintext HTTP/2. */
+    public Builder useTls() {
+      this.tls = true;
+      return this;
+    }
+
+    /** Creates the client; the connection opens with the first call. */
+    public AmazonChatClient build() {
+      ManagedChannel channel =
+          Grpc.newChannelBuilder(
+                  target,
+                  tls ? TlsChannelCredentials.create() : InsecureChannelCredentials.create())
+              .build();
+      return new AmazonChatClient(channel, apiKey, timeout);
+    }
+  }
+
+  /** The default deadline of each call ({@code null}: none). */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** The generated blocking ChatService stub, with the API key and a deadline of {@code timeout}. */
+  public ChatServiceGrpc.ChatServiceBlockingStub chatService(Duration timeout) {
+    return withDeadline(ChatServiceGrpc.newBlockingStub(channel), timeout);
+  }
+
+  /** The generated async ChatService stub, with the API key and a deadline of {@code timeout}. */
+  public ChatServiceGrpc.ChatServiceStub chatServiceAsync(Duration timeout) {
+    return withDeadline(ChatServiceGrpc.newStub(channel), timeout);
+  }
+
+  /** The generated blocking ModelService stub, with the API key and a deadline of {@code timeout}. */
+  public ModelServiceGrpc.ModelServiceBlockingStub modelService(Duration timeout) {
+    return withDeadline(ModelServiceGrpc.newBlockingStub(channel), timeout);
+  }
+
+  /** Asks {@code model} and returns the answer's text. */
+  public String chat(String model, String prompt) {
+    return answerText(chatCompletion(Messages.request(model, Messages.user(prompt)).build()));
+  }
+
+  /** ChatService.ChatCompletion with the client's default timeout. */
+  public ChatCompletionResponse chatCompletion(ChatCompletionRequest request) {
+    return chatCompletion(request, timeout);
+  }
+
+  /** ChatService.ChatCompletion with its own deadline ({@code null}: none). */
+  public ChatCompletionResponse chatCompletion(ChatCompletionRequest request, Duration timeout) {
+    return chatService(timeout).chatCompletion(request);
+  }
+
+  /** ChatService.StreamChatCompletion with the client's default timeout; see the other overload. */
+  public ChatStream streamChatCompletion(ChatCompletionRequest request) {
+    return streamChatCompletion(request, timeout);
+  }
+
+  /**
+   * ChatService.StreamChatCompletion: the chunks as they arrive, as a blocking iterator. The deadline
+   * covers the whole stream; a failure is thrown from {@code hasNext()} as a StatusRuntimeException.
+   * Close the stream (try-with-resources) to cancel it before its end.
+   */
+  public ChatStream streamChatCompletion(ChatCompletionRequest request, Duration timeout) {
+    Context.CancellableContext context = Context.current().withCancellation();
+    Context previous = context.attach();
+    try {
+      return new ChatStream(chatService(timeout).streamChatCompletion(request), context);
+    } finally {
+      context.detach(previous);
+    }
+  }
+
+  /** ChatService.StreamChatCompletion, delivering the chunks to {@code observer} asynchronously. */
+  public void streamChatCompletion(
+      ChatCompletionRequest request,
+      Duration timeout,
+      StreamObserver<StreamChatCompletionResponse> observer) {
+    chatServiceAsync(timeout).streamChatCompletion(request, observer);
+  }
+
+  /** Streams the text fragments of the answer to a one-message prompt. */
+  public Iterator<String> streamChat(String model, String prompt) {
+    ChatStream chunks = streamChatCompletion(Messages.request(model, Messages.user(prompt)).build());
+    return new Iterator<>() {
+      private String next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && chunks.hasNext()) {
+          String text = deltaText(chunks.next());
+          if (!text.isEmpty()) {
+            next = text;
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public String next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        String text = next;
+        next = null;
+        return text;
+      }
+    };
+  }
+
+  /** ModelService.ListModels: the models, sorted by id. */
+  public List<Model> listModels() {
+    return modelService(timeout).listModels(ListModelsRequest.getDefaultInstance()).getDataList();
+  }
+
+  /** ModelService.GetModel; NOT_FOUND if the model is not served. */
+  public Model getModel(String id) {
+    return modelService(timeout).getModel(GetModelRequest.newBuilder().setId(id).build()).getModel();
+  }
+
+  /** The text of a response's first choice ("" if none). */
+  public static String answerText(ChatCompletionResponse response) {
+    if (response.getChoicesCount() == 0) {
+      return "";
+    }
+    Choice choice = response.getChoices(0);
+    return choice.getMessage().getText();
+  }
+
+  /** The text a chunk adds. */
+  public static String deltaText(StreamChatCompletionResponse chunk) {
+    StringBuilder text = new StringBuilder();
+    for (ChunkChoice choice : chunk.getChoicesList()) {
+      text.append(choice.getDelta().getContent());
+    }
+    return text.toString();
+  }
+
+  /** Shuts the channel down, waiting up to 5 s for calls in flight. */
+  @Override
+  public void close() {
+    managedChannel.shutdown();
+    try {
+      if (!managedChannel.awaitTermination(5, TimeUnit.SECONDS)) {
+        managedChannel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      managedChannel.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static <S extends io.grpc.stub.AbstractStub<S>> S withDeadline(S stub, Duration timeout) {
+    if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+      return stub;
+    }
+    return stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** The chunks of a streamed answer: an iterator that can be closed early (which cancels the call). */
+  public static final class ChatStream
+      implements Iterator<StreamChatCompletionResponse>, AutoCloseable {
+    private final Iterator<StreamChatCompletionResponse> chunks;
+    private final Context.CancellableContext context;
+
+    private ChatStream(
+        Iterator<StreamChatCompletionResponse> chunks, Context.CancellableContext context) {
+      this.chunks = chunks;
+      this.context = context;
+    }
+
+    @Override
+    public boolean hasNext() {
+      boolean more = false;
+      try {
+        more = chunks.hasNext();
+        return more;
+      } finally {
+        if (!more) {
+          context.cancel(null); // the stream has ended (or failed): release the context
+        }
+      }
+    }
+
+    @Override
+    public StreamChatCompletionResponse next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return chunks.next();
+    }
+
+    /** Cancels the call if it is still running. */
+    @Override
+    public void close() {
+      context.cancel(null);
+    }
+  }
+}

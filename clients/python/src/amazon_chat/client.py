@@ -1,0 +1,321 @@
+"""A thin, typed layer over the generated amazon-chat gRPC stubs.
+
+``Client`` (blocking) and ``AsyncClient`` (asyncio) connect to a target such as ``"127.0.0.1:50051"``,
+send the API key as ``authorization: Bearer <key>`` metadata on every call, and give every call a
+deadline (the client's default ``timeout``, or the one passed to the call). Failed calls raise
+``grpc.RpcError`` (``grpc.aio.AioRpcError`` in ``AsyncClient``) with the server's status code and
+message: ``err.code()``, ``err.details()``.
+
+The generated messages and stubs are re-exported from ``amazon_chat.v1``; the raw stubs are on
+``client.chat_service`` and ``client.model_service`` for anything this layer does not cover.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Final
+
+import grpc
+import grpc.aio
+from google.protobuf import struct_pb2
+
+from amazon_chat.v1 import chat_pb2, chat_pb2_grpc, models_pb2, models_pb2_grpc
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "AsyncClient",
+    "Client",
+    "assistant",
+    "chat_request",
+    "function_tool",
+    "system",
+    "tool_result",
+    "user",
+]
+
+DEFAULT_TIMEOUT: Final = 60.0
+"""Seconds a call may take unless the client or the call says otherwise."""
+
+
+class _UseClientTimeout:
+    def __repr__(self) -> str:
+        return "<client default>"
+
+
+_CLIENT_DEFAULT: Final = _UseClientTimeout()
+
+# A call's deadline in seconds; None means no deadline; omitted means the client's default.
+Timeout = float | None | _UseClientTimeout
+
+Prompt = str | chat_pb2.Message | Iterable[chat_pb2.Message]
+
+
+def system(text: str) -> chat_pb2.Message:
+    """A system message."""
+    return chat_pb2.Message(role="system", text=text)
+
+
+def user(text: str) -> chat_pb2.Message:
+    """A user message."""
+    return chat_pb2.Message(role="user", text=text)
+
+
+def assistant(
+    text: str | None = None, tool_calls: Iterable[chat_pb2.ToolCall] = ()
+) -> chat_pb2.Message:
+    """An assistant message (to replay history): text, tool calls, or both."""
+    message = chat_pb2.Message(role="assistant", tool_calls=tool_calls)
+    if text is not None:
+        message.text = text
+    return message
+
+
+def tool_result(tool_call_id: str, text: str) -> chat_pb2.Message:
+    """A tool message answering the tool call ``tool_call_id``."""
+    return chat_pb2.Message(role="tool", tool_call_id=tool_call_id, text=text)
+
+
+def function_tool(
+    name: str,
+    parameters: Mapping[str, Any] | None = None,
+    description: str | None = None,
+) -> chat_pb2.Tool:
+    """A function tool; ``parameters`` is its arguments' JSON Schema as a dict."""
+    function = chat_pb2.FunctionDefinition(name=name)
+    if description is not None:
+        function.description = description
+    if parameters is not None:
+        schema = struct_pb2.Struct()
+        schema.update(parameters)
+        function.parameters.CopyFrom(schema)
+    return chat_pb2.Tool(type="function", function=function)
+
+
+def chat_request(model: str, prompt: Prompt, **fields: Any) -> chat_pb2.ChatCompletionRequest:
+    """A ChatCompletionRequest for ``model``.
+
+    ``prompt`` is a user message's text, one message, or the whole conversation. Other request fields
+    (``max_tokens``, ``temperature``, ``tools``, ...) pass through as keyword arguments.
+    """
+    if isinstance(prompt, str):
+        messages = [user(prompt)]
+    elif isinstance(prompt, chat_pb2.Message):
+        messages = [prompt]
+    else:
+        messages = list(prompt)
+    return chat_pb2.ChatCompletionRequest(model=model, messages=messages, **fields)
+
+
+def _answer_text(response: chat_pb2.ChatCompletionResponse) -> str:
+    if not response.choices:
+        return ""
+    return response.choices[0].message.text
+
+
+def _delta_text(chunk: chat_pb2.StreamChatCompletionResponse) -> str:
+    return "".join(choice.delta.content for choice in chunk.choices)
+
+
+class _Base:
+    def __init__(self, api_key: str | None, timeout: float | None) -> None:
+        self.timeout = timeout
+        self._metadata: tuple[tuple[str, str], ...] = (
+            (("authorization", f"Bearer {api_key}"),) if api_key else ()
+        )
+
+    def _timeout(self, timeout: Timeout) -> float | None:
+        return self.timeout if isinstance(timeout, _UseClientTimeout) else timeout
+
+
+class Client(_Base):
+    """A blocking amazon-chat client. Use it as a context manager, or call ``close()``.
+
+    ``target`` is ``host:port``. The channel is plaintext (h2c) unless ``credentials`` are given,
+    e.g. ``grpc.ssl_channel_credentials()``. ``timeout`` is the default deadline of each call in
+    seconds (``None``: no deadline); every method also takes its own ``timeout``.
+    """
+
+    def __init__(
+        self,
+        target: str,
+        *,
+        api_key: str | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        credentials: grpc.ChannelCredentials | None = None,
+        options: Sequence[tuple[str, Any]] = (),
+    ) -> None:
+        super().__init__(api_key, timeout)
+        if credentials is None:
+            self._channel = grpc.insecure_channel(target, options=options)
+        else:
+            self._channel = grpc.secure_channel(target, credentials, options=options)
+        self.chat_service = chat_pb2_grpc.ChatServiceStub(self._channel)
+        self.model_service = models_pb2_grpc.ModelServiceStub(self._channel)
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def chat(
+        self, model: str, prompt: Prompt, *, timeout: Timeout = _CLIENT_DEFAULT, **fields: Any
+    ) -> str:
+        """Asks ``model`` and returns the answer's text (one call, one line)."""
+        return _answer_text(
+            self.chat_completion(chat_request(model, prompt, **fields), timeout=timeout)
+        )
+
+    def chat_completion(
+        self, request: chat_pb2.ChatCompletionRequest, *, timeout: Timeout = _CLIENT_DEFAULT
+    ) -> chat_pb2.ChatCompletionResponse:
+        """ChatService.ChatCompletion: the complete answer."""
+        return self.chat_service.ChatCompletion(
+            request, timeout=self._timeout(timeout), metadata=self._metadata
+        )
+
+    def stream_chat_completion(
+        self, request: chat_pb2.ChatCompletionRequest, *, timeout: Timeout = _CLIENT_DEFAULT
+    ) -> Iterator[chat_pb2.StreamChatCompletionResponse]:
+        """ChatService.StreamChatCompletion: an iterator over the chunks as they arrive.
+
+        The deadline covers the whole stream. Closing the iterator early (``break`` out of a ``for``
+        loop over it, then let it go, or call its ``close()``) cancels the call.
+        """
+        call = self.chat_service.StreamChatCompletion(
+            request, timeout=self._timeout(timeout), metadata=self._metadata
+        )
+        try:
+            yield from call
+        finally:
+            call.cancel()  # type: ignore[no-untyped-call]  # (grpc-stubs) a no-op once it ended
+
+    def stream_chat(
+        self, model: str, prompt: Prompt, *, timeout: Timeout = _CLIENT_DEFAULT, **fields: Any
+    ) -> Iterator[str]:
+        """Streams the answer's text fragments."""
+        request = chat_request(model, prompt, **fields)
+        for chunk in self.stream_chat_completion(request, timeout=timeout):
+            text = _delta_text(chunk)
+            if text:
+                yield text
+
+    def list_models(self, *, timeout: Timeout = _CLIENT_DEFAULT) -> list[models_pb2.Model]:
+        """ModelService.ListModels: the models, sorted by id."""
+        response = self.model_service.ListModels(
+            models_pb2.ListModelsRequest(), timeout=self._timeout(timeout), metadata=self._metadata
+        )
+        return list(response.data)
+
+    def get_model(self, model_id: str, *, timeout: Timeout = _CLIENT_DEFAULT) -> models_pb2.Model:
+        """ModelService.GetModel; NOT_FOUND if the model is not served."""
+        response = self.model_service.GetModel(
+            models_pb2.GetModelRequest(id=model_id),
+            timeout=self._timeout(timeout),
+            metadata=self._metadata,
+        )
+        return response.model
+
+
+class AsyncClient(_Base):
+    """The asyncio twin of ``Client`` (grpc.aio). Use ``async with``, or ``await close()``."""
+
+    def __init__(
+        self,
+        target: str,
+        *,
+        api_key: str | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        credentials: grpc.ChannelCredentials | None = None,
+        options: Sequence[tuple[str, Any]] = (),
+    ) -> None:
+        super().__init__(api_key, timeout)
+        if credentials is None:
+            self._channel = grpc.aio.insecure_channel(target, options=options)
+        else:
+            self._channel = grpc.aio.secure_channel(target, credentials, options=options)
+        self.chat_service: chat_pb2_grpc.ChatServiceAsyncStub = chat_pb2_grpc.ChatServiceStub(
+            self._channel
+        )
+        self.model_service: models_pb2_grpc.ModelServiceAsyncStub = (
+            models_pb2_grpc.ModelServiceStub(self._channel)
+        )
+
+    async def close(self) -> None:
+        await self._channel.close(None)
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def chat(
+        self, model: str, prompt: Prompt, *, timeout: Timeout = _CLIENT_DEFAULT, **fields: Any
+    ) -> str:
+        """Asks ``model`` and returns the answer's text."""
+        response = await self.chat_completion(chat_request(model, prompt, **fields), timeout=timeout)
+        return _answer_text(response)
+
+    async def chat_completion(
+        self, request: chat_pb2.ChatCompletionRequest, *, timeout: Timeout = _CLIENT_DEFAULT
+    ) -> chat_pb2.ChatCompletionResponse:
+        """ChatService.ChatCompletion: the complete answer."""
+        return await self.chat_service.ChatCompletion(
+            request, timeout=self._timeout(timeout), metadata=self._metadata
+        )
+
+    async def stream_chat_completion(
+        self, request: chat_pb2.ChatCompletionRequest, *, timeout: Timeout = _CLIENT_DEFAULT
+    ) -> AsyncIterator[chat_pb2.StreamChatCompletionResponse]:
+        """ChatService.StreamChatCompletion: an async iterator over the chunks."""
+        call = self.chat_service.StreamChatCompletion(
+            request, timeout=self._timeout(timeout), metadata=self._metadata
+        )
+        try:
+            async for chunk in call:
+                yield chunk
+        finally:
+            call.cancel()  # a no-op once the stream has ended; stops it if the caller broke off
+
+    async def stream_chat(
+        self, model: str, prompt: Prompt, *, timeout: Timeout = _CLIENT_DEFAULT, **fields: Any
+    ) -> AsyncIterator[str]:
+        """Streams the answer's text fragments."""
+        request = chat_request(model, prompt, **fields)
+        async for chunk in self.stream_chat_completion(request, timeout=timeout):
+            text = _delta_text(chunk)
+            if text:
+                yield text
+
+    async def list_models(self, *, timeout: Timeout = _CLIENT_DEFAULT) -> list[models_pb2.Model]:
+        """ModelService.ListModels: the models, sorted by id."""
+        response = await self.model_service.ListModels(
+            models_pb2.ListModelsRequest(), timeout=self._timeout(timeout), metadata=self._metadata
+        )
+        return list(response.data)
+
+    async def get_model(
+        self, model_id: str, *, timeout: Timeout = _CLIENT_DEFAULT
+    ) -> models_pb2.Model:
+        """ModelService.GetModel; NOT_FOUND if the model is not served."""
+        response = await self.model_service.GetModel(
+            models_pb2.GetModelRequest(id=model_id),
+            timeout=self._timeout(timeout),
+            metadata=self._metadata,
+        )
+        return response.model

@@ -1,0 +1,135 @@
+"""The Python client against a live `amazon-chat serve --demo` (see conftest.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import grpc
+import pytest
+
+from amazon_chat import AsyncClient, Client, assistant, chat_request, function_tool, tool_result, user
+from amazon_chat.v1 import chat_pb2
+
+from .conftest import MODEL, Server
+
+PROMPT = "hello there"
+SLOW_PROMPT = "[[emulator:delay=2000ms]] are you there?"
+WEATHER = function_tool(
+    "get_weather",
+    {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    description="Current weather in a city",
+)
+
+
+def test_unary_chat(client: Client) -> None:
+    assert client.chat(MODEL, PROMPT) == "You said: hello there"
+    response = client.chat_completion(chat_request(MODEL, PROMPT))
+    assert response.object == "chat.completion"
+    assert response.model == MODEL
+    assert response.id
+    assert len(response.choices) == 1
+    assert response.choices[0].message.role == "assistant"
+    assert response.choices[0].finish_reason == "stop"
+    assert response.usage.total_tokens == response.usage.prompt_tokens + response.usage.completion_tokens
+
+
+def test_streaming_equals_unary(client: Client) -> None:
+    unary = client.chat(MODEL, PROMPT)
+    request = chat_request(MODEL, PROMPT, stream_options=chat_pb2.StreamOptions(include_usage=True))
+    chunks = list(client.stream_chat_completion(request))
+    content = [c for c in chunks if c.choices]
+    assert len(content) >= 2, "expected the answer in several chunks"
+    assert content[0].choices[0].delta.role == "assistant"
+    assert content[-1].choices[0].finish_reason == "stop"
+    assert "".join(c.choices[0].delta.content for c in content) == unary
+    assert len({c.id for c in chunks}) == 1
+    assert all(c.object == "chat.completion.chunk" for c in chunks)
+    last = chunks[-1]
+    assert not last.choices and last.HasField("usage") and last.usage.total_tokens > 0
+    assert "".join(client.stream_chat(MODEL, PROMPT)) == unary
+
+
+def test_models(client: Client) -> None:
+    models = client.list_models()
+    assert MODEL in [m.id for m in models]
+    model = client.get_model(MODEL)
+    assert model.id == MODEL
+    assert model.object == "model"
+
+
+def test_tool_call_round_trip(client: Client) -> None:
+    ask = user("What is the weather in Paris?")
+    first = client.chat_completion(
+        chat_request(MODEL, ask, tools=[WEATHER], tool_choice=chat_pb2.ToolChoice(mode="required"))
+    )
+    choice = first.choices[0]
+    assert choice.finish_reason == "tool_calls"
+    call = choice.message.tool_calls[0]
+    assert call.id
+    assert call.type == "function"
+    assert call.function.name == "get_weather"
+    assert "city" in json.loads(call.function.arguments)
+
+    history = [ask, assistant(tool_calls=choice.message.tool_calls), tool_result(call.id, "sunny, 21C")]
+    second = client.chat_completion(chat_request(MODEL, history, tools=[WEATHER]))
+    assert second.choices[0].finish_reason == "stop"
+    assert "sunny, 21C" in second.choices[0].message.text
+
+
+def test_wrong_api_key_is_unauthenticated(server: Server) -> None:
+    for key in ("wrong-key", None):
+        with Client(server.target, api_key=key, timeout=10) as bad:
+            with pytest.raises(grpc.RpcError) as err:
+                bad.chat(MODEL, PROMPT)
+            assert isinstance(err.value, grpc.Call)
+            assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
+            with pytest.raises(grpc.RpcError) as err:
+                bad.list_models()
+            assert isinstance(err.value, grpc.Call)
+            assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_unknown_model_is_not_found(client: Client) -> None:
+    with pytest.raises(grpc.RpcError) as err:
+        client.chat("no-such-model", PROMPT)
+    assert isinstance(err.value, grpc.Call)
+    assert err.value.code() == grpc.StatusCode.NOT_FOUND
+    assert err.value.details()
+    with pytest.raises(grpc.RpcError) as err:
+        client.get_model("no-such-model")
+    assert isinstance(err.value, grpc.Call)
+    assert err.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_deadline_exceeded(client: Client) -> None:
+    with pytest.raises(grpc.RpcError) as err:
+        client.chat(MODEL, SLOW_PROMPT, timeout=0.25)
+    assert isinstance(err.value, grpc.Call)
+    assert err.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    with pytest.raises(grpc.RpcError) as err:
+        list(client.stream_chat(MODEL, SLOW_PROMPT, timeout=0.25))
+    assert isinstance(err.value, grpc.Call)
+    assert err.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+
+
+def test_async_client(server: Server) -> None:
+    async def run() -> None:
+        async with AsyncClient(server.target, api_key=server.api_key, timeout=30) as client:
+            unary = await client.chat(MODEL, PROMPT)
+            assert unary == "You said: hello there"
+            assert "".join([t async for t in client.stream_chat(MODEL, PROMPT)]) == unary
+            assert MODEL in [m.id for m in await client.list_models()]
+            assert (await client.get_model(MODEL)).id == MODEL
+            with pytest.raises(grpc.aio.AioRpcError) as err:
+                await client.chat("no-such-model", PROMPT)
+            assert err.value.code() == grpc.StatusCode.NOT_FOUND
+            with pytest.raises(grpc.aio.AioRpcError) as err:
+                await client.chat(MODEL, SLOW_PROMPT, timeout=0.25)
+            assert err.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+        async with AsyncClient(server.target, api_key="wrong-key") as bad:
+            with pytest.raises(grpc.aio.AioRpcError) as err:
+                await bad.list_models()
+            assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+    asyncio.run(run())

@@ -1,0 +1,194 @@
+/**
+ * amazon-chat's TypeScript client: chat completions over Amazon Bedrock, through gRPC.
+ *
+ * A thin layer over the generated protobuf-es messages and Connect's gRPC transport for Node.js:
+ * connect with a target and an API key (sent as `authorization: Bearer <key>`), a deadline on every
+ * call (the client's `timeoutMs`, or the call's own), a one-call `chat()`, and streaming as an async
+ * iterable. Failed calls reject (or throw from the iteration) with Connect's `ConnectError`, which
+ * carries the gRPC status: `err.code` (a `Code`, same numbers as gRPC's) and `err.rawMessage`.
+ *
+ * ```ts
+ * const client = createAmazonChatClient({ target: "127.0.0.1:50051", apiKey: "KEY" });
+ * console.log(await client.chat("anthropic.claude-3-haiku-20240307-v1:0", "Hello!"));
+ * ```
+ */
+
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import type { JsonObject } from "@bufbuild/protobuf";
+import { createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+
+import {
+  ChatCompletionRequestSchema,
+  ChatService,
+  MessageSchema,
+  ToolSchema,
+  type ChatCompletionResponse,
+  type Message,
+  type StreamChatCompletionResponse,
+  type Tool,
+  type ToolCall,
+} from "./gen/amazon_chat/v1/chat_pb.js";
+import { ModelService, type Model } from "./gen/amazon_chat/v1/models_pb.js";
+
+export * from "./gen/amazon_chat/v1/chat_pb.js";
+export * from "./gen/amazon_chat/v1/models_pb.js";
+export { Code, ConnectError } from "@connectrpc/connect";
+
+/** Milliseconds a call may take unless the client or the call says otherwise. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+export interface AmazonChatClientOptions {
+  /**
+   * Where the server listens: `host:port` or `http://host:port` (plaintext HTTP/2), or
+   * `https://host:port` (TLS).
+   */
+  target: string;
+  /** Sent on every call as `authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+  /** Default deadline of each call in milliseconds; 0 means none. Default: 60 s. */
+  timeoutMs?: number;
+  /** Extra Connect interceptors (logging, tracing, ...), run after the one that adds the API key. */
+  interceptors?: Interceptor[];
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** This call's deadline in milliseconds (0: none); default: the client's `timeoutMs`. */
+  timeoutMs?: number;
+  /** Cancels the call when aborted. */
+  signal?: AbortSignal;
+}
+
+/** A ChatCompletionRequest as a plain object (any field of the message). */
+export type ChatCompletionRequestInit = MessageInitShape<typeof ChatCompletionRequestSchema>;
+/** A Message as a plain object. */
+export type MessageInit = MessageInitShape<typeof MessageSchema>;
+/** A user message's text, one message, or the whole conversation. */
+export type Prompt = string | MessageInit | MessageInit[];
+/** Request fields other than the model and the messages, for `chat()` and `streamChat()`. */
+export type ChatFields = Omit<ChatCompletionRequestInit, "model" | "messages" | "$typeName">;
+
+/** A system message. */
+export function system(text: string): Message {
+  return create(MessageSchema, { role: "system", content: { case: "text", value: text } });
+}
+
+/** A user message. */
+export function user(text: string): Message {
+  return create(MessageSchema, { role: "user", content: { case: "text", value: text } });
+}
+
+/** An assistant message (to replay history): text, tool calls, or both. */
+export function assistant(text?: string, toolCalls: ToolCall[] = []): Message {
+  return create(MessageSchema, {
+    role: "assistant",
+    content: text === undefined ? { case: undefined } : { case: "text", value: text },
+    toolCalls,
+  });
+}
+
+/** A tool message answering the tool call `toolCallId`. */
+export function toolResult(toolCallId: string, text: string): Message {
+  return create(MessageSchema, { role: "tool", toolCallId, content: { case: "text", value: text } });
+}
+
+/** A function tool; `parameters` is its arguments' JSON Schema. */
+export function functionTool(name: string, parameters?: JsonObject, description?: string): Tool {
+  return create(ToolSchema, { type: "function", function: { name, parameters, description } });
+}
+
+/** A ChatCompletionRequest for `model`. */
+export function chatRequest(model: string, prompt: Prompt, fields: ChatFields = {}) {
+  const messages =
+    typeof prompt === "string" ? [user(prompt)] : Array.isArray(prompt) ? prompt : [prompt];
+  return create(ChatCompletionRequestSchema, { ...fields, model, messages });
+}
+
+/** An amazon-chat client. Call `close()` when done. */
+export class AmazonChatClient {
+  /** The raw generated ChatService client, for anything this layer does not cover. */
+  readonly chatService: Client<typeof ChatService>;
+  /** The raw generated ModelService client. */
+  readonly modelService: Client<typeof ModelService>;
+  /** The default deadline of each call in milliseconds (0: none). */
+  readonly timeoutMs: number;
+  private readonly sessions: Http2SessionManager;
+
+  constructor(options: AmazonChatClientOptions) {
+    const baseUrl = /^https?:\/\//.test(options.target) ? options.target : `http://${options.target}`;
+    const apiKey = options.apiKey;
+    const auth: Interceptor = (next) => async (req) => {
+      if (apiKey) req.header.set("authorization", `Bearer ${apiKey}`);
+      return next(req);
+    };
+    this.sessions = new Http2SessionManager(baseUrl);
+    const transport: Transport = createGrpcTransport({
+      baseUrl,
+      sessionManager: this.sessions,
+      interceptors: [auth, ...(options.interceptors ?? [])],
+    });
+    this.chatService = createClient(ChatService, transport);
+    this.modelService = createClient(ModelService, transport);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /** Closes the HTTP/2 connection; calls still running fail. */
+  close(): void {
+    this.sessions.abort();
+  }
+
+  /** Asks `model` and returns the answer's text. */
+  async chat(model: string, prompt: Prompt, options: CallOptions & ChatFields = {}): Promise<string> {
+    const { timeoutMs, signal, ...fields } = options;
+    const response = await this.chatCompletion(chatRequest(model, prompt, fields), { timeoutMs, signal });
+    return response.choices[0]?.message?.content.case === "text"
+      ? response.choices[0].message.content.value
+      : "";
+  }
+
+  /** ChatService.ChatCompletion: the complete answer. */
+  chatCompletion(request: ChatCompletionRequestInit, options: CallOptions = {}): Promise<ChatCompletionResponse> {
+    return this.chatService.chatCompletion(request, this.callOptions(options));
+  }
+
+  /** ChatService.StreamChatCompletion: the chunks as they arrive. The deadline covers the whole stream. */
+  streamChatCompletion(
+    request: ChatCompletionRequestInit,
+    options: CallOptions = {},
+  ): AsyncIterable<StreamChatCompletionResponse> {
+    return this.chatService.streamChatCompletion(request, this.callOptions(options));
+  }
+
+  /** Streams the answer's text fragments. */
+  async *streamChat(model: string, prompt: Prompt, options: CallOptions & ChatFields = {}): AsyncGenerator<string> {
+    const { timeoutMs, signal, ...fields } = options;
+    const request = chatRequest(model, prompt, fields);
+    for await (const chunk of this.streamChatCompletion(request, { timeoutMs, signal })) {
+      const text = chunk.choices.map((c) => c.delta?.content ?? "").join("");
+      if (text) yield text;
+    }
+  }
+
+  /** ModelService.ListModels: the models, sorted by id. */
+  async listModels(options: CallOptions = {}): Promise<Model[]> {
+    return (await this.modelService.listModels({}, this.callOptions(options))).data;
+  }
+
+  /** ModelService.GetModel; fails with NOT_FOUND if the model is not served. */
+  async getModel(id: string, options: CallOptions = {}): Promise<Model> {
+    const response = await this.modelService.getModel({ id }, this.callOptions(options));
+    if (!response.model) throw new Error("GetModel answered without a model");
+    return response.model;
+  }
+
+  private callOptions(options: CallOptions): { timeoutMs?: number; signal?: AbortSignal } {
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    return { timeoutMs: timeoutMs > 0 ? timeoutMs : undefined, signal: options.signal };
+  }
+}
+
+/** Connects to amazon-chat (lazily: the connection opens with the first call). */
+export function createAmazonChatClient(options: AmazonChatClientOptions): AmazonChatClient {
+  return new AmazonChatClient(options);
+}

@@ -1,0 +1,87 @@
+// Starts `amazon-chat serve --demo` (its embedded Bedrock emulator) for the live tests. The binary
+// comes from AMAZON_CHAT_BIN (default: <repo>/target/debug/amazon-chat). The server listens on
+// loopback only, gets no AWS credentials or config (no AWS_* variables; HOME and the working directory,
+// where it would look for a .env file, are a fresh temporary folder), and is killed by stop().
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { createAmazonChatClient } from "../src/index.js";
+
+// dist/test/server.js -> the repository root is four levels up.
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
+
+export interface TestServer {
+  target: string;
+  apiKey: string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === "object" && address ? ok(address.port) : fail(new Error("no port"))));
+    });
+  });
+}
+
+export async function startServer(): Promise<TestServer> {
+  const bin = resolve(process.env.AMAZON_CHAT_BIN || join(REPO, "target", "debug", "amazon-chat"));
+  if (!existsSync(bin)) throw new Error(`amazon-chat binary not found at ${bin} (set AMAZON_CHAT_BIN)`);
+  const apiKey = `test-${randomBytes(8).toString("hex")}`;
+  const port = await freePort();
+  const home = mkdtempSync(join(tmpdir(), "amazon-chat-ts-"));
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("AWS_")) env[k] = v;
+  Object.assign(env, { HOME: home, AWS_EC2_METADATA_DISABLED: "true", API_KEY: apiKey });
+  const child: ChildProcess = spawn(
+    bin,
+    ["serve", "--demo", "--host", "127.0.0.1", "--port", String(port), "--api-key", apiKey],
+    { env, cwd: home, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let log = "";
+  child.stdout?.on("data", (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+  child.stderr?.on("data", (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+  const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(home, { recursive: true, force: true });
+  };
+
+  const target = `127.0.0.1:${port}`;
+  const client = createAmazonChatClient({ target, apiKey, timeoutMs: 2_000 });
+  const deadline = Date.now() + 60_000;
+  try {
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`amazon-chat exited (${child.exitCode ?? child.signalCode}): ${log}`);
+      }
+      try {
+        await client.listModels();
+        break;
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error(`amazon-chat not ready on ${target} after 60 s: ${log}`);
+        await new Promise((ok) => setTimeout(ok, 100));
+      }
+    }
+  } catch (err) {
+    client.close();
+    await stop();
+    throw err;
+  }
+  client.close();
+  return { target, apiKey, stop };
+}

@@ -1,0 +1,118 @@
+//! Maps Converse's answer (message, stop reason, usage) back onto the API's response messages.
+
+use super::document;
+use crate::proto::v1 as api;
+use aws_sdk_bedrockruntime::types::{ContentBlock, ConverseOutput, StopReason, TokenUsage};
+
+/// The parts of a completion that come from Bedrock; the caller adds id, created and model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// The assistant message.
+    pub message: api::Message,
+    /// OpenAI's finish reason.
+    pub finish_reason: &'static str,
+    /// Token counts.
+    pub usage: Option<api::Usage>,
+}
+
+/// Reads Converse's output.
+pub fn answer(
+    output: Option<&ConverseOutput>,
+    stop_reason: &StopReason,
+    usage: Option<&TokenUsage>,
+) -> Answer {
+    let mut text = String::new();
+    let mut tool_calls = Vec::new();
+    if let Some(ConverseOutput::Message(message)) = output {
+        for block in message.content() {
+            match block {
+                ContentBlock::Text(fragment) => text.push_str(fragment),
+                ContentBlock::ToolUse(call) => tool_calls.push(api::ToolCall {
+                    id: call.tool_use_id().to_owned(),
+                    r#type: "function".to_owned(),
+                    function: Some(api::FunctionCall {
+                        name: call.name().to_owned(),
+                        arguments: document::to_json(call.input()).to_string(),
+                    }),
+                }),
+                // Reasoning, citations and other block kinds have no place in the API yet.
+                _ => {}
+            }
+        }
+    }
+    let content = (!text.is_empty() || tool_calls.is_empty()).then_some(api::message::Content::Text(text));
+    Answer {
+        message: api::Message { role: "assistant".to_owned(), content, tool_calls, ..Default::default() },
+        finish_reason: finish_reason(stop_reason),
+        usage: usage.map(to_usage),
+    }
+}
+
+/// Bedrock's stopReason as OpenAI's finish_reason.
+pub fn finish_reason(reason: &StopReason) -> &'static str {
+    match reason {
+        StopReason::EndTurn | StopReason::StopSequence => "stop",
+        StopReason::MaxTokens | StopReason::ModelContextWindowExceeded => "length",
+        StopReason::ToolUse => "tool_calls",
+        StopReason::GuardrailIntervened | StopReason::ContentFiltered => "content_filter",
+        _ => "stop",
+    }
+}
+
+/// Bedrock's token counts, cache counts included when reported.
+pub fn to_usage(usage: &TokenUsage) -> api::Usage {
+    let count = |n: i32| u32::try_from(n).unwrap_or_default();
+    api::Usage {
+        prompt_tokens: count(usage.input_tokens()),
+        completion_tokens: count(usage.output_tokens()),
+        total_tokens: count(usage.total_tokens()),
+        cache_read_tokens: usage.cache_read_input_tokens().map(count),
+        cache_write_tokens: usage.cache_write_input_tokens().map(count),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_bedrockruntime::types::{ConversationRole, Message, ToolUseBlock};
+
+    #[test]
+    fn every_stop_reason_has_a_finish_reason() {
+        assert_eq!(finish_reason(&StopReason::EndTurn), "stop");
+        assert_eq!(finish_reason(&StopReason::StopSequence), "stop");
+        assert_eq!(finish_reason(&StopReason::MaxTokens), "length");
+        assert_eq!(finish_reason(&StopReason::ToolUse), "tool_calls");
+        assert_eq!(finish_reason(&StopReason::GuardrailIntervened), "content_filter");
+        assert_eq!(finish_reason(&StopReason::ContentFiltered), "content_filter");
+    }
+
+    #[test]
+    fn text_and_tool_use_become_content_and_tool_calls() {
+        let call = ToolUseBlock::builder()
+            .tool_use_id("tooluse_1")
+            .name("get_weather")
+            .input(document::from_json(&serde_json::json!({"city": "Paris"})))
+            .build()
+            .unwrap();
+        let message = Message::builder()
+            .role(ConversationRole::Assistant)
+            .content(ContentBlock::Text("Let me check.".into()))
+            .content(ContentBlock::ToolUse(call))
+            .build()
+            .unwrap();
+        let usage = TokenUsage::builder()
+            .input_tokens(10)
+            .output_tokens(5)
+            .total_tokens(15)
+            .cache_read_input_tokens(4)
+            .build()
+            .unwrap();
+        let answer = answer(Some(&ConverseOutput::Message(message)), &StopReason::ToolUse, Some(&usage));
+        assert_eq!(answer.finish_reason, "tool_calls");
+        assert_eq!(answer.message.content, Some(api::message::Content::Text("Let me check.".into())));
+        assert_eq!(answer.message.tool_calls[0].function.as_ref().unwrap().arguments, r#"{"city":"Paris"}"#);
+        let usage = answer.usage.unwrap();
+        assert_eq!((usage.prompt_tokens, usage.completion_tokens, usage.total_tokens), (10, 5, 15));
+        assert_eq!((usage.cache_read_tokens, usage.cache_write_tokens), (Some(4), None));
+    }
+}

@@ -1,0 +1,164 @@
+//! The core: answers a chat completion request, whole or streamed, through Bedrock.
+//!
+//! It validates the request, maps it with the Bedrock adapter, applies the upstream timeouts, and
+//! shapes the answer (ids, timestamps, chunks). It knows nothing of tonic or HTTP: the gRPC and
+//! REST layers are thin adapters over [`Chat`].
+
+pub mod validate;
+
+use crate::bedrock::{self, Bedrock, EventStream, stream::StreamTranslator};
+use crate::error::{Error, ErrorKind, Result};
+use crate::proto::v1 as api;
+use aws_sdk_bedrockruntime::types::ConverseStreamOutput;
+use futures::Stream;
+use std::pin::Pin;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A stream of answer chunks. Dropping it drops the upstream Bedrock stream at once.
+pub type ChunkStream = Pin<Box<dyn Stream<Item = Result<api::StreamChatCompletionResponse>> + Send>>;
+
+/// Timeouts applied to upstream calls.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// A unary call, or a stream's first event.
+    pub upstream: Duration,
+    /// The longest gap between two stream events.
+    pub stream_idle: Duration,
+}
+
+/// The chat service core.
+#[derive(Debug, Clone)]
+pub struct Chat {
+    bedrock: Bedrock,
+    timeouts: Timeouts,
+}
+
+impl Chat {
+    /// A core over a Bedrock client.
+    pub fn new(bedrock: Bedrock, timeouts: Timeouts) -> Self {
+        Self { bedrock, timeouts }
+    }
+
+    /// Answers in one piece.
+    pub async fn complete(&self, request: api::ChatCompletionRequest) -> Result<api::ChatCompletionResponse> {
+        validate::request(&request)?;
+        let converse = bedrock::to_converse(&request)?;
+        let answer = within(self.timeouts.upstream, &request.model, self.bedrock.converse(converse)).await?;
+        Ok(api::ChatCompletionResponse {
+            id: completion_id(),
+            object: "chat.completion".to_owned(),
+            created: unix_now(),
+            model: request.model,
+            choices: vec![api::Choice {
+                index: 0,
+                message: Some(answer.message),
+                finish_reason: answer.finish_reason.to_owned(),
+            }],
+            usage: answer.usage,
+        })
+    }
+
+    /// Answers as a stream of chunks.
+    ///
+    /// Waits for Bedrock's first event before returning, so a request that Bedrock rejects at once
+    /// fails with a normal error rather than a stream that breaks after it started.
+    pub async fn stream(&self, request: api::ChatCompletionRequest) -> Result<ChunkStream> {
+        validate::request(&request)?;
+        let include_usage = request.stream_options.as_ref().is_some_and(|o| o.include_usage);
+        let converse = bedrock::to_converse(&request)?;
+        let region = self.bedrock.region().to_owned();
+        let mut events =
+            within(self.timeouts.upstream, &request.model, self.bedrock.converse_stream(converse)).await?;
+        let first = within(
+            self.timeouts.upstream,
+            &request.model,
+            Bedrock::next_event(&mut events, &request.model, &region),
+        )
+        .await?;
+        let translator =
+            StreamTranslator::new(completion_id(), unix_now(), request.model.clone(), include_usage);
+        let state = StreamState {
+            events,
+            translator,
+            pending: first,
+            model: request.model,
+            region,
+            idle: self.timeouts.stream_idle,
+            finished: false,
+            saw_stop: false,
+        };
+        Ok(Box::pin(futures::stream::unfold(state, StreamState::next_chunk)))
+    }
+}
+
+/// The state of one answer stream.
+struct StreamState {
+    events: EventStream,
+    translator: StreamTranslator,
+    /// The first event, read before the stream was returned.
+    pending: Option<ConverseStreamOutput>,
+    model: String,
+    region: String,
+    idle: Duration,
+    finished: bool,
+    saw_stop: bool,
+}
+
+impl StreamState {
+    async fn next_chunk(mut self) -> Option<(Result<api::StreamChatCompletionResponse>, Self)> {
+        loop {
+            if self.finished {
+                return None;
+            }
+            let event = match self.pending.take() {
+                Some(event) => Some(event),
+                None => {
+                    let next = Bedrock::next_event(&mut self.events, &self.model, &self.region);
+                    match tokio::time::timeout(self.idle, next).await {
+                        Ok(Ok(event)) => event,
+                        Ok(Err(error)) => return self.fail(error),
+                        Err(_) => {
+                            let message = format!("Bedrock sent nothing for {:?} on this stream", self.idle);
+                            return self.fail(Error::new(ErrorKind::DeadlineExceeded, message));
+                        }
+                    }
+                }
+            };
+            let Some(event) = event else {
+                self.finished = true;
+                if self.saw_stop {
+                    return None;
+                }
+                let message = "Bedrock's stream ended before the answer was complete; retrying may succeed";
+                return Some((Err(Error::new(ErrorKind::Unavailable, message)), self));
+            };
+            self.saw_stop |= matches!(event, ConverseStreamOutput::MessageStop(_));
+            if let Some(chunk) = self.translator.chunk(event) {
+                return Some((Ok(chunk), self));
+            }
+        }
+    }
+
+    fn fail(mut self, error: Error) -> Option<(Result<api::StreamChatCompletionResponse>, Self)> {
+        self.finished = true;
+        Some((Err(error), self))
+    }
+}
+
+/// Runs an upstream call under a timeout.
+async fn within<T>(limit: Duration, model: &str, call: impl Future<Output = Result<T>>) -> Result<T> {
+    tokio::time::timeout(limit, call).await.unwrap_or_else(|_| {
+        Err(Error::new(
+            ErrorKind::DeadlineExceeded,
+            format!("Bedrock did not answer within {limit:?} for model {model:?}"),
+        ))
+    })
+}
+
+fn completion_id() -> String {
+    format!("chatcmpl-{}", uuid::Uuid::new_v4().simple())
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
+}

@@ -1,0 +1,263 @@
+//! Configuration: one struct per command, read from flags, then the environment, then a `.env` file.
+//!
+//! `main` loads the `.env` file (or the one `--env-file` names) into the process environment before
+//! parsing, without overriding variables already set, so the AWS SDK sees `AWS_PROFILE`,
+//! `AWS_ROLE_ARN` and friends from `.env` exactly as the authentication guide shows. Tests build a
+//! [`Config`] directly (or pass flags to a child process) and never touch their own environment.
+
+use clap::{Args, Parser, Subcommand};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(name = "amazon-chat", version, about = "Chat completions over Amazon Bedrock, served as gRPC")]
+pub struct Cli {
+    /// A dotenv file to load before reading the environment (default: `.env` if it exists).
+    #[arg(long, global = true, env = "AMAZON_CHAT_ENV_FILE", value_name = "PATH")]
+    pub env_file: Option<PathBuf>,
+
+    /// What to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the gRPC API.
+    Serve(Config),
+    /// Run the Bedrock emulator on its own (for your own CI).
+    Emulator(EmulatorConfig),
+}
+
+/// Everything `serve` needs.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "AMAZON_CHAT_HOST", default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// Port to listen on (0 picks a free one; the chosen address is printed on stdout).
+    #[arg(long, env = "AMAZON_CHAT_PORT", default_value_t = 8000)]
+    pub port: u16,
+
+    /// Answer from the embedded Bedrock emulator instead of AWS: no account or credentials needed.
+    #[arg(long, env = "AMAZON_CHAT_DEMO")]
+    pub demo: bool,
+
+    /// AWS region; default: AWS_REGION, then AWS_DEFAULT_REGION, then the profile's region.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Send Bedrock Runtime calls here instead of AWS (an emulator, a VPC endpoint). The SDK's own
+    /// AWS_ENDPOINT_URL_BEDROCK_RUNTIME is honoured too.
+    #[arg(long, env = "AMAZON_CHAT_BEDROCK_ENDPOINT", value_name = "URL")]
+    pub bedrock_endpoint: Option<String>,
+
+    /// Attempts per Bedrock call, first included; throttling and 5xx are retried with backoff.
+    #[arg(long, env = "AMAZON_CHAT_BEDROCK_MAX_ATTEMPTS", default_value_t = 3)]
+    pub bedrock_max_attempts: u32,
+
+    /// How long a unary call, or a stream's first event, may take upstream.
+    #[arg(long, env = "AMAZON_CHAT_UPSTREAM_TIMEOUT", default_value = "300s", value_parser = parse_duration)]
+    pub upstream_timeout: Duration,
+
+    /// How long a stream may go without an event before it is failed with DEADLINE_EXCEEDED.
+    /// Long generations are never cut while tokens keep coming.
+    #[arg(long, env = "AMAZON_CHAT_STREAM_IDLE_TIMEOUT", default_value = "60s", value_parser = parse_duration)]
+    pub stream_idle_timeout: Duration,
+
+    /// On SIGTERM/SIGINT, how long in-flight calls may run before the server exits anyway.
+    #[arg(long, env = "AMAZON_CHAT_SHUTDOWN_GRACE", default_value = "30s", value_parser = parse_duration)]
+    pub shutdown_grace: Duration,
+
+    /// Largest accepted request message, in bytes (images are inline, so this is generous).
+    #[arg(long, env = "AMAZON_CHAT_MAX_REQUEST_BYTES", default_value_t = 20 * 1024 * 1024)]
+    pub max_request_bytes: usize,
+
+    /// A client API key. With no key configured the server runs open (and warns).
+    #[arg(long, env = "API_KEY", hide_env_values = true)]
+    pub api_key: Option<Secret>,
+
+    /// Several client API keys, comma-separated.
+    #[arg(long, env = "API_KEYS", hide_env_values = true, value_delimiter = ',')]
+    pub api_keys: Vec<Secret>,
+
+    /// A file of client API keys, one per line (`#` starts a comment).
+    #[arg(long, env = "API_KEYS_FILE", value_name = "PATH")]
+    pub api_keys_file: Option<PathBuf>,
+
+    /// Log format.
+    #[arg(long, env = "AMAZON_CHAT_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+impl Config {
+    /// A configuration with every default, listening on `127.0.0.1:0`: the base for tests.
+    pub fn for_tests() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 0,
+            demo: false,
+            region: None,
+            bedrock_endpoint: None,
+            bedrock_max_attempts: 1,
+            upstream_timeout: Duration::from_secs(30),
+            stream_idle_timeout: Duration::from_secs(30),
+            shutdown_grace: Duration::from_secs(5),
+            max_request_bytes: 20 * 1024 * 1024,
+            api_key: None,
+            api_keys: Vec::new(),
+            api_keys_file: None,
+            log_format: LogFormat::Text,
+        }
+    }
+
+    /// The address to bind, or a message naming the bad flag.
+    pub fn listen_addr(&self) -> Result<SocketAddr, String> {
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        format!("{host}:{}", self.port)
+            .parse()
+            .or_else(|_| format!("[{host}]:{}", self.port).parse())
+            .map_err(|_| format!("--host: {:?} is not an IP address", self.host))
+    }
+
+    /// Every configured API key: `--api-key`, `--api-keys` and the keys file.
+    pub fn all_api_keys(&self) -> Result<Vec<Secret>, String> {
+        let mut keys: Vec<Secret> = self.api_key.iter().chain(&self.api_keys).cloned().collect();
+        if let Some(path) = &self.api_keys_file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("--api-keys-file: cannot read {}: {e}", path.display()))?;
+            keys.extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|line| !line.is_empty() && !line.starts_with('#'))
+                    .map(|line| Secret::new(line.to_owned())),
+            );
+        }
+        keys.retain(|key| !key.expose().is_empty());
+        Ok(keys)
+    }
+}
+
+/// Everything `emulator` needs.
+#[derive(Debug, Clone, Args)]
+pub struct EmulatorConfig {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// Port to listen on (0 picks a free one; the chosen address is printed on stdout).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// A secret string (API key, AWS secret): its `Debug` and `Display` never show the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: String) -> Self {
+        Self(value)
+    }
+
+    /// The secret itself; call only where it is used, never to log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(****)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("****")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.trim().to_owned()))
+    }
+}
+
+/// Parses `250ms`, `30s`, `5m`, or a bare number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) =
+        text.split_at(text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len()));
+    let value: f64 =
+        number.parse().map_err(|_| format!("{text:?} is not a duration like 250ms, 30s or 5m"))?;
+    let seconds = match unit {
+        "ms" => value / 1000.0,
+        "" | "s" => value,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => return Err(format!("{text:?}: unknown unit {unit:?} (use ms, s, m or h)")),
+    };
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_show_in_debug_or_display() {
+        let mut config = Config::for_tests();
+        config.api_key = Some(Secret::new("sk-very-secret".into()));
+        assert!(!format!("{config:?}").contains("sk-very-secret"));
+        assert!(!format!("{}", config.api_key.unwrap()).contains("sk-very-secret"));
+    }
+
+    #[test]
+    fn durations_parse_with_units() {
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(parse_duration("30s").unwrap(), Duration::from_secs(30));
+        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
+        assert_eq!(parse_duration("7").unwrap(), Duration::from_secs(7));
+        assert!(parse_duration("7 fortnights").is_err());
+    }
+
+    #[test]
+    fn api_keys_come_from_flag_list_and_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("keys");
+        std::fs::write(&file, "# team keys\nkey-c\n\n  key-d  \n").unwrap();
+        let mut config = Config::for_tests();
+        config.api_key = Some(Secret::new("key-a".into()));
+        config.api_keys = vec![Secret::new("key-b".into())];
+        config.api_keys_file = Some(file);
+        let keys: Vec<String> =
+            config.all_api_keys().unwrap().iter().map(|k| k.expose().to_owned()).collect();
+        assert_eq!(keys, ["key-a", "key-b", "key-c", "key-d"]);
+    }
+
+    #[test]
+    fn listen_addr_accepts_v4_and_v6_and_names_the_flag_otherwise() {
+        let mut config = Config::for_tests();
+        assert!(config.listen_addr().is_ok());
+        config.host = "::1".into();
+        assert!(config.listen_addr().is_ok());
+        config.host = "localhost-ish".into();
+        assert!(config.listen_addr().unwrap_err().contains("--host"));
+    }
+}

@@ -1,0 +1,386 @@
+//! What the emulator answers: deterministic replies derived from the Converse request, after checking
+//! the request the way Bedrock does (alternating turns, tool results matching tool uses, toolConfig
+//! present when tool blocks are) so a mapping bug in the server fails the tests as it would in AWS.
+//!
+//! - A plain prompt gets `You said: <last user text>`, one word per stream delta.
+//! - Tools offered and demanded (toolChoice `any` or `tool`), or a tool named in the prompt under
+//!   `auto`, get toolUse blocks whose input fills the schema's `required` properties.
+//! - Tool results get `The tool returned: <result text>`.
+//! - Images are acknowledged: `(I see 1 image: png, 68 bytes)`.
+//! - `maxTokens` truncates (stop reason `max_tokens`); stop sequences cut (`stop_sequence`).
+
+use super::directives::{self, Directives};
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+/// An exception to answer with: HTTP status, exception name, message.
+pub type Fault = (u16, &'static str, String);
+
+/// One content block of the reply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// Text.
+    Text(String),
+    /// A tool call.
+    ToolUse {
+        /// The call's id.
+        id: String,
+        /// The tool's name.
+        name: String,
+        /// The arguments.
+        input: Value,
+    },
+}
+
+/// The emulator's reply to one request.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// Content blocks, in order.
+    pub blocks: Vec<Block>,
+    /// Converse's stopReason.
+    pub stop_reason: &'static str,
+    /// Prompt tokens (words, images count one each).
+    pub input_tokens: u32,
+    /// Generated tokens (words).
+    pub output_tokens: u32,
+    /// The directives of the prompt.
+    pub directives: Directives,
+}
+
+impl Reply {
+    /// The usage object Bedrock reports.
+    pub fn usage(&self) -> Value {
+        let mut usage = json!({
+            "inputTokens": self.input_tokens,
+            "outputTokens": self.output_tokens,
+            "totalTokens": self.input_tokens + self.output_tokens,
+        });
+        if self.directives.cache {
+            usage["cacheReadInputTokens"] = json!(self.input_tokens / 2);
+            usage["cacheWriteInputTokens"] = json!(self.input_tokens - self.input_tokens / 2);
+        }
+        usage
+    }
+}
+
+fn invalid(message: impl Into<String>) -> Fault {
+    (400, "ValidationException", message.into())
+}
+
+/// Checks the request and computes the reply.
+pub fn reply(body: &Value) -> Result<Reply, Fault> {
+    let messages = body.get("messages").and_then(Value::as_array).filter(|m| !m.is_empty());
+    let messages =
+        messages.ok_or_else(|| invalid("The messages field is required and must not be empty."))?;
+    check_conversation(messages, body.get("toolConfig").is_some())?;
+
+    let last_user = messages.iter().rev().find(|m| m["role"] == "user").expect("checked: starts with user");
+    let content = last_user["content"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let prompt: Vec<&str> =
+        content.iter().filter_map(|block| block.get("text").and_then(Value::as_str)).collect();
+    let (directives, prompt) = directives::parse(&prompt.join(" ")).map_err(invalid)?;
+
+    let tool_results: Vec<String> =
+        content.iter().filter_map(|block| block.get("toolResult")).map(result_text).collect();
+    let calls = if tool_results.is_empty() { tool_calls(body, &prompt) } else { Vec::new() };
+
+    let mut blocks = Vec::new();
+    let mut stop_reason = if !calls.is_empty() {
+        if body["toolConfig"]["toolChoice"].get("auto").is_some()
+            || body["toolConfig"].get("toolChoice").is_none()
+        {
+            let names: Vec<&str> = calls.iter().map(|(name, _)| name.as_str()).collect();
+            blocks.push(Block::Text(format!("Calling {}.", names.join(", "))));
+        }
+        blocks.extend(calls.into_iter().map(|(name, input)| Block::ToolUse {
+            id: format!("tooluse_{}", &uuid::Uuid::new_v4().simple().to_string()[..22]),
+            name,
+            input,
+        }));
+        "tool_use"
+    } else {
+        let text = match (&directives.words, tool_results.as_slice()) {
+            (Some(n), _) => vec!["lorem"; *n].join(" "),
+            (None, []) => format!("You said: {prompt}{}", describe_images(content)).trim_end().to_owned(),
+            (None, [one]) => format!("The tool returned: {one}"),
+            (None, many) => format!("The tools returned: {}", many.join("; ")),
+        };
+        let (text, reason) = limit(text, &body["inferenceConfig"]);
+        blocks.push(Block::Text(text));
+        reason
+    };
+    if let Some(reason) = directives.stop_reason {
+        stop_reason = reason;
+    }
+    let output_tokens = blocks
+        .iter()
+        .map(|block| match block {
+            Block::Text(text) => text.split_whitespace().count() as u32,
+            Block::ToolUse { input, .. } => 1 + input.to_string().len() as u32 / 4,
+        })
+        .sum();
+    Ok(Reply { blocks, stop_reason, input_tokens: count_input(body), output_tokens, directives })
+}
+
+/// Bedrock's conversation rules.
+fn check_conversation(messages: &[Value], has_tool_config: bool) -> Result<(), Fault> {
+    let mut previous_tool_uses: Vec<&str> = Vec::new();
+    for (i, message) in messages.iter().enumerate() {
+        let role = message["role"].as_str().unwrap_or_default();
+        let expected = if i % 2 == 0 { "user" } else { "assistant" };
+        if role != expected {
+            return Err(invalid(format!(
+                "A conversation must alternate between user and assistant roles. Make sure the conversation \
+                 alternates between user and assistant roles and try again. (messages.{i}.role is {role:?})"
+            )));
+        }
+        let content = message["content"].as_array().filter(|c| !c.is_empty());
+        let content = content.ok_or_else(|| invalid(format!("messages.{i}.content must not be empty")))?;
+        let mut tool_uses = Vec::new();
+        let mut tool_results = Vec::new();
+        for block in content {
+            if let Some(text) = block.get("text") {
+                if text.as_str().is_none_or(|t| t.trim().is_empty()) {
+                    return Err(invalid(format!("messages.{i}: text content blocks must be non-empty")));
+                }
+            } else if let Some(tool_use) = block.get("toolUse") {
+                tool_uses.push(tool_use["toolUseId"].as_str().unwrap_or_default());
+            } else if let Some(result) = block.get("toolResult") {
+                tool_results.push(result["toolUseId"].as_str().unwrap_or_default());
+            }
+        }
+        if (!tool_uses.is_empty() || !tool_results.is_empty()) && !has_tool_config {
+            return Err(invalid(
+                "The toolConfig field must be defined when using toolUse and toolResult content blocks.",
+            ));
+        }
+        if tool_results.len() > previous_tool_uses.len() {
+            return Err(invalid(format!(
+                "The number of toolResult blocks at messages.{i}.content exceeds the number of toolUse blocks of previous turn."
+            )));
+        }
+        if let Some(stray) = tool_results.iter().find(|id| !previous_tool_uses.contains(id)) {
+            return Err(invalid(format!(
+                "messages.{i}: toolResult {stray:?} does not match a toolUse of the previous turn."
+            )));
+        }
+        if role == "user" && !previous_tool_uses.is_empty() && tool_results.len() != previous_tool_uses.len()
+        {
+            return Err(invalid(format!(
+                "Expected toolResult blocks at messages.{i}.content for the toolUse blocks of the previous turn."
+            )));
+        }
+        previous_tool_uses = tool_uses;
+    }
+    Ok(())
+}
+
+/// The tools to call: all demanded by toolChoice, or those the prompt names under auto.
+fn tool_calls(body: &Value, prompt: &str) -> Vec<(String, Value)> {
+    let Some(tools) = body["toolConfig"]["tools"].as_array() else { return Vec::new() };
+    let specs: Vec<&Value> = tools.iter().filter_map(|tool| tool.get("toolSpec")).collect();
+    let named_in_prompt: Vec<&&Value> =
+        specs.iter().filter(|spec| spec["name"].as_str().is_some_and(|name| prompt.contains(name))).collect();
+    let choice = &body["toolConfig"]["toolChoice"];
+    let chosen: Vec<&Value> = if let Some(name) = choice["tool"]["name"].as_str() {
+        specs.iter().copied().filter(|spec| spec["name"] == name).collect()
+    } else if choice.get("any").is_some() {
+        if named_in_prompt.is_empty() {
+            specs.first().copied().into_iter().collect()
+        } else {
+            named_in_prompt.into_iter().copied().collect()
+        }
+    } else {
+        named_in_prompt.into_iter().copied().collect()
+    };
+    chosen
+        .into_iter()
+        .map(|spec| {
+            (
+                spec["name"].as_str().unwrap_or_default().to_owned(),
+                example(&spec["inputSchema"]["json"], "", 0),
+            )
+        })
+        .collect()
+}
+
+/// A value satisfying a JSON schema's type and, for objects, its `required` properties.
+fn example(schema: &Value, key: &str, depth: usize) -> Value {
+    if let Some(first) = schema["enum"].as_array().and_then(|values| values.first()) {
+        return first.clone();
+    }
+    match schema["type"].as_str() {
+        Some("string") => json!(format!("example {key}").trim_end()),
+        Some("integer") => json!(1),
+        Some("number") => json!(1.5),
+        Some("boolean") => json!(true),
+        Some("array") => json!([]),
+        Some("null") => Value::Null,
+        _ if depth > 8 => json!({}),
+        _ => {
+            let mut object = serde_json::Map::new();
+            for name in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+                object.insert(name.to_owned(), example(&schema["properties"][name], name, depth + 1));
+            }
+            Value::Object(object)
+        }
+    }
+}
+
+fn result_text(result: &Value) -> String {
+    let parts: Vec<String> = result["content"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|part| match (part.get("text"), part.get("json")) {
+            (Some(text), _) => text.as_str().unwrap_or_default().to_owned(),
+            (None, Some(json)) => json.to_string(),
+            _ => String::new(),
+        })
+        .collect();
+    parts.join(" ")
+}
+
+fn describe_images(content: &[Value]) -> String {
+    let images: Vec<String> = content
+        .iter()
+        .filter_map(|block| block.get("image"))
+        .map(|image| {
+            let bytes = image["source"]["bytes"].as_str().unwrap_or_default();
+            let size =
+                base64::engine::general_purpose::STANDARD.decode(bytes).map(|b| b.len()).unwrap_or_default();
+            format!("{}, {size} bytes", image["format"].as_str().unwrap_or("unknown"))
+        })
+        .collect();
+    match images.len() {
+        0 => String::new(),
+        1 => format!(" (I see 1 image: {})", images[0]),
+        n => format!(" (I see {n} images: {})", images.join("; ")),
+    }
+}
+
+/// Applies stop sequences, then maxTokens (in words).
+fn limit(text: String, inference: &Value) -> (String, &'static str) {
+    let stop_at = inference["stopSequences"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter_map(|stop| text.find(stop))
+        .min();
+    let (mut text, mut reason) = match stop_at {
+        Some(at) => (text[..at].trim_end().to_owned(), "stop_sequence"),
+        None => (text, "end_turn"),
+    };
+    if let Some(max) = inference["maxTokens"].as_u64() {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if words.len() as u64 > max {
+            text = words[..max as usize].join(" ");
+            reason = "max_tokens";
+        }
+    }
+    (text, reason)
+}
+
+fn count_input(body: &Value) -> u32 {
+    let mut count = 0;
+    let mut visit = |blocks: &Value| {
+        for block in blocks.as_array().into_iter().flatten() {
+            count += match (block.get("text"), block.get("image")) {
+                (Some(text), _) => text.as_str().unwrap_or_default().split_whitespace().count() as u32,
+                (None, Some(_)) => 1,
+                _ => 1,
+            };
+        }
+    };
+    visit(&body["system"]);
+    for message in body["messages"].as_array().into_iter().flatten() {
+        visit(&message["content"]);
+    }
+    count
+}
+
+/// Splits text into stream deltas: one word each, with its leading space.
+pub fn deltas(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    for (i, word) in text.split(' ').enumerate() {
+        parts.push(if i == 0 { word.to_owned() } else { format!(" {word}") });
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(text: &str) -> Value {
+        json!({"role": "user", "content": [{"text": text}]})
+    }
+
+    #[test]
+    fn echoes_the_last_user_message() {
+        let reply = reply(&json!({"messages": [user("hello there")]})).unwrap();
+        assert_eq!(reply.blocks, [Block::Text("You said: hello there".into())]);
+        assert_eq!(reply.stop_reason, "end_turn");
+        assert_eq!((reply.input_tokens, reply.output_tokens), (2, 4));
+        assert_eq!(deltas("You said: hi").concat(), "You said: hi");
+    }
+
+    #[test]
+    fn max_tokens_and_stop_sequences_cut_the_answer() {
+        let cut = reply(&json!({"messages": [user("one two three")], "inferenceConfig": {"maxTokens": 2}}))
+            .unwrap();
+        assert_eq!((cut.blocks[0].clone(), cut.stop_reason), (Block::Text("You said:".into()), "max_tokens"));
+        let stop = reply(
+            &json!({"messages": [user("one STOP two")], "inferenceConfig": {"stopSequences": ["STOP"]}}),
+        )
+        .unwrap();
+        assert_eq!(
+            (stop.blocks[0].clone(), stop.stop_reason),
+            (Block::Text("You said: one".into()), "stop_sequence")
+        );
+    }
+
+    #[test]
+    fn demanded_tools_are_called_with_required_arguments() {
+        let body = json!({
+            "messages": [user("weather?")],
+            "toolConfig": {
+                "tools": [{"toolSpec": {"name": "get_weather", "inputSchema": {"json": {
+                    "type": "object",
+                    "properties": {"city": {"type": "string"}, "unit": {"type": "string", "enum": ["c", "f"]}},
+                    "required": ["city", "unit"]
+                }}}}],
+                "toolChoice": {"any": {}}
+            }
+        });
+        let reply = reply(&body).unwrap();
+        assert_eq!(reply.stop_reason, "tool_use");
+        let Block::ToolUse { name, input, .. } = &reply.blocks[0] else { panic!("{:?}", reply.blocks) };
+        assert_eq!(name, "get_weather");
+        assert_eq!(input, &json!({"city": "example city", "unit": "c"}));
+    }
+
+    #[test]
+    fn bedrock_conversation_rules_are_enforced() {
+        let alternation = reply(&json!({"messages": [user("a"), user("b")]})).unwrap_err();
+        assert!(alternation.2.contains("alternate"));
+        let no_config = reply(&json!({"messages": [
+            user("a"),
+            {"role": "assistant", "content": [{"toolUse": {"toolUseId": "t1", "name": "f", "input": {}}}]},
+            {"role": "user", "content": [{"toolResult": {"toolUseId": "t1", "content": [{"text": "r"}]}}]}
+        ]}))
+        .unwrap_err();
+        assert!(no_config.2.contains("toolConfig"));
+        let too_many = reply(&json!({"toolConfig": {"tools": []}, "messages": [
+            user("a"),
+            {"role": "assistant", "content": [{"toolUse": {"toolUseId": "t1", "name": "f", "input": {}}}]},
+            {"role": "user", "content": [
+                {"toolResult": {"toolUseId": "t1", "content": [{"text": "r"}]}},
+                {"toolResult": {"toolUseId": "t2", "content": [{"text": "r"}]}}
+            ]}
+        ]}))
+        .unwrap_err();
+        assert!(too_many.2.contains("exceeds"));
+    }
+}

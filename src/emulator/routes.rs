@@ -1,0 +1,283 @@
+//! The emulator's HTTP surface: Bedrock Runtime's Converse and ConverseStream routes, and the
+//! request log.
+
+use super::answer::{self, Block, Fault, Reply};
+use super::{Emulator, Recorded, eventstream, sigv4};
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub fn router(emulator: Arc<Emulator>) -> Router {
+    Router::new()
+        .route("/model/{model_id}/converse", post(converse))
+        .route("/model/{model_id}/converse-stream", post(converse_stream))
+        .route("/_emulator/requests", get(list_requests).delete(clear_requests))
+        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+        .with_state(emulator)
+}
+
+async fn list_requests(State(emulator): State<Arc<Emulator>>) -> Response {
+    axum::Json(emulator.requests()).into_response()
+}
+
+async fn clear_requests(State(emulator): State<Arc<Emulator>>) -> StatusCode {
+    emulator.clear();
+    StatusCode::NO_CONTENT
+}
+
+/// What both operations do before answering: verify, record, check the model, compute the reply.
+struct Accepted {
+    seq: u64,
+    reply: Reply,
+    started: Instant,
+}
+
+async fn accept(
+    emulator: &Emulator,
+    operation: &'static str,
+    model_id: String,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Accepted, Response> {
+    let started = Instant::now();
+    let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+    let signer = sigv4::verify(method.as_str(), path, headers, body, |id| emulator.credential(id));
+    let json_body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let seq = emulator.record(Recorded {
+        seq: 0,
+        operation,
+        model_id: model_id.clone(),
+        access_key_id: signer.as_ref().ok().map(|s| s.access_key_id.clone()),
+        region: signer.as_ref().ok().map(|s| s.region.clone()),
+        session_token_sent: signer.as_ref().is_ok_and(|s| s.session_token_sent),
+        outcome: "pending".to_owned(),
+        body: json_body.clone(),
+    });
+    let fail = |fault: Fault| {
+        emulator.set_outcome(seq, format!("error:{}", fault.1));
+        fault_response(fault)
+    };
+    signer.map_err(fail)?;
+    if crate::models::resolve(&model_id).is_none() {
+        return Err(fail((
+            400,
+            "ValidationException",
+            "The provided model identifier is invalid.".to_owned(),
+        )));
+    }
+    if json_body.is_null() {
+        return Err(fail((
+            400,
+            "ValidationException",
+            "Malformed input request: the body is not JSON.".to_owned(),
+        )));
+    }
+    let reply = answer::reply(&json_body).map_err(fail)?;
+    if let Some(delay) = reply.directives.delay {
+        tokio::time::sleep(delay).await;
+    }
+    if let Some(fault) = reply.directives.fault.clone() {
+        return Err(fail(fault));
+    }
+    Ok(Accepted { seq, reply, started })
+}
+
+async fn converse(
+    State(emulator): State<Arc<Emulator>>,
+    Path(model_id): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let accepted = match accept(&emulator, "converse", model_id, &method, &uri, &headers, &body).await {
+        Ok(accepted) => accepted,
+        Err(response) => return response,
+    };
+    let reply = &accepted.reply;
+    let content: Vec<Value> = reply
+        .blocks
+        .iter()
+        .map(|block| match block {
+            Block::Text(text) => json!({ "text": text }),
+            Block::ToolUse { id, name, input } => {
+                json!({ "toolUse": { "toolUseId": id, "name": name, "input": input } })
+            }
+        })
+        .collect();
+    emulator.set_outcome(accepted.seq, "ok");
+    let body = json!({
+        "output": { "message": { "role": "assistant", "content": content } },
+        "stopReason": reply.stop_reason,
+        "usage": reply.usage(),
+        "metrics": { "latencyMs": accepted.started.elapsed().as_millis() as u64 },
+    });
+    with_request_id(axum::Json(body).into_response())
+}
+
+async fn converse_stream(
+    State(emulator): State<Arc<Emulator>>,
+    Path(model_id): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let accepted = match accept(&emulator, "converse-stream", model_id, &method, &uri, &headers, &body).await
+    {
+        Ok(accepted) => accepted,
+        Err(response) => return response,
+    };
+    emulator.set_outcome(accepted.seq, "streaming");
+    let frames = frames(&accepted.reply, accepted.started);
+    let state = StreamState {
+        frames,
+        delay: accepted.reply.directives.event_delay,
+        guard: OutcomeGuard { emulator, seq: accepted.seq, outcome: None },
+    };
+    let body = Body::from_stream(futures::stream::unfold(state, StreamState::next));
+    let mut response = Response::new(body);
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.amazon.eventstream"));
+    with_request_id(response)
+}
+
+/// One step of a streamed reply.
+enum Frame {
+    /// Bytes to send.
+    Bytes(Bytes),
+    /// Send this exception frame, then end the stream.
+    Exception(Bytes),
+    /// Break the connection.
+    Cut,
+}
+
+struct StreamState {
+    frames: VecDeque<Frame>,
+    delay: Option<Duration>,
+    guard: OutcomeGuard,
+}
+
+impl StreamState {
+    async fn next(mut self) -> Option<(Result<Bytes, std::io::Error>, Self)> {
+        let frame = match self.frames.pop_front() {
+            Some(frame) => frame,
+            None => {
+                self.guard.outcome = Some("completed");
+                return None;
+            }
+        };
+        if let Some(delay) = self.delay {
+            tokio::time::sleep(delay).await;
+        }
+        match frame {
+            Frame::Bytes(bytes) => Some((Ok(bytes), self)),
+            Frame::Exception(bytes) => {
+                self.frames.clear();
+                self.guard.outcome = Some("stream_error");
+                Some((Ok(bytes), self))
+            }
+            Frame::Cut => {
+                // Let the frames before the cut reach the client first.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                self.guard.outcome = Some("stream_cut");
+                Some((Err(std::io::Error::other("emulator: stream-cut directive")), self))
+            }
+        }
+    }
+}
+
+/// Records how a stream ended; a stream dropped before its end means the client went away.
+struct OutcomeGuard {
+    emulator: Arc<Emulator>,
+    seq: u64,
+    outcome: Option<&'static str>,
+}
+
+impl Drop for OutcomeGuard {
+    fn drop(&mut self) {
+        self.emulator.set_outcome(self.seq, self.outcome.unwrap_or("client_closed"));
+    }
+}
+
+/// The event frames of a reply, in Bedrock's order.
+fn frames(reply: &Reply, started: Instant) -> VecDeque<Frame> {
+    let mut frames = VecDeque::new();
+    let mut push =
+        |event_type, payload: Value| frames.push_back(Frame::Bytes(eventstream::event(event_type, &payload)));
+    push("messageStart", json!({ "role": "assistant" }));
+    for (index, block) in reply.blocks.iter().enumerate() {
+        match block {
+            Block::Text(text) => {
+                for delta in answer::deltas(text) {
+                    push(
+                        "contentBlockDelta",
+                        json!({ "contentBlockIndex": index, "delta": { "text": delta } }),
+                    );
+                }
+            }
+            Block::ToolUse { id, name, input } => {
+                push(
+                    "contentBlockStart",
+                    json!({ "contentBlockIndex": index, "start": { "toolUse": { "toolUseId": id, "name": name } } }),
+                );
+                // Two fragments, so clients must concatenate argument deltas.
+                let text = input.to_string();
+                let middle = (1..=text.len() / 2).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+                for fragment in [&text[..middle], &text[middle..]].into_iter().filter(|f| !f.is_empty()) {
+                    push(
+                        "contentBlockDelta",
+                        json!({ "contentBlockIndex": index, "delta": { "toolUse": { "input": fragment } } }),
+                    );
+                }
+            }
+        }
+        push("contentBlockStop", json!({ "contentBlockIndex": index }));
+    }
+    push("messageStop", json!({ "stopReason": reply.stop_reason }));
+    push(
+        "metadata",
+        json!({ "usage": reply.usage(), "metrics": { "latencyMs": started.elapsed().as_millis() as u64 } }),
+    );
+    // Faults mid-stream: after the role and the first delta.
+    let directives = &reply.directives;
+    if let Some(exception) = directives.stream_error {
+        frames.truncate(2);
+        frames.push_back(Frame::Exception(eventstream::exception(
+            exception,
+            "The stream failed mid-way (emulator directive).",
+        )));
+    } else if directives.stream_cut {
+        frames.truncate(2);
+        frames.push_back(Frame::Cut);
+    }
+    frames
+}
+
+fn fault_response((status, exception, message): Fault) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, axum::Json(json!({ "message": message }))).into_response();
+    if let Ok(value) =
+        HeaderValue::from_str(&format!("{exception}:http://internal.amazon.com/coral/com.amazon.bedrock/"))
+    {
+        response.headers_mut().insert("x-amzn-errortype", value);
+    }
+    with_request_id(response)
+}
+
+fn with_request_id(mut response: Response) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
+        response.headers_mut().insert("x-amzn-requestid", value);
+    }
+    response
+}

@@ -1,0 +1,11 @@
+//! The gRPC adapters: tonic services over the core, one short method per RPC.
+//!
+//! Each method unwraps the request, calls [`crate::chat::Chat`] or the model catalog, and turns an
+//! [`crate::error::Error`] into a `tonic::Status` via [`status::to_status`]. No logic lives here.
+
+pub mod chat;
+pub mod models;
+pub mod status;
+
+pub use chat::ChatApi;
+pub use models::ModelApi;

@@ -1,0 +1,294 @@
+//! The models this server knows: ids, providers, capabilities and the cross-region inference
+//! profiles that serve them.
+//!
+//! The same table tells the emulator which model ids exist, so the emulator rejects an unknown id
+//! exactly as Bedrock does, and the two can never disagree.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::proto::v1::{ListModelsResponse, Model, ModelCapabilities};
+
+/// One known foundation model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelInfo {
+    /// The Bedrock model id.
+    pub id: &'static str,
+    /// A human-readable name.
+    pub name: &'static str,
+    /// The provider, as OpenAI's `owned_by`.
+    pub provider: &'static str,
+    /// Release date, Unix seconds (0 when unknown).
+    pub created: i64,
+    /// Whether the model can call tools through Converse.
+    pub tool_use: bool,
+    /// Whether the model accepts images.
+    pub image_input: bool,
+    /// Context window in tokens.
+    pub context_window: Option<u32>,
+    /// Cross-region inference profile prefixes that serve it (`us`, `eu`, `apac`, `global`).
+    pub profiles: &'static [&'static str],
+}
+
+impl ModelInfo {
+    /// The model as the API describes it.
+    pub fn to_proto(&self) -> Model {
+        Model {
+            id: self.id.to_owned(),
+            object: "model".to_owned(),
+            created: self.created,
+            owned_by: self.provider.to_owned(),
+            name: self.name.to_owned(),
+            capabilities: Some(ModelCapabilities {
+                streaming: true,
+                tool_use: self.tool_use,
+                image_input: self.image_input,
+                context_window: self.context_window,
+            }),
+            inference_profile_ids: self
+                .profiles
+                .iter()
+                .map(|prefix| format!("{prefix}.{}", self.id))
+                .collect(),
+        }
+    }
+}
+
+const fn model(
+    id: &'static str,
+    name: &'static str,
+    provider: &'static str,
+    created: i64,
+    (tool_use, image_input): (bool, bool),
+    context_window: u32,
+    profiles: &'static [&'static str],
+) -> ModelInfo {
+    ModelInfo {
+        id,
+        name,
+        provider,
+        created,
+        tool_use,
+        image_input,
+        context_window: Some(context_window),
+        profiles,
+    }
+}
+
+const TOOLS_AND_IMAGES: (bool, bool) = (true, true);
+const TOOLS: (bool, bool) = (true, false);
+const TEXT_ONLY: (bool, bool) = (false, false);
+const US: &[&str] = &["us"];
+const US_EU: &[&str] = &["us", "eu"];
+const US_EU_APAC: &[&str] = &["us", "eu", "apac"];
+const EVERYWHERE: &[&str] = &["us", "eu", "apac", "global"];
+
+/// The built-in catalog, sorted by id.
+pub static BUILT_IN: &[ModelInfo] = &[
+    model("ai21.jamba-1-5-large-v1:0", "Jamba 1.5 Large", "ai21", 1724112000, TOOLS, 256_000, &[]),
+    model("amazon.nova-lite-v1:0", "Nova Lite", "amazon", 1733184000, TOOLS_AND_IMAGES, 300_000, US_EU_APAC),
+    model("amazon.nova-micro-v1:0", "Nova Micro", "amazon", 1733184000, TOOLS, 128_000, US_EU_APAC),
+    model("amazon.nova-pro-v1:0", "Nova Pro", "amazon", 1733184000, TOOLS_AND_IMAGES, 300_000, US_EU_APAC),
+    model(
+        "amazon.titan-text-express-v1",
+        "Titan Text G1 - Express",
+        "amazon",
+        1701302400,
+        TEXT_ONLY,
+        8_192,
+        &[],
+    ),
+    model("amazon.titan-text-lite-v1", "Titan Text G1 - Lite", "amazon", 1701302400, TEXT_ONLY, 4_096, &[]),
+    model(
+        "anthropic.claude-3-5-haiku-20241022-v1:0",
+        "Claude 3.5 Haiku",
+        "anthropic",
+        1729555200,
+        TOOLS,
+        200_000,
+        US,
+    ),
+    model(
+        "anthropic.claude-3-5-sonnet-20240620-v1:0",
+        "Claude 3.5 Sonnet",
+        "anthropic",
+        1718841600,
+        TOOLS_AND_IMAGES,
+        200_000,
+        US_EU_APAC,
+    ),
+    model(
+        "anthropic.claude-3-5-sonnet-20241022-v2:0",
+        "Claude 3.5 Sonnet v2",
+        "anthropic",
+        1729555200,
+        TOOLS_AND_IMAGES,
+        200_000,
+        US,
+    ),
+    model(
+        "anthropic.claude-3-7-sonnet-20250219-v1:0",
+        "Claude 3.7 Sonnet",
+        "anthropic",
+        1739923200,
+        TOOLS_AND_IMAGES,
+        200_000,
+        US_EU,
+    ),
+    model(
+        "anthropic.claude-3-haiku-20240307-v1:0",
+        "Claude 3 Haiku",
+        "anthropic",
+        1709769600,
+        TOOLS_AND_IMAGES,
+        200_000,
+        US_EU_APAC,
+    ),
+    model(
+        "anthropic.claude-3-opus-20240229-v1:0",
+        "Claude 3 Opus",
+        "anthropic",
+        1709164800,
+        TOOLS_AND_IMAGES,
+        200_000,
+        US,
+    ),
+    model(
+        "anthropic.claude-3-sonnet-20240229-v1:0",
+        "Claude 3 Sonnet",
+        "anthropic",
+        1709164800,
+        TOOLS_AND_IMAGES,
+        200_000,
+        US_EU_APAC,
+    ),
+    model(
+        "anthropic.claude-sonnet-4-20250514-v1:0",
+        "Claude Sonnet 4",
+        "anthropic",
+        1747180800,
+        TOOLS_AND_IMAGES,
+        200_000,
+        EVERYWHERE,
+    ),
+    model("cohere.command-r-plus-v1:0", "Command R+", "cohere", 1712016000, TOOLS, 128_000, &[]),
+    model("cohere.command-r-v1:0", "Command R", "cohere", 1712016000, TOOLS, 128_000, &[]),
+    model("deepseek.r1-v1:0", "DeepSeek-R1", "deepseek", 1741564800, TEXT_ONLY, 128_000, US),
+    model(
+        "meta.llama3-1-70b-instruct-v1:0",
+        "Llama 3.1 70B Instruct",
+        "meta",
+        1721692800,
+        TOOLS,
+        128_000,
+        US,
+    ),
+    model("meta.llama3-70b-instruct-v1:0", "Llama 3 70B Instruct", "meta", 1713398400, TEXT_ONLY, 8_192, &[]),
+    model("meta.llama3-8b-instruct-v1:0", "Llama 3 8B Instruct", "meta", 1713398400, TEXT_ONLY, 8_192, &[]),
+    model(
+        "mistral.mistral-7b-instruct-v0:2",
+        "Mistral 7B Instruct",
+        "mistral",
+        1709164800,
+        TEXT_ONLY,
+        32_000,
+        &[],
+    ),
+    model(
+        "mistral.mistral-large-2402-v1:0",
+        "Mistral Large (24.02)",
+        "mistral",
+        1709164800,
+        TOOLS,
+        32_000,
+        &[],
+    ),
+];
+
+/// Every known model (OpenAI's `list` object).
+pub fn list() -> ListModelsResponse {
+    ListModelsResponse { object: "list".to_owned(), data: BUILT_IN.iter().map(ModelInfo::to_proto).collect() }
+}
+
+/// The model a requested id names, described under that id.
+pub fn get(requested: &str) -> Result<Model> {
+    match resolve(requested) {
+        Some(ModelRef::Foundation(info)) | Some(ModelRef::Profile(info)) => {
+            Ok(Model { id: requested.to_owned(), ..info.to_proto() })
+        }
+        Some(ModelRef::Arn) => Ok(Model {
+            id: requested.to_owned(),
+            object: "model".to_owned(),
+            owned_by: "bedrock".to_owned(),
+            name: "Inference profile".to_owned(),
+            capabilities: Some(ModelCapabilities { streaming: true, ..Default::default() }),
+            ..Default::default()
+        }),
+        None if requested.is_empty() => Err(Error::invalid("id", "is required")),
+        None => Err(Error::new(
+            ErrorKind::NotFound,
+            format!("model {requested:?} is not known here; ListModels shows the models this server knows"),
+        )),
+    }
+}
+
+/// How a requested model id names a catalog model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelRef<'a> {
+    /// A plain model id.
+    Foundation(&'a ModelInfo),
+    /// A cross-region inference profile id (`us.` + model id).
+    Profile(&'a ModelInfo),
+    /// An inference-profile ARN (system-defined or application); Bedrock resolves it.
+    Arn,
+}
+
+/// Finds the model a requested id names: a model id, a profile id, or an inference-profile ARN.
+pub fn resolve(requested: &str) -> Option<ModelRef<'static>> {
+    if is_inference_profile_arn(requested) {
+        return Some(ModelRef::Arn);
+    }
+    if let Some(info) = find(requested) {
+        return Some(ModelRef::Foundation(info));
+    }
+    let (prefix, base) = requested.split_once('.')?;
+    let info = find(base)?;
+    info.profiles.contains(&prefix).then_some(ModelRef::Profile(info))
+}
+
+/// The catalog entry with exactly this model id.
+pub fn find(id: &str) -> Option<&'static ModelInfo> {
+    BUILT_IN.binary_search_by(|model| model.id.cmp(id)).ok().map(|index| &BUILT_IN[index])
+}
+
+/// `arn:aws:bedrock:<region>:<account>:(application-)inference-profile/<id>` or a foundation-model ARN.
+fn is_inference_profile_arn(id: &str) -> bool {
+    let parts: Vec<&str> = id.splitn(6, ':').collect();
+    matches!(parts.as_slice(), ["arn", partition, "bedrock", _, _, resource]
+        if partition.starts_with("aws")
+            && ["inference-profile/", "application-inference-profile/", "foundation-model/"]
+                .iter()
+                .any(|kind| resource.strip_prefix(kind).is_some_and(|rest| !rest.is_empty())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalog_is_sorted_so_lookups_work() {
+        assert!(BUILT_IN.windows(2).all(|pair| pair[0].id < pair[1].id));
+    }
+
+    #[test]
+    fn resolves_ids_profiles_and_arns() {
+        let haiku = "anthropic.claude-3-haiku-20240307-v1:0";
+        assert!(matches!(resolve(haiku), Some(ModelRef::Foundation(m)) if m.id == haiku));
+        assert!(matches!(resolve(&format!("eu.{haiku}")), Some(ModelRef::Profile(m)) if m.id == haiku));
+        assert_eq!(resolve(&format!("global.{haiku}")), None, "haiku has no global profile");
+        assert_eq!(
+            resolve("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123"),
+            Some(ModelRef::Arn)
+        );
+        assert_eq!(resolve("arn:aws:bedrock:us-east-1:123456789012:inference-profile/"), None);
+        assert_eq!(resolve("no-such-model"), None);
+    }
+}

@@ -1,0 +1,143 @@
+//! `serve`: builds the Bedrock client once, stacks the layers, serves gRPC (health and reflection
+//! included) on one port, and drains in-flight calls on shutdown.
+//!
+//! Layers, outermost first: request id (`x-request-id`, generated when absent, echoed back), a
+//! tracing span per call carrying that id, API-key authentication, then the tonic services.
+
+use crate::auth::ApiKeys;
+use crate::bedrock::sdk::{self, SdkSettings};
+use crate::chat::{Chat, Timeouts};
+use crate::config::Config;
+use crate::emulator::{self, Emulator};
+use crate::grpc::{ChatApi, ModelApi};
+use crate::proto::v1::chat_service_server::ChatServiceServer;
+use crate::proto::v1::model_service_server::ModelServiceServer;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::future::Future;
+use std::io::Write as _;
+use std::sync::Arc;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+/// Runs the server until `shutdown` resolves, then drains for up to `config.shutdown_grace`.
+pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), String> {
+    let addr = config.listen_addr()?;
+    let keys = ApiKeys::new(&config.all_api_keys()?);
+    if keys.is_open() {
+        tracing::warn!(
+            "no API key configured (API_KEY, API_KEYS or API_KEYS_FILE): the server accepts every caller"
+        );
+    }
+
+    let mut settings = SdkSettings {
+        region: config.region.clone(),
+        endpoint: config.bedrock_endpoint.clone(),
+        max_attempts: config.bedrock_max_attempts,
+        credentials: None,
+    };
+    let mut _demo_emulator = None;
+    if config.demo {
+        let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        let (emulator_addr, task) = Arc::new(Emulator::new())
+            .spawn(loopback)
+            .await
+            .map_err(|e| format!("starting the emulator: {e}"))?;
+        settings.endpoint = Some(format!("http://{emulator_addr}"));
+        settings.credentials = Some(emulator::demo_credentials());
+        settings.region.get_or_insert_with(|| "us-east-1".to_owned());
+        _demo_emulator = Some(task);
+        tracing::warn!(
+            emulator = %emulator_addr,
+            "DEMO MODE: answers come from the built-in Bedrock emulator at http://{emulator_addr}, not from AWS"
+        );
+    }
+    let bedrock = sdk::connect(settings).await?;
+    tracing::info!(region = bedrock.region(), "Bedrock client ready");
+    let chat = Chat::new(
+        bedrock,
+        Timeouts { upstream: config.upstream_timeout, stream_idle: config.stream_idle_timeout },
+    );
+
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_serving::<ChatServiceServer<ChatApi>>().await;
+    health.set_serving::<ModelServiceServer<ModelApi>>().await;
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    };
+    let reflection_v1 = reflection().build_v1().map_err(|e| format!("reflection: {e}"))?;
+    let reflection_v1alpha = reflection().build_v1alpha().map_err(|e| format!("reflection: {e}"))?;
+
+    let limit = config.max_request_bytes;
+    let mut router = tonic::service::Routes::new(health_service)
+        .add_service(ChatServiceServer::new(ChatApi::new(chat)).max_decoding_message_size(limit))
+        .add_service(ModelServiceServer::new(ModelApi))
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .into_axum_router();
+    if !keys.is_open() {
+        router = router.layer(axum::middleware::from_fn_with_state(keys, require_api_key));
+    }
+    let router = router
+        .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(DefaultOnResponse::new()))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    // The one line on stdout: tests and scripts read the bound address (useful with --port 0).
+    println!("amazon-chat listening on http://{bound}");
+    let _ = std::io::stdout().flush();
+    tracing::info!(%bound, "serving gRPC");
+
+    let draining = Arc::new(tokio::sync::Notify::new());
+    let stop_accepting = draining.clone();
+    let server = tokio::spawn(
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move { stop_accepting.notified().await })
+            .into_future(),
+    );
+    shutdown.await;
+    tracing::info!(grace = ?config.shutdown_grace, "shutting down: no new connections, draining in-flight calls");
+    health.set_not_serving::<ChatServiceServer<ChatApi>>().await;
+    health.set_not_serving::<ModelServiceServer<ModelApi>>().await;
+    draining.notify_one();
+    match tokio::time::timeout(config.shutdown_grace, server).await {
+        Ok(Ok(Ok(()))) => tracing::info!("drained; bye"),
+        Ok(Ok(Err(error))) => return Err(format!("server error: {error}")),
+        Ok(Err(join_error)) => return Err(format!("server task failed: {join_error}")),
+        Err(_) => tracing::warn!("grace period over with calls still in flight; exiting anyway"),
+    }
+    Ok(())
+}
+
+fn request_span(request: &http::Request<axum::body::Body>) -> tracing::Span {
+    let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+    tracing::info_span!("call", request_id = %id, method = %request.method(), path = %request.uri().path())
+}
+
+/// Rejects calls without a valid API key: a gRPC status for gRPC, OpenAI's envelope for HTTP.
+async fn require_api_key(State(keys): State<ApiKeys>, request: Request, next: Next) -> Response {
+    if ApiKeys::is_open_path(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let authorization = request.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let Err(error) = keys.check(authorization) else {
+        return next.run(request).await;
+    };
+    tracing::warn!("rejected call: {}", error.message);
+    let is_grpc = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/grpc"));
+    if is_grpc {
+        crate::grpc::status::to_status(&error).into_http::<axum::body::Body>()
+    } else {
+        (error.class().http, axum::Json(error.openai_envelope())).into_response()
+    }
+}

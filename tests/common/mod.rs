@@ -1,0 +1,271 @@
+//! Test harness: runs the real `amazon-chat` binary (emulator and server) as child processes on
+//! loopback and connects real clients to them.
+//!
+//! Isolation, for every child: the environment is cleared (no AWS_* leaks in from the developer's
+//! shell), HOME is a fresh temp dir (no ~/.aws files), and AWS_EC2_METADATA_DISABLED=true, so the
+//! SDK's credential chain can never reach the instance-metadata address.
+
+#![allow(dead_code)]
+
+use amazon_chat::emulator::{DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY};
+use amazon_chat::proto::v1 as api;
+use api::chat_service_client::ChatServiceClient;
+use api::model_service_client::ModelServiceClient;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use tonic::transport::Channel;
+
+/// A child process of the binary, killed on drop.
+pub struct Process {
+    child: Child,
+    /// The `http://127.0.0.1:PORT` it printed.
+    pub url: String,
+    /// Where its stderr (the logs) goes.
+    pub log_path: PathBuf,
+    _home: tempfile::TempDir,
+}
+
+impl Process {
+    /// Starts `amazon-chat <args>` with only `env` (plus PATH, HOME, AWS_EC2_METADATA_DISABLED) and waits
+    /// for its "listening on" line.
+    pub fn start(args: &[&str], env: &[(&str, &str)]) -> Process {
+        let home = tempfile::tempdir().expect("temp HOME");
+        let log_path = home.path().join("stderr.log");
+        let log = std::fs::File::create(&log_path).expect("log file");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_amazon-chat"));
+        command
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("RUST_LOG", "info")
+            .current_dir(home.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log));
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("spawn amazon-chat");
+        let stdout = child.stdout.take().expect("stdout");
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some((_, url)) = line.split_once(" listening on ") {
+                    let _ = sender.send(url.trim().to_owned());
+                }
+            }
+        });
+        let url = match receiver.recv_timeout(Duration::from_secs(30)) {
+            Ok(url) => url,
+            Err(_) => {
+                let _ = child.kill();
+                panic!(
+                    "amazon-chat {args:?} did not start:\n{}",
+                    std::fs::read_to_string(&log_path).unwrap_or_default()
+                );
+            }
+        };
+        Process { child, url, log_path, _home: home }
+    }
+
+    /// Everything it logged so far.
+    pub fn logs(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    /// Sends SIGTERM.
+    pub fn terminate(&self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+    }
+
+    /// Waits for it to exit, up to `limit`.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + limit;
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An emulator and a server pointed at it, signing with the emulator's demo credentials from the
+/// environment (the static-keys method of the authentication guide).
+pub struct Stack {
+    pub emulator: Process,
+    pub server: Process,
+}
+
+/// The model the tests call.
+pub const MODEL: &str = "anthropic.claude-3-haiku-20240307-v1:0";
+
+impl Stack {
+    /// Starts both with default settings.
+    pub fn start() -> Stack {
+        Self::start_with(&[], &[])
+    }
+
+    /// Starts both; `args` and `env` are added to the server's.
+    pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Stack {
+        let emulator = Process::start(&["emulator", "--port", "0"], &[]);
+        let mut server_args = vec![
+            "serve",
+            "--port",
+            "0",
+            "--bedrock-endpoint",
+            emulator.url.as_str(),
+            "--bedrock-max-attempts",
+            "1",
+        ];
+        server_args.extend_from_slice(args);
+        let mut server_env = vec![
+            ("AWS_ACCESS_KEY_ID", DEMO_ACCESS_KEY_ID),
+            ("AWS_SECRET_ACCESS_KEY", DEMO_SECRET_ACCESS_KEY),
+            ("AWS_REGION", "us-east-1"),
+        ];
+        for (key, value) in env {
+            server_env.retain(|(k, _)| k != key);
+            server_env.push((key, value));
+        }
+        let server = Process::start(&server_args, &server_env);
+        Stack { emulator, server }
+    }
+
+    /// A gRPC channel to the server.
+    pub async fn channel(&self) -> Channel {
+        Channel::from_shared(self.server.url.clone()).unwrap().connect().await.expect("connect to server")
+    }
+
+    /// A chat client.
+    pub async fn chat(&self) -> ChatServiceClient<Channel> {
+        ChatServiceClient::new(self.channel().await)
+    }
+
+    /// A model client.
+    pub async fn models(&self) -> ModelServiceClient<Channel> {
+        ModelServiceClient::new(self.channel().await)
+    }
+
+    /// What the emulator recorded.
+    pub fn recorded(&self) -> Vec<serde_json::Value> {
+        let body = http_get(&self.emulator.url, "/_emulator/requests");
+        serde_json::from_str(&body).expect("emulator log is JSON")
+    }
+
+    /// The latest recorded request.
+    pub fn last_recorded(&self) -> serde_json::Value {
+        self.recorded().pop().expect("the emulator received a request")
+    }
+}
+
+/// A GET over a plain TCP socket (HTTP/1.1, Connection: close), returning the body.
+pub fn http_get(base_url: &str, path: &str) -> String {
+    let host = base_url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).expect("connect");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default()
+}
+
+/// A message.
+pub fn message(role: &str, text: &str) -> api::Message {
+    api::Message {
+        role: role.into(),
+        content: Some(api::message::Content::Text(text.into())),
+        ..Default::default()
+    }
+}
+
+/// A request for MODEL with these messages.
+pub fn request(messages: Vec<api::Message>) -> api::ChatCompletionRequest {
+    api::ChatCompletionRequest { model: MODEL.into(), messages, ..Default::default() }
+}
+
+/// A one-message request.
+pub fn ask(text: &str) -> api::ChatCompletionRequest {
+    request(vec![message("user", text)])
+}
+
+/// The weather tool: one required string argument.
+pub fn weather_tool() -> api::Tool {
+    let schema = serde_json::json!({
+        "type": "object",
+        "properties": {"city": {"type": "string"}},
+        "required": ["city"]
+    });
+    api::Tool {
+        r#type: "function".into(),
+        function: Some(api::FunctionDefinition {
+            name: "get_weather".into(),
+            description: Some("Current weather in a city".into()),
+            parameters: Some(to_struct(&schema)),
+            strict: None,
+        }),
+    }
+}
+
+/// A JSON object as a protobuf Struct.
+pub fn to_struct(json: &serde_json::Value) -> prost_types::Struct {
+    fn value(json: &serde_json::Value) -> prost_types::Value {
+        use prost_types::value::Kind;
+        let kind = match json {
+            serde_json::Value::Null => Kind::NullValue(0),
+            serde_json::Value::Bool(b) => Kind::BoolValue(*b),
+            serde_json::Value::Number(n) => Kind::NumberValue(n.as_f64().unwrap()),
+            serde_json::Value::String(s) => Kind::StringValue(s.clone()),
+            serde_json::Value::Array(items) => {
+                Kind::ListValue(prost_types::ListValue { values: items.iter().map(value).collect() })
+            }
+            serde_json::Value::Object(_) => Kind::StructValue(to_struct(json)),
+        };
+        prost_types::Value { kind: Some(kind) }
+    }
+    prost_types::Struct {
+        fields: json.as_object().unwrap().iter().map(|(k, v)| (k.clone(), value(v))).collect(),
+    }
+}
+
+/// The text of a unary answer.
+pub fn answer_text(response: &api::ChatCompletionResponse) -> String {
+    match &response.choices[0].message.as_ref().unwrap().content {
+        Some(api::message::Content::Text(text)) => text.clone(),
+        other => panic!("expected text content, got {other:?}"),
+    }
+}
+
+/// Reads a whole stream: the chunks, or the status that ended it (with the chunks before).
+pub async fn collect(
+    mut stream: tonic::Streaming<api::StreamChatCompletionResponse>,
+) -> (Vec<api::StreamChatCompletionResponse>, Option<tonic::Status>) {
+    let mut chunks = Vec::new();
+    loop {
+        match stream.message().await {
+            Ok(Some(chunk)) => chunks.push(chunk),
+            Ok(None) => return (chunks, None),
+            Err(status) => return (chunks, Some(status)),
+        }
+    }
+}
+
+/// The concatenated text deltas of chunks.
+pub fn streamed_text(chunks: &[api::StreamChatCompletionResponse]) -> String {
+    chunks
+        .iter()
+        .flat_map(|c| &c.choices)
+        .filter_map(|choice| choice.delta.as_ref()?.content.clone())
+        .collect()
+}

@@ -1,0 +1,130 @@
+//! The server as an operator sees it: `--demo`, health, reflection, API keys, secrets kept out of
+//! logs, and graceful shutdown.
+
+mod common;
+
+use amazon_chat::proto::v1 as api;
+use common::*;
+use std::time::Duration;
+use tonic::Code;
+use tonic::metadata::MetadataValue;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
+
+fn with_key(request: api::ChatCompletionRequest, key: &str) -> tonic::Request<api::ChatCompletionRequest> {
+    let mut request = tonic::Request::new(request);
+    request.metadata_mut().insert("authorization", MetadataValue::try_from(format!("Bearer {key}")).unwrap());
+    request
+}
+
+#[tokio::test]
+async fn demo_mode_answers_with_no_aws_configuration_at_all() {
+    let server = Process::start(&["serve", "--demo", "--port", "0"], &[]);
+    let channel =
+        tonic::transport::Channel::from_shared(server.url.clone()).unwrap().connect().await.unwrap();
+    let mut chat = api::chat_service_client::ChatServiceClient::new(channel);
+    let response = chat.chat_completion(ask("hello demo")).await.unwrap().into_inner();
+    assert_eq!(answer_text(&response), "You said: hello demo");
+    let (chunks, status) =
+        collect(chat.stream_chat_completion(ask("hello demo")).await.unwrap().into_inner()).await;
+    assert!(status.is_none());
+    assert_eq!(streamed_text(&chunks), "You said: hello demo");
+    assert!(server.logs().contains("DEMO MODE"), "the banner says answers come from the emulator");
+}
+
+#[tokio::test]
+async fn health_reports_serving_for_the_server_and_each_service() {
+    let stack = Stack::start_with(&["--api-key", "k"], &[]);
+    let mut health = HealthClient::new(stack.channel().await);
+    for service in ["", "amazon_chat.v1.ChatService", "amazon_chat.v1.ModelService"] {
+        let response =
+            health.check(HealthCheckRequest { service: service.into() }).await.unwrap().into_inner();
+        assert_eq!(response.status(), ServingStatus::Serving, "{service:?}");
+    }
+}
+
+#[tokio::test]
+async fn reflection_lists_the_services() {
+    use tonic_reflection::pb::v1::ServerReflectionRequest;
+    use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+
+    let stack = Stack::start_with(&["--api-key", "k"], &[]);
+    let mut client = ServerReflectionClient::new(stack.channel().await);
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut responses =
+        client.server_reflection_info(tokio_stream::iter([request])).await.unwrap().into_inner();
+    let response = responses.message().await.unwrap().unwrap();
+    let Some(MessageResponse::ListServicesResponse(list)) = response.message_response else {
+        panic!("{response:?}")
+    };
+    let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
+    for expected in ["amazon_chat.v1.ChatService", "amazon_chat.v1.ModelService", "grpc.health.v1.Health"] {
+        assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
+    }
+}
+
+#[tokio::test]
+async fn api_keys_are_required_when_configured() {
+    let stack = Stack::start_with(&["--api-keys", "key-one,key-two"], &[]);
+    let mut chat = stack.chat().await;
+    let missing = chat.chat_completion(ask("hi")).await.unwrap_err();
+    assert_eq!(missing.code(), Code::Unauthenticated);
+    let wrong = chat.chat_completion(with_key(ask("hi"), "key-three")).await.unwrap_err();
+    assert_eq!(wrong.code(), Code::Unauthenticated);
+    for key in ["key-one", "key-two"] {
+        chat.chat_completion(with_key(ask("hi"), key)).await.expect("a configured key works");
+    }
+    let mut stream_request = tonic::Request::new(ask("hi"));
+    stream_request.metadata_mut().insert("authorization", MetadataValue::from_static("Bearer nope"));
+    assert_eq!(chat.stream_chat_completion(stream_request).await.unwrap_err().code(), Code::Unauthenticated);
+    assert_eq!(stack.recorded().len(), 2, "rejected calls never reach Bedrock");
+}
+
+#[tokio::test]
+async fn api_keys_can_come_from_the_environment_and_a_dotenv_file() {
+    let env_file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(env_file.path(), "API_KEY=from-dotenv\n").unwrap();
+    let path = env_file.path().to_str().unwrap();
+    let stack = Stack::start_with(&["--env-file", path], &[]);
+    let mut chat = stack.chat().await;
+    chat.chat_completion(with_key(ask("hi"), "from-dotenv")).await.expect("the key from the env file works");
+    assert_eq!(chat.chat_completion(ask("hi")).await.unwrap_err().code(), Code::Unauthenticated);
+}
+
+#[tokio::test]
+async fn secrets_never_reach_the_logs_or_errors() {
+    let aws_secret = "wJalrXUtnFEMI-test-secret-never-logged";
+    let api_key = "sk-test-api-key-never-logged";
+    let stack = Stack::start_with(&["--api-key", api_key], &[("AWS_SECRET_ACCESS_KEY", aws_secret)]);
+    let mut chat = stack.chat().await;
+    let status = chat.chat_completion(with_key(ask("hi"), api_key)).await.unwrap_err();
+    assert_eq!(status.code(), Code::Unauthenticated, "the wrong AWS secret is refused by the emulator");
+    assert!(!status.message().contains(aws_secret));
+    let _ = chat.chat_completion(with_key(ask("hi"), "sk-wrong-key-also-secret")).await;
+    let logs = stack.server.logs();
+    assert!(logs.contains("rejected call"), "the test saw the logs: {logs}");
+    for secret in [aws_secret, api_key, "sk-wrong-key-also-secret"] {
+        assert!(!logs.contains(secret), "{secret} leaked into the logs");
+    }
+}
+
+#[tokio::test]
+async fn sigterm_lets_in_flight_streams_finish() {
+    let mut stack = Stack::start();
+    let mut chat = stack.chat().await;
+    // 10 words at 100 ms: about a second of streaming.
+    let prompt = format!("[[emulator:slow-stream=100ms]] {}", "word ".repeat(8));
+    let mut stream = chat.stream_chat_completion(ask(&prompt)).await.unwrap().into_inner();
+    stream.message().await.unwrap().expect("the stream started");
+    stack.server.terminate();
+    let (chunks, status) = collect(stream).await;
+    assert!(status.is_none(), "the in-flight stream finished cleanly: {status:?}");
+    assert!(streamed_text(&chunks).ends_with("word"));
+    let exit = stack.server.wait_exit(Duration::from_secs(10)).expect("the server exits after draining");
+    assert!(exit.success(), "{exit:?}");
+}
