@@ -2,7 +2,7 @@
 //!
 //! Keys are kept as SHA-256 digests and compared in constant time against every configured key,
 //! so neither the comparison nor the key lengths leak through timing. Health checks and reflection
-//! need no key (load balancers and grpcurl call them unauthenticated).
+//! need no key (load balancers and grpcurl call them unauthenticated), nor does the OpenAPI document.
 
 use crate::config::Secret;
 use crate::error::{Error, ErrorKind};
@@ -16,6 +16,7 @@ const OPEN_PATH_PREFIXES: &[&str] = &[
     "/grpc.reflection.v1alpha.ServerReflection/",
     "/health",
     "/ready",
+    "/openapi.json",
 ];
 
 /// The configured API keys. Empty means the server is open.

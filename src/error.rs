@@ -123,21 +123,6 @@ impl Error {
     }
 }
 
-impl Error {
-    /// OpenAI's error envelope: `{"error": {"message", "type", "param", "code"}}`.
-    pub fn openai_envelope(&self) -> serde_json::Value {
-        let class = self.class();
-        serde_json::json!({
-            "error": {
-                "message": self.message,
-                "type": class.openai_type,
-                "param": self.field,
-                "code": class.reason.to_ascii_lowercase(),
-            }
-        })
-    }
-}
-
 /// The service's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

@@ -4,15 +4,19 @@
 //! # A request's journey
 //!
 //! ```text
-//!  client ──gRPC──▶ server ──▶ auth ──▶ grpc::ChatApi ──▶ chat::Chat ──▶ bedrock::Bedrock ──SigV4/HTTP──▶ Bedrock
-//!                   (one port,          (thin adapter:   (validation,   (proto ⇄ Converse       (or emulator)
-//!                    request id)         proto in/out)    timeouts,      mapping, SDK errors
-//!                                                          streaming)    ⇄ error::Error)
+//!  client ──gRPC──▶ server ──▶ auth ──▶ grpc::ChatApi ──┐
+//!         ──REST──▶ (one port,         rest handlers ───┴─▶ chat::Chat ──▶ bedrock::Bedrock ──SigV4/HTTP──▶ Bedrock
+//!                    request id)       (thin adapters:      (validation,   (proto ⇄ Converse       (or emulator)
+//!                                       proto / OpenAI       timeouts,      mapping, SDK errors
+//!                                       JSON in and out)     streaming)     ⇄ error::Error)
 //! ```
 //!
 //! - [`config`]: the one [`config::Config`] struct, read from flags, the environment and `.env`.
 //! - [`server`]: binds the port, stacks the layers (request id, API-key [`auth`]), serves gRPC with
 //!   health and reflection, and drains in-flight calls on SIGTERM.
+//! - [`rest`]: the OpenAI-compatible REST shim (JSON and Server-Sent Events) over the same core,
+//!   with its OpenAPI document.
+//! - [`health`]: the serving status shared by gRPC health and REST readiness.
 //! - [`grpc`]: tonic adapters, one small method per RPC, translating [`error::Error`] into a
 //!   `tonic::Status` with rich details.
 //! - [`chat`]: the core. It validates a [`proto`] request, calls Bedrock, and shapes answers and
@@ -35,7 +39,9 @@ pub mod config;
 pub mod emulator;
 pub mod error;
 pub mod grpc;
+pub mod health;
 pub mod models;
 pub mod proto;
+pub mod rest;
 pub mod server;
 pub mod telemetry;

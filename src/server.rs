@@ -1,5 +1,5 @@
 //! `serve`: builds the Bedrock client once, stacks the layers, serves gRPC (health and reflection
-//! included) on one port, and drains in-flight calls on shutdown.
+//! included) and the REST shim on one port, and drains in-flight calls on shutdown.
 //!
 //! Layers, outermost first: request id (`x-request-id`, generated when absent, echoed back), a
 //! tracing span per call carrying that id, API-key authentication, then the tonic services.
@@ -9,12 +9,15 @@ use crate::bedrock::sdk::{self, SdkSettings};
 use crate::chat::{Chat, Timeouts};
 use crate::config::Config;
 use crate::emulator::{self, Emulator};
+use crate::error::{Error, ErrorKind};
 use crate::grpc::{ChatApi, ModelApi};
+use crate::health::Health;
 use crate::proto::v1::chat_service_server::ChatServiceServer;
 use crate::proto::v1::model_service_server::ModelServiceServer;
+use crate::rest::{self, RestState};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use std::future::Future;
 use std::io::Write as _;
 use std::sync::Arc;
@@ -60,9 +63,8 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         Timeouts { upstream: config.upstream_timeout, stream_idle: config.stream_idle_timeout },
     );
 
-    let (health, health_service) = tonic_health::server::health_reporter();
-    health.set_serving::<ChatServiceServer<ChatApi>>().await;
-    health.set_serving::<ModelServiceServer<ModelApi>>().await;
+    let (reporter, health_service) = tonic_health::server::health_reporter();
+    let health = Health::new(reporter).await;
     let reflection = || {
         tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
@@ -72,12 +74,16 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     let reflection_v1alpha = reflection().build_v1alpha().map_err(|e| format!("reflection: {e}"))?;
 
     let limit = config.max_request_bytes;
+    let rest =
+        rest::router(RestState { chat: chat.clone(), health: health.clone(), max_request_bytes: limit });
     let mut router = tonic::service::Routes::new(health_service)
         .add_service(ChatServiceServer::new(ChatApi::new(chat)).max_decoding_message_size(limit))
         .add_service(ModelServiceServer::new(ModelApi))
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .into_axum_router();
+        .into_axum_router()
+        .merge(rest)
+        .fallback(unknown_route);
     if !keys.is_open() {
         router = router.layer(axum::middleware::from_fn_with_state(keys, require_api_key));
     }
@@ -96,6 +102,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
 
     let draining = Arc::new(tokio::sync::Notify::new());
     let stop_accepting = draining.clone();
+    health.set_serving(true).await;
     let server = tokio::spawn(
         axum::serve(listener, router)
             .with_graceful_shutdown(async move { stop_accepting.notified().await })
@@ -103,8 +110,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     );
     shutdown.await;
     tracing::info!(grace = ?config.shutdown_grace, "shutting down: no new connections, draining in-flight calls");
-    health.set_not_serving::<ChatServiceServer<ChatApi>>().await;
-    health.set_not_serving::<ModelServiceServer<ModelApi>>().await;
+    health.set_serving(false).await;
     draining.notify_one();
     match tokio::time::timeout(config.shutdown_grace, server).await {
         Ok(Ok(Ok(()))) => tracing::info!("drained; bye"),
@@ -130,14 +136,25 @@ async fn require_api_key(State(keys): State<ApiKeys>, request: Request, next: Ne
         return next.run(request).await;
     };
     tracing::warn!("rejected call: {}", error.message);
+    error_for(&request, &error)
+}
+
+/// Anything no route serves: a gRPC UNIMPLEMENTED status, or a 404 envelope for HTTP.
+async fn unknown_route(request: Request) -> Response {
+    let message = format!("no such endpoint: {} {}", request.method(), request.uri().path());
+    error_for(&request, &Error::new(ErrorKind::NotFound, message))
+}
+
+/// An error in the caller's protocol: a gRPC status, or OpenAI's envelope.
+fn error_for(request: &Request, error: &Error) -> Response {
     let is_grpc = request
         .headers()
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/grpc"));
-    if is_grpc {
-        crate::grpc::status::to_status(&error).into_http::<axum::body::Body>()
-    } else {
-        (error.class().http, axum::Json(error.openai_envelope())).into_response()
+    match (is_grpc, error.kind) {
+        (true, ErrorKind::NotFound) => tonic::Status::unimplemented(&error.message).into_http(),
+        (true, _) => crate::grpc::status::to_status(error).into_http(),
+        (false, _) => rest::error_response(error),
     }
 }

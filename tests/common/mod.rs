@@ -269,3 +269,56 @@ pub fn streamed_text(chunks: &[api::StreamChatCompletionResponse]) -> String {
         .filter_map(|choice| choice.delta.as_ref()?.content.clone())
         .collect()
 }
+
+/// An HTTP response as curl saw it.
+#[derive(Debug)]
+pub struct CurlResponse {
+    /// The status code.
+    pub status: u16,
+    /// Header lines, lower-cased names.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: String,
+}
+
+impl CurlResponse {
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// Runs curl against the server (`-i` so headers come back), with `args` added.
+pub fn curl(base_url: &str, path: &str, args: &[&str]) -> CurlResponse {
+    let output = Command::new("curl")
+        .args(["-s", "-i", "-N", "--max-time", "20"])
+        .args(args)
+        .arg(format!("{base_url}{path}"))
+        .output()
+        .expect("curl is installed");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no HTTP response: {text:?}"));
+    let mut lines = head.lines();
+    let status =
+        lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
+        .collect();
+    CurlResponse { status, headers, body: body.to_owned() }
+}
+
+/// A chat completion POST with curl, JSON body given.
+pub fn curl_chat(base_url: &str, key: Option<&str>, body: &str) -> CurlResponse {
+    let auth = key.map(|k| format!("Authorization: Bearer {k}"));
+    let mut args = vec!["-H", "Content-Type: application/json", "--data-binary", body];
+    if let Some(auth) = &auth {
+        args.extend(["-H", auth.as_str()]);
+    }
+    curl(base_url, "/v1/chat/completions", &args)
+}

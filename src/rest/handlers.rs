@@ -1,0 +1,132 @@
+//! The REST handlers: OpenAI JSON in, the core, OpenAI JSON (or Server-Sent Events) out.
+
+use super::openai as oa;
+use super::{RestState, body, convert, error_response};
+use crate::chat::ChunkStream;
+use crate::models;
+use axum::Json;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
+use std::convert::Infallible;
+
+/// Chat completion, unary or streamed.
+#[utoipa::path(
+    post,
+    path = "/v1/chat/completions",
+    request_body = oa::ChatCompletionRequest,
+    responses(
+        (status = 200, description = "The answer: JSON, or with `stream: true` Server-Sent Events of `chat.completion.chunk` objects ending in `data: [DONE]`",
+            content((oa::ChatCompletion = "application/json"), (String = "text/event-stream"))),
+        (status = 400, description = "Invalid request", body = oa::ErrorResponse),
+        (status = 401, description = "Missing or wrong API key", body = oa::ErrorResponse),
+        (status = 403, description = "The server's AWS identity may not invoke the model", body = oa::ErrorResponse),
+        (status = 404, description = "Unknown model", body = oa::ErrorResponse),
+        (status = 413, description = "Body too large", body = oa::ErrorResponse),
+        (status = 429, description = "Throttled; see Retry-After", body = oa::ErrorResponse),
+        (status = 500, description = "Internal error", body = oa::ErrorResponse),
+        (status = 503, description = "Bedrock unavailable", body = oa::ErrorResponse),
+        (status = 504, description = "Bedrock timed out", body = oa::ErrorResponse),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn chat_completions(State(state): State<RestState>, request: Request) -> Response {
+    let parsed: oa::ChatCompletionRequest =
+        match body::read_json(request.into_body(), state.max_request_bytes).await {
+            Ok(parsed) => parsed,
+            Err(error) => return error_response(&error),
+        };
+    let (proto, stream) = match convert::request(parsed) {
+        Ok(converted) => converted,
+        Err(error) => return error_response(&error),
+    };
+    if stream {
+        match state.chat.stream(proto).await {
+            Ok(chunks) => sse(chunks).into_response(),
+            Err(error) => error_response(&error),
+        }
+    } else {
+        match state.chat.complete(proto).await {
+            Ok(response) => Json(convert::completion(response)).into_response(),
+            Err(error) => error_response(&error),
+        }
+    }
+}
+
+/// Chunks as Server-Sent Events: `data: {chunk}` each, then `data: [DONE]`; a failure mid-stream
+/// is sent as a last `data: {"error": ...}` event, without `[DONE]`.
+fn sse(chunks: ChunkStream) -> Sse<impl futures::Stream<Item = Result<Event, Infallible>>> {
+    let events = futures::stream::unfold(Some(chunks), |state| async move {
+        let mut chunks = state?;
+        let event = match chunks.next().await {
+            Some(Ok(chunk)) => json_event(&convert::chunk(chunk)),
+            Some(Err(error)) => {
+                tracing::warn!(kind = ?error.kind, "stream failed: {}", error.message);
+                return Some((Ok(json_event(&super::envelope(&error))), None));
+            }
+            None => return Some((Ok(Event::default().data("[DONE]")), None)),
+        };
+        Some((Ok(event), Some(chunks)))
+    });
+    Sse::new(events).keep_alive(KeepAlive::default())
+}
+
+fn json_event(value: &impl serde::Serialize) -> Event {
+    Event::default().data(serde_json::to_string(value).unwrap_or_else(|_| "{}".to_owned()))
+}
+
+/// The models.
+#[utoipa::path(
+    get,
+    path = "/v1/models",
+    responses(
+        (status = 200, body = oa::ModelList),
+        (status = 401, description = "Missing or wrong API key", body = oa::ErrorResponse),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_models() -> Json<oa::ModelList> {
+    let list = models::list();
+    Json(oa::ModelList { object: list.object, data: list.data.into_iter().map(convert::model).collect() })
+}
+
+/// One model. Ids may contain `:` and `/`.
+#[utoipa::path(
+    get,
+    path = "/v1/models/{id}",
+    params(("id" = String, Path, description = "A model id, inference profile id or ARN")),
+    responses(
+        (status = 200, body = oa::Model),
+        (status = 401, description = "Missing or wrong API key", body = oa::ErrorResponse),
+        (status = 404, description = "Unknown model", body = oa::ErrorResponse),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_model(Path(id): Path<String>) -> Response {
+    match models::get(&id) {
+        Ok(model) => Json(convert::model(model)).into_response(),
+        Err(error) => error_response(&error),
+    }
+}
+
+/// Liveness: the process answers. No key needed.
+#[utoipa::path(get, path = "/health", responses((status = 200, body = oa::HealthStatus)))]
+pub async fn health() -> Json<oa::HealthStatus> {
+    Json(oa::HealthStatus { status: "ok".to_owned() })
+}
+
+/// Readiness: the same status as gRPC health. No key needed.
+#[utoipa::path(
+    get,
+    path = "/ready",
+    responses((status = 200, body = oa::HealthStatus), (status = 503, body = oa::HealthStatus))
+)]
+pub async fn ready(State(state): State<RestState>) -> (StatusCode, Json<oa::HealthStatus>) {
+    if state.health.is_serving() {
+        (StatusCode::OK, Json(oa::HealthStatus { status: "serving".to_owned() }))
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, Json(oa::HealthStatus { status: "not_serving".to_owned() }))
+    }
+}

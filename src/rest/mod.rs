@@ -1,0 +1,75 @@
+//! The OpenAI-compatible REST shim, on the same port as gRPC: `POST /v1/chat/completions` (JSON or
+//! Server-Sent Events), `GET /v1/models[/{id}]`, `GET /health`, `GET /ready`, `GET /openapi.json`.
+//!
+//! The shim maps OpenAI JSON ([`openai`]) onto the proto messages ([`convert`]) and calls the same
+//! core as gRPC, so both protocols share one code path. Errors use OpenAI's envelope with the HTTP
+//! status from the error table.
+
+pub mod body;
+pub mod convert;
+pub mod handlers;
+pub mod openai;
+pub mod openapi;
+
+use crate::chat::Chat;
+use crate::error::Error;
+use crate::health::Health;
+use axum::Json;
+use axum::Router;
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use utoipa::OpenApi as _;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct RestState {
+    /// The core.
+    pub chat: Chat,
+    /// Serving status, for `/ready`.
+    pub health: Health,
+    /// Body size limit.
+    pub max_request_bytes: usize,
+}
+
+/// The shim's routes.
+pub fn router(state: RestState) -> Router {
+    let document = openapi::ApiDoc::openapi().to_json().unwrap_or_else(|_| "{}".to_owned());
+    Router::new()
+        .route("/v1/chat/completions", post(handlers::chat_completions))
+        .route("/v1/models", get(handlers::list_models))
+        .route("/v1/models/{*id}", get(handlers::get_model))
+        .route("/health", get(handlers::health))
+        .route("/ready", get(handlers::ready))
+        .route(
+            "/openapi.json",
+            get(move || {
+                let document = document.clone();
+                async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], document) }
+            }),
+        )
+        .with_state(state)
+}
+
+/// OpenAI's error envelope for an error.
+pub fn envelope(error: &Error) -> openai::ErrorResponse {
+    let class = error.class();
+    openai::ErrorResponse {
+        error: openai::ErrorBody {
+            message: error.message.clone(),
+            kind: class.openai_type.to_owned(),
+            param: error.field.clone(),
+            code: Some(class.reason.to_ascii_lowercase()),
+        },
+    }
+}
+
+/// An error as an HTTP response: the table's status, the envelope, and Retry-After when known.
+pub fn error_response(error: &Error) -> Response {
+    let mut response = (error.class().http, Json(envelope(error))).into_response();
+    if let Some(delay) = error.retry_after {
+        let seconds = delay.as_secs_f64().ceil().max(1.0) as u64;
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}

@@ -1,0 +1,452 @@
+//! OpenAI's Chat Completions JSON, as serde types. These are the REST shim's wire format and, through
+//! utoipa, the source of `/openapi.json`, so the document cannot drift from what the handlers accept.
+//!
+//! OpenAI's JSON is not the proto3 JSON mapping (`content` and `stop` take a string or a list,
+//! `tool_choice` a string or an object, errors an `{"error": {...}}` envelope), hence these types.
+//! Unknown request fields are ignored, as OpenAI SDKs add new ones often.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// `POST /v1/chat/completions` body.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ChatCompletionRequest {
+    /// A Bedrock model id, inference profile id, or inference profile ARN.
+    pub model: String,
+    /// The conversation, oldest first.
+    pub messages: Vec<ChatMessage>,
+    /// Answer as Server-Sent Events.
+    #[serde(default)]
+    pub stream: Option<bool>,
+    /// Streaming options.
+    #[serde(default)]
+    pub stream_options: Option<StreamOptions>,
+    /// Upper bound on generated tokens.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub max_tokens: Option<u32>,
+    /// Upper bound on generated tokens (newer name).
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub max_completion_tokens: Option<u32>,
+    /// Sampling temperature.
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 2)]
+    pub temperature: Option<f64>,
+    /// Nucleus sampling.
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 1)]
+    pub top_p: Option<f64>,
+    /// Stop sequences: one string or a list.
+    #[serde(default)]
+    pub stop: Option<Stop>,
+    /// Tools the model may call.
+    #[serde(default)]
+    pub tools: Option<Vec<Tool>>,
+    /// `"none"`, `"auto"`, `"required"`, or `{"type": "function", "function": {"name": ...}}`.
+    #[serde(default)]
+    pub tool_choice: Option<ToolChoice>,
+    /// Whether the model may call several tools at once. Bedrock decides; accepted.
+    #[serde(default)]
+    pub parallel_tool_calls: Option<bool>,
+    /// An end-user id, logged only.
+    #[serde(default)]
+    pub user: Option<String>,
+    /// Number of choices; only 1.
+    #[serde(default)]
+    pub n: Option<u32>,
+    /// Log probabilities; not available on Bedrock.
+    #[serde(default)]
+    pub logprobs: Option<bool>,
+    /// Top log probabilities; not available on Bedrock.
+    #[serde(default)]
+    pub top_logprobs: Option<u32>,
+    /// Not available on Bedrock: only 0 (or absent) is accepted.
+    #[serde(default)]
+    pub presence_penalty: Option<f64>,
+    /// Not available on Bedrock: only 0 (or absent) is accepted.
+    #[serde(default)]
+    pub frequency_penalty: Option<f64>,
+    /// Bedrock has no seed: must be absent.
+    #[serde(default)]
+    pub seed: Option<i64>,
+    /// Only `{"type": "text"}` is supported.
+    #[serde(default)]
+    pub response_format: Option<ResponseFormat>,
+    /// Bedrock-only: Converse's `additionalModelRequestFields`, passed through.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub additional_model_request_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Bedrock-only: a guardrail to apply.
+    #[serde(default)]
+    pub guardrail_config: Option<GuardrailConfig>,
+}
+
+/// One turn of the conversation.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ChatMessage {
+    /// `system`, `developer`, `user`, `assistant` or `tool`.
+    pub role: String,
+    /// Text, or a list of parts; may be null for an assistant turn with tool calls.
+    #[serde(default)]
+    pub content: Option<MessageContent>,
+    /// A participant name (accepted, not sent to Bedrock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Assistant turns: the tool calls made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_calls: Option<Vec<ToolCall>>,
+    /// Tool turns: the call answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_call_id: Option<String>,
+}
+
+/// A message's content: a string or a list of parts.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum MessageContent {
+    /// Plain text.
+    Text(String),
+    /// Text and image parts.
+    Parts(Vec<ContentPart>),
+}
+
+/// A content part.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ContentPart {
+    /// A text part.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// An image part.
+    ImageUrl {
+        /// The image.
+        image_url: ImageUrl,
+    },
+}
+
+/// An image, as a base64 data URL.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ImageUrl {
+    /// `data:image/png;base64,...`
+    pub url: String,
+    /// `auto`, `low` or `high` (accepted, not sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// A tool call made by the model.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ToolCall {
+    /// The call's id.
+    pub id: String,
+    /// Always `function`.
+    #[serde(rename = "type", default = "function_type")]
+    pub kind: String,
+    /// The function and its arguments.
+    pub function: FunctionCall,
+}
+
+fn function_type() -> String {
+    "function".to_owned()
+}
+
+/// A function call.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FunctionCall {
+    /// The function's name.
+    pub name: String,
+    /// The arguments as JSON text.
+    pub arguments: String,
+}
+
+/// A tool the model may call.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct Tool {
+    /// Always `function`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The function.
+    pub function: FunctionDefinition,
+}
+
+/// A function definition.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct FunctionDefinition {
+    /// Letters, digits, `_` and `-`, up to 64.
+    pub name: String,
+    /// What it does.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The arguments' JSON Schema.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub parameters: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Accepted, not sent.
+    #[serde(default)]
+    pub strict: Option<bool>,
+}
+
+/// `tool_choice`: a mode, or a named function.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum ToolChoice {
+    /// `none`, `auto` or `required`.
+    Mode(String),
+    /// `{"type": "function", "function": {"name": ...}}`.
+    Named(NamedToolChoice),
+}
+
+/// A tool choice naming one function.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NamedToolChoice {
+    /// Always `function`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The function.
+    pub function: FunctionName,
+}
+
+/// A function's name.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct FunctionName {
+    /// The name.
+    pub name: String,
+}
+
+/// `stop`: one string or several.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum Stop {
+    /// One sequence.
+    One(String),
+    /// Several.
+    Many(Vec<String>),
+}
+
+/// Streaming options.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct StreamOptions {
+    /// Send a final usage chunk.
+    #[serde(default)]
+    pub include_usage: Option<bool>,
+}
+
+/// `response_format`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ResponseFormat {
+    /// Only `text` is supported.
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// A Bedrock guardrail.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct GuardrailConfig {
+    /// Guardrail id or ARN.
+    pub guardrail_identifier: String,
+    /// Version or DRAFT.
+    pub guardrail_version: String,
+    /// `enabled` or `disabled`.
+    #[serde(default)]
+    pub trace: Option<String>,
+}
+
+/// A complete answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChatCompletion {
+    /// `chatcmpl-...`
+    pub id: String,
+    /// `chat.completion`
+    pub object: String,
+    /// Unix seconds.
+    pub created: i64,
+    /// The model as requested.
+    pub model: String,
+    /// One choice.
+    pub choices: Vec<Choice>,
+    /// Token counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+}
+
+/// An answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Choice {
+    /// Always 0.
+    pub index: u32,
+    /// The assistant's message.
+    pub message: AssistantMessage,
+    /// `stop`, `length`, `tool_calls` or `content_filter`.
+    pub finish_reason: String,
+    /// Always null.
+    #[schema(value_type = Option<Object>)]
+    pub logprobs: Option<()>,
+}
+
+/// The assistant's message in an answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AssistantMessage {
+    /// `assistant`
+    pub role: String,
+    /// The text; null when the model only called tools.
+    pub content: Option<String>,
+    /// Tool calls, when any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool_calls: Option<Vec<ToolCall>>,
+    /// Always null.
+    #[schema(value_type = Option<String>)]
+    pub refusal: Option<()>,
+}
+
+/// Token counts.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Usage {
+    /// Prompt tokens.
+    pub prompt_tokens: u32,
+    /// Generated tokens.
+    pub completion_tokens: u32,
+    /// Their sum.
+    pub total_tokens: u32,
+    /// Prompt-cache details, when Bedrock reports them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt_tokens_details: Option<PromptTokensDetails>,
+}
+
+/// Prompt-cache counts.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PromptTokensDetails {
+    /// Prompt tokens read from the cache.
+    pub cached_tokens: u32,
+    /// Prompt tokens written to the cache (Bedrock only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_write_tokens: Option<u32>,
+}
+
+/// One Server-Sent Events chunk of a streamed answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChatCompletionChunk {
+    /// The same in every chunk.
+    pub id: String,
+    /// `chat.completion.chunk`
+    pub object: String,
+    /// Unix seconds.
+    pub created: i64,
+    /// The model as requested.
+    pub model: String,
+    /// The deltas; empty in the usage chunk.
+    pub choices: Vec<ChunkChoice>,
+    /// Only in the final usage chunk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+}
+
+/// A delta of the answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChunkChoice {
+    /// Always 0.
+    pub index: u32,
+    /// What this chunk adds.
+    pub delta: Delta,
+    /// Set in the chunk that ends the answer.
+    pub finish_reason: Option<String>,
+    /// Always null.
+    #[schema(value_type = Option<Object>)]
+    pub logprobs: Option<()>,
+}
+
+/// What a chunk adds.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct Delta {
+    /// `assistant`, in the first chunk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// A text fragment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// Tool call fragments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool_calls: Option<Vec<ToolCallDelta>>,
+}
+
+/// A tool call fragment.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ToolCallDelta {
+    /// Which call.
+    pub index: u32,
+    /// First fragment only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `function`, first fragment only.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Name (first fragment) and argument text.
+    pub function: FunctionCallDelta,
+}
+
+/// A function call fragment.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FunctionCallDelta {
+    /// First fragment only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// An argument text fragment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arguments: Option<String>,
+}
+
+/// `GET /v1/models` answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ModelList {
+    /// `list`
+    pub object: String,
+    /// The models.
+    pub data: Vec<Model>,
+}
+
+/// A model.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Model {
+    /// The id to use as `model`.
+    pub id: String,
+    /// `model`
+    pub object: String,
+    /// Release date, Unix seconds (0 when unknown).
+    pub created: i64,
+    /// The provider.
+    pub owned_by: String,
+    /// A human-readable name.
+    pub name: String,
+    /// Cross-region inference profile ids that serve it.
+    pub inference_profile_ids: Vec<String>,
+}
+
+/// OpenAI's error envelope.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorResponse {
+    /// The error.
+    pub error: ErrorBody,
+}
+
+/// What went wrong.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong and how to fix it.
+    pub message: String,
+    /// `invalid_request_error`, `authentication_error`, `rate_limit_error`, ...
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The request field at fault, if any.
+    pub param: Option<String>,
+    /// A stable code (`invalid_argument`, `throttled`, ...).
+    pub code: Option<String>,
+}
+
+/// `GET /health` and `GET /ready` answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HealthStatus {
+    /// `ok`, `serving` or `not_serving`.
+    pub status: String,
+}

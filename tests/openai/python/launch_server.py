@@ -1,0 +1,124 @@
+"""Starts `amazon-chat serve --demo` (its embedded Bedrock emulator) on loopback for the OpenAI suites.
+
+Isolation, as in clients/python/tests: the child gets no AWS_*, AMAZON_CHAT_* or API_KEY* variables
+(so nothing can point it at AWS or change its keys), AWS_EC2_METADATA_DISABLED=true, and a fresh
+temporary folder as HOME and working directory (where it would look for a .env file). It listens on
+127.0.0.1 with `--port 0` and we read the chosen port from its `amazon-chat listening on ...` line,
+so there is no free-port race. Killed on exit.
+
+As a module: `with amazon_chat() as server: server.base_url, server.api_key`.
+As a script: `python launch_server.py -- CMD ARGS...` starts a server, runs CMD with AMAZON_CHAT_URL
+(http://127.0.0.1:P), AMAZON_CHAT_OPENAI_BASE_URL (.../v1) and AMAZON_CHAT_API_KEY in its
+environment, stops the server and exits with CMD's status. `{url}` and `{api_key}` in ARGS are
+substituted too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+READY = re.compile(rb"amazon-chat listening on (http://127\.0\.0\.1:\d+)")
+DROPPED_PREFIXES = ("AWS_", "AMAZON_CHAT_", "API_KEY")
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str  # http://127.0.0.1:P
+    api_key: str
+    log_path: Path
+
+    @property
+    def base_url(self) -> str:
+        return self.url + "/v1"
+
+    def log_tail(self, n: int = 4000) -> str:
+        try:
+            return self.log_path.read_bytes().decode(errors="replace")[-n:]
+        except OSError:
+            return ""
+
+
+def binary() -> Path:
+    path = Path(os.environ.get("AMAZON_CHAT_BIN") or REPO / "target" / "debug" / "amazon-chat").resolve()
+    if not path.is_file():
+        raise RuntimeError(f"amazon-chat binary not found at {path} (cargo build, or set AMAZON_CHAT_BIN)")
+    return path
+
+
+@contextlib.contextmanager
+def amazon_chat(timeout: float = 60.0, extra_args: tuple[str, ...] = ()) -> Iterator[Server]:
+    api_key = "test-" + secrets.token_hex(8)
+    with tempfile.TemporaryDirectory(prefix="amazon-chat-openai-") as home:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(DROPPED_PREFIXES)}
+        env.update(HOME=home, AWS_EC2_METADATA_DISABLED="true")
+        log_path = Path(home) / "server.log"
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(
+                [str(binary()), "serve", "--demo", "--host", "127.0.0.1", "--port", "0",
+                 "--api-key", api_key, "--bedrock-max-attempts", "1", *extra_args],
+                env=env, cwd=home, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
+            )
+            try:
+                url = _wait_ready(proc, timeout, log_path)
+                yield Server(url=url, api_key=api_key, log_path=log_path)
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+
+def _wait_ready(proc: subprocess.Popen[bytes], timeout: float, log_path: Path) -> str:
+    assert proc.stdout is not None
+    found: list[str] = []
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:  # keep draining stdout after the banner so the child never blocks
+            if not found and (m := READY.search(line)):
+                found.append(m.group(1).decode())
+
+    threading.Thread(target=read, daemon=True).start()
+    deadline = time.monotonic() + timeout
+    while not found:
+        if proc.poll() is not None:
+            raise RuntimeError(f"amazon-chat exited with {proc.returncode}:\n{log_path.read_text(errors='replace')[-4000:]}")
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"amazon-chat not ready after {timeout} s:\n{log_path.read_text(errors='replace')[-4000:]}")
+        time.sleep(0.05)
+    return found[0]
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--"]:
+        argv = argv[1:]
+    if not argv:
+        print("usage: launch_server.py -- CMD [ARGS...]", file=sys.stderr)
+        return 2
+    with amazon_chat() as server:
+        env = dict(os.environ, AMAZON_CHAT_URL=server.url, AMAZON_CHAT_OPENAI_BASE_URL=server.base_url,
+                   AMAZON_CHAT_API_KEY=server.api_key)
+        args = [a.replace("{url}", server.url).replace("{api_key}", server.api_key) for a in argv]
+        code = subprocess.call(args, env=env)
+        if code != 0:
+            print(f"--- amazon-chat server log (tail) ---\n{server.log_tail()}", file=sys.stderr)
+        return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
