@@ -6,6 +6,7 @@
 //! [`Config`] directly (or pass flags to a child process) and never touch their own environment.
 
 use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -31,10 +32,34 @@ pub enum Command {
     Serve(Config),
     /// Run the Bedrock emulator on its own (for your own CI).
     Emulator(EmulatorConfig),
+    /// Check AWS credentials, identity, region and model access, with advice for each failure.
+    Doctor(DoctorArgs),
+    /// Inspect the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `doctor`'s arguments: the server's configuration, and the model to probe.
+#[derive(Debug, Clone, Args)]
+pub struct DoctorArgs {
+    /// The model to probe with a tiny Converse call.
+    #[arg(long, default_value = "anthropic.claude-3-haiku-20240307-v1:0")]
+    pub model: String,
+
+    /// The configuration to check (the same flags and variables as `serve`).
+    #[command(flatten)]
+    pub config: Config,
+}
+
+/// `config` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration as JSON, secrets masked.
+    Show(Config),
 }
 
 /// Everything `serve` needs.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, Serialize)]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "AMAZON_CHAT_HOST", default_value = "127.0.0.1")]
@@ -63,15 +88,18 @@ pub struct Config {
 
     /// How long a unary call, or a stream's first event, may take upstream.
     #[arg(long, env = "AMAZON_CHAT_UPSTREAM_TIMEOUT", default_value = "300s", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
     pub upstream_timeout: Duration,
 
     /// How long a stream may go without an event before it is failed with DEADLINE_EXCEEDED.
     /// Long generations are never cut while tokens keep coming.
     #[arg(long, env = "AMAZON_CHAT_STREAM_IDLE_TIMEOUT", default_value = "60s", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
     pub stream_idle_timeout: Duration,
 
     /// On SIGTERM/SIGINT, how long in-flight calls may run before the server exits anyway.
     #[arg(long, env = "AMAZON_CHAT_SHUTDOWN_GRACE", default_value = "30s", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
     pub shutdown_grace: Duration,
 
     /// Largest accepted request message, in bytes (images are inline, so this is generous).
@@ -93,6 +121,113 @@ pub struct Config {
     /// Log format.
     #[arg(long, env = "AMAZON_CHAT_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+
+    /// How long start-up waits for credentials before reporting NOT_SERVING and retrying.
+    #[arg(long, env = "AMAZON_CHAT_CREDENTIALS_TIMEOUT", default_value = "5s", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
+    pub credentials_timeout: Duration,
+
+    /// AWS credentials: the authentication guide's variables.
+    #[command(flatten)]
+    pub aws: AwsCredentialConfig,
+}
+
+/// Which credential method to use, and its settings. The environment variable names are the
+/// authentication guide's (and the AWS SDKs'); see [`crate::credentials`] for the precedence.
+#[derive(Debug, Clone, Args, Serialize)]
+pub struct AwsCredentialConfig {
+    /// The credential method; `auto` picks the first configured one (see the README).
+    #[arg(long, env = "AMAZON_CHAT_CREDENTIALS", value_enum, default_value = "auto")]
+    pub credentials: CredentialMethod,
+
+    /// Static access key id.
+    #[arg(long = "aws-access-key-id", env = "AWS_ACCESS_KEY_ID", hide = true)]
+    pub access_key_id: Option<String>,
+
+    /// Static secret access key.
+    #[arg(
+        long = "aws-secret-access-key",
+        env = "AWS_SECRET_ACCESS_KEY",
+        hide = true,
+        hide_env_values = true
+    )]
+    pub secret_access_key: Option<Secret>,
+
+    /// Session token of temporary static credentials.
+    #[arg(long = "aws-session-token", env = "AWS_SESSION_TOKEN", hide = true, hide_env_values = true)]
+    pub session_token: Option<Secret>,
+
+    /// Named profile of the shared config/credentials files.
+    #[arg(long = "aws-profile", env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+
+    /// Role to assume (role assumption), or to take with a web identity token.
+    #[arg(long = "aws-role-arn", env = "AWS_ROLE_ARN")]
+    pub role_arn: Option<String>,
+
+    /// Session name for the assumed role.
+    #[arg(
+        long = "aws-role-session-name",
+        env = "AWS_ROLE_SESSION_NAME",
+        default_value = "amazon-chat-session"
+    )]
+    pub role_session_name: String,
+
+    /// External id the role's trust policy requires.
+    #[arg(long = "aws-external-id", env = "AWS_EXTERNAL_ID")]
+    pub external_id: Option<String>,
+
+    /// Assumed-role session length in seconds (900 to 43200).
+    #[arg(long = "aws-role-session-duration", env = "AWS_ROLE_SESSION_DURATION",
+          value_parser = clap::value_parser!(u32).range(900..=43200))]
+    pub role_session_duration: Option<u32>,
+
+    /// OIDC token file for web identity (EKS IRSA, GitHub Actions).
+    #[arg(long = "aws-web-identity-token-file", env = "AWS_WEB_IDENTITY_TOKEN_FILE")]
+    pub web_identity_token_file: Option<PathBuf>,
+}
+
+impl Default for AwsCredentialConfig {
+    fn default() -> Self {
+        Self {
+            credentials: CredentialMethod::Auto,
+            access_key_id: None,
+            secret_access_key: None,
+            session_token: None,
+            profile: None,
+            role_arn: None,
+            role_session_name: "amazon-chat-session".to_owned(),
+            external_id: None,
+            role_session_duration: None,
+            web_identity_token_file: None,
+        }
+    }
+}
+
+/// An AWS credential method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CredentialMethod {
+    /// The first configured method, in the documented precedence.
+    Auto,
+    /// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN).
+    Static,
+    /// AWS_PROFILE.
+    Profile,
+    /// The platform's role: container (ECS/EKS), instance (EC2), Lambda, or the default profile.
+    Platform,
+    /// AWS_ROLE_ARN, assumed with base credentials.
+    AssumeRole,
+    /// AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN.
+    WebIdentity,
+}
+
+impl fmt::Display for CredentialMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name =
+            clap::ValueEnum::to_possible_value(self).map(|v| v.get_name().to_owned()).unwrap_or_default();
+        f.write_str(&name)
+    }
 }
 
 impl Config {
@@ -113,6 +248,8 @@ impl Config {
             api_keys: Vec::new(),
             api_keys_file: None,
             log_format: LogFormat::Text,
+            credentials_timeout: Duration::from_secs(5),
+            aws: AwsCredentialConfig::default(),
         }
     }
 
@@ -153,10 +290,36 @@ pub struct EmulatorConfig {
     /// Port to listen on (0 picks a free one; the chosen address is printed on stdout).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
+
+    /// The account id of emulated principals.
+    #[arg(long, default_value = "123456789012")]
+    pub account_id: String,
+
+    /// The external id STS AssumeRole must present, as a role's trust policy would require.
+    #[arg(long)]
+    pub external_id: Option<String>,
+
+    /// Lifetime of the temporary credentials it issues (short values force rollovers in tests).
+    #[arg(long, value_parser = parse_duration)]
+    pub credential_lifetime: Option<Duration>,
+
+    /// The Authorization value the container-credentials endpoint requires.
+    #[arg(long, hide_env_values = true, env = "AMAZON_CHAT_EMULATOR_CONTAINER_TOKEN")]
+    pub container_token: Option<String>,
+
+    /// More credentials to accept, as ACCESS_KEY_ID:SECRET or ACCESS_KEY_ID:SECRET:SESSION_TOKEN
+    /// (repeatable). The demo credentials are always accepted.
+    #[arg(long = "credential", value_name = "ID:SECRET[:TOKEN]")]
+    pub credentials: Vec<String>,
+
+    /// Deny every principal this model (AccessDeniedException), like a narrow IAM policy.
+    #[arg(long = "deny-model", value_name = "MODEL_ID")]
+    pub denied_models: Vec<String>,
 }
 
 /// How logs are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum LogFormat {
     /// Human-readable lines.
     Text,
@@ -189,6 +352,23 @@ impl fmt::Debug for Secret {
 impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("****")
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("****")
+    }
+}
+
+fn serialize_duration<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&format!("{}ms", duration.as_millis()))
+}
+
+impl Config {
+    /// The effective configuration as pretty JSON, secrets masked (`config show`).
+    pub fn show(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
     }
 }
 
@@ -226,6 +406,21 @@ mod tests {
         config.api_key = Some(Secret::new("sk-very-secret".into()));
         assert!(!format!("{config:?}").contains("sk-very-secret"));
         assert!(!format!("{}", config.api_key.unwrap()).contains("sk-very-secret"));
+    }
+
+    #[test]
+    fn config_show_masks_every_secret() {
+        let mut config = Config::for_tests();
+        config.api_keys = vec![Secret::new("sk-one".into())];
+        config.aws.access_key_id = Some("AKIDEXAMPLE".into());
+        config.aws.secret_access_key = Some(Secret::new("aws-secret-value".into()));
+        config.aws.session_token = Some(Secret::new("aws-session-token-value".into()));
+        let shown = config.show();
+        for secret in ["sk-one", "aws-secret-value", "aws-session-token-value"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("AKIDEXAMPLE"), "the access key id is not a secret");
+        assert!(shown.contains("\"upstream_timeout\": \"30000ms\""), "{shown}");
     }
 
     #[test]

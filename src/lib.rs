@@ -12,6 +12,8 @@
 //! ```
 //!
 //! - [`config`]: the one [`config::Config`] struct, read from flags, the environment and `.env`.
+//! - [`credentials`]: the AWS credential methods of the authentication guide, chosen by configuration.
+//! - [`aws`]: builds the SDK configuration, the credentials and the Bedrock client once.
 //! - [`server`]: binds the port, stacks the layers (request id, API-key [`auth`]), serves gRPC with
 //!   health and reflection, and drains in-flight calls on SIGTERM.
 //! - [`rest`]: the OpenAI-compatible REST shim (JSON and Server-Sent Events) over the same core,
@@ -28,14 +30,18 @@
 //! - [`emulator`]: a Bedrock Runtime emulator (Converse, ConverseStream with event-stream framing,
 //!   SigV4 verification, fault directives, a request log). `serve --demo` embeds it; every test runs
 //!   against it.
+//! - [`doctor`]: `amazon-chat doctor`, the authentication guide's debugging commands in one.
 //! - [`telemetry`]: tracing set-up.
 
 #![forbid(unsafe_code)]
 
 pub mod auth;
+pub mod aws;
 pub mod bedrock;
 pub mod chat;
 pub mod config;
+pub mod credentials;
+pub mod doctor;
 pub mod emulator;
 pub mod error;
 pub mod grpc;

@@ -1,7 +1,8 @@
 //! The `amazon-chat` binary: loads `.env`, parses the command line, and runs a command.
 
-use amazon_chat::config::{Cli, Command};
+use amazon_chat::config::{Cli, Command, ConfigCommand};
 use amazon_chat::emulator::Emulator;
+use amazon_chat::emulator::issuer::IssuerSettings;
 use amazon_chat::{server, telemetry};
 use clap::Parser;
 use std::io::Write as _;
@@ -31,6 +32,17 @@ fn main() -> ExitCode {
             telemetry::init(amazon_chat::config::LogFormat::Text);
             runtime.block_on(run_emulator(config))
         }
+        Command::Doctor(args) => {
+            telemetry::init(args.config.log_format);
+            let mut report = String::new();
+            let ok = runtime.block_on(amazon_chat::doctor::run(&args.config, &args.model, &mut report));
+            print!("{report}");
+            return if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+        }
+        Command::Config(ConfigCommand::Show(config)) => {
+            println!("{}", config.show());
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -46,8 +58,25 @@ async fn run_emulator(config: amazon_chat::config::EmulatorConfig) -> Result<(),
     let addr = format!("{}:{}", config.host, config.port)
         .parse()
         .map_err(|_| format!("--host: {:?} is not an IP address", config.host))?;
+    let emulator = Emulator::with_settings(IssuerSettings {
+        account_id: config.account_id.clone(),
+        required_external_id: config.external_id.clone(),
+        credential_lifetime: config.credential_lifetime,
+        container_token: config.container_token.clone(),
+        denied_models: config.denied_models.clone(),
+    });
+    for (index, credential) in config.credentials.iter().enumerate() {
+        let mut parts = credential.splitn(3, ':');
+        let (Some(id), Some(secret)) = (parts.next(), parts.next()) else {
+            return Err(format!(
+                "--credential #{}: expected ACCESS_KEY_ID:SECRET[:SESSION_TOKEN]",
+                index + 1
+            ));
+        };
+        emulator.accept(id, secret, parts.next(), &format!("emulator-user-{}", index + 1));
+    }
     let (bound, task) =
-        Arc::new(Emulator::new()).spawn(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        Arc::new(emulator).spawn(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("amazon-chat emulator listening on http://{bound}");
     let _ = std::io::stdout().flush();
     tracing::info!(

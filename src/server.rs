@@ -5,10 +5,10 @@
 //! tracing span per call carrying that id, API-key authentication, then the tonic services.
 
 use crate::auth::ApiKeys;
-use crate::bedrock::sdk::{self, SdkSettings};
+use crate::aws::Aws;
 use crate::chat::{Chat, Timeouts};
 use crate::config::Config;
-use crate::emulator::{self, Emulator};
+use crate::credentials;
 use crate::error::{Error, ErrorKind};
 use crate::grpc::{ChatApi, ModelApi};
 use crate::health::Health;
@@ -34,32 +34,10 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         );
     }
 
-    let mut settings = SdkSettings {
-        region: config.region.clone(),
-        endpoint: config.bedrock_endpoint.clone(),
-        max_attempts: config.bedrock_max_attempts,
-        credentials: None,
-    };
-    let mut _demo_emulator = None;
-    if config.demo {
-        let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-        let (emulator_addr, task) = Arc::new(Emulator::new())
-            .spawn(loopback)
-            .await
-            .map_err(|e| format!("starting the emulator: {e}"))?;
-        settings.endpoint = Some(format!("http://{emulator_addr}"));
-        settings.credentials = Some(emulator::demo_credentials());
-        settings.region.get_or_insert_with(|| "us-east-1".to_owned());
-        _demo_emulator = Some(task);
-        tracing::warn!(
-            emulator = %emulator_addr,
-            "DEMO MODE: answers come from the built-in Bedrock emulator at http://{emulator_addr}, not from AWS"
-        );
-    }
-    let bedrock = sdk::connect(settings).await?;
-    tracing::info!(region = bedrock.region(), "Bedrock client ready");
+    let aws = Aws::connect(&config).await?;
+    tracing::info!(region = aws.region(), credentials = %aws.selection, "Bedrock client ready");
     let chat = Chat::new(
-        bedrock,
+        aws.bedrock.clone(),
         Timeouts { upstream: config.upstream_timeout, stream_idle: config.stream_idle_timeout },
     );
 
@@ -92,6 +70,17 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
 
+    // First attempt inline, so a server with working credentials is SERVING when it says it listens;
+    // otherwise keep trying in the background.
+    let credentials = CredentialWatch {
+        provider: aws.credentials.clone(),
+        selection: aws.selection.clone(),
+        health: health.clone(),
+        limit: config.credentials_timeout,
+    };
+    let watcher =
+        if credentials.attempt(None).await { None } else { Some(tokio::spawn(credentials.retry())) };
+
     let listener =
         tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
@@ -102,7 +91,6 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
 
     let draining = Arc::new(tokio::sync::Notify::new());
     let stop_accepting = draining.clone();
-    health.set_serving(true).await;
     let server = tokio::spawn(
         axum::serve(listener, router)
             .with_graceful_shutdown(async move { stop_accepting.notified().await })
@@ -110,6 +98,9 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     );
     shutdown.await;
     tracing::info!(grace = ?config.shutdown_grace, "shutting down: no new connections, draining in-flight calls");
+    if let Some(watcher) = watcher {
+        watcher.abort();
+    }
     health.set_serving(false).await;
     draining.notify_one();
     match tokio::time::timeout(config.shutdown_grace, server).await {
@@ -119,6 +110,54 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         Err(_) => tracing::warn!("grace period over with calls still in flight; exiting anyway"),
     }
     Ok(())
+}
+
+/// Resolves credentials until they work: SERVING once they do; until then NOT_SERVING, with a log
+/// line naming the method and the fix, retried with backoff so the server recovers on its own.
+struct CredentialWatch {
+    provider: aws_credential_types::provider::SharedCredentialsProvider,
+    selection: credentials::Selection,
+    health: Health,
+    limit: std::time::Duration,
+}
+
+impl CredentialWatch {
+    /// One attempt; logs the outcome and sets health. `retry_in` is only for the log.
+    async fn attempt(&self, retry_in: Option<std::time::Duration>) -> bool {
+        let method = self.selection.method;
+        match credentials::try_resolve(&self.provider, self.limit).await {
+            Ok(resolved) => {
+                let expires = resolved.expiry().map(|t| aws_smithy_types::DateTime::from(t).to_string());
+                tracing::info!(%method, expires = expires.as_deref().unwrap_or("never"), "AWS credentials resolved");
+                self.health.set_serving(true).await;
+                true
+            }
+            Err(detail) => {
+                let advice = credentials::advice::for_resolution(method, &detail);
+                let retry_in = retry_in.unwrap_or(std::time::Duration::from_secs(1));
+                tracing::error!(
+                    %method,
+                    ?retry_in,
+                    "cannot resolve AWS credentials with {}: {detail}. {advice} Health reports NOT_SERVING until this works.",
+                    self.selection
+                );
+                self.health.set_serving(false).await;
+                false
+            }
+        }
+    }
+
+    /// Retries with backoff (1 s doubling to 30 s) until an attempt succeeds.
+    async fn retry(self) {
+        let mut delay = std::time::Duration::from_secs(1);
+        loop {
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(std::time::Duration::from_secs(30));
+            if self.attempt(Some(delay)).await {
+                return;
+            }
+        }
+    }
 }
 
 fn request_span(request: &http::Request<axum::body::Body>) -> tracing::Span {

@@ -6,6 +6,9 @@
 //! - Deterministic answers derived from the request ([`answer`]), framed as event streams
 //!   ([`eventstream`]) for ConverseStream.
 //! - Faults and timing driven from the prompt ([`directives`]).
+//! - The identity side ([`issuer`]): STS AssumeRole (ExternalId checked), AssumeRoleWithWebIdentity
+//!   and GetCallerIdentity at `POST /`, EC2's IMDSv2 under `/latest/`, and a container-credentials
+//!   endpoint at `/container-credentials`, all issuing temporary credentials that Bedrock accepts.
 //! - A log of what it received: `GET /_emulator/requests` (JSON), `DELETE` to clear it.
 //!
 //! `serve --demo` runs it in-process on a loopback port; `amazon-chat emulator` runs it alone.
@@ -13,13 +16,16 @@
 pub mod answer;
 pub mod directives;
 pub mod eventstream;
+pub mod issuer;
+mod metadata;
 mod routes;
 pub mod sigv4;
+mod sts;
 
 use aws_credential_types::Credentials;
+use issuer::{Issuer, IssuerSettings};
 use serde::Serialize;
-use sigv4::KnownCredential;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -42,8 +48,8 @@ pub fn demo_credentials() -> Credentials {
 pub struct Recorded {
     /// Arrival order, from 1.
     pub seq: u64,
-    /// `converse` or `converse-stream`.
-    pub operation: &'static str,
+    /// `converse`, `converse-stream`, `sts:AssumeRole`, `imds:credentials`, ...
+    pub operation: String,
     /// The model id from the path, percent-decoded.
     pub model_id: String,
     /// The access key id that signed the request, if it verified.
@@ -61,7 +67,8 @@ pub struct Recorded {
 /// The emulator's state: accepted credentials and the request log.
 #[derive(Debug)]
 pub struct Emulator {
-    credentials: Mutex<HashMap<String, KnownCredential>>,
+    issuer: Issuer,
+    imds_tokens: Mutex<HashSet<String>>,
     log: Mutex<VecDeque<Recorded>>,
     next_seq: AtomicU64,
 }
@@ -73,25 +80,32 @@ impl Default for Emulator {
 }
 
 impl Emulator {
-    /// An emulator that accepts the demo credentials.
+    /// An emulator with default settings that accepts the demo credentials.
     pub fn new() -> Self {
-        let emulator =
-            Self { credentials: Mutex::default(), log: Mutex::default(), next_seq: AtomicU64::new(1) };
-        emulator.accept(DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, None);
+        Self::with_settings(IssuerSettings::default())
+    }
+
+    /// An emulator with these identity settings that accepts the demo credentials.
+    pub fn with_settings(settings: IssuerSettings) -> Self {
+        let emulator = Self {
+            issuer: Issuer::new(settings),
+            imds_tokens: Mutex::default(),
+            log: Mutex::default(),
+            next_seq: AtomicU64::new(1),
+        };
+        emulator.accept(DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, None, "emulator-demo");
         emulator
     }
 
-    /// Accepts another credential.
-    pub fn accept(&self, access_key_id: &str, secret_access_key: &str, session_token: Option<&str>) {
-        let credential = KnownCredential {
-            secret_access_key: secret_access_key.to_owned(),
-            session_token: session_token.map(str::to_owned),
-        };
-        self.credentials.lock().expect("credential table lock").insert(access_key_id.to_owned(), credential);
-    }
-
-    fn credential(&self, access_key_id: &str) -> Option<KnownCredential> {
-        self.credentials.lock().expect("credential table lock").get(access_key_id).cloned()
+    /// Accepts another credential, of the IAM user `user` (with a session token: temporary ones).
+    pub fn accept(
+        &self,
+        access_key_id: &str,
+        secret_access_key: &str,
+        session_token: Option<&str>,
+        user: &str,
+    ) {
+        self.issuer.accept(access_key_id, secret_access_key, session_token, user);
     }
 
     /// Everything received so far, oldest first.

@@ -19,6 +19,11 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route("/model/{model_id}/converse", post(converse))
         .route("/model/{model_id}/converse-stream", post(converse_stream))
         .route("/_emulator/requests", get(list_requests).delete(clear_requests))
+        .route("/", post(super::sts::handle))
+        .route("/latest/api/token", axum::routing::put(super::metadata::imds_token))
+        .route("/latest/meta-data/iam/security-credentials/", get(super::metadata::imds_role))
+        .route("/latest/meta-data/iam/security-credentials/{role}", get(super::metadata::imds_credentials))
+        .route("/container-credentials", get(super::metadata::container_credentials))
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
         .with_state(emulator)
 }
@@ -50,11 +55,11 @@ async fn accept(
 ) -> Result<Accepted, Response> {
     let started = Instant::now();
     let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-    let signer = sigv4::verify(method.as_str(), path, headers, body, |id| emulator.credential(id));
+    let signer = sigv4::verify(method.as_str(), path, headers, body, |id| emulator.issuer.lookup(id));
     let json_body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let seq = emulator.record(Recorded {
         seq: 0,
-        operation,
+        operation: operation.to_owned(),
         model_id: model_id.clone(),
         access_key_id: signer.as_ref().ok().map(|s| s.access_key_id.clone()),
         region: signer.as_ref().ok().map(|s| s.region.clone()),
@@ -66,7 +71,22 @@ async fn accept(
         emulator.set_outcome(seq, format!("error:{}", fault.1));
         fault_response(fault)
     };
-    signer.map_err(fail)?;
+    if let Err(fault) = &signer {
+        return Err(fail(fault.clone()));
+    }
+    if emulator.issuer.settings.denied_models.contains(&model_id) {
+        let message = format!(
+            "User: {} is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:{}::foundation-model/{model_id}",
+            signer
+                .as_ref()
+                .ok()
+                .and_then(|s| emulator.issuer.lookup(&s.access_key_id))
+                .map(|c| c.principal_arn)
+                .unwrap_or_default(),
+            signer.as_ref().map(|s| s.region.as_str()).unwrap_or_default(),
+        );
+        return Err(fail((403, "AccessDeniedException", message)));
+    }
     if crate::models::resolve(&model_id).is_none() {
         return Err(fail((
             400,

@@ -15,6 +15,10 @@ pub struct KnownCredential {
     pub secret_access_key: String,
     /// The session token temporary credentials must present.
     pub session_token: Option<String>,
+    /// When temporary credentials expire.
+    pub expires: Option<SystemTime>,
+    /// Whose they are: an IAM user or assumed-role ARN.
+    pub principal_arn: String,
 }
 
 impl std::fmt::Debug for KnownCredential {
@@ -83,6 +87,13 @@ pub fn verify(
     let sent_token = header("x-amz-security-token");
     if known.session_token.as_deref() != sent_token {
         return Err(invalid_token());
+    }
+    if known.expires.is_some_and(|expires| expires < SystemTime::now()) {
+        return Err((
+            403,
+            "ExpiredTokenException",
+            "The security token included in the request is expired".to_owned(),
+        ));
     }
 
     let amz_date = header("x-amz-date").ok_or_else(|| incomplete("X-Amz-Date"))?;
@@ -207,8 +218,12 @@ mod tests {
         }
         let known = |secret: &'static str| {
             move |id: &str| {
-                (id == "AKIDTEST")
-                    .then(|| KnownCredential { secret_access_key: secret.into(), session_token: None })
+                (id == "AKIDTEST").then(|| KnownCredential {
+                    secret_access_key: secret.into(),
+                    session_token: None,
+                    expires: None,
+                    principal_arn: "arn:aws:iam::123456789012:user/test".into(),
+                })
             }
         };
         assert_eq!(verify("POST", path, &map, body, known("secret")).unwrap().access_key_id, "AKIDTEST");

@@ -16,9 +16,11 @@ substituted too.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import re
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -31,6 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[3]
 READY = re.compile(rb"amazon-chat listening on (http://127\.0\.0\.1:\d+)")
 DROPPED_PREFIXES = ("AWS_", "AMAZON_CHAT_", "API_KEY")
+LAST_SERVER: "Server | None" = None  # the most recently started one, for failure reports
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,13 @@ def amazon_chat(timeout: float = 60.0, extra_args: tuple[str, ...] = ()) -> Iter
                 [str(binary()), "serve", "--demo", "--host", "127.0.0.1", "--port", "0",
                  "--api-key", api_key, "--bedrock-max-attempts", "1", *extra_args],
                 env=env, cwd=home, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
+                preexec_fn=_die_with_parent,
             )
             try:
                 url = _wait_ready(proc, timeout, log_path)
-                yield Server(url=url, api_key=api_key, log_path=log_path)
+                global LAST_SERVER
+                LAST_SERVER = Server(url=url, api_key=api_key, log_path=log_path)
+                yield LAST_SERVER
             finally:
                 proc.terminate()
                 try:
@@ -80,6 +86,14 @@ def amazon_chat(timeout: float = 60.0, extra_args: tuple[str, ...] = ()) -> Iter
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when we die, even by SIGKILL or an unhandled SIGTERM (Linux)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _wait_ready(proc: subprocess.Popen[bytes], timeout: float, log_path: Path) -> str:

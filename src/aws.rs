@@ -1,0 +1,83 @@
+//! Wires the AWS pieces together once at start-up: the SDK configuration, the credential method
+//! chosen by configuration, and the shared Bedrock client. `serve` and `doctor` both start here.
+
+use crate::bedrock::{Bedrock, sdk};
+use crate::config::{Config, CredentialMethod};
+use crate::credentials::{self, Selection};
+use crate::emulator::{self, Emulator};
+use aws_config::SdkConfig;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use std::sync::Arc;
+
+/// Everything AWS, built once.
+pub struct Aws {
+    /// The shared SDK configuration (region, retries, endpoints from the environment).
+    pub sdk_config: SdkConfig,
+    /// The credential method and why it was chosen.
+    pub selection: Selection,
+    /// The credentials provider (the SDK caches and refreshes what it provides).
+    pub credentials: SharedCredentialsProvider,
+    /// The Bedrock Runtime client.
+    pub bedrock: Bedrock,
+    /// Where STS calls go when not AWS (the demo's emulator).
+    pub sts_endpoint: Option<String>,
+    /// The embedded emulator of `--demo`, kept alive with the client.
+    _demo: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Aws {
+    /// Loads the configuration and builds the client. With `--demo`, starts the emulator first and
+    /// points everything at it with its demo credentials.
+    pub async fn connect(config: &Config) -> Result<Aws, String> {
+        if config.demo {
+            return Self::connect_demo(config).await;
+        }
+        let sdk_config = sdk::load(config.region.clone(), config.bedrock_max_attempts).await?;
+        let selection = credentials::select(&config.aws)?;
+        let provider = credentials::provider(&selection, &config.aws, &sdk_config).await?;
+        let bedrock = sdk::bedrock(&sdk_config, provider.clone(), config.bedrock_endpoint.as_deref())?;
+        Ok(Aws { sdk_config, selection, credentials: provider, bedrock, sts_endpoint: None, _demo: None })
+    }
+
+    async fn connect_demo(config: &Config) -> Result<Aws, String> {
+        let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        let (address, task) = Arc::new(Emulator::new())
+            .spawn(loopback)
+            .await
+            .map_err(|e| format!("starting the emulator: {e}"))?;
+        let url = format!("http://{address}");
+        tracing::warn!(emulator = %url, "DEMO MODE: answers come from the built-in Bedrock emulator at {url}, not from AWS");
+        let region = config.region.clone().unwrap_or_else(|| "us-east-1".to_owned());
+        let sdk_config = sdk::load(Some(region), config.bedrock_max_attempts).await?;
+        let provider = SharedCredentialsProvider::new(emulator::demo_credentials());
+        let bedrock = sdk::bedrock(&sdk_config, provider.clone(), Some(&url))?;
+        let selection = Selection {
+            method: CredentialMethod::Static,
+            base: None,
+            reason: "demo mode: the emulator's demo credentials".to_owned(),
+        };
+        Ok(Aws {
+            sdk_config,
+            selection,
+            credentials: provider,
+            bedrock,
+            sts_endpoint: Some(url),
+            _demo: Some(task),
+        })
+    }
+
+    /// An STS client signing with the same credentials (for GetCallerIdentity).
+    pub fn sts(&self) -> aws_sdk_sts::Client {
+        let mut builder = aws_sdk_sts::config::Builder::from(&self.sdk_config)
+            .credentials_provider(self.credentials.clone());
+        if let Some(endpoint) = &self.sts_endpoint {
+            builder = builder.endpoint_url(endpoint);
+        }
+        aws_sdk_sts::Client::from_conf(builder.build())
+    }
+
+    /// The region.
+    pub fn region(&self) -> &str {
+        self.bedrock.region()
+    }
+}

@@ -1,0 +1,107 @@
+//! `amazon-chat doctor`: the authentication guide's debugging commands in one. It shows which
+//! credential method resolved and why, the caller identity (STS GetCallerIdentity), the region,
+//! when the credentials expire, and probes model access with a tiny Converse call. Each failure
+//! prints the guide's matching troubleshooting advice; the exit status says whether all passed.
+
+use crate::aws::Aws;
+use crate::chat::{Chat, Timeouts};
+use crate::config::Config;
+use crate::credentials::{self, advice};
+use crate::proto::v1 as api;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+/// Runs the checks, writing a report; true when every check passed.
+pub async fn run(config: &Config, model: &str, out: &mut String) -> bool {
+    let _ = writeln!(out, "amazon-chat doctor");
+    let aws = match Aws::connect(config).await {
+        Ok(aws) => aws,
+        Err(error) => {
+            fail(out, "configuration", &error, None);
+            return false;
+        }
+    };
+    pass(out, "region", aws.region());
+    pass(out, "credentials method", &aws.selection.to_string());
+
+    match credentials::try_resolve(&aws.credentials, config.credentials_timeout.max(Duration::from_secs(5)))
+        .await
+    {
+        Ok(resolved) => {
+            let expires = resolved
+                .expiry()
+                .map(|t| aws_smithy_types::DateTime::from(t).to_string())
+                .unwrap_or_else(|| "never (long-term credentials)".to_owned());
+            let kind = if resolved.session_token().is_some() { "temporary" } else { "long-term" };
+            pass(
+                out,
+                "credentials",
+                &format!("{kind}, access key {}, expire {expires}", mask(resolved.access_key_id())),
+            );
+        }
+        Err(detail) => {
+            fail(out, "credentials", &detail, Some(advice::for_resolution(aws.selection.method, &detail)));
+            return false;
+        }
+    }
+
+    let mut ok = true;
+    match aws.sts().get_caller_identity().send().await {
+        Ok(identity) => pass(
+            out,
+            "caller identity",
+            &format!("account {}, {}", identity.account().unwrap_or("?"), identity.arn().unwrap_or("?")),
+        ),
+        Err(error) => {
+            let detail = aws_sdk_sts::error::DisplayErrorContext(&error).to_string();
+            fail(out, "caller identity", &detail, Some(advice::INVALID_CREDENTIALS));
+            ok = false;
+        }
+    }
+
+    let chat = Chat::new(
+        aws.bedrock.clone(),
+        Timeouts { upstream: Duration::from_secs(30), stream_idle: Duration::from_secs(30) },
+    );
+    let probe = api::ChatCompletionRequest {
+        model: model.to_owned(),
+        messages: vec![api::Message {
+            role: "user".to_owned(),
+            content: Some(api::message::Content::Text("Hi".to_owned())),
+            ..Default::default()
+        }],
+        max_tokens: Some(10),
+        ..Default::default()
+    };
+    match chat.complete(probe).await {
+        Ok(response) => {
+            let tokens = response.usage.map(|u| u.total_tokens).unwrap_or_default();
+            pass(out, "model access", &format!("{model} answered in {} ({tokens} tokens)", aws.region()));
+        }
+        Err(error) => {
+            fail(out, "model access", &error.message, advice::for_bedrock(error.kind));
+            ok = false;
+        }
+    }
+    let _ = writeln!(out, "{}", if ok { "all checks passed" } else { "some checks failed" });
+    ok
+}
+
+fn pass(out: &mut String, check: &str, detail: &str) {
+    let _ = writeln!(out, "[ok]   {check}: {detail}");
+}
+
+fn fail(out: &mut String, check: &str, detail: &str, advice: Option<&str>) {
+    let _ = writeln!(out, "[FAIL] {check}: {detail}");
+    if let Some(advice) = advice {
+        let _ = writeln!(out, "       fix: {advice}");
+    }
+}
+
+/// `AKIA…WXYZ`: enough to tell keys apart, not the whole id.
+fn mask(access_key_id: &str) -> String {
+    match access_key_id.len() {
+        n if n > 8 => format!("{}…{}", &access_key_id[..4], &access_key_id[n - 4..]),
+        _ => "****".to_owned(),
+    }
+}

@@ -1,0 +1,54 @@
+"""Fixtures for the OpenAI-SDK suite: one `amazon-chat serve --demo` per session (see launch_server.py)
+and clients of the official `openai` package pointed at it, changed in nothing but base_url and api_key
+(max_retries=0 so an unexpected error surfaces at once instead of after the SDK's backoff)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import openai
+import pytest
+
+from launch_server import Server, amazon_chat
+
+MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Current weather for a city",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string"}},
+            "required": ["city"],
+        },
+    },
+}
+# A 1x1 PNG (70 bytes).
+PNG_DATA_URL = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    try:
+        with amazon_chat() as s:
+            yield s
+    except RuntimeError as e:  # binary missing or server did not come up
+        pytest.fail(str(e), pytrace=False)
+
+
+@pytest.fixture()
+def client(server: Server) -> Iterator[openai.OpenAI]:
+    with openai.OpenAI(base_url=server.base_url, api_key=server.api_key, max_retries=0, timeout=30) as c:
+        yield c
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Attach the server log's tail to failures: it usually says why."""
+    if report.failed and report.when == "call":
+        from launch_server import LAST_SERVER
+
+        if LAST_SERVER is not None:
+            report.sections.append(("amazon-chat server log (tail)", LAST_SERVER.log_tail(3000)))

@@ -1,0 +1,123 @@
+"""Error statuses and bodies map onto the openai SDK's exception classes."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+import openai
+import pytest
+
+from conftest import MODEL
+from launch_server import Server
+
+
+def assert_envelope(body: Any) -> None:
+    """openai-python hands over the `error` object of `{"error": {...}}` as `body`."""
+    assert isinstance(body, dict), body
+    assert isinstance(body.get("message"), str) and body["message"]
+    assert isinstance(body.get("type"), str) and body["type"]
+    assert "param" in body and "code" in body
+
+
+def test_wrong_api_key(server: Server) -> None:
+    with openai.OpenAI(base_url=server.base_url, api_key="wrong-key", max_retries=0) as c:
+        with pytest.raises(openai.AuthenticationError) as e:
+            c.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": "hi"}])
+        assert e.value.status_code == 401
+        assert_envelope(e.value.body)
+        with pytest.raises(openai.AuthenticationError):
+            c.models.list()
+
+
+def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """A plain GET without the SDK (it always sends a key); header names come back lower-cased."""
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
+
+
+def test_missing_api_key_gets_openai_envelope(server: Server) -> None:
+    status, headers, body = _get(server.base_url + "/models")
+    assert status == 401
+    assert headers.get("content-type", "").startswith("application/json")
+    assert_envelope(json.loads(body)["error"])
+
+
+def test_health_needs_no_key(server: Server) -> None:
+    status, _, body = _get(server.url + "/health")
+    assert status == 200, body
+    json.loads(body)
+
+
+def test_openapi_document(server: Server) -> None:
+    status, headers, body = _get(server.url + "/openapi.json", {"Authorization": f"Bearer {server.api_key}"})
+    assert status == 200, body
+    doc = json.loads(body)
+    assert doc["openapi"].startswith("3.1")
+    for path in ("/v1/chat/completions", "/v1/models", "/v1/models/{id}"):
+        assert path in doc["paths"], path
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"messages": [{"role": "user", "content": "hi"}], "n": 2}, "n"),
+        ({"messages": []}, "messages"),
+        ({"messages": [{"role": "wizard", "content": "hi"}]}, "role"),
+    ],
+    ids=["n=2", "no-messages", "role-wizard"],
+)
+def test_bad_request_names_the_field(client: openai.OpenAI, kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises(openai.BadRequestError) as e:
+        client.chat.completions.create(model=MODEL, **kwargs)
+    assert e.value.status_code == 400
+    assert_envelope(e.value.body)
+    assert field in e.value.message, e.value.message
+    assert e.value.param is not None and field in e.value.param, e.value.param
+
+
+def test_bad_request_when_streaming_is_an_http_error(client: openai.OpenAI) -> None:
+    """Validation fails before the stream starts: a 400, not an SSE error event."""
+    with pytest.raises(openai.BadRequestError):
+        client.chat.completions.create(model=MODEL, messages=[], stream=True)
+
+
+def test_unknown_model(client: openai.OpenAI) -> None:
+    with pytest.raises(openai.NotFoundError) as e:
+        client.chat.completions.create(model="no-such-model", messages=[{"role": "user", "content": "hi"}])
+    assert e.value.status_code == 404
+    assert_envelope(e.value.body)
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["unary", "stream"])
+def test_throttled_is_rate_limit_error(client: openai.OpenAI, stream: bool) -> None:
+    with pytest.raises(openai.RateLimitError) as e:
+        client.chat.completions.create(
+            model=MODEL, messages=[{"role": "user", "content": "[[emulator:throttle]] hi"}], stream=stream
+        )
+    assert e.value.status_code == 429
+    assert_envelope(e.value.body)
+    retry_after = e.value.response.headers.get("retry-after")
+    assert retry_after is not None, dict(e.value.response.headers)
+    assert float(retry_after) >= 0
+
+
+def test_error_mid_stream_raises_api_error(client: openai.OpenAI) -> None:
+    stream = client.chat.completions.create(
+        model=MODEL, messages=[{"role": "user", "content": "[[emulator:stream-error]] some words"}], stream=True
+    )
+    received = []
+    with pytest.raises(openai.APIError) as e:
+        for chunk in stream:
+            received.append(chunk)
+    # Raised from the `data: {"error": ...}` event, so no HTTP status of its own (the stream was a 200).
+    assert not isinstance(e.value, openai.APIStatusError)
+    assert_envelope(e.value.body)
+    assert e.value.message == e.value.body["message"]
+    assert received and received[0].choices[0].delta.role == "assistant"

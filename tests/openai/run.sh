@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Drives the OpenAI-compatible REST API of `amazon-chat serve --demo` with the official OpenAI SDKs
+# (unchanged but for base URL and API key) and fuzzes it from its own OpenAPI document:
+#
+#   tests/openai/run.sh                        # all three: python node schemathesis
+#   tests/openai/run.sh python node            # some of them
+#   AMAZON_CHAT_BIN=/path/to/amazon-chat tests/openai/run.sh
+#   ST_MAX_EXAMPLES=200 ST_SEED=7 tests/openai/run.sh schemathesis
+#
+# AMAZON_CHAT_BIN defaults to <repo>/target/debug/amazon-chat (build it first: cargo build).
+# Each suite starts its own server on a free loopback port (no AWS_*/AMAZON_CHAT_*/API_KEY* variables,
+# HOME and cwd a fresh temporary folder) and stops it at the end.
+# Installs into tests/openai/.venv (requirements.txt) and tests/openai/node/node_modules (npm ci),
+# again only when requirements.txt / package-lock.json changed; needs python3 (>= 3.10) and
+# node (>= 20) with npm.
+set -uo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+export AMAZON_CHAT_BIN="${AMAZON_CHAT_BIN:-$ROOT/target/debug/amazon-chat}"
+if [[ ! -x "$AMAZON_CHAT_BIN" ]]; then
+  echo "tests/openai/run.sh: no amazon-chat binary at $AMAZON_CHAT_BIN (cargo build, or set AMAZON_CHAT_BIN)" >&2
+  exit 1
+fi
+AMAZON_CHAT_BIN="$(cd "$(dirname "$AMAZON_CHAT_BIN")" && pwd)/$(basename "$AMAZON_CHAT_BIN")"
+
+# Heavy steps run at low priority (the machine may be compiling too).
+run() { nice -n 15 "$@"; }
+
+# stamp_ok DIR NAME KEY: true when KEY equals the one recorded in DIR/.stamp-NAME.
+stamp_ok() { [[ -f "$1/.stamp-$2" ]] && [[ "$3" == "$(cat "$1/.stamp-$2")" ]]; }
+stamp_write() { printf '%s\n' "$3" > "$1/.stamp-$2"; }
+
+deps_python() {
+  cd "$HERE" || return 1
+  # The interpreter's version is part of the key: a venv does not survive a Python upgrade.
+  local key
+  key="$( { cat requirements.txt; python3 -VV; } | sha256sum)"
+  if [[ ! -x .venv/bin/python ]] || ! stamp_ok .venv deps "$key"; then
+    echo "--- installing tests/openai/.venv from requirements.txt"
+    rm -rf .venv
+    python3 -m venv .venv || return 1
+    run .venv/bin/pip install --quiet --disable-pip-version-check --no-input -r requirements.txt || return 1
+    stamp_write .venv deps "$key"
+  fi
+}
+
+deps_node() {
+  cd "$HERE/node" || return 1
+  local key
+  key="$( { cat package-lock.json; node --version; } | sha256sum)"
+  if [[ ! -d node_modules ]] || ! stamp_ok node_modules deps "$key"; then
+    echo "--- installing tests/openai/node/node_modules (npm ci)"
+    run npm ci --no-audit --no-fund --loglevel=error || return 1
+    stamp_write node_modules deps "$key"
+  fi
+}
+
+suite_python() {
+  deps_python || return 1
+  cd "$HERE" || return 1
+  run .venv/bin/python -m pytest -q -p no:cacheprovider
+}
+
+suite_node() {
+  deps_node || return 1
+  cd "$HERE/node" || return 1
+  run node --test --test-reporter=spec
+}
+
+suite_schemathesis() {
+  deps_python || return 1
+  cd "$HERE" || return 1
+  # launch_server.py starts the server, substitutes {url} and {api_key}, and stops it afterwards.
+  # The hooks file steers half the chat bodies onto valid requests (so unary and streamed answers
+  # are reached), checks every event stream, and fails the run if an operation never answered 2xx.
+  SCHEMATHESIS_HOOKS="$HERE/schemathesis_hooks.py" run .venv/bin/python python/launch_server.py -- \
+    .venv/bin/st run '{url}/openapi.json' \
+    --header 'Authorization: Bearer {api_key}' \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,sse_chat_stream,reaches_success \
+    --max-examples "${ST_MAX_EXAMPLES:-50}" \
+    --seed "${ST_SEED:-20240307}" \
+    --request-timeout 30 \
+    --workers 1 \
+    --generation-database none \
+    --no-color
+}
+
+suites=("$@")
+if [[ ${#suites[@]} == 0 ]]; then suites=(python node schemathesis); fi
+for suite in "${suites[@]}"; do
+  if ! declare -F "suite_$suite" >/dev/null; then
+    echo "tests/openai/run.sh: unknown suite '$suite' (python, node, schemathesis)" >&2
+    exit 2
+  fi
+done
+failed=()
+summary=()
+for suite in "${suites[@]}"; do
+  echo "=== tests/openai: $suite ==="
+  start=$SECONDS
+  # A hung suite is stopped; its server dies with it (parent-death signal / exit handlers).
+  if (timeout --kill-after=10 600 bash -c "$(declare -f run stamp_ok stamp_write deps_python deps_node suite_$suite); HERE='$HERE'; suite_$suite"); then
+    result=ok
+  else
+    result=FAILED
+    failed+=("$suite")
+  fi
+  summary+=("$suite: $result in $((SECONDS - start)) s")
+  echo "=== tests/openai: $suite: $result ($((SECONDS - start)) s) ==="
+done
+echo
+printf 'tests/openai/run.sh: %s\n' "${summary[@]}"
+if [[ ${#failed[@]} != 0 ]]; then
+  echo "tests/openai/run.sh: FAILED: ${failed[*]}" >&2
+  exit 1
+fi
