@@ -53,7 +53,7 @@ pub async fn run(config: &Config, model: &str, out: &mut String) -> bool {
             &format!("account {}, {}", identity.account().unwrap_or("?"), identity.arn().unwrap_or("?")),
         ),
         Err(error) => {
-            let detail = aws_sdk_sts::error::DisplayErrorContext(&error).to_string();
+            let detail = crate::error::describe_chain(&error);
             fail(out, "caller identity", &detail, Some(advice::INVALID_CREDENTIALS));
             ok = false;
         }

@@ -123,6 +123,22 @@ impl Error {
     }
 }
 
+/// An error and its sources as one line, from their `Display` only: never `Debug`, which for SDK
+/// errors includes raw responses that may hold credentials.
+pub fn describe_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 /// The service's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

@@ -4,8 +4,9 @@
 //! Messages are built from error codes, Bedrock's own message, the model id and the region; never
 //! from request headers or credentials.
 
+use crate::error::describe_chain;
 use crate::error::{Error, ErrorKind};
-use aws_sdk_bedrockruntime::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_bedrockruntime::error::{ProvideErrorMetadata, SdkError};
 use std::time::Duration;
 
 /// Throttling without a Retry-After from upstream: retry after this long.
@@ -24,7 +25,7 @@ pub struct CallContext<'a> {
 pub fn from_sdk<E, R>(error: &SdkError<E, R>, status: Option<u16>, context: CallContext<'_>) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     match error {
         SdkError::ServiceError(service) => {
@@ -44,7 +45,7 @@ where
         ),
         SdkError::DispatchFailure(failure) if failure.is_user() || failure.is_other() => {
             // The SDK reports a credential chain that found nothing here (no network was used).
-            let detail = DisplayErrorContext(error).to_string();
+            let detail = describe_chain(error);
             if detail.contains("credential") || detail.contains("identity") {
                 return Error::new(
                     ErrorKind::Unauthenticated,
@@ -61,20 +62,18 @@ where
         }
         SdkError::DispatchFailure(_) => Error::new(
             ErrorKind::Unavailable,
-            format!("cannot reach Bedrock in {}: {}", context.region, DisplayErrorContext(error)),
+            format!("cannot reach Bedrock in {}: {}", context.region, describe_chain(error)),
         )
         .with_retry_after(DEFAULT_RETRY_AFTER),
         SdkError::ResponseError(_) => Error::new(
             ErrorKind::Unavailable,
-            format!("Bedrock sent a response that could not be read: {}", DisplayErrorContext(error)),
+            format!("Bedrock sent a response that could not be read: {}", describe_chain(error)),
         ),
         SdkError::ConstructionFailure(_) => Error::new(
             ErrorKind::Internal,
-            format!("the Bedrock request could not be built: {}", DisplayErrorContext(error)),
+            format!("the Bedrock request could not be built: {}", describe_chain(error)),
         ),
-        _ => {
-            Error::new(ErrorKind::Internal, format!("calling Bedrock failed: {}", DisplayErrorContext(error)))
-        }
+        _ => Error::new(ErrorKind::Internal, format!("calling Bedrock failed: {}", describe_chain(error))),
     }
 }
 

@@ -144,24 +144,9 @@ pub async fn try_resolve(
 ) -> Result<aws_credential_types::Credentials, String> {
     match tokio::time::timeout(limit, provider.provide_credentials()).await {
         Ok(Ok(credentials)) => Ok(credentials),
-        Ok(Err(error)) => Err(error_chain(&error)),
+        Ok(Err(error)) => Err(crate::error::describe_chain(&error)),
         Err(_) => Err(format!("no answer within {limit:?}")),
     }
-}
-
-/// An error and its sources, as one line of text.
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -18,12 +18,12 @@ pub const TASK_ROLE: &str = "amazon-chat-task-role";
 
 /// `PUT /latest/api/token`.
 pub async fn imds_token(State(emulator): State<Arc<Emulator>>, headers: HeaderMap) -> Response {
-    if !headers.contains_key("x-aws-ec2-metadata-token-ttl-seconds") {
+    let Some(ttl) = headers.get("x-aws-ec2-metadata-token-ttl-seconds").cloned() else {
         return (StatusCode::BAD_REQUEST, "missing x-aws-ec2-metadata-token-ttl-seconds").into_response();
-    }
+    };
     let token = format!("imds-{}", uuid::Uuid::new_v4().simple());
     emulator.imds_tokens.lock().expect("imds tokens lock").insert(token.clone());
-    token.into_response()
+    ([("x-aws-ec2-metadata-token-ttl-seconds", ttl)], token).into_response()
 }
 
 fn imds_authorised(emulator: &Emulator, headers: &HeaderMap) -> bool {

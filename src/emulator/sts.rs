@@ -33,52 +33,68 @@ pub async fn handle(
         }
     };
     let result = match action.as_str() {
-        "AssumeRole" => assume_role(&emulator, &params),
-        "AssumeRoleWithWebIdentity" => assume_role_with_web_identity(&emulator, &params),
-        "GetCallerIdentity" => get_caller_identity(&emulator, signer.as_ref()),
+        "AssumeRole" => {
+            assume_role(&emulator, &params, signer.as_ref()).map(|(xml, issued)| (xml, Some(issued)))
+        }
+        "AssumeRoleWithWebIdentity" => {
+            assume_role_with_web_identity(&emulator, &params).map(|(xml, issued)| (xml, Some(issued)))
+        }
+        "GetCallerIdentity" => get_caller_identity(&emulator, signer.as_ref()).map(|xml| (xml, None)),
         other => Err((400, "InvalidAction", format!("Could not find operation {other}"))),
     };
     match result {
-        Ok(xml) => {
-            record(&emulator, &action, signer.as_ref(), &params, "ok".to_owned());
+        Ok((xml, issued)) => {
+            let mut recorded_params = params.clone();
+            if let Some(issued) = issued {
+                recorded_params.insert("issued_access_key_id".to_owned(), issued);
+            }
+            record(&emulator, &action, signer.as_ref(), &recorded_params, "ok".to_owned());
             ([(header::CONTENT_TYPE, "text/xml")], xml).into_response()
         }
         Err(fault) => fail(&emulator, &action, signer.as_ref(), &params, fault),
     }
 }
 
-fn assume_role(emulator: &Emulator, params: &HashMap<String, String>) -> Result<String, Fault> {
+fn assume_role(
+    emulator: &Emulator,
+    params: &HashMap<String, String>,
+    signer: Option<&sigv4::Signer>,
+) -> Result<(String, String), Fault> {
     let (role_arn, session_name, duration) = role_request(params)?;
+    let caller = signer
+        .and_then(|s| emulator.issuer.lookup(&s.access_key_id))
+        .map(|c| c.principal_arn)
+        .unwrap_or_default();
     if let Some(required) = &emulator.issuer.settings.required_external_id
         && params.get("ExternalId") != Some(required)
     {
         return Err((
             403,
             "AccessDenied",
-            format!(
-                "User: {} is not authorized to perform: sts:AssumeRole on resource: {role_arn}",
-                "the caller"
-            ),
+            format!("User: {caller} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"),
         ));
     }
-    let (assumed_arn, role_id) = assumed_role(emulator, &role_arn, &session_name)?;
+    let (assumed_arn, role_id) = assumed_role(&role_arn, &session_name)?;
     let issued = emulator.issuer.issue(assumed_arn.clone(), duration);
-    Ok(role_response("AssumeRole", &issued, &assumed_arn, &role_id, ""))
+    Ok((role_response("AssumeRole", &issued, &assumed_arn, &role_id, ""), issued.access_key_id))
 }
 
 fn assume_role_with_web_identity(
     emulator: &Emulator,
     params: &HashMap<String, String>,
-) -> Result<String, Fault> {
+) -> Result<(String, String), Fault> {
     let (role_arn, session_name, duration) = role_request(params)?;
     let token = params.get("WebIdentityToken").map(|t| t.trim()).unwrap_or_default();
     if token.is_empty() {
         return Err((400, "InvalidIdentityToken", "The web identity token is missing or empty.".to_owned()));
     }
-    let (assumed_arn, role_id) = assumed_role(emulator, &role_arn, &session_name)?;
+    let (assumed_arn, role_id) = assumed_role(&role_arn, &session_name)?;
     let issued = emulator.issuer.issue(assumed_arn.clone(), duration);
     let extra = "<SubjectFromWebIdentityToken>system:serviceaccount:default:amazon-chat</SubjectFromWebIdentityToken>";
-    Ok(role_response("AssumeRoleWithWebIdentity", &issued, &assumed_arn, &role_id, extra))
+    Ok((
+        role_response("AssumeRoleWithWebIdentity", &issued, &assumed_arn, &role_id, extra),
+        issued.access_key_id,
+    ))
 }
 
 fn get_caller_identity(emulator: &Emulator, signer: Option<&sigv4::Signer>) -> Result<String, Fault> {
@@ -117,7 +133,7 @@ fn role_request(params: &HashMap<String, String>) -> Result<(String, String, Opt
 }
 
 /// The assumed-role ARN and role id for `arn:aws:iam::<account>:role/<name>`.
-fn assumed_role(emulator: &Emulator, role_arn: &str, session: &str) -> Result<(String, String), Fault> {
+fn assumed_role(role_arn: &str, session: &str) -> Result<(String, String), Fault> {
     let parts: Vec<&str> = role_arn.splitn(6, ':').collect();
     let (account, name) = match parts.as_slice() {
         ["arn", _, "iam", "", account, resource] if account.len() == 12 => {
@@ -128,7 +144,6 @@ fn assumed_role(emulator: &Emulator, role_arn: &str, session: &str) -> Result<(S
     if name.is_empty() {
         return Err((400, "ValidationError", format!("{role_arn:?} is not a valid role ARN")));
     }
-    let _ = &emulator.issuer.settings.account_id;
     Ok((
         format!("arn:aws:sts::{account}:assumed-role/{name}/{session}"),
         format!("AROAEMULATOR{}:{session}", name.len()),

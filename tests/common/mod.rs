@@ -31,7 +31,11 @@ impl Process {
     /// Starts `amazon-chat <args>` with only `env` (plus PATH, HOME, AWS_EC2_METADATA_DISABLED) and waits
     /// for its "listening on" line.
     pub fn start(args: &[&str], env: &[(&str, &str)]) -> Process {
-        let home = tempfile::tempdir().expect("temp HOME");
+        Self::start_in(tempfile::tempdir().expect("temp HOME"), args, env)
+    }
+
+    /// Like [`Process::start`], with a HOME the test prepared (e.g. with ~/.aws files).
+    pub fn start_in(home: tempfile::TempDir, args: &[&str], env: &[(&str, &str)]) -> Process {
         let log_path = home.path().join("stderr.log");
         let log = std::fs::File::create(&log_path).expect("log file");
         let mut command = Command::new(env!("CARGO_BIN_EXE_amazon-chat"));
@@ -70,6 +74,18 @@ impl Process {
             }
         };
         Process { child, url, log_path, _home: home }
+    }
+
+    /// Waits until `predicate` holds for the logs, up to `limit`.
+    pub fn wait_for_log(&self, limit: Duration, predicate: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            let logs = self.logs();
+            if predicate(&logs) || std::time::Instant::now() > deadline {
+                return logs;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Everything it logged so far.
@@ -142,6 +158,39 @@ impl Stack {
         }
         let server = Process::start(&server_args, &server_env);
         Stack { emulator, server }
+    }
+
+    /// An emulator started with `emulator_args`, and a server with exactly `env` (plus the
+    /// isolation variables) and `server_args`, both built by `setup` from the emulator's URL. The
+    /// server may sit in a prepared `home`.
+    pub fn start_custom(
+        emulator_args: &[&str],
+        home: Option<tempfile::TempDir>,
+        setup: impl FnOnce(&str) -> (Vec<String>, Vec<(String, String)>),
+    ) -> Stack {
+        let mut args = vec!["emulator", "--port", "0"];
+        args.extend_from_slice(emulator_args);
+        let emulator = Process::start(&args, &[]);
+        let (server_args, env) = setup(&emulator.url);
+        let mut all_args: Vec<&str> = vec![
+            "serve",
+            "--port",
+            "0",
+            "--bedrock-endpoint",
+            emulator.url.as_str(),
+            "--bedrock-max-attempts",
+            "1",
+        ];
+        all_args.extend(server_args.iter().map(String::as_str));
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let home = home.unwrap_or_else(|| tempfile::tempdir().expect("temp HOME"));
+        let server = Process::start_in(home, &all_args, &env);
+        Stack { emulator, server }
+    }
+
+    /// What the emulator recorded for one operation (`converse`, `sts:AssumeRole`, ...).
+    pub fn recorded_ops(&self, operation: &str) -> Vec<serde_json::Value> {
+        self.recorded().into_iter().filter(|r| r["operation"] == operation).collect()
     }
 
     /// A gRPC channel to the server.

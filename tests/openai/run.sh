@@ -75,7 +75,7 @@ suite_schemathesis() {
   # The hooks file steers half the chat bodies onto valid requests (so unary and streamed answers
   # are reached), checks every event stream, and fails the run if an operation never answered 2xx.
   SCHEMATHESIS_HOOKS="$HERE/schemathesis_hooks.py" run .venv/bin/python python/launch_server.py -- \
-    .venv/bin/st run '{url}/openapi.json' \
+    .venv/bin/st --config-file "$HERE/schemathesis.toml" run '{url}/openapi.json' \
     --header 'Authorization: Bearer {api_key}' \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,sse_chat_stream,reaches_success \
     --max-examples "${ST_MAX_EXAMPLES:-50}" \
@@ -94,13 +94,15 @@ for suite in "${suites[@]}"; do
     exit 2
   fi
 done
+export HERE
+export -f run stamp_ok stamp_write deps_python deps_node suite_python suite_node suite_schemathesis
 failed=()
 summary=()
 for suite in "${suites[@]}"; do
   echo "=== tests/openai: $suite ==="
   start=$SECONDS
-  # A hung suite is stopped; its server dies with it (parent-death signal / exit handlers).
-  if (timeout --kill-after=10 600 bash -c "$(declare -f run stamp_ok stamp_write deps_python deps_node suite_$suite); HERE='$HERE'; suite_$suite"); then
+  # A hung suite is stopped after 10 minutes (timeout signals its whole process group, servers included).
+  if timeout --kill-after=10 600 bash -c 'set -uo pipefail; "suite_$1"' _ "$suite"; then
     result=ok
   else
     result=FAILED

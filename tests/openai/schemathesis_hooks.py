@@ -3,11 +3,11 @@
 1. Reach the success path. Bodies generated from the schema alone practically never pass the
    server's validation (`model` is any string, `role` any string, `messages` may be empty, `seed`
    and `logprobs: true` are documented yet always refused, ...), so POST /v1/chat/completions would
-   only ever answer 400/404. Half of its generated bodies are therefore swapped for a valid request
-   (the real model id, 1-3 turns of arbitrary Unicode text) with random optional parameters
-   (stream, stream_options, temperature, top_p, max_tokens, stop, user, ...), so unary and streamed
-   answers (text/event-stream) are fuzzed end to end through the in-process emulator. The other
-   half stay as schemathesis made them and exercise validation.
+   only ever answer 400/404. So each generated body may be swapped (hypothesis picks) for a valid
+   request (the real model id, 1-3 turns of arbitrary Unicode text) with random optional parameters
+   (stream, stream_options, temperature, top_p, max_tokens, stop, user, ...): unary and streamed
+   answers (text/event-stream) are fuzzed end to end through the in-process emulator, and the
+   bodies left as schemathesis made them exercise validation.
 2. `sse_chat_stream`: a check on every text/event-stream response: `data:` events only, each a JSON
    `chat.completion.chunk` valid against the document's own ChatCompletionChunk schema, or one
    final `{"error": ...}` event (then the stream ends); otherwise the stream ends with `data: [DONE]`.
@@ -58,7 +58,8 @@ _VALID_CHAT = st.fixed_dictionaries(
         "stream_options": st.one_of(st.none(), st.fixed_dictionaries({}, optional={"include_usage": st.booleans()})),
         "temperature": st.one_of(st.none(), st.floats(0, 1)),
         "top_p": st.one_of(st.none(), st.floats(0, 1)),
-        # max_tokens and max_completion_tokens are synonyms; the server refuses two different values.
+        # Sent as max_tokens or (see the map below) as max_completion_tokens, never both: they are
+        # synonyms and the server refuses two different values.
         "max_tokens": st.one_of(st.none(), st.integers(1, 4096)),
         "stop": st.one_of(st.none(), _TEXT, st.lists(_TEXT, max_size=4)),
         "user": st.one_of(st.none(), _TEXT),
@@ -110,7 +111,7 @@ def before_load_schema(context: Any, raw_schema: dict[str, Any]) -> None:
 @schemathesis.hook
 def flatmap_body(context: Any, body: Any) -> Any:
     if _is_chat(context.operation):
-        # Equal odds for: as generated, a valid unary request, a valid streamed request.
+        # As generated, or a valid unary request, or a valid streamed one.
         return st.one_of(
             st.just(body),
             _VALID_CHAT.map(lambda b: {**b, "stream": False}),
