@@ -1,5 +1,5 @@
 # One entry point for developers and CI. `make help` lists the targets.
-.PHONY: help demo run test test-rust test-clients lint generate clean
+.PHONY: help demo run test test-rust test-openai test-clients lint generate clean
 
 CARGO ?= cargo
 
@@ -12,7 +12,7 @@ demo: ## Run the server against the built-in Bedrock emulator (no AWS account ne
 run: ## Run the server against AWS (credentials and region from the environment or .env)
 	$(CARGO) run --release -- serve
 
-test: lint test-rust test-clients ## Everything CI runs: lint, Rust tests, client checks and suites
+test: lint test-rust test-openai test-clients ## Everything CI runs: lint, Rust tests, OpenAI SDK suites, clients
 
 lint: ## rustfmt and clippy, warnings are errors
 	$(CARGO) fmt --all -- --check
@@ -20,6 +20,10 @@ lint: ## rustfmt and clippy, warnings are errors
 
 test-rust: ## Unit and integration tests (real server and emulator over loopback)
 	$(CARGO) test
+
+test-openai: ## The REST shim driven by the official OpenAI SDKs (Python, Node) and schemathesis
+	$(CARGO) build
+	tests/openai/run.sh
 
 test-clients: ## Generated clients: lint, drift check, and each language's suite against the live server
 	$(CARGO) build

@@ -225,7 +225,9 @@ pub fn get(requested: &str) -> Result<Model> {
         None if requested.is_empty() => Err(Error::invalid("id", "is required")),
         None => Err(Error::new(
             ErrorKind::NotFound,
-            format!("model {requested:?} is not known here; ListModels shows the models this server knows"),
+            format!(
+                "model {requested:?} is not known here; the model list (GET /v1/models, or ListModels) shows the models this server knows"
+            ),
         )),
     }
 }

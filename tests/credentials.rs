@@ -284,19 +284,12 @@ async fn credentials_roll_over_under_load_without_failed_requests() {
     });
     let channel = stack.channel().await;
     let started = std::time::Instant::now();
-    let keys_seen = || {
-        let calls = stack.recorded_ops("converse");
-        let mut keys: Vec<String> =
-            calls.iter().filter_map(|c| c["access_key_id"].as_str().map(str::to_owned)).collect();
-        keys.dedup();
-        keys.sort();
-        keys.dedup();
-        keys.len()
-    };
+    // Every access key that signed a Bedrock call so far (the emulator's log is read as it grows).
+    let mut keys = std::collections::BTreeSet::new();
     let mut requests = 0;
-    // Bounded: until three credential sets have signed calls, or 30 s.
-    while keys_seen() < 3 && started.elapsed() < Duration::from_secs(30) {
-        let calls = (0..16).map(|_| {
+    // Bounded: until three credential sets have signed calls, or 40 s.
+    while keys.len() < 3 && started.elapsed() < Duration::from_secs(40) {
+        let calls = (0..8).map(|_| {
             let mut chat =
                 amazon_chat::proto::v1::chat_service_client::ChatServiceClient::new(channel.clone());
             async move { chat.chat_completion(ask("load")).await }
@@ -305,17 +298,18 @@ async fn credentials_roll_over_under_load_without_failed_requests() {
             result.expect("no request fails while credentials roll over");
             requests += 1;
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        for call in stack.recorded_ops("converse") {
+            assert_eq!(call["outcome"], "ok", "Bedrock refused a call: {call}");
+            keys.insert(call["access_key_id"].as_str().unwrap_or_default().to_owned());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let distinct = keys_seen();
+    let distinct = keys.len();
     assert!(
         distinct >= 3,
         "credentials rolled over at least twice ({distinct} sets in {:?})",
         started.elapsed()
     );
-    let failures: Vec<Value> =
-        stack.recorded_ops("converse").into_iter().filter(|c| c["outcome"] != "ok").collect();
-    assert!(failures.is_empty(), "Bedrock refused nothing: {failures:?}");
     let refreshes = stack.recorded_ops("sts:AssumeRole").len();
     assert!(
         refreshes <= distinct + 2,

@@ -91,7 +91,7 @@ pub fn from_exception(code: &str, message: &str, status: Option<u16>, context: C
             ErrorKind::NotFound,
             format!(
                 "model {model:?} is not available in {region}: Bedrock says \"{message}\". Check the id \
-                 (ListModels), that the model is offered in {region}, or use a cross-region inference profile id"
+                 (the model list: GET /v1/models or ListModels), that the model is offered in {region}, or use a cross-region inference profile id"
             ),
         ),
         "ValidationException" if message.contains("on-demand throughput") => Error::new(

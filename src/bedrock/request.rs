@@ -337,7 +337,7 @@ fn user_blocks(message: &api::Message, i: usize) -> Result<Vec<ContentBlock>> {
     use api::message::Content;
     let blocks = match &message.content {
         None => Vec::new(),
-        Some(Content::Text(text)) if text.is_empty() => Vec::new(),
+        Some(Content::Text(text)) if text.trim().is_empty() => Vec::new(),
         Some(Content::Text(text)) => vec![ContentBlock::Text(text.clone())],
         Some(Content::Parts(parts)) => parts
             .parts
@@ -353,7 +353,10 @@ fn user_blocks(message: &api::Message, i: usize) -> Result<Vec<ContentBlock>> {
             .collect::<Result<_>>()?,
     };
     if blocks.is_empty() {
-        return Err(Error::invalid(format!("messages[{i}].content"), "a user message must not be empty"));
+        return Err(Error::invalid(
+            format!("messages[{i}].content"),
+            "a user message must not be empty or blank",
+        ));
     }
     Ok(blocks)
 }

@@ -36,7 +36,7 @@ pub const DEMO_ACCESS_KEY_ID: &str = "AKIAEMULATORDEMO0001";
 pub const DEMO_SECRET_ACCESS_KEY: &str = "emulator-demo-secret-access-key-not-a-real-one";
 
 /// How many requests the log keeps (the oldest are dropped).
-const LOG_CAPACITY: usize = 1000;
+const LOG_CAPACITY: usize = 10_000;
 
 /// The demo credentials, for the SDK.
 pub fn demo_credentials() -> Credentials {

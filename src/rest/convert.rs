@@ -28,9 +28,23 @@ pub fn request(request: oa::ChatCompletionRequest) -> Result<(api::ChatCompletio
         frequency_penalty,
         seed,
         response_format,
+        functions,
+        function_call,
         additional_model_request_fields,
         guardrail_config,
     } = request;
+    if functions.is_some() {
+        return Err(Error::invalid(
+            "functions",
+            "the legacy `functions` parameter is not supported; use `tools`",
+        ));
+    }
+    if function_call.is_some() {
+        return Err(Error::invalid(
+            "function_call",
+            "the legacy `function_call` parameter is not supported; use `tool_choice`",
+        ));
+    }
     for (field, value) in [("presence_penalty", presence_penalty), ("frequency_penalty", frequency_penalty)] {
         if value.is_some_and(|v| v != 0.0) {
             return Err(Error::invalid(field, "Bedrock's Converse API has no penalties; only 0 is accepted"));
@@ -218,6 +232,8 @@ pub fn chunk(chunk: api::StreamChatCompletionResponse) -> oa::ChatCompletionChun
             .into_iter()
             .map(|choice| {
                 let api::Delta { role, content, tool_calls } = choice.delta.unwrap_or_default();
+                // OpenAI's first chunk carries `"content": ""` beside the role; strict clients expect it.
+                let content = if role.is_some() && content.is_none() { Some(String::new()) } else { content };
                 let tool_calls: Vec<oa::ToolCallDelta> = tool_calls
                     .into_iter()
                     .map(|call| {

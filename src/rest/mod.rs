@@ -48,7 +48,21 @@ pub fn router(state: RestState) -> Router {
                 async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], document) }
             }),
         )
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
+}
+
+/// A known path with the wrong method: 405 in OpenAI's envelope, like every other REST error.
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> Response {
+    let body = openai::ErrorResponse {
+        error: openai::ErrorBody {
+            message: format!("{method} is not allowed on {}", uri.path()),
+            kind: "invalid_request_error".to_owned(),
+            param: None,
+            code: Some("method_not_allowed".to_owned()),
+        },
+    };
+    (axum::http::StatusCode::METHOD_NOT_ALLOWED, Json(body)).into_response()
 }
 
 /// OpenAI's error envelope for an error.

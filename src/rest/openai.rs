@@ -12,8 +12,10 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct ChatCompletionRequest {
     /// A Bedrock model id, inference profile id, or inference profile ARN.
+    #[schema(min_length = 1, example = "anthropic.claude-3-haiku-20240307-v1:0")]
     pub model: String,
     /// The conversation, oldest first.
+    #[schema(min_items = 1)]
     pub messages: Vec<ChatMessage>,
     /// Answer as Server-Sent Events.
     #[serde(default)]
@@ -54,6 +56,7 @@ pub struct ChatCompletionRequest {
     pub user: Option<String>,
     /// Number of choices; only 1.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 1)]
     pub n: Option<u32>,
     /// Log probabilities; not available on Bedrock.
     #[serde(default)]
@@ -63,9 +66,11 @@ pub struct ChatCompletionRequest {
     pub top_logprobs: Option<u32>,
     /// Not available on Bedrock: only 0 (or absent) is accepted.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 0)]
     pub presence_penalty: Option<f64>,
     /// Not available on Bedrock: only 0 (or absent) is accepted.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 0)]
     pub frequency_penalty: Option<f64>,
     /// Bedrock has no seed: must be absent.
     #[serde(default)]
@@ -73,6 +78,14 @@ pub struct ChatCompletionRequest {
     /// Only `{"type": "text"}` is supported.
     #[serde(default)]
     pub response_format: Option<ResponseFormat>,
+    /// Legacy function calling: rejected with a pointer to `tools`.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub functions: Option<serde_json::Value>,
+    /// Legacy function calling: rejected with a pointer to `tool_choice`.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub function_call: Option<serde_json::Value>,
     /// Bedrock-only: Converse's `additionalModelRequestFields`, passed through.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
@@ -86,6 +99,7 @@ pub struct ChatCompletionRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ChatMessage {
     /// `system`, `developer`, `user`, `assistant` or `tool`.
+    #[schema(pattern = "^(system|developer|user|assistant|tool)$")]
     pub role: String,
     /// Text, or a list of parts; may be null for an assistant turn with tool calls.
     #[serde(default)]
@@ -167,6 +181,7 @@ pub struct FunctionCall {
 pub struct Tool {
     /// Always `function`.
     #[serde(rename = "type")]
+    #[schema(pattern = "^function$")]
     pub kind: String,
     /// The function.
     pub function: FunctionDefinition,
@@ -176,6 +191,7 @@ pub struct Tool {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct FunctionDefinition {
     /// Letters, digits, `_` and `-`, up to 64.
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$")]
     pub name: String,
     /// What it does.
     #[serde(default)]
@@ -239,6 +255,7 @@ pub struct StreamOptions {
 pub struct ResponseFormat {
     /// Only `text` is supported.
     #[serde(rename = "type")]
+    #[schema(pattern = "^text$")]
     pub kind: String,
 }
 
