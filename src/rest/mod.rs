@@ -19,7 +19,6 @@ use axum::Router;
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use utoipa::OpenApi as _;
 
 /// What the handlers share.
 #[derive(Clone)]
@@ -34,7 +33,7 @@ pub struct RestState {
 
 /// The shim's routes.
 pub fn router(state: RestState) -> Router {
-    let document = openapi::ApiDoc::openapi().to_json().unwrap_or_else(|_| "{}".to_owned());
+    let document = openapi::document();
     Router::new()
         .route("/v1/chat/completions", post(handlers::chat_completions))
         .route("/v1/models", get(handlers::list_models))

@@ -30,3 +30,32 @@ impl Modify for BearerAuth {
         );
     }
 }
+
+/// The document as JSON, with the event-stream response described per event (what Server-Sent
+/// Events validators such as schemathesis check): `data` is a chunk, an error envelope, or `[DONE]`.
+pub fn document() -> String {
+    let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    let sse = &mut document["paths"]["/v1/chat/completions"]["post"]["responses"]["200"]["content"]["text/event-stream"];
+    if sse.is_object() {
+        sse["schema"] = serde_json::json!({
+            "type": "object",
+            "required": ["data"],
+            "properties": {
+                "data": {
+                    "anyOf": [
+                        {"const": "[DONE]"},
+                        {
+                            "type": "string",
+                            "contentMediaType": "application/json",
+                            "contentSchema": {"anyOf": [
+                                {"$ref": "#/components/schemas/ChatCompletionChunk"},
+                                {"$ref": "#/components/schemas/ErrorResponse"}
+                            ]}
+                        }
+                    ]
+                }
+            }
+        });
+    }
+    serde_json::to_string(&document).unwrap_or_else(|_| "{}".to_owned())
+}
