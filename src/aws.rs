@@ -1,7 +1,11 @@
 //! Wires the AWS pieces together once at start-up: the SDK configuration, the credential method
 //! chosen by configuration, and the shared Bedrock client. `serve` and `doctor` both start here.
 
-use crate::bedrock::{Bedrock, sdk};
+use crate::bedrock::pool::BedrockPool;
+use crate::bedrock::sdk;
+use crate::catalog::Catalog;
+use crate::catalog::control_plane::ControlPlane;
+use crate::catalog::models_file::ModelsFile;
 use crate::config::{Config, CredentialMethod};
 use crate::credentials::{self, Selection};
 use crate::emulator::{self, Emulator};
@@ -17,10 +21,12 @@ pub struct Aws {
     pub selection: Selection,
     /// The credentials provider (the SDK caches and refreshes what it provides).
     pub credentials: SharedCredentialsProvider,
-    /// The Bedrock Runtime client.
-    pub bedrock: Bedrock,
+    /// The Bedrock Runtime clients, by region.
+    pub pool: Arc<BedrockPool>,
     /// Where STS calls go when not AWS (the demo's emulator).
     pub sts_endpoint: Option<String>,
+    /// Where Bedrock control-plane calls go when not AWS.
+    pub control_endpoint: Option<String>,
     /// The embedded emulator of `--demo`, kept alive with the client.
     _demo: Option<tokio::task::JoinHandle<()>>,
 }
@@ -36,7 +42,24 @@ impl Aws {
         let selection = credentials::select(&config.aws)?;
         let provider = credentials::provider(&selection, &config.aws, &sdk_config).await?;
         let bedrock = sdk::bedrock(&sdk_config, provider.clone(), config.bedrock_endpoint.as_deref())?;
-        Ok(Aws { sdk_config, selection, credentials: provider, bedrock, sts_endpoint: None, _demo: None })
+        let pool = Arc::new(BedrockPool::new(
+            bedrock,
+            sdk_config.clone(),
+            provider.clone(),
+            config.bedrock_endpoint.clone(),
+        ));
+        // An emulator serves both planes: with only --bedrock-endpoint, the control plane goes there too.
+        let control_endpoint =
+            config.bedrock_control_endpoint.clone().or_else(|| config.bedrock_endpoint.clone());
+        Ok(Aws {
+            sdk_config,
+            selection,
+            credentials: provider,
+            pool,
+            sts_endpoint: None,
+            control_endpoint,
+            _demo: None,
+        })
     }
 
     async fn connect_demo(config: &Config) -> Result<Aws, String> {
@@ -51,6 +74,8 @@ impl Aws {
         let sdk_config = sdk::load(Some(region), config.bedrock_max_attempts).await?;
         let provider = SharedCredentialsProvider::new(emulator::demo_credentials());
         let bedrock = sdk::bedrock(&sdk_config, provider.clone(), Some(&url))?;
+        let pool =
+            Arc::new(BedrockPool::new(bedrock, sdk_config.clone(), provider.clone(), Some(url.clone())));
         let selection = Selection {
             method: CredentialMethod::Static,
             base: None,
@@ -60,8 +85,9 @@ impl Aws {
             sdk_config,
             selection,
             credentials: provider,
-            bedrock,
-            sts_endpoint: Some(url),
+            pool,
+            sts_endpoint: Some(url.clone()),
+            control_endpoint: Some(url),
             _demo: Some(task),
         })
     }
@@ -78,6 +104,31 @@ impl Aws {
 
     /// The region.
     pub fn region(&self) -> &str {
-        self.bedrock.region()
+        self.pool.home().region()
+    }
+
+    /// The model catalog: the models file, and the control plane of the home and fallback regions.
+    pub async fn catalog(&self, config: &Config) -> Result<Catalog, String> {
+        let mut file = match &config.models_file {
+            Some(path) => ModelsFile::load(path)?,
+            None => ModelsFile::default(),
+        };
+        for region in &config.fallback_regions {
+            if !file.fallback_regions.contains(region) {
+                file.fallback_regions.push(region.clone());
+            }
+        }
+        let regions = std::iter::once(self.region().to_owned()).chain(file.fallback_regions.iter().cloned());
+        let planes = regions
+            .map(|region| {
+                ControlPlane::new(
+                    &self.sdk_config,
+                    self.credentials.clone(),
+                    self.control_endpoint.as_deref(),
+                    &region,
+                )
+            })
+            .collect();
+        Ok(Catalog::start(file, planes, config.catalog_ttl).await)
     }
 }

@@ -82,6 +82,24 @@ pub struct Config {
     #[arg(long, env = "AMAZON_CHAT_BEDROCK_ENDPOINT", value_name = "URL")]
     pub bedrock_endpoint: Option<String>,
 
+    /// Send Bedrock control-plane calls (the model catalog) here; default: --bedrock-endpoint when
+    /// set (an emulator serves both), else AWS (or AWS_ENDPOINT_URL_BEDROCK).
+    #[arg(long, env = "AMAZON_CHAT_BEDROCK_CONTROL_ENDPOINT", value_name = "URL")]
+    pub bedrock_control_endpoint: Option<String>,
+
+    /// A models file (TOML): aliases, allow-list, fallback regions, per-family defaults.
+    #[arg(long, env = "AMAZON_CHAT_MODELS_FILE", value_name = "PATH")]
+    pub models_file: Option<PathBuf>,
+
+    /// Regions to route to, in order, when the home region does not offer a model (comma-separated).
+    #[arg(long, env = "AMAZON_CHAT_FALLBACK_REGIONS", value_delimiter = ',')]
+    pub fallback_regions: Vec<String>,
+
+    /// How long the model catalog is cached before a background refresh.
+    #[arg(long, env = "AMAZON_CHAT_CATALOG_TTL", default_value = "1h", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
+    pub catalog_ttl: Duration,
+
     /// Attempts per Bedrock call, first included; throttling and 5xx are retried with backoff.
     #[arg(long, env = "AMAZON_CHAT_BEDROCK_MAX_ATTEMPTS", default_value_t = 3)]
     pub bedrock_max_attempts: u32,
@@ -239,6 +257,10 @@ impl Config {
             demo: false,
             region: None,
             bedrock_endpoint: None,
+            bedrock_control_endpoint: None,
+            models_file: None,
+            fallback_regions: Vec::new(),
+            catalog_ttl: Duration::from_secs(3600),
             bedrock_max_attempts: 1,
             upstream_timeout: Duration::from_secs(30),
             stream_idle_timeout: Duration::from_secs(30),
@@ -315,6 +337,10 @@ pub struct EmulatorConfig {
     /// Deny every principal this model (AccessDeniedException), like a narrow IAM policy.
     #[arg(long = "deny-model", value_name = "MODEL_ID")]
     pub denied_models: Vec<String>,
+
+    /// Deny the control plane (model listing), like a policy without the guide's enhanced permissions.
+    #[arg(long)]
+    pub deny_control_plane: bool,
 }
 
 /// How logs are written.

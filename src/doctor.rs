@@ -59,10 +59,15 @@ pub async fn run(config: &Config, model: &str, out: &mut String) -> bool {
         }
     }
 
-    let chat = Chat::new(
-        aws.bedrock.clone(),
-        Timeouts { upstream: Duration::from_secs(30), stream_idle: Duration::from_secs(30) },
-    );
+    let catalog = match aws.catalog(config).await {
+        Ok(catalog) => catalog,
+        Err(error) => {
+            fail(out, "models file", &error, None);
+            return false;
+        }
+    };
+    let timeouts = Timeouts { upstream: Duration::from_secs(30), stream_idle: Duration::from_secs(30) };
+    let chat = Chat::new(aws.pool.clone(), catalog, timeouts);
     let probe = api::ChatCompletionRequest {
         model: model.to_owned(),
         messages: vec![api::Message {

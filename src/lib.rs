@@ -25,7 +25,8 @@
 //!   stream chunks. It knows nothing of tonic or HTTP.
 //! - [`bedrock`]: the Bedrock adapter: the shared SDK client, request/response/stream mappings
 //!   between the proto and Converse, and the SDK-error classification.
-//! - [`models`]: the catalog of models this server knows.
+//! - [`catalog`]: the model catalog (Bedrock's control plane, cached), aliases, allow-list, and
+//!   region-aware routing of each request.
 //! - [`error`]: the one error type and its table to gRPC codes and HTTP statuses.
 //! - [`emulator`]: a Bedrock Runtime emulator (Converse, ConverseStream with event-stream framing,
 //!   SigV4 verification, fault directives, a request log). `serve --demo` embeds it; every test runs
@@ -38,6 +39,7 @@
 pub mod auth;
 pub mod aws;
 pub mod bedrock;
+pub mod catalog;
 pub mod chat;
 pub mod config;
 pub mod credentials;
@@ -46,7 +48,6 @@ pub mod emulator;
 pub mod error;
 pub mod grpc;
 pub mod health;
-pub mod models;
 pub mod proto;
 pub mod rest;
 pub mod server;

@@ -64,6 +64,7 @@ async fn run_emulator(config: amazon_chat::config::EmulatorConfig) -> Result<(),
         credential_lifetime: config.credential_lifetime,
         container_token: config.container_token.clone(),
         denied_models: config.denied_models.clone(),
+        deny_control_plane: config.deny_control_plane,
     });
     for (index, credential) in config.credentials.iter().enumerate() {
         let mut parts = credential.splitn(3, ':');

@@ -36,8 +36,10 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
 
     let aws = Aws::connect(&config).await?;
     tracing::info!(region = aws.region(), credentials = %aws.selection, "Bedrock client ready");
+    let catalog = aws.catalog(&config).await?;
     let chat = Chat::new(
-        aws.bedrock.clone(),
+        aws.pool.clone(),
+        catalog.clone(),
         Timeouts { upstream: config.upstream_timeout, stream_idle: config.stream_idle_timeout },
     );
 
@@ -56,7 +58,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         rest::router(RestState { chat: chat.clone(), health: health.clone(), max_request_bytes: limit });
     let mut router = tonic::service::Routes::new(health_service)
         .add_service(ChatServiceServer::new(ChatApi::new(chat)).max_decoding_message_size(limit))
-        .add_service(ModelServiceServer::new(ModelApi))
+        .add_service(ModelServiceServer::new(ModelApi::new(catalog)))
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .into_axum_router()

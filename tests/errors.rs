@@ -87,7 +87,7 @@ async fn invalid_requests_name_the_field() {
         let details = status.get_error_details();
         assert_eq!(details.bad_request().unwrap().field_violations[0].field, field);
     }
-    assert!(stack.recorded().is_empty(), "nothing invalid reached Bedrock");
+    assert!(stack.recorded_ops("converse").is_empty(), "nothing invalid reached Bedrock");
 }
 
 #[tokio::test]

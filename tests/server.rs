@@ -82,7 +82,7 @@ async fn api_keys_are_required_when_configured() {
     let mut stream_request = tonic::Request::new(ask("hi"));
     stream_request.metadata_mut().insert("authorization", MetadataValue::from_static("Bearer nope"));
     assert_eq!(chat.stream_chat_completion(stream_request).await.unwrap_err().code(), Code::Unauthenticated);
-    assert_eq!(stack.recorded().len(), 2, "rejected calls never reach Bedrock");
+    assert_eq!(stack.recorded_ops("converse").len(), 2, "rejected calls never reach Bedrock");
 }
 
 #[tokio::test]

@@ -1,12 +1,14 @@
 //! The Bedrock adapter: one shared SDK client, and the mappings between the API and Converse.
 //!
-//! - [`sdk`] builds the SDK configuration once at start (region, endpoint, retries, credentials).
+//! - [`sdk`] builds the SDK configuration once at start (region, endpoint, retries, credentials);
+//!   [`pool`] keeps one client per region (home, and fallback regions on first use).
 //! - [`request`] maps an API request onto Converse; [`response`] and [`stream`] map answers back.
 //! - [`errors`] classifies SDK failures into [`crate::error::Error`].
 //! - [`document`] converts JSON-ish values to and from the SDK's `Document`.
 
 pub mod document;
 pub mod errors;
+pub mod pool;
 pub mod request;
 pub mod response;
 pub mod sdk;

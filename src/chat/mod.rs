@@ -6,12 +6,16 @@
 
 pub mod validate;
 
+use crate::bedrock::pool::BedrockPool;
 use crate::bedrock::{self, Bedrock, EventStream, stream::StreamTranslator};
+use crate::catalog::Catalog;
+use crate::catalog::models_file::Defaults;
 use crate::error::{Error, ErrorKind, Result};
 use crate::proto::v1 as api;
 use aws_sdk_bedrockruntime::types::ConverseStreamOutput;
 use futures::Stream;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// A stream of answer chunks. Dropping it drops the upstream Bedrock stream at once.
@@ -27,23 +31,47 @@ pub struct Timeouts {
 }
 
 /// The chat service core.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Chat {
-    bedrock: Bedrock,
+    pool: Arc<BedrockPool>,
+    catalog: Catalog,
     timeouts: Timeouts,
 }
 
 impl Chat {
-    /// A core over a Bedrock client.
-    pub fn new(bedrock: Bedrock, timeouts: Timeouts) -> Self {
-        Self { bedrock, timeouts }
+    /// A core over Bedrock clients and the model catalog.
+    pub fn new(pool: Arc<BedrockPool>, catalog: Catalog, timeouts: Timeouts) -> Self {
+        Self { pool, catalog, timeouts }
+    }
+
+    /// The model catalog.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Validates, routes (alias, allow-list, region) and maps a request: the Converse request and the
+    /// client to send it with.
+    fn prepare(
+        &self,
+        request: &mut api::ChatCompletionRequest,
+    ) -> Result<(bedrock::ConverseRequest, Bedrock)> {
+        validate::request(request)?;
+        let route = self.catalog.route(&request.model)?;
+        apply_defaults(request, route.defaults);
+        let mut converse = bedrock::to_converse(request)?;
+        converse.model_id = route.model_id;
+        let client =
+            self.pool.client(route.region.as_deref()).map_err(|e| Error::new(ErrorKind::Internal, e))?;
+        Ok((converse, client))
     }
 
     /// Answers in one piece.
-    pub async fn complete(&self, request: api::ChatCompletionRequest) -> Result<api::ChatCompletionResponse> {
-        validate::request(&request)?;
-        let converse = bedrock::to_converse(&request)?;
-        let answer = within(self.timeouts.upstream, &request.model, self.bedrock.converse(converse)).await?;
+    pub async fn complete(
+        &self,
+        mut request: api::ChatCompletionRequest,
+    ) -> Result<api::ChatCompletionResponse> {
+        let (converse, client) = self.prepare(&mut request)?;
+        let answer = within(self.timeouts.upstream, &request.model, client.converse(converse)).await?;
         Ok(api::ChatCompletionResponse {
             id: completion_id(),
             object: "chat.completion".to_owned(),
@@ -62,13 +90,12 @@ impl Chat {
     ///
     /// Waits for Bedrock's first event before returning, so a request that Bedrock rejects at once
     /// fails with a normal error rather than a stream that breaks after it started.
-    pub async fn stream(&self, request: api::ChatCompletionRequest) -> Result<ChunkStream> {
-        validate::request(&request)?;
+    pub async fn stream(&self, mut request: api::ChatCompletionRequest) -> Result<ChunkStream> {
+        let (converse, client) = self.prepare(&mut request)?;
         let include_usage = request.stream_options.as_ref().is_some_and(|o| o.include_usage);
-        let converse = bedrock::to_converse(&request)?;
-        let region = self.bedrock.region().to_owned();
+        let region = client.region().to_owned();
         let mut events =
-            within(self.timeouts.upstream, &request.model, self.bedrock.converse_stream(converse)).await?;
+            within(self.timeouts.upstream, &request.model, client.converse_stream(converse)).await?;
         let first = within(
             self.timeouts.upstream,
             &request.model,
@@ -142,6 +169,16 @@ impl StreamState {
     fn fail(mut self, error: Error) -> Option<(Result<api::StreamChatCompletionResponse>, Self)> {
         self.finished = true;
         Some((Err(error), self))
+    }
+}
+
+/// Fills what the request leaves unset from the model family's defaults (models file).
+fn apply_defaults(request: &mut api::ChatCompletionRequest, defaults: Defaults) {
+    if request.max_tokens.is_none() && request.max_completion_tokens.is_none() {
+        request.max_tokens = defaults.max_tokens;
+    }
+    if request.temperature.is_none() {
+        request.temperature = defaults.temperature;
     }
 }
 

@@ -20,6 +20,9 @@ pub struct IssuerSettings {
     pub container_token: Option<String>,
     /// Models every principal is denied (AccessDeniedException), as a narrow IAM policy would.
     pub denied_models: Vec<String>,
+    /// Deny the control plane (ListFoundationModels, ListInferenceProfiles), as a policy without
+    /// the guide's "Enhanced Permissions" would.
+    pub deny_control_plane: bool,
 }
 
 impl Default for IssuerSettings {
@@ -30,6 +33,7 @@ impl Default for IssuerSettings {
             credential_lifetime: None,
             container_token: None,
             denied_models: Vec::new(),
+            deny_control_plane: false,
         }
     }
 }

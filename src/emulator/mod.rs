@@ -9,11 +9,15 @@
 //! - The identity side ([`issuer`]): STS AssumeRole (ExternalId checked), AssumeRoleWithWebIdentity
 //!   and GetCallerIdentity at `POST /`, EC2's IMDSv2 under `/latest/`, and a container-credentials
 //!   endpoint at `/container-credentials`, all issuing temporary credentials that Bedrock accepts.
+//! - Bedrock's control plane for the model catalog: `GET /foundation-models` and a paginated
+//!   `GET /inference-profiles`, per region, with models offered per the guide's region table
+//!   ([`world`]); a model not offered in the caller's region is rejected as Bedrock does.
 //! - A log of what it received: `GET /_emulator/requests` (JSON), `DELETE` to clear it.
 //!
 //! `serve --demo` runs it in-process on a loopback port; `amazon-chat emulator` runs it alone.
 
 pub mod answer;
+mod control;
 pub mod directives;
 pub mod eventstream;
 pub mod issuer;
@@ -21,6 +25,7 @@ mod metadata;
 mod routes;
 pub mod sigv4;
 mod sts;
+pub mod world;
 
 use aws_credential_types::Credentials;
 use issuer::{Issuer, IssuerSettings};

@@ -20,6 +20,8 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route("/model/{model_id}/converse-stream", post(converse_stream))
         .route("/_emulator/requests", get(list_requests).delete(clear_requests))
         .route("/", post(super::sts::handle))
+        .route("/foundation-models", get(super::control::list_foundation_models))
+        .route("/inference-profiles", get(super::control::list_inference_profiles))
         .route("/latest/api/token", axum::routing::put(super::metadata::imds_token))
         .route("/latest/meta-data/iam/security-credentials/", get(super::metadata::imds_role))
         .route("/latest/meta-data/iam/security-credentials/{role}", get(super::metadata::imds_credentials))
@@ -87,12 +89,9 @@ async fn accept(
         );
         return Err(fail((403, "AccessDeniedException", message)));
     }
-    if crate::models::resolve(&model_id).is_none() {
-        return Err(fail((
-            400,
-            "ValidationException",
-            "The provided model identifier is invalid.".to_owned(),
-        )));
+    let region = signer.as_ref().map(|s| s.region.clone()).unwrap_or_default();
+    if let Err(message) = super::world::check_invocable(&model_id, &region) {
+        return Err(fail((400, "ValidationException", message)));
     }
     if json_body.is_null() {
         return Err(fail((
@@ -284,7 +283,7 @@ fn frames(reply: &Reply, started: Instant) -> VecDeque<Frame> {
     frames
 }
 
-fn fault_response((status, exception, message): Fault) -> Response {
+pub(super) fn fault_response((status, exception, message): Fault) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (status, axum::Json(json!({ "message": message }))).into_response();
     if let Ok(value) =

@@ -10,7 +10,7 @@ use std::pin::Pin;
 use tonic::{Request, Response, Status};
 
 /// The gRPC face of the chat core.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ChatApi {
     chat: Chat,
 }

@@ -3,7 +3,6 @@
 use super::openai as oa;
 use super::{RestState, body, convert, error_response};
 use crate::chat::ChunkStream;
-use crate::models;
 use axum::Json;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
@@ -87,8 +86,8 @@ fn json_event(value: &impl serde::Serialize) -> Event {
     ),
     security(("bearer" = []))
 )]
-pub async fn list_models() -> Json<oa::ModelList> {
-    let list = models::list();
+pub async fn list_models(State(state): State<RestState>) -> Json<oa::ModelList> {
+    let list = state.chat.catalog().list();
     Json(oa::ModelList { object: list.object, data: list.data.into_iter().map(convert::model).collect() })
 }
 
@@ -104,8 +103,8 @@ pub async fn list_models() -> Json<oa::ModelList> {
     ),
     security(("bearer" = []))
 )]
-pub async fn get_model(Path(id): Path<String>) -> Response {
-    match models::get(&id) {
+pub async fn get_model(State(state): State<RestState>, Path(id): Path<String>) -> Response {
+    match state.chat.catalog().get(&id) {
         Ok(model) => Json(convert::model(model)).into_response(),
         Err(error) => error_response(&error),
     }

@@ -214,9 +214,13 @@ impl Stack {
         serde_json::from_str(&body).expect("emulator log is JSON")
     }
 
-    /// The latest recorded request.
+    /// The latest recorded Bedrock Runtime request (Converse or ConverseStream).
     pub fn last_recorded(&self) -> serde_json::Value {
-        self.recorded().pop().expect("the emulator received a request")
+        let mut runtime = self
+            .recorded()
+            .into_iter()
+            .filter(|r| r["operation"].as_str().is_some_and(|op| op.starts_with("converse")));
+        runtime.next_back().expect("the emulator received a Bedrock Runtime request")
     }
 }
 

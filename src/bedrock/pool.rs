@@ -1,0 +1,50 @@
+//! Bedrock Runtime clients by region: the home region's, built at start-up, and one per fallback
+//! region, built on first use from the same SDK configuration and credentials, then reused.
+
+use super::{Bedrock, sdk};
+use aws_config::SdkConfig;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// The clients.
+#[derive(Debug)]
+pub struct BedrockPool {
+    home: Bedrock,
+    sdk_config: SdkConfig,
+    credentials: SharedCredentialsProvider,
+    endpoint: Option<String>,
+    others: Mutex<HashMap<String, Bedrock>>,
+}
+
+impl BedrockPool {
+    /// A pool around the home client.
+    pub fn new(
+        home: Bedrock,
+        sdk_config: SdkConfig,
+        credentials: SharedCredentialsProvider,
+        endpoint: Option<String>,
+    ) -> Self {
+        Self { home, sdk_config, credentials, endpoint, others: Mutex::default() }
+    }
+
+    /// The home region's client.
+    pub fn home(&self) -> &Bedrock {
+        &self.home
+    }
+
+    /// The client for `region` (None or the home region: the home client).
+    pub fn client(&self, region: Option<&str>) -> Result<Bedrock, String> {
+        let Some(region) = region.filter(|r| *r != self.home.region()) else {
+            return Ok(self.home.clone());
+        };
+        let mut others = self.others.lock().expect("bedrock pool lock");
+        if let Some(client) = others.get(region) {
+            return Ok(client.clone());
+        }
+        let config = self.sdk_config.to_builder().region(aws_config::Region::new(region.to_owned())).build();
+        let client = sdk::bedrock(&config, self.credentials.clone(), self.endpoint.as_deref())?;
+        others.insert(region.to_owned(), client.clone());
+        Ok(client)
+    }
+}

@@ -1,0 +1,136 @@
+//! The models file (TOML, `--models-file`): aliases, an allow-list, fallback regions and per-family
+//! defaults for requests that leave `max_tokens` or `temperature` unset.
+//!
+//! ```toml
+//! # Only these may be called (ids or aliases); anything else is NOT_FOUND. Omit to allow all.
+//! allow = ["claude-3-haiku", "anthropic.claude-3-5-sonnet-20240620-v1:0"]
+//! # Where to send a model the server's region does not offer (and no profile serves).
+//! fallback_regions = ["us-west-2"]
+//!
+//! [aliases]
+//! "claude-3-haiku" = "anthropic.claude-3-haiku-20240307-v1:0"
+//! "gpt-4o-mini" = "anthropic.claude-3-haiku-20240307-v1:0"
+//!
+//! # Keyed by provider (the id's first part: anthropic, amazon, meta, mistral, cohere, ai21, deepseek).
+//! [defaults.anthropic]
+//! max_tokens = 1024
+//! temperature = 0.5
+//! ```
+
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The parsed models file. The default is empty: no aliases, everything allowed, no defaults.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelsFile {
+    /// Allowed model ids and aliases; `None` allows everything.
+    #[serde(default)]
+    pub allow: Option<Vec<String>>,
+    /// Regions to try, in order, for a model the home region does not offer.
+    #[serde(default)]
+    pub fallback_regions: Vec<String>,
+    /// Alias -> model id (or profile id, or ARN).
+    #[serde(default)]
+    pub aliases: HashMap<String, String>,
+    /// Provider -> defaults.
+    #[serde(default)]
+    pub defaults: HashMap<String, Defaults>,
+}
+
+/// Defaults applied when a request leaves a setting unset.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    /// `max_tokens`.
+    pub max_tokens: Option<u32>,
+    /// `temperature`.
+    pub temperature: Option<f64>,
+}
+
+impl ModelsFile {
+    /// Reads and checks a models file; errors name the file and the problem.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("--models-file {}: {e}", path.display()))?;
+        Self::parse(&text).map_err(|e| format!("--models-file {}: {e}", path.display()))
+    }
+
+    /// Parses models-file text.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let file: ModelsFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        for (alias, target) in &file.aliases {
+            if file.aliases.contains_key(target) {
+                return Err(format!(
+                    "alias {alias:?} points at another alias ({target:?}); point it at a model id"
+                ));
+            }
+        }
+        for (family, defaults) in &file.defaults {
+            if defaults.max_tokens == Some(0) {
+                return Err(format!("defaults.{family}.max_tokens must be at least 1"));
+            }
+            if defaults.temperature.is_some_and(|t| !(0.0..=2.0).contains(&t)) {
+                return Err(format!("defaults.{family}.temperature must be within 0..=2"));
+            }
+        }
+        Ok(file)
+    }
+
+    /// The model id an alias stands for, or the id itself.
+    pub fn resolve<'a>(&'a self, requested: &'a str) -> &'a str {
+        self.aliases.get(requested).map(String::as_str).unwrap_or(requested)
+    }
+
+    /// Whether `requested` (or what it resolves to) is allowed.
+    pub fn allows(&self, requested: &str) -> bool {
+        match &self.allow {
+            None => true,
+            Some(allowed) => {
+                let resolved = self.resolve(requested);
+                allowed
+                    .iter()
+                    .any(|entry| entry == requested || entry == resolved || self.resolve(entry) == resolved)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r#"
+        allow = ["claude-3-haiku"]
+        fallback_regions = ["us-west-2"]
+        [aliases]
+        "claude-3-haiku" = "anthropic.claude-3-haiku-20240307-v1:0"
+        [defaults.anthropic]
+        max_tokens = 1024
+        temperature = 0.5
+    "#;
+
+    #[test]
+    fn aliases_allow_list_and_defaults() {
+        let file = ModelsFile::parse(EXAMPLE).unwrap();
+        assert_eq!(file.resolve("claude-3-haiku"), "anthropic.claude-3-haiku-20240307-v1:0");
+        assert_eq!(file.resolve("other"), "other");
+        assert!(file.allows("claude-3-haiku"));
+        assert!(file.allows("anthropic.claude-3-haiku-20240307-v1:0"), "the id an allowed alias names");
+        assert!(!file.allows("anthropic.claude-3-opus-20240229-v1:0"));
+        assert_eq!(file.defaults["anthropic"], Defaults { max_tokens: Some(1024), temperature: Some(0.5) });
+        assert!(ModelsFile::default().allows("anything"));
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        assert!(ModelsFile::parse("alow = []").unwrap_err().contains("alow"));
+        assert!(
+            ModelsFile::parse("[defaults.meta]\nmax_tokens = 0")
+                .unwrap_err()
+                .contains("defaults.meta.max_tokens")
+        );
+        assert!(ModelsFile::parse("[aliases]\na = \"b\"\nb = \"c\"").unwrap_err().contains("another alias"));
+    }
+}
