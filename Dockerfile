@@ -5,6 +5,7 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock build.rs rustfmt.toml ./
 COPY proto proto
 COPY src src
+COPY bench bench
 RUN cargo build --release --locked && strip target/release/amazon-chat
 
 FROM debian:bookworm-slim

@@ -1,5 +1,5 @@
 # One entry point for developers and CI. `make help` lists the targets.
-.PHONY: help demo run test test-rust test-openai test-clients lint generate clean
+.PHONY: help demo run test test-rust test-openai test-clients test-bench lint generate bench clean
 
 CARGO ?= cargo
 
@@ -12,14 +12,14 @@ demo: ## Run the server against the built-in Bedrock emulator (no AWS account ne
 run: ## Run the server against AWS (credentials and region from the environment or .env)
 	$(CARGO) run --release -- serve
 
-test: lint test-rust test-openai test-clients ## Everything CI runs: lint, Rust tests, OpenAI SDK suites, clients
+test: lint test-rust test-openai test-clients test-bench ## Everything CI runs: lint, Rust tests, OpenAI SDK suites, clients, bench smoke
 
 lint: ## rustfmt and clippy, warnings are errors
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 test-rust: ## Unit and integration tests (real server and emulator over loopback)
-	$(CARGO) test
+	$(CARGO) test --workspace
 
 test-openai: ## The REST shim driven by the official OpenAI SDKs (Python, Node) and schemathesis
 	$(CARGO) build
@@ -29,6 +29,15 @@ test-clients: ## Generated clients: lint, drift check, and each language's suite
 	$(CARGO) build
 	clients/check.sh
 	clients/test.sh
+
+test-bench: ## The benchmark harness in quick mode (checks it works, not the timings)
+	$(CARGO) build -p amazon-chat -p amazon-chat-bench
+	target/debug/amazon-chat-bench --quick --bin target/debug/amazon-chat --out target/bench-quick
+
+bench: ## Measure the gateway's overhead against calling Bedrock directly (release build, < 5 min)
+	$(CARGO) build --release -p amazon-chat -p amazon-chat-bench
+	target/release/amazon-chat-bench --bin target/release/amazon-chat --out bench/results
+	@echo "results: bench/results/latest.md (copy the table into docs/benchmarks.md when it changes)"
 
 generate: ## Regenerate the four clients from proto/
 	clients/generate.sh

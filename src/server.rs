@@ -18,6 +18,7 @@ use crate::rest::{self, RestState};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use axum::serve::ListenerExt as _;
 use std::future::Future;
 use std::io::Write as _;
 use std::sync::Arc;
@@ -93,6 +94,10 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
 
     let draining = Arc::new(tokio::sync::Notify::new());
     let stop_accepting = draining.clone();
+    // Stream chunks are small writes: send them at once rather than wait for Nagle's algorithm.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     let server = tokio::spawn(
         axum::serve(listener, router)
             .with_graceful_shutdown(async move { stop_accepting.notified().await })

@@ -141,7 +141,12 @@ impl Emulator {
 
     /// Serves the emulator on `listener` until the task is dropped or aborted.
     pub fn serve(self: Arc<Self>, listener: tokio::net::TcpListener) -> tokio::task::JoinHandle<()> {
+        use axum::serve::ListenerExt as _;
         let router = routes::router(self);
+        // Small event-stream frames must not wait for Nagle's algorithm (40 ms stalls otherwise).
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, router).await {
                 tracing::error!(%error, "emulator stopped");

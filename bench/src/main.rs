@@ -1,0 +1,219 @@
+//! `amazon-chat-bench`: what the gateway adds to a Bedrock call, measured side by side with calling
+//! Bedrock directly through the AWS SDK, in one run, interleaved.
+//!
+//! It starts the emulator and the server (release binaries) on loopback, then for each mode
+//! (baseline SDK Converse/ConverseStream, gRPC unary/streaming, REST unary/SSE) measures latency at a
+//! fixed offered rate (open loop) and at a fixed concurrency, time to first token, gaps between
+//! chunks, throughput and errors, the server's CPU time per request and peak memory; then idle
+//! memory, memory with many open streams, and the time from process start to SERVING. The modes
+//! take turns in short slices so machine noise falls on all of them alike.
+//!
+//! `make bench` runs it and writes bench/results/latest.{json,md}; `--quick` is CI's smoke test.
+
+mod drive;
+mod procs;
+mod report;
+mod stats;
+mod workload;
+
+use clap::Parser;
+use stats::Summary;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use workload::{Clients, Mode, Sample};
+
+/// Command line.
+#[derive(Debug, Parser)]
+#[command(about = "Measure amazon-chat's overhead against calling Bedrock directly")]
+struct Args {
+    /// A short run that checks the harness works (CI), not the timings.
+    #[arg(long)]
+    quick: bool,
+    /// Offered rate of the open-loop phase, requests per second.
+    #[arg(long, default_value_t = 500.0)]
+    rate: f64,
+    /// Concurrency of the closed-loop phase.
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// Seconds of load per mode and phase (split into interleaved slices).
+    #[arg(long, default_value_t = 10.0)]
+    seconds: f64,
+    /// Interleaved rounds per phase.
+    #[arg(long, default_value_t = 5)]
+    rounds: u32,
+    /// Concurrent streams held open for the memory measurement.
+    #[arg(long, default_value_t = 1000)]
+    streams: usize,
+    /// The amazon-chat binary (default: next to this one).
+    #[arg(long)]
+    bin: Option<PathBuf>,
+    /// Where to write latest.json and latest.md.
+    #[arg(long, default_value = "bench/results")]
+    out: PathBuf,
+}
+
+#[tokio::main]
+async fn main() {
+    let mut args = Args::parse();
+    if args.quick {
+        (args.rate, args.seconds, args.rounds, args.streams) = (100.0, 0.6, 2, 50);
+    }
+    let bin = args.bin.clone().unwrap_or_else(procs::default_binary);
+    let (emulator, server) = procs::start_stack(&bin);
+    let clients = Clients::new(&emulator.url, &server.url).await;
+
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let idle_rss = procs::memory(server.pid()).0;
+    eprintln!("warming up");
+    for mode in Mode::ALL {
+        let warm =
+            drive::closed_loop(&clients, mode, 4, Duration::from_millis(if args.quick { 100 } else { 500 }))
+                .await;
+        assert!(warm.iter().any(|s| s.ok), "{} never succeeded: is the stack healthy?", mode.name());
+    }
+
+    let slice = Duration::from_secs_f64(args.seconds / f64::from(args.rounds));
+    eprintln!("open loop at {} req/s", args.rate);
+    let open_loop = interleaved(&args, server.pid(), |mode| {
+        let clients = clients.clone();
+        async move { drive::open_loop(&clients, mode, args.rate, slice).await }
+    })
+    .await;
+    eprintln!("closed loop at concurrency {}", args.concurrency);
+    let closed_loop = interleaved(&args, server.pid(), |mode| {
+        let clients = clients.clone();
+        async move { drive::closed_loop(&clients, mode, args.concurrency, slice).await }
+    })
+    .await;
+
+    eprintln!("holding {} streams open", args.streams);
+    let streams_rss = hold_streams(&server, args.streams).await;
+    eprintln!("start to SERVING");
+    let start_to_serving = procs::start_to_serving(&bin, &emulator.url, if args.quick { 1 } else { 5 }).await;
+
+    let results = report::Results {
+        machine: machine(),
+        rate: args.rate,
+        concurrency: args.concurrency,
+        seconds_per_mode: args.seconds,
+        open_loop,
+        closed_loop,
+        idle_rss_mb: mb(idle_rss),
+        streams_rss_mb: mb(streams_rss),
+        streams: args.streams,
+        start_to_serving_ms: start_to_serving.as_secs_f64() * 1000.0,
+    };
+    let markdown = results.markdown();
+    println!("{markdown}");
+    std::fs::create_dir_all(&args.out).expect("create the output folder");
+    std::fs::write(args.out.join("latest.json"), serde_json::to_string_pretty(&results).expect("json"))
+        .expect("write json");
+    std::fs::write(args.out.join("latest.md"), &markdown).expect("write markdown");
+    let failures: usize = results.open_loop.iter().chain(&results.closed_loop).map(|(_, s)| s.errors).sum();
+    if failures > 0 {
+        eprintln!("{failures} requests failed");
+        std::process::exit(1);
+    }
+}
+
+/// Runs every mode in `rounds` slices, round-robin, and summarises each with the server's CPU time
+/// per request (gateway modes) and peak memory.
+async fn interleaved<F, Fut>(args: &Args, server_pid: u32, run: F) -> Vec<(Mode, Summary)>
+where
+    F: Fn(Mode) -> Fut,
+    Fut: Future<Output = Vec<Sample>>,
+{
+    let mut samples: HashMap<Mode, Vec<Sample>> = HashMap::new();
+    let mut elapsed: HashMap<Mode, Duration> = HashMap::new();
+    let mut cpu: HashMap<Mode, Duration> = HashMap::new();
+    for _ in 0..args.rounds {
+        for mode in Mode::ALL {
+            let cpu_before = procs::cpu_time(server_pid);
+            let started = Instant::now();
+            let slice = run(mode).await;
+            *elapsed.entry(mode).or_default() += started.elapsed();
+            *cpu.entry(mode).or_default() += procs::cpu_time(server_pid).saturating_sub(cpu_before);
+            samples.entry(mode).or_default().extend(slice);
+            // Let the previous mode's connections settle before the next one is timed.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    Mode::ALL
+        .iter()
+        .map(|&mode| {
+            let taken = &samples[&mode];
+            let mut summary = Summary::of(taken, elapsed[&mode]);
+            if !matches!(mode, Mode::SdkUnary | Mode::SdkStream) {
+                summary.server_cpu_us_per_request =
+                    Some(cpu[&mode].as_secs_f64() * 1e6 / taken.len().max(1) as f64);
+            }
+            summary.server_peak_rss_mb = Some(mb(procs::memory(server_pid).1));
+            (mode, summary)
+        })
+        .collect()
+}
+
+/// Opens `count` gRPC streams whose answers trickle slowly, waits until each has its first chunk,
+/// and returns the server's resident memory then.
+async fn hold_streams(server: &procs::Process, count: usize) -> u64 {
+    use amazon_chat::proto::v1 as api;
+    let channels: Vec<tonic::transport::Channel> = futures::future::join_all((0..10).map(|_| async {
+        tonic::transport::Channel::from_shared(server.url.clone())
+            .expect("url")
+            .connect()
+            .await
+            .expect("connect")
+    }))
+    .await;
+    let request = |_: usize| api::ChatCompletionRequest {
+        model: workload::MODEL.to_owned(),
+        messages: vec![api::Message {
+            role: "user".to_owned(),
+            content: Some(api::message::Content::Text(
+                "[[emulator:slow-stream=1500ms]] [[emulator:words=4]] hold".to_owned(),
+            )),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let opened = futures::future::join_all((0..count).map(|i| {
+        let mut client =
+            api::chat_service_client::ChatServiceClient::new(channels[i % channels.len()].clone());
+        async move {
+            let mut stream = client.stream_chat_completion(request(i)).await.ok()?.into_inner();
+            stream.message().await.ok()??;
+            Some(stream)
+        }
+    }))
+    .await;
+    let held = opened.iter().filter(|s| s.is_some()).count();
+    let rss = procs::memory(server.pid()).0;
+    eprintln!("{held} of {count} streams open");
+    drop(opened);
+    rss
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned());
+    let cores = cpuinfo.lines().filter(|l| l.starts_with("processor")).count();
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+        .map(|kb| kb / 1024 / 1024)
+        .unwrap_or_default();
+    format!(
+        "{}, {cores} cores, {memory} GiB; load generator, emulator and server on the same machine",
+        model.unwrap_or_default()
+    )
+}

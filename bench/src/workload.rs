@@ -1,0 +1,284 @@
+//! One request of each mode, the same workload every time: a fixed, cheap emulator answer of
+//! `WORDS` words, so the numbers measure the path, not the model. Each call returns a [`Sample`].
+
+use amazon_chat::proto::v1 as api;
+use api::chat_service_client::ChatServiceClient;
+use aws_sdk_bedrockruntime::types::{ContentBlock, ConversationRole, ConverseStreamOutput, Message};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client as HttpClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use std::time::{Duration, Instant};
+use tonic::transport::Channel;
+
+/// Words in every answer.
+pub const WORDS: usize = 16;
+/// The model every request names.
+pub const MODEL: &str = "anthropic.claude-3-haiku-20240307-v1:0";
+
+/// The prompt: a fixed-size answer directive.
+pub fn prompt() -> String {
+    format!("[[emulator:words={WORDS}]] benchmark")
+}
+
+/// What one request measured.
+#[derive(Debug, Clone, Default)]
+pub struct Sample {
+    /// Whether it succeeded with the expected answer.
+    pub ok: bool,
+    /// Request start to the last byte (unary) or the end of the stream.
+    pub latency: Duration,
+    /// Request start to the first content chunk (streams).
+    pub first_token: Option<Duration>,
+    /// Gaps between consecutive content chunks (streams).
+    pub gaps: Vec<Duration>,
+}
+
+/// The ways of making the same call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// AWS SDK Converse straight to the emulator.
+    SdkUnary,
+    /// AWS SDK ConverseStream straight to the emulator.
+    SdkStream,
+    /// gRPC ChatCompletion through the server.
+    GrpcUnary,
+    /// gRPC StreamChatCompletion through the server.
+    GrpcStream,
+    /// REST POST /v1/chat/completions through the server.
+    RestUnary,
+    /// REST with `stream: true` (Server-Sent Events) through the server.
+    RestSse,
+}
+
+impl Mode {
+    /// Every mode, baselines first.
+    pub const ALL: [Mode; 6] =
+        [Mode::SdkUnary, Mode::SdkStream, Mode::GrpcUnary, Mode::GrpcStream, Mode::RestUnary, Mode::RestSse];
+
+    /// The baseline this mode is compared with.
+    pub fn baseline(self) -> Mode {
+        if self.is_stream() { Mode::SdkStream } else { Mode::SdkUnary }
+    }
+
+    /// Whether it streams.
+    pub fn is_stream(self) -> bool {
+        matches!(self, Mode::SdkStream | Mode::GrpcStream | Mode::RestSse)
+    }
+
+    /// Its name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::SdkUnary => "baseline: SDK Converse",
+            Mode::SdkStream => "baseline: SDK ConverseStream",
+            Mode::GrpcUnary => "gRPC unary",
+            Mode::GrpcStream => "gRPC streaming",
+            Mode::RestUnary => "REST unary",
+            Mode::RestSse => "REST SSE",
+        }
+    }
+}
+
+/// The clients, built once.
+#[derive(Clone)]
+pub struct Clients {
+    sdk: aws_sdk_bedrockruntime::Client,
+    grpc: ChatServiceClient<Channel>,
+    http: HttpClient<HttpConnector, Full<Bytes>>,
+    rest_url: String,
+    unary_body: Bytes,
+    sse_body: Bytes,
+}
+
+impl Clients {
+    /// Clients for the emulator (SDK) and the server (gRPC, REST).
+    pub async fn new(emulator: &str, server: &str) -> Clients {
+        let credentials = aws_sdk_bedrockruntime::config::Credentials::new(
+            super::procs::ACCESS_KEY_ID,
+            super::procs::SECRET_ACCESS_KEY,
+            None,
+            None,
+            "bench",
+        );
+        let config = aws_sdk_bedrockruntime::Config::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_sdk_bedrockruntime::config::Region::new("us-east-1"))
+            .credentials_provider(credentials)
+            .endpoint_url(emulator)
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .build();
+        let channel = Channel::from_shared(server.to_owned())
+            .expect("url")
+            .connect()
+            .await
+            .expect("connect to the server");
+        let body = |stream: bool| {
+            Bytes::from(
+                serde_json::json!({"model": MODEL, "stream": stream, "messages": [{"role": "user", "content": prompt()}]})
+                    .to_string(),
+            )
+        };
+        Clients {
+            sdk: aws_sdk_bedrockruntime::Client::from_conf(config),
+            grpc: ChatServiceClient::new(channel),
+            http: HttpClient::builder(hyper_util::rt::TokioExecutor::new()).build_http(),
+            rest_url: format!("{server}/v1/chat/completions"),
+            unary_body: body(false),
+            sse_body: body(true),
+        }
+    }
+
+    /// One request of `mode`.
+    pub async fn call(&self, mode: Mode) -> Sample {
+        let started = Instant::now();
+        let mut sample = match mode {
+            Mode::SdkUnary => self.sdk_unary().await,
+            Mode::SdkStream => self.sdk_stream(started).await,
+            Mode::GrpcUnary => self.grpc_unary().await,
+            Mode::GrpcStream => self.grpc_stream(started).await,
+            Mode::RestUnary => self.rest(false, started).await,
+            Mode::RestSse => self.rest(true, started).await,
+        };
+        sample.latency = started.elapsed();
+        sample
+    }
+
+    fn user_message() -> Message {
+        Message::builder()
+            .role(ConversationRole::User)
+            .content(ContentBlock::Text(prompt()))
+            .build()
+            .expect("message")
+    }
+
+    async fn sdk_unary(&self) -> Sample {
+        let result = self.sdk.converse().model_id(MODEL).messages(Self::user_message()).send().await;
+        Sample { ok: result.is_ok(), ..Sample::default() }
+    }
+
+    async fn sdk_stream(&self, started: Instant) -> Sample {
+        let Ok(output) =
+            self.sdk.converse_stream().model_id(MODEL).messages(Self::user_message()).send().await
+        else {
+            return Sample::default();
+        };
+        let mut events = output.stream;
+        let mut chunks = ChunkClock::new(started);
+        loop {
+            match events.recv().await {
+                Ok(Some(ConverseStreamOutput::ContentBlockDelta(_))) => chunks.tick(),
+                Ok(Some(_)) => {}
+                Ok(None) => return chunks.finish(true),
+                Err(_) => return chunks.finish(false),
+            }
+        }
+    }
+
+    fn grpc_request() -> api::ChatCompletionRequest {
+        api::ChatCompletionRequest {
+            model: MODEL.to_owned(),
+            messages: vec![api::Message {
+                role: "user".to_owned(),
+                content: Some(api::message::Content::Text(prompt())),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    async fn grpc_unary(&self) -> Sample {
+        let result = self.grpc.clone().chat_completion(Self::grpc_request()).await;
+        Sample { ok: result.is_ok(), ..Sample::default() }
+    }
+
+    async fn grpc_stream(&self, started: Instant) -> Sample {
+        let Ok(response) = self.grpc.clone().stream_chat_completion(Self::grpc_request()).await else {
+            return Sample::default();
+        };
+        let mut stream = response.into_inner();
+        let mut chunks = ChunkClock::new(started);
+        loop {
+            match stream.message().await {
+                Ok(Some(chunk)) => {
+                    if chunk
+                        .choices
+                        .first()
+                        .and_then(|c| c.delta.as_ref())
+                        .is_some_and(|d| d.content.is_some())
+                    {
+                        chunks.tick();
+                    }
+                }
+                Ok(None) => return chunks.finish(true),
+                Err(_) => return chunks.finish(false),
+            }
+        }
+    }
+
+    async fn rest(&self, stream: bool, started: Instant) -> Sample {
+        let body = if stream { self.sse_body.clone() } else { self.unary_body.clone() };
+        let request = hyper::Request::post(&self.rest_url)
+            .header("content-type", "application/json")
+            .body(Full::new(body))
+            .expect("request");
+        let Ok(response) = self.http.request(request).await else { return Sample::default() };
+        if !response.status().is_success() {
+            return Sample::default();
+        }
+        let mut body = response.into_body();
+        if !stream {
+            let ok = body.collect().await.is_ok_and(|b| b.to_bytes().starts_with(b"{\"id\""));
+            return Sample { ok, ..Sample::default() };
+        }
+        let mut chunks = ChunkClock::new(started);
+        let mut done = false;
+        while let Some(frame) = body.frame().await {
+            let Ok(frame) = frame else { return chunks.finish(false) };
+            if let Some(data) = frame.data_ref() {
+                // One frame may carry several events; count those with non-empty content (the
+                // first chunk's `"content":""` beside the role is not a token).
+                let text = String::from_utf8_lossy(data);
+                for (at, _) in text.match_indices("\"content\":\"") {
+                    if !text[at + 11..].starts_with('"') {
+                        chunks.tick();
+                    }
+                }
+                done |= text.contains("data: [DONE]");
+            }
+        }
+        chunks.finish(done)
+    }
+}
+
+/// Times content chunks as they arrive.
+struct ChunkClock {
+    started: Instant,
+    first: Option<Duration>,
+    last: Option<Instant>,
+    gaps: Vec<Duration>,
+}
+
+impl ChunkClock {
+    fn new(started: Instant) -> Self {
+        Self { started, first: None, last: None, gaps: Vec::with_capacity(WORDS) }
+    }
+
+    fn tick(&mut self) {
+        let now = Instant::now();
+        match self.last {
+            None => self.first = Some(now - self.started),
+            Some(last) => self.gaps.push(now - last),
+        }
+        self.last = Some(now);
+    }
+
+    fn finish(self, ok: bool) -> Sample {
+        Sample {
+            ok: ok && self.first.is_some(),
+            latency: Duration::ZERO,
+            first_token: self.first,
+            gaps: self.gaps,
+        }
+    }
+}
