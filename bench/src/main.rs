@@ -45,6 +45,12 @@ struct Args {
     /// Concurrent streams held open for the memory measurement.
     #[arg(long, default_value_t = 1000)]
     streams: usize,
+    /// Run only these modes (the baselines are always run too); default: all.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Vec<Mode>,
+    /// Skip the memory-with-streams and start-up measurements.
+    #[arg(long)]
+    latency_only: bool,
     /// The amazon-chat binary (default: next to this one).
     #[arg(long)]
     bin: Option<PathBuf>,
@@ -60,13 +66,15 @@ async fn main() {
         (args.rate, args.seconds, args.rounds, args.streams) = (100.0, 0.6, 2, 50);
     }
     let bin = args.bin.clone().unwrap_or_else(procs::default_binary);
+    // Absolute: the children run in their own temporary working directories.
+    let bin = std::fs::canonicalize(&bin).unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
     let (emulator, server) = procs::start_stack(&bin);
     let clients = Clients::new(&emulator.url, &server.url).await;
 
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle_rss = procs::memory(server.pid()).0;
     eprintln!("warming up");
-    for mode in Mode::ALL {
+    for mode in selected(&args) {
         let warm =
             drive::closed_loop(&clients, mode, 4, Duration::from_millis(if args.quick { 100 } else { 500 }))
                 .await;
@@ -87,10 +95,14 @@ async fn main() {
     })
     .await;
 
-    eprintln!("holding {} streams open", args.streams);
-    let streams_rss = hold_streams(&server, args.streams).await;
-    eprintln!("start to SERVING");
-    let start_to_serving = procs::start_to_serving(&bin, &emulator.url, if args.quick { 1 } else { 5 }).await;
+    let (streams_rss, start_to_serving) = if args.latency_only {
+        (0, Duration::ZERO)
+    } else {
+        eprintln!("holding {} streams open", args.streams);
+        let streams_rss = hold_streams(&server, args.streams).await;
+        eprintln!("start to SERVING");
+        (streams_rss, procs::start_to_serving(&bin, &emulator.url, if args.quick { 1 } else { 5 }).await)
+    };
 
     let results = report::Results {
         machine: machine(),
@@ -101,7 +113,7 @@ async fn main() {
         closed_loop,
         idle_rss_mb: mb(idle_rss),
         streams_rss_mb: mb(streams_rss),
-        streams: args.streams,
+        streams: if args.latency_only { 0 } else { args.streams },
         start_to_serving_ms: start_to_serving.as_secs_f64() * 1000.0,
     };
     let markdown = results.markdown();
@@ -127,8 +139,9 @@ where
     let mut samples: HashMap<Mode, Vec<Sample>> = HashMap::new();
     let mut elapsed: HashMap<Mode, Duration> = HashMap::new();
     let mut cpu: HashMap<Mode, Duration> = HashMap::new();
+    let modes = selected(args);
     for _ in 0..args.rounds {
-        for mode in Mode::ALL {
+        for &mode in &modes {
             let cpu_before = procs::cpu_time(server_pid);
             let started = Instant::now();
             let slice = run(mode).await;
@@ -139,7 +152,7 @@ where
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
-    Mode::ALL
+    modes
         .iter()
         .map(|&mode| {
             let taken = &samples[&mode];
@@ -150,6 +163,16 @@ where
             }
             summary.server_peak_rss_mb = Some(mb(procs::memory(server_pid).1));
             (mode, summary)
+        })
+        .collect()
+}
+
+/// The modes to run: `--only`, plus the baselines they are compared with.
+fn selected(args: &Args) -> Vec<Mode> {
+    Mode::ALL
+        .into_iter()
+        .filter(|m| {
+            args.only.is_empty() || args.only.contains(m) || args.only.iter().any(|o| o.baseline() == *m)
         })
         .collect()
 }

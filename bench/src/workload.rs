@@ -35,7 +35,7 @@ pub struct Sample {
 }
 
 /// The ways of making the same call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {
     /// AWS SDK Converse straight to the emulator.

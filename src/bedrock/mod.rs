@@ -71,7 +71,9 @@ impl Bedrock {
     pub async fn converse(&self, request: ConverseRequest) -> Result<Answer> {
         let model = request.model_id.clone();
         let call = with_request!(self.client.converse(), request, GuardrailConfiguration);
-        match call.send().await {
+        // The SDK's futures are tens of kilobytes: boxed, they are not copied into (and with) every
+        // future that awaits them.
+        match Box::pin(call.send()).await {
             Ok(output) => Ok(response::answer(output.output(), output.stop_reason(), output.usage())),
             Err(error) => {
                 let status = error.raw_response().map(|r| r.status().as_u16());
@@ -84,7 +86,7 @@ impl Bedrock {
     pub async fn converse_stream(&self, request: ConverseRequest) -> Result<EventStream> {
         let model = request.model_id.clone();
         let call = with_request!(self.client.converse_stream(), request, GuardrailStreamConfiguration);
-        match call.send().await {
+        match Box::pin(call.send()).await {
             Ok(output) => Ok(output.stream),
             Err(error) => {
                 let status = error.raw_response().map(|r| r.status().as_u16());

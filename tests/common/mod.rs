@@ -134,30 +134,20 @@ impl Stack {
         Self::start_with(&[], &[])
     }
 
-    /// Starts both; `args` and `env` are added to the server's.
+    /// Starts both; `args` and `env` are added to the server's (`env` wins over the defaults).
     pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Stack {
-        let emulator = Process::start(&["emulator", "--port", "0"], &[]);
-        let mut server_args = vec![
-            "serve",
-            "--port",
-            "0",
-            "--bedrock-endpoint",
-            emulator.url.as_str(),
-            "--bedrock-max-attempts",
-            "1",
-        ];
-        server_args.extend_from_slice(args);
-        let mut server_env = vec![
+        let mut server_env: Vec<(String, String)> = [
             ("AWS_ACCESS_KEY_ID", DEMO_ACCESS_KEY_ID),
             ("AWS_SECRET_ACCESS_KEY", DEMO_SECRET_ACCESS_KEY),
             ("AWS_REGION", "us-east-1"),
-        ];
-        for (key, value) in env {
-            server_env.retain(|(k, _)| k != key);
-            server_env.push((key, value));
-        }
-        let server = Process::start(&server_args, &server_env);
-        Stack { emulator, server }
+        ]
+        .iter()
+        .filter(|(key, _)| !env.iter().any(|(k, _)| k == key))
+        .chain(env)
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        Self::start_custom(&[], None, move |_| (args, std::mem::take(&mut server_env)))
     }
 
     /// An emulator started with `emulator_args`, and a server with exactly `env` (plus the
