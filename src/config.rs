@@ -327,12 +327,12 @@ pub struct EmulatorConfig {
 
     /// The Authorization value the container-credentials endpoint requires.
     #[arg(long, hide_env_values = true, env = "AMAZON_CHAT_EMULATOR_CONTAINER_TOKEN")]
-    pub container_token: Option<String>,
+    pub container_token: Option<Secret>,
 
     /// More credentials to accept, as ACCESS_KEY_ID:SECRET or ACCESS_KEY_ID:SECRET:SESSION_TOKEN
     /// (repeatable). The demo credentials are always accepted.
     #[arg(long = "credential", value_name = "ID:SECRET[:TOKEN]")]
-    pub credentials: Vec<String>,
+    pub credentials: Vec<Secret>,
 
     /// Deny every principal this model (AccessDeniedException), like a narrow IAM policy.
     #[arg(long = "deny-model", value_name = "MODEL_ID")]
@@ -419,7 +419,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "h" => value * 3600.0,
         _ => return Err(format!("{text:?}: unknown unit {unit:?} (use ms, s, m or h)")),
     };
-    Ok(Duration::from_secs_f64(seconds))
+    Duration::try_from_secs_f64(seconds)
+        .map_err(|_| format!("{text:?} is not a duration this server can wait"))
 }
 
 #[cfg(test)]
@@ -456,6 +457,7 @@ mod tests {
         assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
         assert_eq!(parse_duration("7").unwrap(), Duration::from_secs(7));
         assert!(parse_duration("7 fortnights").is_err());
+        assert!(parse_duration("99999999999999999999h").is_err());
     }
 
     #[test]

@@ -46,14 +46,18 @@ pub async fn run(config: &Config, model: &str, out: &mut String) -> bool {
     }
 
     let mut ok = true;
-    match aws.sts().get_caller_identity().send().await {
+    let identity =
+        tokio::time::timeout(Duration::from_secs(30), aws.sts().get_caller_identity().send()).await;
+    let identity = identity
+        .map_err(|_| "STS did not answer within 30s".to_owned())
+        .and_then(|answer| answer.map_err(|e| crate::error::describe_chain(&e)));
+    match identity {
         Ok(identity) => pass(
             out,
             "caller identity",
             &format!("account {}, {}", identity.account().unwrap_or("?"), identity.arn().unwrap_or("?")),
         ),
-        Err(error) => {
-            let detail = crate::error::describe_chain(&error);
+        Err(detail) => {
             fail(out, "caller identity", &detail, Some(advice::INVALID_CREDENTIALS));
             ok = false;
         }

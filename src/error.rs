@@ -117,6 +117,15 @@ impl Error {
         self
     }
 
+    /// Logs a failed call (the message only: never request content) at a level fitting its kind.
+    pub fn log(&self) {
+        let upstream = self.upstream_code.as_deref();
+        match self.kind {
+            ErrorKind::Internal => tracing::error!(kind = ?self.kind, upstream, "{}", self.message),
+            _ => tracing::warn!(kind = ?self.kind, upstream, "{}", self.message),
+        }
+    }
+
     /// This failure's row of the table.
     pub fn class(&self) -> ErrorClass {
         self.kind.describe()

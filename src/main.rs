@@ -67,7 +67,7 @@ async fn run_emulator(config: amazon_chat::config::EmulatorConfig) -> Result<(),
         deny_control_plane: config.deny_control_plane,
     });
     for (index, credential) in config.credentials.iter().enumerate() {
-        let mut parts = credential.splitn(3, ':');
+        let mut parts = credential.expose().splitn(3, ':');
         let (Some(id), Some(secret)) = (parts.next(), parts.next()) else {
             return Err(format!(
                 "--credential #{}: expected ACCESS_KEY_ID:SECRET[:SESSION_TOKEN]",

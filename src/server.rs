@@ -58,7 +58,10 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     let rest =
         rest::router(RestState { chat: chat.clone(), health: health.clone(), max_request_bytes: limit });
     let mut router = tonic::service::Routes::new(health_service)
-        .add_service(ChatServiceServer::new(ChatApi::new(chat)).max_decoding_message_size(limit))
+        .add_service(
+            ChatServiceServer::new(ChatApi::new(chat, limit))
+                .max_decoding_message_size(limit.saturating_mul(4)),
+        )
         .add_service(ModelServiceServer::new(ModelApi::new(catalog)))
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
@@ -169,7 +172,14 @@ impl CredentialWatch {
 
 fn request_span(request: &http::Request<axum::body::Body>) -> tracing::Span {
     let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-    tracing::info_span!("call", request_id = %id, method = %request.method(), path = %request.uri().path())
+    tracing::info_span!(
+        "call",
+        request_id = %id,
+        method = %request.method(),
+        path = %request.uri().path(),
+        model = tracing::field::Empty,
+        user = tracing::field::Empty,
+    )
 }
 
 /// Rejects calls without a valid API key: a gRPC status for gRPC, OpenAI's envelope for HTTP.
@@ -181,7 +191,6 @@ async fn require_api_key(State(keys): State<ApiKeys>, request: Request, next: Ne
     let Err(error) = keys.check(authorization) else {
         return next.run(request).await;
     };
-    tracing::warn!("rejected call: {}", error.message);
     error_for(&request, &error)
 }
 
@@ -191,7 +200,7 @@ async fn unknown_route(request: Request) -> Response {
     error_for(&request, &Error::new(ErrorKind::NotFound, message))
 }
 
-/// An error in the caller's protocol: a gRPC status, or OpenAI's envelope.
+/// An error in the caller's protocol (a gRPC status, or OpenAI's envelope), logged.
 fn error_for(request: &Request, error: &Error) -> Response {
     let is_grpc = request
         .headers()
@@ -200,7 +209,10 @@ fn error_for(request: &Request, error: &Error) -> Response {
         .is_some_and(|v| v.starts_with("application/grpc"));
     match (is_grpc, error.kind) {
         (true, ErrorKind::NotFound) => tonic::Status::unimplemented(&error.message).into_http(),
-        (true, _) => crate::grpc::status::to_status(error).into_http(),
+        (true, _) => {
+            error.log();
+            crate::grpc::status::to_status(error).into_http()
+        }
         (false, _) => rest::error_response(error),
     }
 }

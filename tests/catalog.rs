@@ -59,11 +59,17 @@ async fn the_list_comes_from_the_control_plane_across_pages_and_is_cached() {
 
 #[tokio::test]
 async fn without_list_permission_the_built_in_catalog_serves_and_says_so_once() {
-    let stack = start("us-east-1", &["--deny-control-plane"], &[]);
+    // A short TTL, so refreshes (and their failures) repeat while the test watches.
+    let stack = start("us-east-1", &["--deny-control-plane"], &["--catalog-ttl", "100ms"]);
     let models = list(&stack).await;
     assert!(models.iter().any(|m| m.id == MODEL), "built-in models are listed");
     assert!(!models.iter().any(|m| m.id == NOVA_PREMIER), "the live-only model is not");
-    list(&stack).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while stack.recorded_ops("control:ListFoundationModels").len() < 3 && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(stack.recorded_ops("control:ListFoundationModels").len() >= 3, "the refresh kept trying");
     let logs = stack.server.logs();
     assert_eq!(logs.matches("using the built-in catalog").count(), 1, "{logs}");
     assert!(logs.contains("bedrock:ListFoundationModels"));
@@ -128,6 +134,20 @@ async fn a_model_missing_from_the_region_is_not_found_with_where_it_is() {
     assert!(status.message().contains("not offered in eu-central-1"), "{}", status.message());
     assert!(status.message().contains("us-east-1, us-west-2"), "{}", status.message());
     assert!(stack.recorded_ops("converse").is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn get_model_agrees_with_what_chat_serves() {
+    let stack = start("eu-central-1", &[], &[]);
+    let mut models = stack.models().await;
+    let opus = models.get_model(api::GetModelRequest { id: OPUS.into() }).await.unwrap_err();
+    assert_eq!(opus.code(), tonic::Code::NotFound, "Opus is not served from eu-central-1");
+    assert!(opus.message().contains("not offered in eu-central-1"), "{}", opus.message());
+    assert!(
+        models.get_model(api::GetModelRequest { id: SONNET_4.into() }).await.is_ok(),
+        "served through eu. profile"
+    );
+    assert!(!list(&stack).await.iter().any(|m| m.id == OPUS));
 }
 
 #[tokio::test]

@@ -133,6 +133,12 @@ async fn max_tokens_and_stop_sequences_cut_the_answer() {
         stack.last_recorded()["body"]["inferenceConfig"]["stopSequences"],
         serde_json::json!(["STOP"])
     );
+    let mut limited = ask("one two three four five");
+    limited.max_tokens = Some(3);
+    let response = stack.chat().await.chat_completion(limited).await.unwrap().into_inner();
+    assert_eq!(answer_text(&response), "You said: one");
+    assert_eq!(response.choices[0].finish_reason, "length");
+    assert_eq!(response.usage.unwrap().completion_tokens, 3);
 }
 
 #[tokio::test]

@@ -174,3 +174,31 @@ async fn a_client_that_goes_away_closes_the_upstream_stream() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test]
+async fn an_oversized_grpc_request_is_resource_exhausted_like_rests_413() {
+    let stack = Stack::start_with(&["--max-request-bytes", "2048"], &[]);
+    let status = unary_error(&stack, ask(&"x".repeat(4096))).await;
+    assert_eq!(status.code(), Code::ResourceExhausted);
+    assert_eq!(status.get_error_details().error_info().unwrap().reason, "PAYLOAD_TOO_LARGE");
+    assert!(status.message().contains("2048"), "{}", status.message());
+    assert!(stack.recorded_ops("converse").is_empty());
+}
+
+#[tokio::test]
+async fn role_specific_fields_on_the_wrong_role_are_rejected() {
+    let stack = Stack::start();
+    let mut stray_id = ask("hi");
+    stray_id.messages[0].tool_call_id = Some("call_1".into());
+    assert_eq!(
+        unary_error(&stack, stray_id).await.get_error_details().bad_request().unwrap().field_violations[0]
+            .field,
+        "messages[0].tool_call_id"
+    );
+    let mut stray_calls = ask("hi");
+    stray_calls.messages[0].tool_calls =
+        vec![api::ToolCall { id: "c".into(), r#type: "function".into(), function: None }];
+    assert_eq!(unary_error(&stack, stray_calls).await.code(), Code::InvalidArgument);
+    let blank_system = request(vec![message("system", "   "), message("user", "hi")]);
+    assert_eq!(unary_error(&stack, blank_system).await.code(), Code::InvalidArgument);
+}

@@ -144,10 +144,9 @@ pub async fn start_to_serving(bin: &Path, emulator: &str, runs: usize) -> Durati
         let line = lines.next_line().await.ok().flatten().unwrap_or_default();
         let url =
             line.split_once(" listening on ").map(|(_, u)| u.trim().to_owned()).expect("listening line");
-        loop {
-            if serving(&url).await {
-                break;
-            }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !serving(&url).await {
+            assert!(Instant::now() < deadline, "the server did not report SERVING within 30 s");
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
         times.push(started.elapsed());

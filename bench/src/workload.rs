@@ -154,7 +154,8 @@ impl Clients {
 
     async fn sdk_unary(&self) -> Sample {
         let result = self.sdk.converse().model_id(MODEL).messages(Self::user_message()).send().await;
-        Sample { ok: result.is_ok(), ..Sample::default() }
+        let words = result.ok().and_then(|r| r.usage().map(|u| u.output_tokens()));
+        Sample { ok: words == Some(WORDS as i32), ..Sample::default() }
     }
 
     async fn sdk_stream(&self, started: Instant) -> Sample {
@@ -189,7 +190,8 @@ impl Clients {
 
     async fn grpc_unary(&self) -> Sample {
         let result = self.grpc.clone().chat_completion(Self::grpc_request()).await;
-        Sample { ok: result.is_ok(), ..Sample::default() }
+        let words = result.ok().and_then(|r| r.into_inner().usage).map(|u| u.completion_tokens);
+        Sample { ok: words == Some(WORDS as u32), ..Sample::default() }
     }
 
     async fn grpc_stream(&self, started: Instant) -> Sample {
@@ -228,7 +230,11 @@ impl Clients {
         }
         let mut body = response.into_body();
         if !stream {
-            let ok = body.collect().await.is_ok_and(|b| b.to_bytes().starts_with(b"{\"id\""));
+            let expected = format!("\"completion_tokens\":{WORDS},");
+            let ok = body
+                .collect()
+                .await
+                .is_ok_and(|b| String::from_utf8_lossy(&b.to_bytes()).contains(&expected));
             return Sample { ok, ..Sample::default() };
         }
         let mut chunks = ChunkClock::new(started);

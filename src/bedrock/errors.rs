@@ -47,13 +47,13 @@ where
             // The SDK reports a credential chain that found nothing here (no network was used).
             let detail = describe_chain(error);
             if detail.contains("credential") || detail.contains("identity") {
+                // The detail (profile paths, role ARNs, STS messages) is for the operator's log,
+                // not for API callers.
+                tracing::error!("AWS credentials could not be loaded: {detail}");
                 return Error::new(
                     ErrorKind::Unauthenticated,
-                    format!(
-                        "the server has no usable AWS credentials: {detail}. Configure one method of the \
-                         authentication guide (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, an IAM role, \
-                         AWS_ROLE_ARN or AWS_WEB_IDENTITY_TOKEN_FILE)"
-                    ),
+                    "the server has no usable AWS credentials right now; its log names the method tried and how to \
+                     fix it (or run `amazon-chat doctor`)",
                 )
                 .with_upstream_code("CredentialsNotLoaded");
             }
@@ -68,7 +68,8 @@ where
         SdkError::ResponseError(_) => Error::new(
             ErrorKind::Unavailable,
             format!("Bedrock sent a response that could not be read: {}", describe_chain(error)),
-        ),
+        )
+        .with_retry_after(DEFAULT_RETRY_AFTER),
         SdkError::ConstructionFailure(_) => Error::new(
             ErrorKind::Internal,
             format!("the Bedrock request could not be built: {}", describe_chain(error)),

@@ -65,9 +65,17 @@ enum ToolMode {
 /// in `chat::validate`; this maps each field and rejects what has no Converse equivalent.
 pub fn to_converse(request: &api::ChatCompletionRequest) -> Result<ConverseRequest> {
     let mode = tool_mode(request)?;
+    // Tools are checked even when they will not be sent (`tool_choice: "none"`).
+    let specs = tool_specs(&request.tools)?;
     let tool_config = match &mode {
         ToolMode::Off => None,
-        ToolMode::On(choice) => Some(tool_config(&request.tools, choice.clone())?),
+        ToolMode::On(choice) => Some(
+            ToolConfiguration::builder()
+                .set_tools(Some(specs))
+                .set_tool_choice(choice.clone())
+                .build()
+                .map_err(internal)?,
+        ),
     };
     let (system, messages) = conversation(&request.messages, matches!(mode, ToolMode::On(_)))?;
     Ok(ConverseRequest {
@@ -157,7 +165,8 @@ fn tool_mode(request: &api::ChatCompletionRequest) -> Result<ToolMode> {
     }
 }
 
-fn tool_config(tools: &[api::Tool], choice: Option<ToolChoice>) -> Result<ToolConfiguration> {
+/// Checks and maps the declared tools.
+fn tool_specs(tools: &[api::Tool]) -> Result<Vec<Tool>> {
     let mut names = HashSet::new();
     let mut specs = Vec::with_capacity(tools.len());
     for (i, tool) in tools.iter().enumerate() {
@@ -198,7 +207,7 @@ fn tool_config(tools: &[api::Tool], choice: Option<ToolChoice>) -> Result<ToolCo
             .map_err(internal)?;
         specs.push(Tool::ToolSpec(spec));
     }
-    ToolConfiguration::builder().set_tools(Some(specs)).set_tool_choice(choice).build().map_err(internal)
+    Ok(specs)
 }
 
 /// Splits the messages into the system prompt and alternating turns.
@@ -213,19 +222,38 @@ fn conversation(
 
     for (i, message) in messages.iter().enumerate() {
         let role = message.role.as_str();
+        if !message.tool_calls.is_empty() && role != "assistant" {
+            return Err(Error::invalid(
+                format!("messages[{i}].tool_calls"),
+                format!("only assistant messages carry tool calls, not {role:?}"),
+            ));
+        }
+        if message.tool_call_id.is_some() && role != "tool" {
+            return Err(Error::invalid(
+                format!("messages[{i}].tool_call_id"),
+                format!("only tool messages answer a tool call, not {role:?}"),
+            ));
+        }
         if role != "tool" && !unanswered.is_empty() {
             return Err(unanswered_calls(i, &unanswered));
         }
         let (turn_role, blocks) = match role {
             "system" | "developer" => {
-                system.extend(text_parts(message, i)?.into_iter().map(SystemContentBlock::Text));
+                let texts = text_parts(message, i)?;
+                if texts.iter().all(|t| is_blank(t)) {
+                    return Err(Error::invalid(
+                        format!("messages[{i}].content"),
+                        format!("a {role} message must not be empty or blank"),
+                    ));
+                }
+                system.extend(texts.into_iter().filter(|t| !is_blank(t)).map(SystemContentBlock::Text));
                 continue;
             }
             "user" => (ConversationRole::User, user_blocks(message, i)?),
             "assistant" => {
                 let mut blocks: Vec<ContentBlock> = text_parts(message, i)?
                     .into_iter()
-                    .filter(|t| !t.is_empty())
+                    .filter(|t| !is_blank(t))
                     .map(ContentBlock::Text)
                     .collect();
                 for (j, call) in message.tool_calls.iter().enumerate() {
@@ -273,7 +301,7 @@ fn conversation(
         }
     }
     if !unanswered.is_empty() {
-        return Err(unanswered_calls(messages.len(), &unanswered));
+        return Err(unanswered_calls(usize::MAX, &unanswered));
     }
     match turns.first() {
         None => {
@@ -299,8 +327,10 @@ fn conversation(
     Ok((system, messages))
 }
 
+/// `index` is the message that should have answered them, or the message count when none did.
 fn unanswered_calls(index: usize, ids: &[String]) -> Error {
-    let field = if index > 0 { format!("messages[{index}]") } else { "messages".to_owned() };
+    let field =
+        if index > 0 && index < usize::MAX { format!("messages[{index}]") } else { "messages".to_owned() };
     Error::invalid(
         field,
         format!(
@@ -337,7 +367,7 @@ fn user_blocks(message: &api::Message, i: usize) -> Result<Vec<ContentBlock>> {
     use api::message::Content;
     let blocks = match &message.content {
         None => Vec::new(),
-        Some(Content::Text(text)) if text.trim().is_empty() => Vec::new(),
+        Some(Content::Text(text)) if is_blank(text) => Vec::new(),
         Some(Content::Text(text)) => vec![ContentBlock::Text(text.clone())],
         Some(Content::Parts(parts)) => parts
             .parts
@@ -359,6 +389,11 @@ fn user_blocks(message: &api::Message, i: usize) -> Result<Vec<ContentBlock>> {
         ));
     }
     Ok(blocks)
+}
+
+/// Bedrock rejects blank text blocks without naming the field, so they are caught here.
+fn is_blank(text: &str) -> bool {
+    text.trim().is_empty()
 }
 
 /// An image from a base64 data URL. Bedrock takes image bytes only; it never fetches URLs.
@@ -399,6 +434,12 @@ fn tool_use(call: &api::ToolCall, i: usize, j: usize, tools_on: bool) -> Result<
     let field = |name: &str| format!("messages[{i}].tool_calls[{j}].{name}");
     if call.id.is_empty() {
         return Err(Error::invalid(field("id"), "is required"));
+    }
+    if !(call.r#type.is_empty() || call.r#type == "function") {
+        return Err(Error::invalid(
+            field("type"),
+            format!("{:?} is not supported; use \"function\"", call.r#type),
+        ));
     }
     let Some(function) = &call.function else {
         return Err(Error::invalid(field("function"), "is required"));
@@ -447,7 +488,7 @@ fn guardrail(config: &api::GuardrailConfig) -> Result<Guardrail> {
         Some(other) => {
             return Err(Error::invalid(
                 "guardrail_config.trace",
-                format!("{other:?}; expected \"enabled\" or \"disabled\""),
+                format!("{other:?}; expected \"enabled\", \"enabled_full\" or \"disabled\""),
             ));
         }
     };

@@ -81,6 +81,7 @@ mod tests {
         assert_eq!(finish_reason(&StopReason::EndTurn), "stop");
         assert_eq!(finish_reason(&StopReason::StopSequence), "stop");
         assert_eq!(finish_reason(&StopReason::MaxTokens), "length");
+        assert_eq!(finish_reason(&StopReason::ModelContextWindowExceeded), "length");
         assert_eq!(finish_reason(&StopReason::ToolUse), "tool_calls");
         assert_eq!(finish_reason(&StopReason::GuardrailIntervened), "content_filter");
         assert_eq!(finish_reason(&StopReason::ContentFiltered), "content_filter");

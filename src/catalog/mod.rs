@@ -29,6 +29,8 @@ use std::time::Duration;
 const FIRST_FETCH_TIMEOUT: Duration = Duration::from_secs(3);
 /// Retry delay after a failed refresh (other than access denied).
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(60);
+/// The longest one region's fetch may take before it counts as failed.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The live catalog. Cheap to clone.
 #[derive(Clone)]
@@ -83,7 +85,10 @@ impl Catalog {
     async fn refresh(&self, control: &[ControlPlane]) {
         let mut fetched = Vec::with_capacity(control.len());
         for plane in control {
-            match plane.fetch().await {
+            let fetched_in_time = tokio::time::timeout(FETCH_TIMEOUT, plane.fetch()).await;
+            let result = fetched_in_time
+                .unwrap_or_else(|_| Err(FetchError::Other(format!("no answer within {FETCH_TIMEOUT:?}"))));
+            match result {
                 Ok(snapshot) => fetched.push((plane.region().to_owned(), Some(Arc::new(snapshot)))),
                 Err(FetchError::AccessDenied(detail)) => {
                     if !self.inner.denied_logged.swap(true, Ordering::Relaxed) {
@@ -123,11 +128,6 @@ impl Catalog {
         self.inner.home.read().expect("catalog lock").source
     }
 
-    /// The models file.
-    pub fn file(&self) -> &ModelsFile {
-        &self.inner.file
-    }
-
     /// Routes a requested model.
     pub fn route(&self, requested: &str) -> Result<Route> {
         let home = self.inner.home.read().expect("catalog lock").clone();
@@ -148,7 +148,9 @@ impl Catalog {
         let mut data: Vec<api::Model> =
             home.models.values().filter(|e| file.allows(&e.model.id)).map(|e| e.model.clone()).collect();
         for (alias, target) in &file.aliases {
-            if let (true, Ok(model)) = (file.allows(alias), self.describe(target, &home)) {
+            // Listed only when a chat with it would be served.
+            let servable = file.allows(alias) && self.route(alias).is_ok();
+            if let (true, Ok(model)) = (servable, self.describe(target, &home)) {
                 data.push(api::Model {
                     id: alias.clone(),
                     name: format!("{} (alias of {target})", model.name),
@@ -173,9 +175,8 @@ impl Catalog {
                 ),
             )
         };
-        if !self.inner.file.allows(requested) {
-            return Err(not_found());
-        }
+        // Described only when a chat with it would be served (allow-list, region, fallbacks).
+        self.route(requested)?;
         let home = self.inner.home.read().expect("catalog lock").clone();
         let model = self.describe(self.inner.file.resolve(requested), &home).map_err(|_| not_found())?;
         Ok(api::Model { id: requested.to_owned(), ..model })

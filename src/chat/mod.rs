@@ -94,14 +94,13 @@ impl Chat {
         let (converse, client) = self.prepare(&mut request)?;
         let include_usage = request.stream_options.as_ref().is_some_and(|o| o.include_usage);
         let region = client.region().to_owned();
-        let mut events =
-            within(self.timeouts.upstream, &request.model, client.converse_stream(converse)).await?;
-        let first = within(
-            self.timeouts.upstream,
-            &request.model,
-            Bedrock::next_event(&mut events, &request.model, &region),
-        )
-        .await?;
+        // One deadline for the call and its first event together.
+        let opening = async {
+            let mut events = client.converse_stream(converse).await?;
+            let first = Bedrock::next_event(&mut events, &request.model, &region).await?;
+            Ok((events, first))
+        };
+        let (events, first) = within(self.timeouts.upstream, &request.model, opening).await?;
         let translator =
             StreamTranslator::new(completion_id(), unix_now(), request.model.clone(), include_usage);
         let state = StreamState {
@@ -157,7 +156,9 @@ impl StreamState {
                     return None;
                 }
                 let message = "Bedrock's stream ended before the answer was complete; retrying may succeed";
-                return Some((Err(Error::new(ErrorKind::Unavailable, message)), self));
+                let error =
+                    Error::new(ErrorKind::Unavailable, message).with_retry_after(Duration::from_secs(1));
+                return Some((Err(error), self));
             };
             self.saw_stop |= matches!(event, ConverseStreamOutput::MessageStop(_));
             if let Some(chunk) = self.translator.chunk(event) {

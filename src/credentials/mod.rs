@@ -61,7 +61,7 @@ pub fn select(config: &AwsCredentialConfig) -> Result<Selection, String> {
                 selection(
                     CredentialMethod::WebIdentity,
                     None,
-                    "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are set",
+                    &format!("{} and AWS_ROLE_ARN are set", token_file(config)),
                 )
             } else if config.role_arn.is_some() {
                 let base = base_method(config);
@@ -99,8 +99,19 @@ pub fn select(config: &AwsCredentialConfig) -> Result<Selection, String> {
         CredentialMethod::AssumeRole => {
             selection(CredentialMethod::AssumeRole, Some(base_method(config)), "named by --credentials")
         }
+        CredentialMethod::WebIdentity => selection(
+            CredentialMethod::WebIdentity,
+            None,
+            &format!("named by --credentials; {}", token_file(config)),
+        ),
         method => selection(method, None, "named by --credentials"),
     }
+}
+
+/// `AWS_WEB_IDENTITY_TOKEN_FILE=<path>`, so logs and doctor name the file.
+fn token_file(config: &AwsCredentialConfig) -> String {
+    let path = config.web_identity_token_file.as_deref().unwrap_or(std::path::Path::new(""));
+    format!("AWS_WEB_IDENTITY_TOKEN_FILE={}", path.display())
 }
 
 /// The guide's "base credentials for assumption": static keys, else a profile, else the platform.

@@ -126,15 +126,28 @@ fn apply(directives: &mut Directives, directive: &str) -> Result<(), String> {
         ("content-filtered", None) => directives.stop_reason = Some("content_filtered"),
         ("cache", None) => directives.cache = true,
         ("words", Some(value)) => {
-            directives.words = Some(value.parse().map_err(|_| format!("words={value}: not a number"))?);
+            let words: usize = value.parse().map_err(|_| format!("words={value}: not a number"))?;
+            if words > MAX_WORDS {
+                return Err(format!("words={value}: at most {MAX_WORDS}"));
+            }
+            directives.words = Some(words);
         }
         _ => return Err(format!("unknown emulator directive {directive:?}")),
     }
     Ok(())
 }
 
+/// The longest answer `words=N` makes.
+const MAX_WORDS: usize = 100_000;
+/// The longest wait `delay` and `slow-stream` accept.
+const MAX_WAIT: Duration = Duration::from_secs(600);
+
 fn duration(value: &str) -> Result<Duration, String> {
-    crate::config::parse_duration(value)
+    let wait = crate::config::parse_duration(value)?;
+    if wait > MAX_WAIT {
+        return Err(format!("{value}: at most {MAX_WAIT:?}"));
+    }
+    Ok(wait)
 }
 
 #[cfg(test)]
@@ -154,6 +167,8 @@ mod tests {
         assert!(parse("[[emulator:explode]]").unwrap_err().contains("explode"));
         assert!(parse("[[emulator:throttle").is_err());
         assert!(parse("[[emulator:words=many]]").is_err());
+        assert!(parse("[[emulator:words=10000000000]]").is_err());
+        assert!(parse("[[emulator:delay=99999999999999999999h]]").is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! belongs to.
 
 use super::sigv4::KnownCredential;
+use crate::config::Secret;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
@@ -17,7 +18,7 @@ pub struct IssuerSettings {
     /// Lifetime of issued credentials; default: the requested DurationSeconds, else one hour.
     pub credential_lifetime: Option<Duration>,
     /// The Authorization value the container-credentials endpoint demands (when set).
-    pub container_token: Option<String>,
+    pub container_token: Option<Secret>,
     /// Models every principal is denied (AccessDeniedException), as a narrow IAM policy would.
     pub denied_models: Vec<String>,
     /// Deny the control plane (ListFoundationModels, ListInferenceProfiles), as a policy without

@@ -60,7 +60,7 @@ pub async fn imds_credentials(
 pub async fn container_credentials(State(emulator): State<Arc<Emulator>>, headers: HeaderMap) -> Response {
     if let Some(expected) = &emulator.issuer.settings.container_token {
         let presented = headers.get("authorization").and_then(|v| v.to_str().ok());
-        if presented != Some(expected.as_str()) {
+        if presented != Some(expected.expose()) {
             return (StatusCode::FORBIDDEN, "invalid authorization token").into_response();
         }
     }

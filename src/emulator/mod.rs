@@ -70,12 +70,20 @@ pub struct Recorded {
 }
 
 /// The emulator's state: accepted credentials and the request log.
-#[derive(Debug)]
 pub struct Emulator {
     issuer: Issuer,
     imds_tokens: Mutex<HashSet<String>>,
     log: Mutex<VecDeque<Recorded>>,
     next_seq: AtomicU64,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Credentials and IMDS tokens stay out of Debug output.
+        f.debug_struct("Emulator")
+            .field("account_id", &self.issuer.settings.account_id)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Emulator {

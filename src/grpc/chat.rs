@@ -2,7 +2,7 @@
 
 use super::status::to_status;
 use crate::chat::Chat;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::proto::v1::chat_service_server::ChatService;
 use crate::proto::v1::{ChatCompletionRequest, ChatCompletionResponse, StreamChatCompletionResponse};
 use futures::{Stream, StreamExt};
@@ -13,18 +13,31 @@ use tonic::{Request, Response, Status};
 #[derive(Clone)]
 pub struct ChatApi {
     chat: Chat,
+    max_request_bytes: usize,
 }
 
 impl ChatApi {
-    /// Serves `chat` over gRPC.
-    pub fn new(chat: Chat) -> Self {
-        Self { chat }
+    /// Serves `chat` over gRPC, refusing requests over `max_request_bytes`.
+    pub fn new(chat: Chat, max_request_bytes: usize) -> Self {
+        Self { chat, max_request_bytes }
+    }
+
+    /// The request, or PayloadTooLarge (the same row of the error table as REST's 413). tonic's own
+    /// decode limit sits above this one, as a memory guard, and answers OUT_OF_RANGE.
+    fn accept(&self, request: Request<ChatCompletionRequest>) -> Result<ChatCompletionRequest, Status> {
+        let size = prost::Message::encoded_len(request.get_ref());
+        if size > self.max_request_bytes {
+            let message =
+                format!("the request is {size} bytes, over the limit of {} bytes", self.max_request_bytes);
+            return Err(failed(Error::new(ErrorKind::PayloadTooLarge, message)));
+        }
+        Ok(request.into_inner())
     }
 }
 
 /// Logs a failed call (never with request content) and converts it.
 fn failed(error: Error) -> Status {
-    tracing::warn!(kind = ?error.kind, upstream = error.upstream_code.as_deref(), "{}", error.message);
+    error.log();
     to_status(&error)
 }
 
@@ -34,7 +47,7 @@ impl ChatService for ChatApi {
         &self,
         request: Request<ChatCompletionRequest>,
     ) -> Result<Response<ChatCompletionResponse>, Status> {
-        self.chat.complete(request.into_inner()).await.map(Response::new).map_err(failed)
+        self.chat.complete(self.accept(request)?).await.map(Response::new).map_err(failed)
     }
 
     type StreamChatCompletionStream =
@@ -44,7 +57,7 @@ impl ChatService for ChatApi {
         &self,
         request: Request<ChatCompletionRequest>,
     ) -> Result<Response<Self::StreamChatCompletionStream>, Status> {
-        let chunks = self.chat.stream(request.into_inner()).await.map_err(failed)?;
+        let chunks = self.chat.stream(self.accept(request)?).await.map_err(failed)?;
         Ok(Response::new(Box::pin(chunks.map(|chunk| chunk.map_err(failed)))))
     }
 }

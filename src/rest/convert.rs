@@ -30,9 +30,40 @@ pub fn request(request: oa::ChatCompletionRequest) -> Result<(api::ChatCompletio
         response_format,
         functions,
         function_call,
+        logit_bias,
+        reasoning_effort,
+        modalities,
+        audio,
+        prediction,
+        web_search_options,
         additional_model_request_fields,
         guardrail_config,
     } = request;
+    if logit_bias
+        .as_ref()
+        .is_some_and(|bias| !bias.is_null() && bias.as_object().is_none_or(|map| !map.is_empty()))
+    {
+        return Err(Error::invalid("logit_bias", "Bedrock's Converse API has no logit bias"));
+    }
+    if reasoning_effort.is_some() {
+        return Err(Error::invalid(
+            "reasoning_effort",
+            "not mapped on Bedrock; set the model's reasoning budget in additional_model_request_fields",
+        ));
+    }
+    if modalities.as_ref().is_some_and(|m| m.iter().any(|modality| modality != "text")) {
+        return Err(Error::invalid(
+            "modalities",
+            "Bedrock's Converse API answers with text only; use [\"text\"]",
+        ));
+    }
+    for (field, value) in
+        [("audio", &audio), ("prediction", &prediction), ("web_search_options", &web_search_options)]
+    {
+        if value.as_ref().is_some_and(|v| !v.is_null()) {
+            return Err(Error::invalid(field, "is not supported on Bedrock's Converse API"));
+        }
+    }
     if functions.is_some() {
         return Err(Error::invalid(
             "functions",
@@ -79,14 +110,7 @@ pub fn request(request: oa::ChatCompletionRequest) -> Result<(api::ChatCompletio
             Some(oa::Stop::Many(many)) => many,
         },
         tools: tools.unwrap_or_default().into_iter().map(tool).collect(),
-        tool_choice: tool_choice.map(|choice| api::ToolChoice {
-            choice: Some(match choice {
-                oa::ToolChoice::Mode(mode) => api::tool_choice::Choice::Mode(mode),
-                oa::ToolChoice::Named(named) => {
-                    api::tool_choice::Choice::Function(api::NamedToolChoice { name: named.function.name })
-                }
-            }),
-        }),
+        tool_choice: tool_choice.map(self::tool_choice).transpose()?,
         user,
         n,
         logprobs,
@@ -100,6 +124,22 @@ pub fn request(request: oa::ChatCompletionRequest) -> Result<(api::ChatCompletio
         }),
     };
     Ok((proto, stream.unwrap_or(false)))
+}
+
+fn tool_choice(choice: oa::ToolChoice) -> Result<api::ToolChoice> {
+    let choice = match choice {
+        oa::ToolChoice::Mode(mode) => api::tool_choice::Choice::Mode(mode),
+        oa::ToolChoice::Named(named) if named.kind != "function" => {
+            return Err(Error::invalid(
+                "tool_choice.type",
+                format!("{:?} is not supported; use \"function\"", named.kind),
+            ));
+        }
+        oa::ToolChoice::Named(named) => {
+            api::tool_choice::Choice::Function(api::NamedToolChoice { name: named.function.name })
+        }
+    };
+    Ok(api::ToolChoice { choice: Some(choice) })
 }
 
 fn message(message: oa::ChatMessage) -> api::Message {

@@ -62,7 +62,7 @@ fn sse(chunks: ChunkStream) -> Sse<impl futures::Stream<Item = Result<Event, Inf
         let event = match chunks.next().await {
             Some(Ok(chunk)) => json_event(&convert::chunk(chunk)),
             Some(Err(error)) => {
-                tracing::warn!(kind = ?error.kind, "stream failed: {}", error.message);
+                error.log();
                 return Some((Ok(json_event(&super::envelope(&error))), None));
             }
             None => return Some((Ok(Event::default().data("[DONE]")), None)),

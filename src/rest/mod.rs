@@ -78,7 +78,9 @@ pub fn envelope(error: &Error) -> openai::ErrorResponse {
 }
 
 /// An error as an HTTP response: the table's status, the envelope, and Retry-After when known.
+/// Logged, like every failed gRPC call.
 pub fn error_response(error: &Error) -> Response {
+    error.log();
     let mut response = (error.class().http, Json(envelope(error))).into_response();
     if let Some(delay) = error.retry_after {
         let seconds = delay.as_secs_f64().ceil().max(1.0) as u64;

@@ -78,6 +78,28 @@ pub struct ChatCompletionRequest {
     /// Only `{"type": "text"}` is supported.
     #[serde(default)]
     pub response_format: Option<ResponseFormat>,
+    /// OpenAI-only options Bedrock cannot honour: rejected unless absent (or their default).
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub logit_bias: Option<serde_json::Value>,
+    /// Rejected: use `additional_model_request_fields` for a model's reasoning budget.
+    #[serde(default)]
+    pub reasoning_effort: Option<String>,
+    /// Only `["text"]` is supported.
+    #[serde(default)]
+    pub modalities: Option<Vec<String>>,
+    /// Rejected (no audio output on Bedrock's Converse API).
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub audio: Option<serde_json::Value>,
+    /// Rejected (no predicted outputs on Bedrock).
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub prediction: Option<serde_json::Value>,
+    /// Rejected (no built-in web search on Bedrock's Converse API).
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub web_search_options: Option<serde_json::Value>,
     /// Legacy function calling: rejected with a pointer to `tools`.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
@@ -220,6 +242,7 @@ pub enum ToolChoice {
 pub struct NamedToolChoice {
     /// Always `function`.
     #[serde(rename = "type")]
+    #[schema(pattern = "^function$")]
     pub kind: String,
     /// The function.
     pub function: FunctionName,
