@@ -48,7 +48,7 @@ async fn the_list_comes_from_the_control_plane_across_pages_and_is_cached() {
     assert_eq!(opus.inference_profile_ids, [format!("us.{OPUS}")], "profiles merged from every page");
     let pages = stack.recorded_ops("control:ListInferenceProfiles");
     assert!(pages.len() >= 3, "several pages: {}", pages.len());
-    assert!(pages.iter().skip(1).all(|p| p["body"]["query"].as_str().unwrap().contains("nextToken=")));
+    assert!(pages[1..].iter().all(|p| p["body"]["query"].as_str().unwrap().contains("nextToken=")));
 
     // Cache hits: more lists, over gRPC and REST, never call the control plane again.
     list(&stack).await;
