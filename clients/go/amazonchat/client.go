@@ -6,7 +6,7 @@
 // or else the client's default timeout), a one-call Chat, and streaming as a range-over-func iterator.
 // Errors are gRPC status errors: status.Code(err), status.Convert(err).Message().
 //
-//	client, err := amazonchat.Dial("127.0.0.1:50051", amazonchat.WithAPIKey("KEY"))
+//	client, err := amazonchat.Dial("127.0.0.1:8000", amazonchat.WithAPIKey("KEY"))
 //	defer client.Close()
 //	answer, err := client.Chat(ctx, "anthropic.claude-3-haiku-20240307-v1:0", "Hello!")
 package amazonchat

@@ -1,6 +1,6 @@
 """Asks amazon-chat one question, then streams the answer to another.
 
-    python examples/chat.py [TARGET]      # TARGET defaults to 127.0.0.1:50051; API key from API_KEY
+    python examples/chat.py [TARGET]      # TARGET defaults to 127.0.0.1:8000; API key from API_KEY
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 
 
 def main() -> int:
-    target = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1:50051"
+    target = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1:8000"
     with Client(target, api_key=os.environ.get("API_KEY"), timeout=30) as client:
         try:
             print(client.chat(MODEL, "Say hello in one sentence."))

@@ -1,12 +1,12 @@
 // Asks amazon-chat one question, then streams the answer to another.
 //
-//   npm run example -- [TARGET]     # TARGET defaults to 127.0.0.1:50051; API key from API_KEY
+//   npm run example -- [TARGET]     # TARGET defaults to 127.0.0.1:8000; API key from API_KEY
 import { Code, ConnectError, createAmazonChatClient } from "../src/index.js";
 
 const MODEL = "anthropic.claude-3-haiku-20240307-v1:0";
 
 const client = createAmazonChatClient({
-  target: process.argv[2] ?? "127.0.0.1:50051",
+  target: process.argv[2] ?? "127.0.0.1:8000",
   apiKey: process.env.API_KEY,
   timeoutMs: 30_000,
 });

@@ -8,7 +8,7 @@
  * carries the gRPC status: `err.code` (a `Code`, same numbers as gRPC's) and `err.rawMessage`.
  *
  * ```ts
- * const client = createAmazonChatClient({ target: "127.0.0.1:50051", apiKey: "KEY" });
+ * const client = createAmazonChatClient({ target: "127.0.0.1:8000", apiKey: "KEY" });
  * console.log(await client.chat("anthropic.claude-3-haiku-20240307-v1:0", "Hello!"));
  * ```
  */

@@ -1,6 +1,6 @@
 // Command chat asks amazon-chat one question, then streams the answer to another.
 //
-//	go run ./examples/chat [TARGET]    # TARGET defaults to 127.0.0.1:50051; API key from API_KEY
+//	go run ./examples/chat [TARGET]    # TARGET defaults to 127.0.0.1:8000; API key from API_KEY
 package main
 
 import (
@@ -17,7 +17,7 @@ import (
 const model = "anthropic.claude-3-haiku-20240307-v1:0"
 
 func main() {
-	target := "127.0.0.1:50051"
+	target := "127.0.0.1:8000"
 	if len(os.Args) > 1 {
 		target = os.Args[1]
 	}

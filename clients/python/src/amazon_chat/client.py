@@ -1,6 +1,6 @@
 """A thin, typed layer over the generated amazon-chat gRPC stubs.
 
-``Client`` (blocking) and ``AsyncClient`` (asyncio) connect to a target such as ``"127.0.0.1:50051"``,
+``Client`` (blocking) and ``AsyncClient`` (asyncio) connect to a target such as ``"127.0.0.1:8000"``,
 send the API key as ``authorization: Bearer <key>`` metadata on every call, and give every call a
 deadline (the client's default ``timeout``, or the one passed to the call). Failed calls raise
 ``grpc.RpcError`` (``grpc.aio.AioRpcError`` in ``AsyncClient``) with the server's status code and

@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * server's status code and message ({@code e.getStatus().getCode()}, {@code getDescription()}).
  *
  * <pre>{@code
- * try (AmazonChatClient client = AmazonChatClient.connect("127.0.0.1:50051", "KEY")) {
+ * try (AmazonChatClient client = AmazonChatClient.connect("127.0.0.1:8000", "KEY")) {
  *   System.out.println(client.chat("anthropic.claude-3-haiku-20240307-v1:0", "Hello!"));
  * }
  * }</pre>
