@@ -51,6 +51,9 @@ struct Args {
     /// Skip the memory-with-streams and start-up measurements.
     #[arg(long)]
     latency_only: bool,
+    /// Extra environment for the server, KEY=VALUE (repeatable), e.g. TOKIO_WORKER_THREADS=1.
+    #[arg(long = "server-env", value_name = "KEY=VALUE")]
+    server_env: Vec<String>,
     /// The amazon-chat binary (default: next to this one).
     #[arg(long)]
     bin: Option<PathBuf>,
@@ -68,7 +71,7 @@ async fn main() {
     let bin = args.bin.clone().unwrap_or_else(procs::default_binary);
     // Absolute: the children run in their own temporary working directories.
     let bin = std::fs::canonicalize(&bin).unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
-    let (emulator, server) = procs::start_stack(&bin);
+    let (emulator, server) = procs::start_stack(&bin, &args.server_env);
     let clients = Clients::new(&emulator.url, &server.url).await;
 
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -101,7 +104,11 @@ async fn main() {
         eprintln!("holding {} streams open", args.streams);
         let streams_rss = hold_streams(&server, args.streams).await;
         eprintln!("start to SERVING");
-        (streams_rss, procs::start_to_serving(&bin, &emulator.url, if args.quick { 1 } else { 5 }).await)
+        (
+            streams_rss,
+            procs::start_to_serving(&bin, &emulator.url, &args.server_env, if args.quick { 1 } else { 5 })
+                .await,
+        )
     };
 
     let results = report::Results {

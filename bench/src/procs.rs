@@ -69,26 +69,29 @@ impl Drop for Process {
     }
 }
 
-/// The server's arguments and environment for a given emulator.
-pub fn server_command(emulator: &str) -> (Vec<String>, Vec<(&'static str, String)>) {
+/// The server's arguments and environment for a given emulator (plus `extra_env`, `KEY=VALUE`).
+pub fn server_command(emulator: &str, extra_env: &[String]) -> (Vec<String>, Vec<(String, String)>) {
     let args = ["serve", "--port", "0", "--bedrock-endpoint", emulator, "--bedrock-max-attempts", "1"]
         .into_iter()
         .map(str::to_owned)
         .collect();
-    let env = vec![
-        ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID.to_owned()),
-        ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY.to_owned()),
-        ("AWS_REGION", "us-east-1".to_owned()),
+    let mut env = vec![
+        ("AWS_ACCESS_KEY_ID".to_owned(), ACCESS_KEY_ID.to_owned()),
+        ("AWS_SECRET_ACCESS_KEY".to_owned(), SECRET_ACCESS_KEY.to_owned()),
+        ("AWS_REGION".to_owned(), "us-east-1".to_owned()),
     ];
+    env.extend(
+        extra_env.iter().filter_map(|pair| pair.split_once('=')).map(|(k, v)| (k.to_owned(), v.to_owned())),
+    );
     (args, env)
 }
 
 /// Starts the emulator and the server.
-pub fn start_stack(bin: &Path) -> (Process, Process) {
+pub fn start_stack(bin: &Path, extra_env: &[String]) -> (Process, Process) {
     let emulator = Process::start(bin, &["emulator", "--port", "0"], &[]);
-    let (args, env) = server_command(&emulator.url);
+    let (args, env) = server_command(&emulator.url, extra_env);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let server = Process::start(bin, &args, &env);
     (emulator, server)
 }
@@ -121,10 +124,10 @@ pub fn memory(pid: u32) -> (u64, u64) {
 }
 
 /// How long the server takes from spawn to a SERVING health check (median of `runs`).
-pub async fn start_to_serving(bin: &Path, emulator: &str, runs: usize) -> Duration {
+pub async fn start_to_serving(bin: &Path, emulator: &str, extra_env: &[String], runs: usize) -> Duration {
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
-        let (args, env) = server_command(emulator);
+        let (args, env) = server_command(emulator, extra_env);
         let home = tempfile::tempdir().expect("temp HOME");
         let started = Instant::now();
         let mut child = tokio::process::Command::new(bin)
@@ -133,7 +136,7 @@ pub async fn start_to_serving(bin: &Path, emulator: &str, runs: usize) -> Durati
             .env("HOME", home.path())
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("RUST_LOG", "warn")
-            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .kill_on_drop(true)
