@@ -105,6 +105,12 @@ impl Error {
         }
     }
 
+    /// A model the request names that cannot be served here: NotFound, with the field at fault
+    /// (`model`, or `id` for GetModel) so both faces can say so (OpenAI's `model_not_found`).
+    pub fn model_not_found(field: &str, message: impl Into<String>) -> Self {
+        Self { field: Some(field.to_owned()), ..Self::new(ErrorKind::NotFound, message) }
+    }
+
     /// Adds a retry delay.
     pub fn with_retry_after(mut self, delay: Duration) -> Self {
         self.retry_after = Some(delay);

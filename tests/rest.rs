@@ -134,6 +134,12 @@ fn errors_use_the_envelope_and_the_table_status() {
     ];
     for (key, body, status, kind) in cases {
         let response = curl_chat(url, key, &body);
+        let code = response.json()["error"]["code"].clone();
+        match status {
+            401 => assert_eq!(code, "invalid_api_key", "OpenAI's code for a bad key"),
+            404 => assert_eq!(code, "model_not_found", "OpenAI's code for an unknown model"),
+            _ => assert!(code.is_string()),
+        }
         assert_eq!(response.status, status, "{body}: {}", response.body);
         let error = &response.json()["error"];
         assert_eq!(error["type"], kind, "{body}");
@@ -148,7 +154,7 @@ fn throttling_is_429_with_retry_after() {
     let response = curl_chat(&stack.server.url, Some(KEY), &chat_body("[[emulator:throttle]]"));
     assert_eq!(response.status, 429);
     assert_eq!(response.header("retry-after"), Some("1"));
-    assert_eq!(response.json()["error"]["code"], "throttled");
+    assert_eq!(response.json()["error"]["code"], "rate_limit_exceeded", "OpenAI's code");
 }
 
 #[test]

@@ -88,15 +88,13 @@ pub fn from_exception(code: &str, message: &str, status: Option<u16>, context: C
     let model = context.model;
     let region = context.region;
     let error = match normalised.as_str() {
-        "ValidationException" if is_unknown_model(message) => Error::new(
-            ErrorKind::NotFound,
+        "ValidationException" if is_unknown_model(message) => Error::model_not_found("model",
             format!(
                 "model {model:?} is not available in {region}: Bedrock says \"{message}\". Check the id \
                  (the model list: GET /v1/models or ListModels), that the model is offered in {region}, or use a cross-region inference profile id"
             ),
         ),
-        "ValidationException" if message.contains("on-demand throughput") => Error::new(
-            ErrorKind::NotFound,
+        "ValidationException" if message.contains("on-demand throughput") => Error::model_not_found("model",
             format!(
                 "model {model:?} cannot be invoked on demand in {region}: Bedrock says \"{message}\". Use its \
                  inference profile id instead, e.g. \"us.{model}\""
@@ -134,8 +132,7 @@ pub fn from_exception(code: &str, message: &str, status: Option<u16>, context: C
             ErrorKind::DeadlineExceeded,
             format!("model {model:?} took too long to answer: \"{message}\""),
         ),
-        "ResourceNotFoundException" => Error::new(
-            ErrorKind::NotFound,
+        "ResourceNotFoundException" => Error::model_not_found("model",
             format!("Bedrock could not find {model:?} in {region}: \"{message}\""),
         ),
         _ => by_status(status, &normalised, message),

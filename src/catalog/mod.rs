@@ -15,7 +15,7 @@ pub mod models_file;
 pub mod routing;
 pub mod snapshot;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::proto::v1 as api;
 use control_plane::{ControlPlane, FetchError};
 use models_file::ModelsFile;
@@ -168,8 +168,8 @@ impl Catalog {
             return Err(Error::invalid("id", "is required"));
         }
         let not_found = || {
-            Error::new(
-                ErrorKind::NotFound,
+            Error::model_not_found(
+                "id",
                 format!(
                     "model {requested:?} is not known here; the model list (GET /v1/models, or ListModels) shows what is"
                 ),

@@ -5,7 +5,7 @@
 use super::built_in;
 use super::models_file::{Defaults, ModelsFile};
 use super::snapshot::Snapshot;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 
 /// Fallback regions and their catalogs, in preference order.
 pub type RegionSnapshots = Vec<(String, std::sync::Arc<Snapshot>)>;
@@ -37,8 +37,8 @@ impl Routing<'_> {
     /// Routes a requested model id (or alias).
     pub fn route(&self, requested: &str) -> Result<Route> {
         if !self.file.allows(requested) {
-            return Err(Error::new(
-                ErrorKind::NotFound,
+            return Err(Error::model_not_found(
+                "model",
                 format!("model {requested:?} is not enabled on this server (see the model list)"),
             ));
         }
@@ -76,8 +76,8 @@ impl Routing<'_> {
         } else {
             String::new()
         };
-        Error::new(
-            ErrorKind::NotFound,
+        Error::model_not_found(
+            "model",
             format!(
                 "model {id:?} is not offered in {} and no inference profile serves it there{elsewhere}{fallback}",
                 self.home_region
@@ -102,6 +102,7 @@ pub fn family(id: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
     use std::sync::Arc;
 
     const OPUS: &str = "anthropic.claude-3-opus-20240229-v1:0";

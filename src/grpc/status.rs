@@ -1,7 +1,7 @@
 //! [`Error`] as a `tonic::Status`: the code from the error table, and google.rpc rich details
 //! (ErrorInfo always; RetryInfo when a retry delay is known; BadRequest naming the field).
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use std::collections::HashMap;
 use tonic_types::{ErrorDetails, StatusExt};
 
@@ -20,8 +20,15 @@ pub fn to_status(error: &Error) -> tonic::Status {
     if let Some(delay) = error.retry_after {
         details.set_retry_info(Some(delay));
     }
-    if let Some(field) = &error.field {
-        details.add_bad_request_violation(field.clone(), error.message.clone());
+    match (&error.field, error.kind) {
+        // A missing model is a resource that is not there, not a malformed request.
+        (Some(field), ErrorKind::NotFound) => {
+            details.set_resource_info(field.clone(), "", "", error.message.clone());
+        }
+        (Some(field), _) => {
+            details.add_bad_request_violation(field.clone(), error.message.clone());
+        }
+        (None, _) => {}
     }
     tonic::Status::with_error_details(class.grpc, error.message.clone(), details)
 }
@@ -29,7 +36,6 @@ pub fn to_status(error: &Error) -> tonic::Status {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
     use std::time::Duration;
 
     #[test]

@@ -12,7 +12,7 @@ pub mod openai;
 pub mod openapi;
 
 use crate::chat::Chat;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::health::Health;
 use axum::Json;
 use axum::Router;
@@ -72,8 +72,19 @@ pub fn envelope(error: &Error) -> openai::ErrorResponse {
             message: error.message.clone(),
             kind: class.openai_type.to_owned(),
             param: error.field.clone(),
-            code: Some(class.reason.to_ascii_lowercase()),
+            code: Some(openai_code(error)),
         },
+    }
+}
+
+/// OpenAI's own `code` where OpenAI has one for the failure (clients branch on these), else the
+/// table's reason in lower case.
+fn openai_code(error: &Error) -> String {
+    match (error.kind, error.upstream_code.as_deref(), error.field.is_some()) {
+        (ErrorKind::Unauthenticated, None, _) => "invalid_api_key".to_owned(),
+        (ErrorKind::ResourceExhausted, _, _) => "rate_limit_exceeded".to_owned(),
+        (ErrorKind::NotFound, _, true) => "model_not_found".to_owned(),
+        _ => error.class().reason.to_ascii_lowercase(),
     }
 }
 
