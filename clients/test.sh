@@ -22,6 +22,13 @@ AMAZON_CHAT_BIN="$(cd "$(dirname "$AMAZON_CHAT_BIN")" && pwd)/$(basename "$AMAZO
 
 # Heavy steps run at low priority (the machine may be compiling too).
 run() { nice -n 15 "$@"; }
+# The suites talk to 127.0.0.1 only, so they run without the proxy variables (`direct`, at low
+# priority too): the gRPC clients would go through one (grpc_proxy, https_proxy, http_proxy). The
+# installs keep them, for a machine that needs a proxy to reach the registries.
+direct() {
+  run env -u HTTP_PROXY -u HTTPS_PROXY -u ALL_PROXY -u NO_PROXY \
+    -u http_proxy -u https_proxy -u all_proxy -u no_proxy -u grpc_proxy -u GRPC_PROXY "$@"
+}
 
 # stamp_ok DIR NAME FILE: true when FILE's hash equals the one recorded in DIR/.stamp-NAME.
 stamp_ok() { [[ -f "$1/.stamp-$2" ]] && [[ "$(sha256sum < "$3")" == "$(cat "$1/.stamp-$2")" ]]; }
@@ -36,7 +43,7 @@ suite_python() {
     stamp_write .venv deps pyproject.toml
   fi
   .venv/bin/mypy || return 1
-  run .venv/bin/python -m pytest -q -p no:cacheprovider
+  direct .venv/bin/python -m pytest -q -p no:cacheprovider
 }
 
 suite_typescript() {
@@ -45,18 +52,20 @@ suite_typescript() {
     run npm ci --no-audit --no-fund --loglevel=error || return 1
     stamp_write node_modules deps package-lock.json
   fi
-  run npm test --silent
+  direct npm test --silent
 }
 
 suite_go() {
   cd "$CLIENTS/go" || return 1
   run go mod download || return 1
   run go vet ./... || return 1
-  run go test -count=1 ./...
+  direct go test -count=1 ./...
 }
 
 suite_java() {
   cd "$CLIENTS/java" || return 1
+  # Not `direct`: Maven fetches its plugins and dependencies in this same run (grpc-java ignores the
+  # proxy variables anyway).
   run mvn -B -ntp -Dstyle.color=never test
 }
 

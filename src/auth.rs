@@ -54,7 +54,7 @@ impl ApiKeys {
         }
         let Some(value) = authorization else {
             return Err(Error::new(
-                ErrorKind::Unauthenticated,
+                ErrorKind::InvalidApiKey,
                 "missing API key: send the header `authorization: Bearer <key>`",
             ));
         };
@@ -63,7 +63,7 @@ impl ApiKeys {
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, key)| key.trim())
             .ok_or_else(|| {
-                Error::new(ErrorKind::Unauthenticated, "the authorization header must be `Bearer <key>`")
+                Error::new(ErrorKind::InvalidApiKey, "the authorization header must be `Bearer <key>`")
             })?;
         let presented = digest(key);
         // Compare against every key, without stopping early.
@@ -72,7 +72,7 @@ impl ApiKeys {
         if bool::from(matched) {
             Ok(())
         } else {
-            Err(Error::new(ErrorKind::Unauthenticated, "invalid API key"))
+            Err(Error::new(ErrorKind::InvalidApiKey, "invalid API key"))
         }
     }
 }
@@ -98,7 +98,7 @@ mod tests {
     #[test]
     fn rejects_missing_wrong_and_malformed_keys_as_unauthenticated() {
         for header in [None, Some("Bearer nope"), Some("key-one"), Some("Basic key-one")] {
-            assert_eq!(keys().check(header).unwrap_err().kind, ErrorKind::Unauthenticated, "{header:?}");
+            assert_eq!(keys().check(header).unwrap_err().kind, ErrorKind::InvalidApiKey, "{header:?}");
         }
     }
 

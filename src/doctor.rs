@@ -107,10 +107,29 @@ fn fail(out: &mut String, check: &str, detail: &str, advice: Option<&str>) {
     }
 }
 
-/// `AKIA…WXYZ`: enough to tell keys apart, not the whole id.
+/// `AKIA…WXYZ`: enough to tell keys apart, not the whole id. Counted in characters, not bytes: a
+/// mistyped id may hold any Unicode, and slicing it by bytes would panic.
 fn mask(access_key_id: &str) -> String {
-    match access_key_id.len() {
-        n if n > 8 => format!("{}…{}", &access_key_id[..4], &access_key_id[n - 4..]),
+    let chars: Vec<char> = access_key_id.chars().collect();
+    match chars.len() {
+        n if n > 8 => {
+            let head: String = chars[..4].iter().collect();
+            let tail: String = chars[n - 4..].iter().collect();
+            format!("{head}…{tail}")
+        }
         _ => "****".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask;
+
+    #[test]
+    fn masks_ids_by_characters_so_any_unicode_is_safe() {
+        assert_eq!(mask("AKIAIOSFODNN7EXAMPLE"), "AKIA…MPLE");
+        assert_eq!(mask("ÄKIAÉÉÉÉÉÉÉÉ€€€€"), "ÄKIA…€€€€");
+        assert_eq!(mask("ééééééééé"), "éééé…éééé");
+        assert_eq!(mask("short"), "****");
     }
 }

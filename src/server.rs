@@ -26,18 +26,23 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// Runs the server until `shutdown` resolves, then drains for up to `config.shutdown_grace`.
-pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), String> {
-    let addr = config.listen_addr()?;
-    let keys = ApiKeys::new(&config.all_api_keys()?);
+///
+/// A failure to start is a [`Scope::Process`](crate::error::Scope) row of the error table, which
+/// gives the exit status.
+pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), Error> {
+    let refused = |message: String| Error::startup(ErrorKind::Configuration, message);
+    let failed = |message: String| Error::startup(ErrorKind::Startup, message);
+    let addr = config.listen_addr().map_err(refused)?;
+    let keys = ApiKeys::new(&config.all_api_keys().map_err(refused)?);
     if keys.is_open() {
         tracing::warn!(
             "no API key configured (API_KEY, API_KEYS or API_KEYS_FILE): the server accepts every caller"
         );
     }
 
-    let aws = Aws::connect(&config).await?;
+    let aws = Aws::connect(&config).await.map_err(refused)?;
     tracing::info!(region = aws.region(), credentials = %aws.selection, "Bedrock client ready");
-    let catalog = aws.catalog(&config).await?;
+    let catalog = aws.catalog(&config).await.map_err(refused)?;
     let chat = Chat::new(
         aws.pool.clone(),
         catalog.clone(),
@@ -51,8 +56,8 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
             .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
     };
-    let reflection_v1 = reflection().build_v1().map_err(|e| format!("reflection: {e}"))?;
-    let reflection_v1alpha = reflection().build_v1alpha().map_err(|e| format!("reflection: {e}"))?;
+    let reflection_v1 = reflection().build_v1().map_err(|e| failed(format!("reflection: {e}")))?;
+    let reflection_v1alpha = reflection().build_v1alpha().map_err(|e| failed(format!("reflection: {e}")))?;
 
     let limit = config.max_request_bytes;
     let rest =
@@ -87,9 +92,10 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     let watcher =
         if credentials.attempt(None).await { None } else { Some(tokio::spawn(credentials.retry())) };
 
-    let listener =
-        tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| failed(format!("cannot listen on {addr}: {e}")))?;
+    let bound = listener.local_addr().map_err(|e| failed(e.to_string()))?;
     // The one line on stdout: tests and scripts read the bound address (useful with --port 0).
     println!("amazon-chat listening on http://{bound}");
     let _ = std::io::stdout().flush();
@@ -115,8 +121,10 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     draining.notify_one();
     match tokio::time::timeout(config.shutdown_grace, server).await {
         Ok(Ok(Ok(()))) => tracing::info!("drained; bye"),
-        Ok(Ok(Err(error))) => return Err(format!("server error: {error}")),
-        Ok(Err(join_error)) => return Err(format!("server task failed: {join_error}")),
+        Ok(Ok(Err(error))) => return Err(Error::new(ErrorKind::Internal, format!("server error: {error}"))),
+        Ok(Err(join_error)) => {
+            return Err(Error::new(ErrorKind::Internal, format!("server task failed: {join_error}")));
+        }
         Err(_) => tracing::warn!("grace period over with calls still in flight; exiting anyway"),
     }
     Ok(())
@@ -194,10 +202,16 @@ async fn require_api_key(State(keys): State<ApiKeys>, request: Request, next: Ne
     error_for(&request, &error)
 }
 
-/// Anything no route serves: a gRPC UNIMPLEMENTED status, or a 404 envelope for HTTP.
+/// Anything no route serves: a gRPC UNIMPLEMENTED status, or a 404 envelope for HTTP (one row of
+/// the error table).
 async fn unknown_route(request: Request) -> Response {
-    let message = format!("no such endpoint: {} {}", request.method(), request.uri().path());
-    error_for(&request, &Error::new(ErrorKind::NotFound, message))
+    let path = request.uri().path().to_owned();
+    let message = format!("no such endpoint: {} {path}", request.method());
+    let error = Error {
+        resource: Some(Box::new(crate::error::Resource { kind: "route", name: path })),
+        ..Error::new(ErrorKind::UnknownRoute, message)
+    };
+    error_for(&request, &error)
 }
 
 /// An error in the caller's protocol (a gRPC status, or OpenAI's envelope), logged.
@@ -207,12 +221,10 @@ fn error_for(request: &Request, error: &Error) -> Response {
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/grpc"));
-    match (is_grpc, error.kind) {
-        (true, ErrorKind::NotFound) => tonic::Status::unimplemented(&error.message).into_http(),
-        (true, _) => {
-            error.log();
-            crate::grpc::status::to_status(error).into_http()
-        }
-        (false, _) => rest::error_response(error),
+    if is_grpc {
+        error.log();
+        crate::grpc::status::to_status(error).into_http()
+    } else {
+        rest::error_response(error)
     }
 }

@@ -2,6 +2,10 @@
 //! falling back to the built-in table without permission; aliases, the allow-list, region-aware
 //! routing (inference profiles, fallback regions, helpful NOT_FOUND) and per-family defaults.
 
+// Test code: a panic is a failed test with its message (clippy.toml allows it in #[test] fns;
+// this covers the helpers too).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use amazon_chat::emulator::{DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY};

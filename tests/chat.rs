@@ -1,6 +1,10 @@
 //! Chat completions end to end: gRPC client -> real server -> AWS SDK (SigV4, JSON, event streams)
 //! -> emulator, over loopback TCP.
 
+// Test code: a panic is a failed test with its message (clippy.toml allows it in #[test] fns;
+// this covers the helpers too).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use amazon_chat::proto::v1 as api;

@@ -2,6 +2,10 @@
 //! cleared AWS environment and a temp HOME) against the emulator's STS, IMDSv2, container endpoint
 //! and Bedrock, asserting from the emulator's log exactly which credentials signed the Bedrock call.
 
+// Test code: a panic is a failed test with its message (clippy.toml allows it in #[test] fns;
+// this covers the helpers too).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use amazon_chat::emulator::{DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY};

@@ -1,6 +1,10 @@
 //! `amazon-chat doctor` against the emulator: the success report, and each troubleshooting case of
 //! the authentication guide with its advice and a failing exit status.
 
+// Test code: a panic is a failed test with its message (clippy.toml allows it in #[test] fns;
+// this covers the helpers too).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use amazon_chat::emulator::{DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY};

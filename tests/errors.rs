@@ -1,6 +1,10 @@
 //! Every failure class of the error table, driven through the real server against the emulator,
 //! plus streams that fail before, during and because of the client.
 
+// Test code: a panic is a failed test with its message (clippy.toml allows it in #[test] fns;
+// this covers the helpers too).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use amazon_chat::proto::v1 as api;

@@ -1,6 +1,10 @@
 //! The OpenAI-compatible REST shim, driven with curl over loopback: JSON, SSE framing, errors in
 //! OpenAI's envelope with the table's statuses, limits, and the OpenAPI document.
 
+// Test code: a panic is a failed test with its message (clippy.toml allows it in #[test] fns;
+// this covers the helpers too).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

@@ -1,6 +1,10 @@
 //! The server as an operator sees it: `--demo`, health, reflection, API keys, secrets kept out of
 //! logs, and graceful shutdown.
 
+// Test code: a panic is a failed test with its message (clippy.toml allows it in #[test] fns;
+// this covers the helpers too).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use amazon_chat::proto::v1 as api;

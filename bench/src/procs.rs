@@ -1,5 +1,7 @@
 //! The processes under test: the emulator and the server, run from the release binary as child
-//! processes on loopback with an isolated environment, and what /proc says about them.
+//! processes on loopback with an isolated environment (cleared, so no AWS_* or proxy variable gets
+//! in; HOME and the working folder a fresh temp dir, so no `.env` or ~/.aws is read), and what
+//! /proc says about them.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -137,6 +139,7 @@ pub async fn start_to_serving(bin: &Path, emulator: &str, extra_env: &[String], 
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("RUST_LOG", "warn")
             .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .current_dir(home.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .kill_on_drop(true)

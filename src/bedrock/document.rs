@@ -35,6 +35,11 @@ fn number(n: f64) -> Document {
     }
 }
 
+/// The text of a JSON value as a Document, integers exact (serde_json keeps u64 and i64 whole).
+pub fn from_json_text(text: &str) -> Result<Document, serde_json::Error> {
+    serde_json::from_str::<serde_json::Value>(text).map(|value| from_json(&value))
+}
+
 /// A serde_json value as a Document.
 pub fn from_json(value: &serde_json::Value) -> Document {
     match value {

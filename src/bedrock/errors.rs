@@ -88,13 +88,13 @@ pub fn from_exception(code: &str, message: &str, status: Option<u16>, context: C
     let model = context.model;
     let region = context.region;
     let error = match normalised.as_str() {
-        "ValidationException" if is_unknown_model(message) => Error::model_not_found("model",
+        "ValidationException" if is_unknown_model(message) => Error::model_not_found("model", model,
             format!(
                 "model {model:?} is not available in {region}: Bedrock says \"{message}\". Check the id \
                  (the model list: GET /v1/models or ListModels), that the model is offered in {region}, or use a cross-region inference profile id"
             ),
         ),
-        "ValidationException" if message.contains("on-demand throughput") => Error::model_not_found("model",
+        "ValidationException" if message.contains("on-demand throughput") => Error::model_not_found("model", model,
             format!(
                 "model {model:?} cannot be invoked on demand in {region}: Bedrock says \"{message}\". Use its \
                  inference profile id instead, e.g. \"us.{model}\""
@@ -132,7 +132,7 @@ pub fn from_exception(code: &str, message: &str, status: Option<u16>, context: C
             ErrorKind::DeadlineExceeded,
             format!("model {model:?} took too long to answer: \"{message}\""),
         ),
-        "ResourceNotFoundException" => Error::model_not_found("model",
+        "ResourceNotFoundException" => Error::model_not_found("model", model,
             format!("Bedrock could not find {model:?} in {region}: \"{message}\""),
         ),
         _ => by_status(status, &normalised, message),
@@ -186,7 +186,7 @@ mod tests {
         );
         assert_eq!(
             kind("ValidationException", "The provided model identifier is invalid.", Some(400)),
-            ErrorKind::NotFound
+            ErrorKind::ModelNotFound
         );
         assert_eq!(kind("AccessDeniedException", "not authorized", Some(403)), ErrorKind::PermissionDenied);
         assert_eq!(
@@ -204,7 +204,7 @@ mod tests {
         assert_eq!(kind("ModelNotReadyException", "warming", Some(429)), ErrorKind::Unavailable);
         assert_eq!(kind("ServiceUnavailableException", "down", Some(503)), ErrorKind::Unavailable);
         assert_eq!(kind("ModelTimeoutException", "slow", Some(408)), ErrorKind::DeadlineExceeded);
-        assert_eq!(kind("ResourceNotFoundException", "gone", Some(404)), ErrorKind::NotFound);
+        assert_eq!(kind("ResourceNotFoundException", "gone", Some(404)), ErrorKind::ModelNotFound);
         assert_eq!(kind("SomethingNew", "?", Some(502)), ErrorKind::Unavailable);
         assert_eq!(kind("", "?", None), ErrorKind::Internal);
     }

@@ -38,7 +38,7 @@ impl BedrockPool {
         let Some(region) = region.filter(|r| *r != self.home.region()) else {
             return Ok(self.home.clone());
         };
-        let mut others = self.others.lock().expect("bedrock pool lock");
+        let mut others = self.others.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(client) = others.get(region) {
             return Ok(client.clone());
         }

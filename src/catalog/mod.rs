@@ -112,26 +112,28 @@ impl Catalog {
         let mut fetched = fetched.into_iter();
         if let Some((_, Some(home))) = fetched.next() {
             tracing::info!(models = home.models.len(), region = %self.inner.home_region, "model catalog refreshed from Bedrock");
-            *self.inner.home.write().expect("catalog lock") = home;
+            *self.inner.home.write().unwrap_or_else(std::sync::PoisonError::into_inner) = home;
         }
-        let previous = self.inner.fallbacks.read().expect("catalog lock").clone();
+        let previous = self.inner.fallbacks.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
         let fallbacks = previous
             .iter()
             .zip(fetched)
             .map(|((region, old), (_, new))| (region.clone(), new.unwrap_or_else(|| old.clone())))
             .collect();
-        *self.inner.fallbacks.write().expect("catalog lock") = Arc::new(fallbacks);
+        *self.inner.fallbacks.write().unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Arc::new(fallbacks);
     }
 
     /// Where the home snapshot came from.
     pub fn source(&self) -> Source {
-        self.inner.home.read().expect("catalog lock").source
+        self.inner.home.read().unwrap_or_else(std::sync::PoisonError::into_inner).source
     }
 
     /// Routes a requested model.
     pub fn route(&self, requested: &str) -> Result<Route> {
-        let home = self.inner.home.read().expect("catalog lock").clone();
-        let fallbacks = self.inner.fallbacks.read().expect("catalog lock").clone();
+        let home = self.inner.home.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        let fallbacks =
+            self.inner.fallbacks.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
         Routing {
             file: &self.inner.file,
             home_region: &self.inner.home_region,
@@ -143,7 +145,7 @@ impl Catalog {
 
     /// The models callable here (and the aliases), filtered by the allow-list, sorted by id.
     pub fn list(&self) -> api::ListModelsResponse {
-        let home = self.inner.home.read().expect("catalog lock").clone();
+        let home = self.inner.home.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
         let file = &self.inner.file;
         let mut data: Vec<api::Model> =
             home.models.values().filter(|e| file.allows(&e.model.id)).map(|e| e.model.clone()).collect();
@@ -170,6 +172,7 @@ impl Catalog {
         let not_found = || {
             Error::model_not_found(
                 "id",
+                requested,
                 format!(
                     "model {requested:?} is not known here; the model list (GET /v1/models, or ListModels) shows what is"
                 ),
@@ -177,7 +180,7 @@ impl Catalog {
         };
         // Described only when a chat with it would be served (allow-list, region, fallbacks).
         self.route(requested)?;
-        let home = self.inner.home.read().expect("catalog lock").clone();
+        let home = self.inner.home.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
         let model = self.describe(self.inner.file.resolve(requested), &home).map_err(|_| not_found())?;
         Ok(api::Model { id: requested.to_owned(), ..model })
     }

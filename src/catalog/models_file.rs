@@ -71,8 +71,10 @@ impl ModelsFile {
             if defaults.max_tokens == Some(0) {
                 return Err(format!("defaults.{family}.max_tokens must be at least 1"));
             }
-            if defaults.temperature.is_some_and(|t| !(0.0..=2.0).contains(&t)) {
-                return Err(format!("defaults.{family}.temperature must be within 0..=2"));
+            let range = crate::chat::validate::TEMPERATURE;
+            if defaults.temperature.is_some_and(|t| !range.contains(&t)) {
+                let (low, high) = range.into_inner();
+                return Err(format!("defaults.{family}.temperature must be within {low}..={high}"));
             }
         }
         Ok(file)

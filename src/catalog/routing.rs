@@ -39,6 +39,7 @@ impl Routing<'_> {
         if !self.file.allows(requested) {
             return Err(Error::model_not_found(
                 "model",
+                requested,
                 format!("model {requested:?} is not enabled on this server (see the model list)"),
             ));
         }
@@ -78,6 +79,7 @@ impl Routing<'_> {
         };
         Error::model_not_found(
             "model",
+            id,
             format!(
                 "model {id:?} is not offered in {} and no inference profile serves it there{elsewhere}{fallback}",
                 self.home_region
@@ -133,7 +135,7 @@ mod tests {
         let r = route("eu-central-1", &["us-west-2"], &ModelsFile::default(), OPUS).unwrap();
         assert_eq!((r.model_id.as_str(), r.region.as_deref()), (OPUS, Some("us-west-2")));
         let err = route("eu-central-1", &[], &ModelsFile::default(), OPUS).unwrap_err();
-        assert_eq!(err.kind, ErrorKind::NotFound);
+        assert_eq!(err.kind, ErrorKind::ModelNotFound);
         assert!(
             err.message.contains("not offered in eu-central-1")
                 && err.message.contains("us-east-1, us-west-2"),
@@ -159,7 +161,7 @@ mod tests {
         .unwrap();
         let r = route("us-east-1", &[], &file, "fast").unwrap();
         assert_eq!((r.model_id.as_str(), r.defaults.max_tokens), (HAIKU, Some(77)));
-        assert_eq!(route("us-east-1", &[], &file, OPUS).unwrap_err().kind, ErrorKind::NotFound);
+        assert_eq!(route("us-east-1", &[], &file, OPUS).unwrap_err().kind, ErrorKind::ModelNotFound);
         assert_eq!(family("us.meta.llama3-1-70b-instruct-v1:0"), "meta");
     }
 }

@@ -56,6 +56,13 @@ impl Chat {
         request: &mut api::ChatCompletionRequest,
     ) -> Result<(bedrock::ConverseRequest, Bedrock)> {
         validate::request(request)?;
+        // The call's span (opened by the server for every request) carries who asked for what;
+        // recorded once validation has bounded both.
+        let span = tracing::Span::current();
+        span.record("model", request.model.as_str());
+        if let Some(user) = &request.user {
+            span.record("user", user.as_str());
+        }
         let route = self.catalog.route(&request.model)?;
         apply_defaults(request, route.defaults);
         let mut converse = bedrock::to_converse(request)?;

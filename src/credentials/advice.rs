@@ -39,7 +39,7 @@ pub fn for_bedrock(kind: ErrorKind) -> Option<&'static str> {
     match kind {
         ErrorKind::PermissionDenied => Some(ACCESS_DENIED),
         ErrorKind::Unauthenticated => Some(INVALID_CREDENTIALS),
-        ErrorKind::NotFound => Some(REGION_MISMATCH),
+        ErrorKind::ModelNotFound | ErrorKind::NotFound => Some(REGION_MISMATCH),
         _ => None,
     }
 }

@@ -166,7 +166,7 @@ mod tests {
     use crate::config::Secret;
 
     fn config() -> AwsCredentialConfig {
-        AwsCredentialConfig::default()
+        crate::config::Config::for_tests().aws
     }
 
     fn with_keys() -> AwsCredentialConfig {

@@ -74,7 +74,11 @@ pub fn reply(body: &Value) -> Result<Reply, Fault> {
         messages.ok_or_else(|| invalid("The messages field is required and must not be empty."))?;
     check_conversation(messages, body.get("toolConfig").is_some())?;
 
-    let last_user = messages.iter().rev().find(|m| m["role"] == "user").expect("checked: starts with user");
+    let last_user = messages
+        .iter()
+        .rev()
+        .find(|m| m["role"] == "user")
+        .ok_or_else(|| invalid("A conversation must start with a user message."))?;
     let content = last_user["content"].as_array().map(Vec::as_slice).unwrap_or_default();
     let prompt: Vec<&str> =
         content.iter().filter_map(|block| block.get("text").and_then(Value::as_str)).collect();

@@ -88,12 +88,15 @@ impl Issuer {
             expires: None,
             principal_arn,
         };
-        self.table.lock().expect("credential table lock").insert(access_key_id.to_owned(), credential);
+        self.table
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(access_key_id.to_owned(), credential);
     }
 
     /// The credential of an access key id.
     pub fn lookup(&self, access_key_id: &str) -> Option<KnownCredential> {
-        self.table.lock().expect("credential table lock").get(access_key_id).cloned()
+        self.table.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(access_key_id).cloned()
     }
 
     /// Issues temporary credentials for `principal_arn`, valid for the configured lifetime (else
@@ -113,7 +116,10 @@ impl Issuer {
             expires: Some(issued.expiration),
             principal_arn,
         };
-        self.table.lock().expect("credential table lock").insert(issued.access_key_id.clone(), credential);
+        self.table
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(issued.access_key_id.clone(), credential);
         issued
     }
 }

@@ -22,13 +22,13 @@ pub async fn imds_token(State(emulator): State<Arc<Emulator>>, headers: HeaderMa
         return (StatusCode::BAD_REQUEST, "missing x-aws-ec2-metadata-token-ttl-seconds").into_response();
     };
     let token = format!("imds-{}", uuid::Uuid::new_v4().simple());
-    emulator.imds_tokens.lock().expect("imds tokens lock").insert(token.clone());
+    emulator.imds_tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(token.clone());
     ([("x-aws-ec2-metadata-token-ttl-seconds", ttl)], token).into_response()
 }
 
 fn imds_authorised(emulator: &Emulator, headers: &HeaderMap) -> bool {
     let token = headers.get("x-aws-ec2-metadata-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    emulator.imds_tokens.lock().expect("imds tokens lock").contains(token)
+    emulator.imds_tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains(token)
 }
 
 /// `GET /latest/meta-data/iam/security-credentials/`: the role name.

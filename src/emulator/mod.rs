@@ -24,6 +24,7 @@ pub mod issuer;
 mod metadata;
 mod routes;
 pub mod sigv4;
+pub mod standalone;
 mod sts;
 pub mod world;
 
@@ -123,13 +124,13 @@ impl Emulator {
 
     /// Everything received so far, oldest first.
     pub fn requests(&self) -> Vec<Recorded> {
-        self.log.lock().expect("log lock").iter().cloned().collect()
+        self.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter().cloned().collect()
     }
 
     fn record(&self, mut entry: Recorded) -> u64 {
         let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
         entry.seq = seq;
-        let mut log = self.log.lock().expect("log lock");
+        let mut log = self.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if log.len() == LOG_CAPACITY {
             log.pop_front();
         }
@@ -138,13 +139,20 @@ impl Emulator {
     }
 
     fn set_outcome(&self, seq: u64, outcome: impl Into<String>) {
-        if let Some(entry) = self.log.lock().expect("log lock").iter_mut().rev().find(|e| e.seq == seq) {
+        if let Some(entry) = self
+            .log
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter_mut()
+            .rev()
+            .find(|e| e.seq == seq)
+        {
             entry.outcome = outcome.into();
         }
     }
 
     fn clear(&self) {
-        self.log.lock().expect("log lock").clear();
+        self.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
     }
 
     /// Serves the emulator on `listener` until the task is dropped or aborted.

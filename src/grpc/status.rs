@@ -20,15 +20,15 @@ pub fn to_status(error: &Error) -> tonic::Status {
     if let Some(delay) = error.retry_after {
         details.set_retry_info(Some(delay));
     }
-    match (&error.field, error.kind) {
-        // A missing model is a resource that is not there, not a malformed request.
-        (Some(field), ErrorKind::NotFound) => {
-            details.set_resource_info(field.clone(), "", "", error.message.clone());
-        }
-        (Some(field), _) => {
-            details.add_bad_request_violation(field.clone(), error.message.clone());
-        }
-        (None, _) => {}
+    // A missing model is a resource that is not there, not a malformed request: ResourceInfo, and
+    // BadRequest only for a request the caller must change.
+    if let Some(resource) = &error.resource {
+        details.set_resource_info(resource.kind, resource.name.clone(), "", error.message.clone());
+    }
+    if let Some(field) = &error.field
+        && matches!(error.kind, ErrorKind::InvalidArgument | ErrorKind::PayloadTooLarge)
+    {
+        details.add_bad_request_violation(field.clone(), error.message.clone());
     }
     tonic::Status::with_error_details(class.grpc, error.message.clone(), details)
 }

@@ -19,8 +19,11 @@ pub fn request(request: oa::ChatCompletionRequest) -> Result<(api::ChatCompletio
         stop,
         tools,
         tool_choice,
-        parallel_tool_calls: _, // Bedrock decides how many tools to call; nothing to send.
+        parallel_tool_calls,
         user,
+        service_tier,
+        metadata,
+        store,
         n,
         logprobs,
         top_logprobs,
@@ -95,124 +98,134 @@ pub fn request(request: oa::ChatCompletionRequest) -> Result<(api::ChatCompletio
             ),
         ));
     }
-    let stream_options =
-        stream_options.map(|o| api::StreamOptions { include_usage: o.include_usage.unwrap_or(false) });
-    let proto = api::ChatCompletionRequest {
-        model,
-        messages: messages.into_iter().map(message).collect(),
-        max_tokens,
-        max_completion_tokens,
-        temperature,
-        top_p,
-        stop: match stop {
-            None => Vec::new(),
-            Some(oa::Stop::One(one)) => vec![one],
-            Some(oa::Stop::Many(many)) => many,
-        },
-        tools: tools.unwrap_or_default().into_iter().map(tool).collect(),
-        tool_choice: tool_choice.map(self::tool_choice).transpose()?,
-        user,
-        n,
-        logprobs,
-        top_logprobs,
-        stream_options,
-        additional_model_request_fields: additional_model_request_fields.map(to_struct),
-        guardrail_config: guardrail_config.map(|g| api::GuardrailConfig {
-            guardrail_identifier: g.guardrail_identifier,
-            guardrail_version: g.guardrail_version,
-            trace: g.trace,
-        }),
-    };
+    let stream_options = stream_options.map(|oa::StreamOptions { include_usage }| api::StreamOptions {
+        include_usage: include_usage.unwrap_or(false),
+    });
+    let messages = messages.into_iter().enumerate().map(|(i, m)| message(i, m)).collect::<Result<_>>()?;
+    let proto =
+        api::ChatCompletionRequest {
+            model,
+            messages,
+            max_tokens,
+            max_completion_tokens,
+            temperature,
+            top_p,
+            stop: match stop {
+                None => Vec::new(),
+                Some(oa::Stop::One(one)) => vec![one],
+                Some(oa::Stop::Many(many)) => many,
+            },
+            tools: tools.unwrap_or_default().into_iter().map(tool).collect(),
+            tool_choice: tool_choice.map(self::tool_choice).transpose()?,
+            user,
+            n,
+            logprobs,
+            top_logprobs,
+            stream_options,
+            // As JSON text, not a Struct: a Struct holds doubles and would round integers above 2^53.
+            additional_model_request_fields: None,
+            additional_model_request_fields_json: additional_model_request_fields.map(json_text),
+            guardrail_config: guardrail_config.map(
+                |oa::GuardrailConfig { guardrail_identifier, guardrail_version, trace }| {
+                    api::GuardrailConfig { guardrail_identifier, guardrail_version, trace }
+                },
+            ),
+            parallel_tool_calls,
+            service_tier,
+            metadata: metadata.unwrap_or_default(),
+            store,
+        };
     Ok((proto, stream.unwrap_or(false)))
 }
 
 fn tool_choice(choice: oa::ToolChoice) -> Result<api::ToolChoice> {
     let choice = match choice {
         oa::ToolChoice::Mode(mode) => api::tool_choice::Choice::Mode(mode),
-        oa::ToolChoice::Named(named) if named.kind != "function" => {
-            return Err(Error::invalid(
-                "tool_choice.type",
-                format!("{:?} is not supported; use \"function\"", named.kind),
-            ));
-        }
-        oa::ToolChoice::Named(named) => {
-            api::tool_choice::Choice::Function(api::NamedToolChoice { name: named.function.name })
+        oa::ToolChoice::Named(oa::NamedToolChoice { kind, function: oa::FunctionName { name } }) => {
+            if kind != "function" {
+                return Err(Error::invalid(
+                    "tool_choice.type",
+                    format!("{kind:?} is not supported; use \"function\""),
+                ));
+            }
+            api::tool_choice::Choice::Function(api::NamedToolChoice { name })
         }
     };
     Ok(api::ToolChoice { choice: Some(choice) })
 }
 
-fn message(message: oa::ChatMessage) -> api::Message {
+fn message(i: usize, message: oa::ChatMessage) -> Result<api::Message> {
     let oa::ChatMessage { role, content, name, tool_calls, tool_call_id } = message;
-    api::Message {
+    let content = match content {
+        None => None,
+        Some(oa::MessageContent::Text(text)) => Some(api::message::Content::Text(text)),
+        Some(oa::MessageContent::Parts(parts)) => {
+            let parts = parts.into_iter().enumerate().map(|(j, p)| part(i, j, p)).collect::<Result<_>>()?;
+            Some(api::message::Content::Parts(api::ContentParts { parts }))
+        }
+    };
+    Ok(api::Message {
         role,
-        content: content.map(|content| match content {
-            oa::MessageContent::Text(text) => api::message::Content::Text(text),
-            oa::MessageContent::Parts(parts) => api::message::Content::Parts(api::ContentParts {
-                parts: parts
-                    .into_iter()
-                    .map(|part| api::ContentPart {
-                        part: Some(match part {
-                            oa::ContentPart::Text { text } => api::content_part::Part::Text(text),
-                            oa::ContentPart::ImageUrl { image_url } => {
-                                api::content_part::Part::ImageUrl(api::ImageUrl {
-                                    url: image_url.url,
-                                    detail: image_url.detail,
-                                })
-                            }
-                        }),
-                    })
-                    .collect(),
-            }),
-        }),
+        content,
         name,
         tool_calls: tool_calls
             .unwrap_or_default()
             .into_iter()
-            .map(|call| api::ToolCall {
-                id: call.id,
-                r#type: call.kind,
-                function: Some(api::FunctionCall {
-                    name: call.function.name,
-                    arguments: call.function.arguments,
-                }),
+            .map(|oa::ToolCall { id, kind, function: oa::FunctionCall { name, arguments } }| api::ToolCall {
+                id,
+                r#type: kind,
+                function: Some(api::FunctionCall { name, arguments }),
             })
             .collect(),
         tool_call_id,
-    }
+    })
+}
+
+/// A content part, or a 400 naming a part type this shim does not take.
+fn part(i: usize, j: usize, part: oa::ContentPart) -> Result<api::ContentPart> {
+    let unsupported = |kind: &str, why: &str| {
+        Error::invalid(
+            format!("messages[{i}].content[{j}]"),
+            format!("content parts of type {kind:?} are not supported: {why}"),
+        )
+    };
+    let part = match part {
+        oa::ContentPart::Text { text } => api::content_part::Part::Text(text),
+        oa::ContentPart::ImageUrl { image_url: oa::ImageUrl { url, detail } } => {
+            api::content_part::Part::ImageUrl(api::ImageUrl { url, detail })
+        }
+        oa::ContentPart::InputAudio { input_audio: _ } => {
+            return Err(unsupported("input_audio", "Bedrock's Converse API takes no audio input"));
+        }
+        oa::ContentPart::File { file: _ } => {
+            return Err(unsupported(
+                "file",
+                "documents are not mapped to Bedrock yet; send the text instead",
+            ));
+        }
+    };
+    Ok(api::ContentPart { part: Some(part) })
 }
 
 fn tool(tool: oa::Tool) -> api::Tool {
-    let oa::FunctionDefinition { name, description, parameters, strict } = tool.function;
+    let oa::Tool { kind, function } = tool;
+    let oa::FunctionDefinition { name, description, parameters, strict } = function;
     api::Tool {
-        r#type: tool.kind,
+        r#type: kind,
         function: Some(api::FunctionDefinition {
             name,
             description,
-            parameters: parameters.map(to_struct),
+            parameters: None,
             strict,
+            // As JSON text, so integers in the schema stay exact.
+            parameters_json: parameters.map(json_text),
         }),
     }
 }
 
-/// A JSON object as a protobuf Struct.
-fn to_struct(object: serde_json::Map<String, serde_json::Value>) -> prost_types::Struct {
-    prost_types::Struct { fields: object.into_iter().map(|(key, value)| (key, to_value(value))).collect() }
-}
-
-fn to_value(value: serde_json::Value) -> prost_types::Value {
-    use prost_types::value::Kind;
-    let kind = match value {
-        serde_json::Value::Null => Kind::NullValue(0),
-        serde_json::Value::Bool(b) => Kind::BoolValue(b),
-        serde_json::Value::Number(n) => Kind::NumberValue(n.as_f64().unwrap_or_default()),
-        serde_json::Value::String(s) => Kind::StringValue(s),
-        serde_json::Value::Array(items) => {
-            Kind::ListValue(prost_types::ListValue { values: items.into_iter().map(to_value).collect() })
-        }
-        serde_json::Value::Object(object) => Kind::StructValue(to_struct(object)),
-    };
-    prost_types::Value { kind: Some(kind) }
+/// A JSON object as its text, for the proto's `*_json` fields.
+fn json_text(object: serde_json::Map<String, serde_json::Value>) -> String {
+    serde_json::Value::Object(object).to_string()
 }
 
 /// The proto answer as OpenAI's `chat.completion`.
@@ -223,40 +236,42 @@ pub fn completion(response: api::ChatCompletionResponse) -> oa::ChatCompletion {
         object,
         created,
         model,
-        choices: choices
-            .into_iter()
-            .map(|choice| {
-                let message = choice.message.unwrap_or_default();
-                let content = match message.content {
-                    Some(api::message::Content::Text(text)) => Some(text),
-                    _ => None,
-                };
-                let tool_calls: Vec<oa::ToolCall> = message
-                    .tool_calls
-                    .into_iter()
-                    .map(|call| {
-                        let function = call.function.unwrap_or_default();
-                        oa::ToolCall {
-                            id: call.id,
-                            kind: call.r#type,
-                            function: oa::FunctionCall { name: function.name, arguments: function.arguments },
-                        }
-                    })
-                    .collect();
-                oa::Choice {
-                    index: choice.index,
-                    message: oa::AssistantMessage {
-                        role: message.role,
-                        content,
-                        tool_calls: (!tool_calls.is_empty()).then_some(tool_calls),
-                        refusal: None,
-                    },
-                    finish_reason: choice.finish_reason,
-                    logprobs: None,
-                }
-            })
-            .collect(),
+        choices: choices.into_iter().map(choice).collect(),
         usage: usage.map(self::usage),
+    }
+}
+
+fn choice(choice: api::Choice) -> oa::Choice {
+    let api::Choice { index, message, finish_reason } = choice;
+    let api::Message {
+        role,
+        content,
+        name: _, // answers carry no participant name
+        tool_calls,
+        tool_call_id: _, // only tool messages (requests) carry one
+    } = message.unwrap_or_default();
+    let content = match content {
+        Some(api::message::Content::Text(text)) => Some(text),
+        // The core answers with text only; parts never appear in an answer.
+        Some(api::message::Content::Parts(_)) | None => None,
+    };
+    let tool_calls: Vec<oa::ToolCall> = tool_calls
+        .into_iter()
+        .map(|api::ToolCall { id, r#type, function }| {
+            let api::FunctionCall { name, arguments } = function.unwrap_or_default();
+            oa::ToolCall { id, kind: r#type, function: oa::FunctionCall { name, arguments } }
+        })
+        .collect();
+    oa::Choice {
+        index,
+        message: oa::AssistantMessage {
+            role,
+            content,
+            tool_calls: (!tool_calls.is_empty()).then_some(tool_calls),
+            refusal: None,
+        },
+        finish_reason,
+        logprobs: None,
     }
 }
 
@@ -268,40 +283,28 @@ pub fn chunk(chunk: api::StreamChatCompletionResponse) -> oa::ChatCompletionChun
         object,
         created,
         model,
-        choices: choices
-            .into_iter()
-            .map(|choice| {
-                let api::Delta { role, content, tool_calls } = choice.delta.unwrap_or_default();
-                // OpenAI's first chunk carries `"content": ""` beside the role; strict clients expect it.
-                let content = if role.is_some() && content.is_none() { Some(String::new()) } else { content };
-                let tool_calls: Vec<oa::ToolCallDelta> = tool_calls
-                    .into_iter()
-                    .map(|call| {
-                        let function = call.function.unwrap_or_default();
-                        oa::ToolCallDelta {
-                            index: call.index,
-                            id: call.id,
-                            kind: call.r#type,
-                            function: oa::FunctionCallDelta {
-                                name: function.name,
-                                arguments: function.arguments,
-                            },
-                        }
-                    })
-                    .collect();
-                oa::ChunkChoice {
-                    index: choice.index,
-                    delta: oa::Delta {
-                        role,
-                        content,
-                        tool_calls: (!tool_calls.is_empty()).then_some(tool_calls),
-                    },
-                    finish_reason: choice.finish_reason,
-                    logprobs: None,
-                }
-            })
-            .collect(),
+        choices: choices.into_iter().map(chunk_choice).collect(),
         usage: usage.map(self::usage),
+    }
+}
+
+fn chunk_choice(choice: api::ChunkChoice) -> oa::ChunkChoice {
+    let api::ChunkChoice { index, delta, finish_reason } = choice;
+    let api::Delta { role, content, tool_calls } = delta.unwrap_or_default();
+    // OpenAI's first chunk carries `"content": ""` beside the role; strict clients expect it.
+    let content = if role.is_some() && content.is_none() { Some(String::new()) } else { content };
+    let tool_calls: Vec<oa::ToolCallDelta> = tool_calls
+        .into_iter()
+        .map(|api::ToolCallDelta { index, id, r#type, function }| {
+            let api::FunctionCallDelta { name, arguments } = function.unwrap_or_default();
+            oa::ToolCallDelta { index, id, kind: r#type, function: oa::FunctionCallDelta { name, arguments } }
+        })
+        .collect();
+    oa::ChunkChoice {
+        index,
+        delta: oa::Delta { role, content, tool_calls: (!tool_calls.is_empty()).then_some(tool_calls) },
+        finish_reason,
+        logprobs: None,
     }
 }
 

@@ -53,15 +53,8 @@ pub fn router(state: RestState) -> Router {
 
 /// A known path with the wrong method: 405 in OpenAI's envelope, like every other REST error.
 async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> Response {
-    let body = openai::ErrorResponse {
-        error: openai::ErrorBody {
-            message: format!("{method} is not allowed on {}", uri.path()),
-            kind: "invalid_request_error".to_owned(),
-            param: None,
-            code: Some("method_not_allowed".to_owned()),
-        },
-    };
-    (axum::http::StatusCode::METHOD_NOT_ALLOWED, Json(body)).into_response()
+    let message = format!("{method} is not allowed on {}", uri.path());
+    error_response(&Error::new(ErrorKind::MethodNotAllowed, message))
 }
 
 /// OpenAI's error envelope for an error.
@@ -72,19 +65,8 @@ pub fn envelope(error: &Error) -> openai::ErrorResponse {
             message: error.message.clone(),
             kind: class.openai_type.to_owned(),
             param: error.field.clone(),
-            code: Some(openai_code(error)),
+            code: Some(class.openai_code.to_owned()),
         },
-    }
-}
-
-/// OpenAI's own `code` where OpenAI has one for the failure (clients branch on these), else the
-/// table's reason in lower case.
-fn openai_code(error: &Error) -> String {
-    match (error.kind, error.upstream_code.as_deref(), error.field.is_some()) {
-        (ErrorKind::Unauthenticated, None, _) => "invalid_api_key".to_owned(),
-        (ErrorKind::ResourceExhausted, _, _) => "rate_limit_exceeded".to_owned(),
-        (ErrorKind::NotFound, _, true) => "model_not_found".to_owned(),
-        _ => error.class().reason.to_ascii_lowercase(),
     }
 }
 

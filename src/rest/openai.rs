@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct ChatCompletionRequest {
     /// A Bedrock model id, inference profile id, or inference profile ARN.
-    #[schema(min_length = 1, example = "anthropic.claude-3-haiku-20240307-v1:0")]
+    #[schema(min_length = 1, max_length = 2048, example = "anthropic.claude-3-haiku-20240307-v1:0")]
     pub model: String,
     /// The conversation, oldest first.
     #[schema(min_items = 1)]
@@ -48,12 +48,26 @@ pub struct ChatCompletionRequest {
     /// `"none"`, `"auto"`, `"required"`, or `{"type": "function", "function": {"name": ...}}`.
     #[serde(default)]
     pub tool_choice: Option<ToolChoice>,
-    /// Whether the model may call several tools at once. Bedrock decides; accepted.
+    /// Accepted, not sent: Converse has no such setting and the model decides, so `false` is not
+    /// enforced (a turn may still hold several tool calls).
     #[serde(default)]
     pub parallel_tool_calls: Option<bool>,
-    /// An end-user id, logged only.
+    /// An end-user id: recorded on the call's log lines, not sent to Bedrock.
     #[serde(default)]
+    #[schema(max_length = 256)]
     pub user: Option<String>,
+    /// Accepted, not sent yet: Bedrock's service tiers are not mapped, so every request runs on
+    /// Bedrock's default tier.
+    #[serde(default)]
+    #[schema(pattern = "^(auto|default|flex|scale|priority)$")]
+    pub service_tier: Option<String>,
+    /// Accepted, not sent yet: Bedrock's request metadata is not mapped. At most 16 pairs, keys up
+    /// to 64 and values up to 512 characters.
+    #[serde(default)]
+    pub metadata: Option<std::collections::HashMap<String, String>>,
+    /// Accepted, not sent: the server stores nothing, and Bedrock has no such setting.
+    #[serde(default)]
+    pub store: Option<bool>,
     /// Number of choices; only 1.
     #[serde(default)]
     #[schema(minimum = 1, maximum = 1)]
@@ -138,7 +152,10 @@ pub struct ChatMessage {
 }
 
 /// A message's content: a string or a list of parts.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+///
+/// Deserialized by hand rather than as an untagged enum, so that a bad part is reported at its own
+/// path (`messages[0].content[1]`) with its own reason, not as "did not match any variant".
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum MessageContent {
     /// Plain text.
@@ -147,7 +164,35 @@ pub enum MessageContent {
     Parts(Vec<ContentPart>),
 }
 
-/// A content part.
+impl<'de> Deserialize<'de> for MessageContent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MessageContent;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or a list of content parts")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<MessageContent, E> {
+                Ok(MessageContent::Text(text.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, text: String) -> Result<MessageContent, E> {
+                Ok(MessageContent::Text(text))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<MessageContent, A::Error> {
+                let mut parts = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+                while let Some(part) = seq.next_element()? {
+                    parts.push(part);
+                }
+                Ok(MessageContent::Parts(parts))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// A content part. `input_audio` and `file` parts are recognised so that they can be refused by
+/// name (Bedrock's Converse API takes neither through this shim yet); any other type is an error
+/// naming the types that exist.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ContentPart {
@@ -160,6 +205,18 @@ pub enum ContentPart {
     ImageUrl {
         /// The image.
         image_url: ImageUrl,
+    },
+    /// Audio input: refused (400 naming the part).
+    InputAudio {
+        /// The audio.
+        #[schema(value_type = Object)]
+        input_audio: serde_json::Value,
+    },
+    /// A file (a PDF, say): refused (400 naming the part).
+    File {
+        /// The file.
+        #[schema(value_type = Object)]
+        file: serde_json::Value,
     },
 }
 
@@ -213,7 +270,7 @@ pub struct Tool {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct FunctionDefinition {
     /// Letters, digits, `_` and `-`, up to 64.
-    #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$")]
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$", min_length = 1, max_length = 64)]
     pub name: String,
     /// What it does.
     #[serde(default)]
@@ -222,7 +279,8 @@ pub struct FunctionDefinition {
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
     pub parameters: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Accepted, not sent.
+    /// Accepted, not sent yet: Converse's tool specification has no such switch, so the model is
+    /// not held to the schema.
     #[serde(default)]
     pub strict: Option<bool>,
 }

@@ -257,6 +257,7 @@ pub fn weather_tool() -> api::Tool {
             description: Some("Current weather in a city".into()),
             parameters: Some(to_struct(&schema)),
             strict: None,
+            parameters_json: None,
         }),
     }
 }

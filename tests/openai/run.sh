@@ -8,8 +8,8 @@
 #   ST_MAX_EXAMPLES=200 ST_SEED=7 tests/openai/run.sh schemathesis
 #
 # AMAZON_CHAT_BIN defaults to <repo>/target/debug/amazon-chat (build it first: cargo build).
-# Each suite starts its own server on a free loopback port (no AWS_*/AMAZON_CHAT_*/API_KEY* variables,
-# HOME and cwd a fresh temporary folder) and stops it at the end.
+# Each suite starts its own server on a free loopback port (no AWS_*/AMAZON_CHAT_*/API_KEY* or proxy
+# variables, HOME and cwd a fresh temporary folder) and stops it at the end.
 # Installs into tests/openai/.venv (requirements.txt) and tests/openai/node/node_modules (npm ci),
 # again only when requirements.txt / package-lock.json changed; needs python3 (>= 3.10) and
 # node (>= 20) with npm.
@@ -26,6 +26,13 @@ AMAZON_CHAT_BIN="$(cd "$(dirname "$AMAZON_CHAT_BIN")" && pwd)/$(basename "$AMAZO
 
 # Heavy steps run at low priority (the machine may be compiling too).
 run() { nice -n 15 "$@"; }
+# The suites talk to 127.0.0.1 only, so they run without the proxy variables (`direct`, at low
+# priority too): openai-python's httpx would send its requests through one. The installs keep them,
+# for a machine that needs a proxy to reach PyPI or npm.
+direct() {
+  run env -u HTTP_PROXY -u HTTPS_PROXY -u ALL_PROXY -u NO_PROXY \
+    -u http_proxy -u https_proxy -u all_proxy -u no_proxy "$@"
+}
 
 # stamp_ok DIR NAME KEY: true when KEY equals the one recorded in DIR/.stamp-NAME.
 stamp_ok() { [[ -f "$1/.stamp-$2" ]] && [[ "$3" == "$(cat "$1/.stamp-$2")" ]]; }
@@ -59,13 +66,13 @@ deps_node() {
 suite_python() {
   deps_python || return 1
   cd "$HERE" || return 1
-  run .venv/bin/python -m pytest -q -p no:cacheprovider
+  direct .venv/bin/python -m pytest -q -p no:cacheprovider
 }
 
 suite_node() {
   deps_node || return 1
   cd "$HERE/node" || return 1
-  run node --test --test-reporter=spec
+  direct node --test --test-reporter=spec
 }
 
 suite_schemathesis() {
@@ -74,7 +81,7 @@ suite_schemathesis() {
   # launch_server.py starts the server, substitutes {url} and {api_key}, and stops it afterwards.
   # The hooks file steers half the chat bodies onto valid requests (so unary and streamed answers
   # are reached), checks every event stream, and fails the run if an operation never answered 2xx.
-  SCHEMATHESIS_HOOKS="$HERE/schemathesis_hooks.py" run .venv/bin/python python/launch_server.py -- \
+  SCHEMATHESIS_HOOKS="$HERE/schemathesis_hooks.py" direct .venv/bin/python python/launch_server.py -- \
     .venv/bin/st --config-file "$HERE/schemathesis.toml" run '{url}/openapi.json' \
     --header 'Authorization: Bearer {api_key}' \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,sse_chat_stream,reaches_success \
@@ -95,7 +102,7 @@ for suite in "${suites[@]}"; do
   fi
 done
 export HERE
-export -f run stamp_ok stamp_write deps_python deps_node suite_python suite_node suite_schemathesis
+export -f run direct stamp_ok stamp_write deps_python deps_node suite_python suite_node suite_schemathesis
 failed=()
 summary=()
 for suite in "${suites[@]}"; do

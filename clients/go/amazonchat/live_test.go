@@ -3,7 +3,9 @@ package amazonchat_test
 // The Go client against a live `amazon-chat serve --demo` (its embedded Bedrock emulator). The binary
 // comes from AMAZON_CHAT_BIN (default: <repo>/target/debug/amazon-chat); it listens on loopback only,
 // gets no AWS credentials or config (no AWS_* variables; HOME and the working directory, where it
-// would look for a .env file, are a fresh temporary folder), and is killed when the tests end.
+// would look for a .env file, are a fresh temporary folder), no AMAZON_CHAT_* or API_KEY* variables
+// but the API_KEY it is given, no proxy variables (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY, in
+// either case) and AWS_EC2_METADATA_DISABLED=true, and is killed when the tests end.
 
 import (
 	"bytes"
@@ -72,6 +74,24 @@ func (s *syncBuffer) String() string {
 	return out
 }
 
+// dropped reports whether the server must not inherit the variable name: AWS_*, AMAZON_CHAT_*,
+// API_KEY*, HOME (set to a fresh folder instead), and the proxy variables in any case.
+func dropped(name string) bool {
+	if name == "HOME" {
+		return true
+	}
+	for _, prefix := range []string{"AWS_", "AMAZON_CHAT_", "API_KEY"} {
+		if strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	switch strings.ToUpper(name) {
+	case "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY":
+		return true
+	}
+	return false
+}
+
 func startServer() (func(), error) {
 	bin := os.Getenv("AMAZON_CHAT_BIN")
 	if bin == "" {
@@ -107,7 +127,7 @@ func startServer() (func(), error) {
 	}
 	cmd := exec.Command(bin, "serve", "--demo", "--host", "127.0.0.1", "--port", fmt.Sprint(port), "--api-key", apiKey)
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_") {
+		if name, _, _ := strings.Cut(kv, "="); !dropped(name) {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}

@@ -2,8 +2,10 @@
 
 The binary comes from AMAZON_CHAT_BIN (default: <repo>/target/debug/amazon-chat). The server only
 listens on loopback, gets no AWS credentials or config (no AWS_* variables; HOME and the working
-directory, where it would look for a .env file, are a fresh temporary folder), and is killed after
-the session.
+directory, where it would look for a .env file, are a fresh temporary folder), no AMAZON_CHAT_* or
+API_KEY* variables but the API_KEY it is given, no proxy variables (HTTP_PROXY, HTTPS_PROXY,
+ALL_PROXY, NO_PROXY, in either case) and AWS_EC2_METADATA_DISABLED=true, and is killed after the
+session.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from amazon_chat import Client
 
 REPO = Path(__file__).resolve().parents[3]
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
+DROPPED_PREFIXES = ("AWS_", "AMAZON_CHAT_", "API_KEY")
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")  # dropped in any case
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,11 @@ def server() -> Iterator[Server]:
     api_key = "test-" + secrets.token_hex(8)
     port = _free_port()
     with tempfile.TemporaryDirectory() as home:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(DROPPED_PREFIXES) and k.upper() not in PROXY_VARIABLES
+        }
         env.update(HOME=home, AWS_EC2_METADATA_DISABLED="true", API_KEY=api_key)
         log = open(Path(home) / "server.log", "w+b")
         proc = subprocess.Popen(

@@ -1,7 +1,9 @@
 // Starts `amazon-chat serve --demo` (its embedded Bedrock emulator) for the live tests. The binary
 // comes from AMAZON_CHAT_BIN (default: <repo>/target/debug/amazon-chat). The server listens on
 // loopback only, gets no AWS credentials or config (no AWS_* variables; HOME and the working directory,
-// where it would look for a .env file, are a fresh temporary folder), and is killed by stop().
+// where it would look for a .env file, are a fresh temporary folder), no AMAZON_CHAT_* or API_KEY*
+// variables but the API_KEY it is given, no proxy variables (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY,
+// NO_PROXY, in either case) and AWS_EC2_METADATA_DISABLED=true, and is killed by stop().
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -14,6 +16,10 @@ import { createAmazonChatClient } from "../src/index.js";
 
 // dist/test/server.js -> the repository root is four levels up.
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
+const DROPPED_PREFIXES = ["AWS_", "AMAZON_CHAT_", "API_KEY"];
+const PROXY_VARIABLES = ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"]; // dropped in any case
+const dropped = (name: string): boolean =>
+  DROPPED_PREFIXES.some((p) => name.startsWith(p)) || PROXY_VARIABLES.includes(name.toUpperCase());
 
 export interface TestServer {
   target: string;
@@ -39,7 +45,7 @@ export async function startServer(): Promise<TestServer> {
   const port = await freePort();
   const home = mkdtempSync(join(tmpdir(), "amazon-chat-ts-"));
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("AWS_")) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!dropped(k)) env[k] = v;
   Object.assign(env, { HOME: home, AWS_EC2_METADATA_DISABLED: "true", API_KEY: apiKey });
   const child: ChildProcess = spawn(
     bin,

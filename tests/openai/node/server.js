@@ -1,6 +1,7 @@
 // Starts `amazon-chat serve --demo` (its embedded Bedrock emulator) on loopback for one test file.
 //
 // Isolation, as in clients/python/tests: the child gets no AWS_*, AMAZON_CHAT_* or API_KEY* variables,
+// no proxy variables (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY, in either case),
 // AWS_EC2_METADATA_DISABLED=true, and a fresh temporary folder as HOME and working directory (where it
 // would look for a .env file). It listens on 127.0.0.1 with `--port 0`; the chosen port is read from
 // its `amazon-chat listening on http://127.0.0.1:P` line. The binary comes from AMAZON_CHAT_BIN
@@ -31,6 +32,8 @@ export const PNG_DATA_URL =
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const READY = /amazon-chat listening on (http:\/\/127\.0\.0\.1:\d+)/;
 const DROPPED = ["AWS_", "AMAZON_CHAT_", "API_KEY"];
+const PROXY_VARIABLES = ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"]; // dropped in any case
+const dropped = (name) => DROPPED.some((p) => name.startsWith(p)) || PROXY_VARIABLES.includes(name.toUpperCase());
 
 // Servers still running; killed if this process exits or is interrupted before their stop().
 const running = new Set();
@@ -52,9 +55,7 @@ export async function startServer({ timeoutMs = 60_000 } = {}) {
   }
   const apiKey = "test-" + randomBytes(8).toString("hex");
   const home = mkdtempSync(join(tmpdir(), "amazon-chat-openai-node-"));
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !DROPPED.some((p) => k.startsWith(p))),
-  );
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !dropped(k)));
   Object.assign(env, { HOME: home, AWS_EC2_METADATA_DISABLED: "true" });
   const logPath = join(home, "server.log");
   const logFd = openSync(logPath, "w");

@@ -5,6 +5,7 @@ and clients of the official `openai` package pointed at it, changed in nothing b
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import openai
 import pytest
@@ -28,6 +29,15 @@ WEATHER_TOOL = {
 PNG_DATA_URL = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
+
+
+def assert_envelope(body: Any, *, type: str, code: str, param: str | None = None) -> None:
+    """OpenAI's error object exactly: a message, and these type, code and param (openai-python hands
+    over the `error` object of `{"error": {...}}` as `body`)."""
+    assert isinstance(body, dict), body
+    assert set(body) == {"message", "type", "param", "code"}, body
+    assert isinstance(body["message"], str) and body["message"], body
+    assert (body["type"], body["code"], body["param"]) == (type, code, param), body
 
 
 @pytest.fixture(scope="session")

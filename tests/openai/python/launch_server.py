@@ -1,8 +1,9 @@
 """Starts `amazon-chat serve --demo` (its embedded Bedrock emulator) on loopback for the OpenAI suites.
 
 Isolation, as in clients/python/tests: the child gets no AWS_*, AMAZON_CHAT_* or API_KEY* variables
-(so nothing can point it at AWS or change its keys), AWS_EC2_METADATA_DISABLED=true, and a fresh
-temporary folder as HOME and working directory (where it would look for a .env file). It listens on
+(so nothing can point it at AWS or change its keys) and no proxy variables (HTTP_PROXY, HTTPS_PROXY,
+ALL_PROXY, NO_PROXY, in either case), AWS_EC2_METADATA_DISABLED=true, and a fresh temporary folder
+as HOME and working directory (where it would look for a .env file). It listens on
 127.0.0.1 with `--port 0` and we read the chosen port from its `amazon-chat listening on ...` line,
 so there is no free-port race. Killed on exit.
 
@@ -33,6 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[3]
 READY = re.compile(rb"amazon-chat listening on (http://127\.0\.0\.1:\d+)")
 DROPPED_PREFIXES = ("AWS_", "AMAZON_CHAT_", "API_KEY")
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")  # dropped in any case
 LAST_SERVER: "Server | None" = None  # the most recently started one, for failure reports
 
 
@@ -64,7 +66,7 @@ def binary() -> Path:
 def amazon_chat(timeout: float = 60.0, extra_args: tuple[str, ...] = ()) -> Iterator[Server]:
     api_key = "test-" + secrets.token_hex(8)
     with tempfile.TemporaryDirectory(prefix="amazon-chat-openai-") as home:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(DROPPED_PREFIXES)}
+        env = {k: v for k, v in os.environ.items() if not _dropped(k)}
         env.update(HOME=home, AWS_EC2_METADATA_DISABLED="true")
         log_path = Path(home) / "server.log"
         with open(log_path, "wb") as log:
@@ -86,6 +88,11 @@ def amazon_chat(timeout: float = 60.0, extra_args: tuple[str, ...] = ()) -> Iter
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
+
+
+def _dropped(name: str) -> bool:
+    """True for the variables the server child must not inherit."""
+    return name.startswith(DROPPED_PREFIXES) or name.upper() in PROXY_VARIABLES
 
 
 def _die_with_parent() -> None:

@@ -10,16 +10,8 @@ from typing import Any
 import openai
 import pytest
 
-from conftest import MODEL
+from conftest import MODEL, assert_envelope
 from launch_server import Server
-
-
-def assert_envelope(body: Any) -> None:
-    """openai-python hands over the `error` object of `{"error": {...}}` as `body`."""
-    assert isinstance(body, dict), body
-    assert isinstance(body.get("message"), str) and body["message"]
-    assert isinstance(body.get("type"), str) and body["type"]
-    assert "param" in body and "code" in body
 
 
 def test_wrong_api_key(server: Server) -> None:
@@ -27,9 +19,10 @@ def test_wrong_api_key(server: Server) -> None:
         with pytest.raises(openai.AuthenticationError) as e:
             c.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": "hi"}])
         assert e.value.status_code == 401
-        assert_envelope(e.value.body)
-        with pytest.raises(openai.AuthenticationError):
+        assert_envelope(e.value.body, type="authentication_error", code="invalid_api_key")
+        with pytest.raises(openai.AuthenticationError) as e:
             c.models.list()
+        assert_envelope(e.value.body, type="authentication_error", code="invalid_api_key")
 
 
 def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -46,7 +39,7 @@ def test_missing_api_key_gets_openai_envelope(server: Server) -> None:
     status, headers, body = _get(server.base_url + "/models")
     assert status == 401
     assert headers.get("content-type", "").startswith("application/json")
-    assert_envelope(json.loads(body)["error"])
+    assert_envelope(json.loads(body)["error"], type="authentication_error", code="invalid_api_key")
 
 
 def test_health_needs_no_key(server: Server) -> None:
@@ -69,7 +62,7 @@ def test_openapi_document(server: Server) -> None:
     [
         ({"messages": [{"role": "user", "content": "hi"}], "n": 2}, "n"),
         ({"messages": []}, "messages"),
-        ({"messages": [{"role": "wizard", "content": "hi"}]}, "role"),
+        ({"messages": [{"role": "wizard", "content": "hi"}]}, "messages[0].role"),
     ],
     ids=["n=2", "no-messages", "role-wizard"],
 )
@@ -77,22 +70,24 @@ def test_bad_request_names_the_field(client: openai.OpenAI, kwargs: dict[str, An
     with pytest.raises(openai.BadRequestError) as e:
         client.chat.completions.create(model=MODEL, **kwargs)
     assert e.value.status_code == 400
-    assert_envelope(e.value.body)
+    assert_envelope(e.value.body, type="invalid_request_error", code="invalid_argument", param=field)
+    assert e.value.param == field
     assert field in e.value.message, e.value.message
-    assert e.value.param is not None and field in e.value.param, e.value.param
 
 
 def test_bad_request_when_streaming_is_an_http_error(client: openai.OpenAI) -> None:
     """Validation fails before the stream starts: a 400, not an SSE error event."""
-    with pytest.raises(openai.BadRequestError):
+    with pytest.raises(openai.BadRequestError) as e:
         client.chat.completions.create(model=MODEL, messages=[], stream=True)
+    assert e.value.status_code == 400
+    assert_envelope(e.value.body, type="invalid_request_error", code="invalid_argument", param="messages")
 
 
 def test_unknown_model(client: openai.OpenAI) -> None:
     with pytest.raises(openai.NotFoundError) as e:
         client.chat.completions.create(model="no-such-model", messages=[{"role": "user", "content": "hi"}])
     assert e.value.status_code == 404
-    assert_envelope(e.value.body)
+    assert_envelope(e.value.body, type="not_found_error", code="model_not_found", param="model")
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["unary", "stream"])
@@ -102,7 +97,7 @@ def test_throttled_is_rate_limit_error(client: openai.OpenAI, stream: bool) -> N
             model=MODEL, messages=[{"role": "user", "content": "[[emulator:throttle]] hi"}], stream=stream
         )
     assert e.value.status_code == 429
-    assert_envelope(e.value.body)
+    assert_envelope(e.value.body, type="rate_limit_error", code="rate_limit_exceeded")
     retry_after = e.value.response.headers.get("retry-after")
     assert retry_after is not None, dict(e.value.response.headers)
     assert float(retry_after) >= 0
@@ -118,6 +113,7 @@ def test_error_mid_stream_raises_api_error(client: openai.OpenAI) -> None:
             received.append(chunk)
     # Raised from the `data: {"error": ...}` event, so no HTTP status of its own (the stream was a 200).
     assert not isinstance(e.value, openai.APIStatusError)
-    assert_envelope(e.value.body)
+    # Bedrock's modelStreamErrorException: retryable, so Unavailable.
+    assert_envelope(e.value.body, type="api_error", code="upstream_unavailable")
     assert e.value.message == e.value.body["message"]
     assert received and received[0].choices[0].delta.role == "assistant"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import openai
 import pytest
 
-from conftest import MODEL
+from conftest import MODEL, assert_envelope
 
 
 def test_list_models(client: openai.OpenAI) -> None:
@@ -30,3 +30,5 @@ def test_retrieve_unknown_model(client: openai.OpenAI) -> None:
     with pytest.raises(openai.NotFoundError) as e:
         client.models.retrieve("no-such-model")
     assert e.value.status_code == 404
+    # The field at fault is the path's model id.
+    assert_envelope(e.value.body, type="not_found_error", code="model_not_found", param="id")

@@ -11,6 +11,8 @@ import pytest
 from conftest import MODEL, WEATHER_TOOL
 
 QUESTION = {"role": "user", "content": "What is the weather in Paris?"}
+# Names the tool: what makes the emulator call it under tool_choice "auto".
+NAMING_QUESTION = {"role": "user", "content": "Ask get_weather: what is the weather in Paris?"}
 
 
 @pytest.mark.parametrize(
@@ -35,15 +37,36 @@ def test_tool_call(client: openai.OpenAI, tool_choice: Any) -> None:
     assert isinstance(args, dict) and "city" in args
 
 
-def test_tool_choice_auto_and_none_answer_in_text(client: openai.OpenAI) -> None:
-    for tool_choice in ("auto", "none"):
-        completion = client.chat.completions.create(
-            model=MODEL, messages=[QUESTION], tools=[WEATHER_TOOL], tool_choice=tool_choice
-        )
-        assert completion.choices[0].finish_reason in ("stop", "tool_calls"), tool_choice
-        if tool_choice == "none":
-            assert completion.choices[0].message.tool_calls is None
-            assert completion.choices[0].message.content == "You said: What is the weather in Paris?"
+def test_tool_choice_auto_calls_the_tool_the_prompt_names(client: openai.OpenAI) -> None:
+    # The emulator calls a tool under "auto" exactly when the prompt names it; its answer then has a
+    # text block ("Calling <names>.") before the tool call, as models often do.
+    completion = client.chat.completions.create(
+        model=MODEL, messages=[NAMING_QUESTION], tools=[WEATHER_TOOL], tool_choice="auto"
+    )
+    choice = completion.choices[0]
+    assert choice.finish_reason == "tool_calls"
+    assert choice.message.content == "Calling get_weather."
+    calls = choice.message.tool_calls
+    assert calls is not None and len(calls) == 1
+    assert calls[0].type == "function" and calls[0].id
+    assert calls[0].function.name == "get_weather"
+    assert json.loads(calls[0].function.arguments) == {"city": "example city"}
+
+
+@pytest.mark.parametrize(
+    ("tool_choice", "question"),
+    [("auto", QUESTION), ("none", NAMING_QUESTION)],
+    ids=["auto-tool-not-named", "none-tool-named"],
+)
+def test_tool_choice_answers_in_text(client: openai.OpenAI, tool_choice: str, question: dict[str, str]) -> None:
+    # "auto" with a prompt that does not name the tool, and "none" even with one that does: text only.
+    completion = client.chat.completions.create(
+        model=MODEL, messages=[question], tools=[WEATHER_TOOL], tool_choice=tool_choice
+    )
+    choice = completion.choices[0]
+    assert choice.finish_reason == "stop"
+    assert choice.message.tool_calls is None
+    assert choice.message.content == "You said: " + question["content"]
 
 
 def test_tool_round_trip(client: openai.OpenAI) -> None:

@@ -5,6 +5,8 @@ import { after, before, test } from "node:test";
 import { MODEL, WEATHER_TOOL, startServer } from "../server.js";
 
 const QUESTION = { role: "user", content: "What is the weather in Paris?" };
+// Names the tool: what makes the emulator call it under tool_choice "auto".
+const NAMING_QUESTION = { role: "user", content: "Ask get_weather: what is the weather in Paris?" };
 
 let server;
 let client;
@@ -35,6 +37,45 @@ for (const [name, toolChoice] of [
     const args = JSON.parse(call.function.arguments);
     assert.equal(typeof args, "object");
     assert.ok("city" in args);
+  });
+}
+
+test("tool_choice auto calls the tool the prompt names", async () => {
+  // The emulator calls a tool under "auto" exactly when the prompt names it; its answer then has a
+  // text block ("Calling <names>.") before the tool call, as models often do.
+  const completion = await client.chat.completions.create({
+    model: MODEL,
+    messages: [NAMING_QUESTION],
+    tools: [WEATHER_TOOL],
+    tool_choice: "auto",
+  });
+  const [choice] = completion.choices;
+  assert.equal(choice.finish_reason, "tool_calls");
+  assert.equal(choice.message.content, "Calling get_weather.");
+  assert.equal(choice.message.tool_calls.length, 1);
+  const [call] = choice.message.tool_calls;
+  assert.equal(call.type, "function");
+  assert.ok(call.id);
+  assert.equal(call.function.name, "get_weather");
+  assert.deepEqual(JSON.parse(call.function.arguments), { city: "example city" });
+});
+
+// "auto" with a prompt that does not name the tool, and "none" even with one that does: text only.
+for (const [toolChoice, question] of [
+  ["auto", QUESTION],
+  ["none", NAMING_QUESTION],
+]) {
+  test(`tool_choice ${toolChoice} answers in text (${question === QUESTION ? "tool not named" : "tool named"})`, async () => {
+    const completion = await client.chat.completions.create({
+      model: MODEL,
+      messages: [question],
+      tools: [WEATHER_TOOL],
+      tool_choice: toolChoice,
+    });
+    const [choice] = completion.choices;
+    assert.equal(choice.finish_reason, "stop");
+    assert.equal(choice.message.tool_calls, undefined);
+    assert.equal(choice.message.content, `You said: ${question.content}`);
   });
 }
 

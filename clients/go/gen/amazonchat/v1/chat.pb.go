@@ -56,7 +56,8 @@ type ChatCompletionRequest struct {
 	Tools []*Tool `protobuf:"bytes,8,rep,name=tools,proto3" json:"tools,omitempty"`
 	// Whether and which tool the model must call. Unset means "auto" when tools are given.
 	ToolChoice *ToolChoice `protobuf:"bytes,9,opt,name=tool_choice,json=toolChoice,proto3" json:"tool_choice,omitempty"`
-	// An end-user identifier, for the caller's own abuse monitoring. Logged, not sent to Bedrock.
+	// An end-user identifier, for the caller's own abuse monitoring: recorded on the call's log lines
+	// (at most 256 characters), not sent to Bedrock.
 	User *string `protobuf:"bytes,10,opt,name=user,proto3,oneof" json:"user,omitempty"`
 	// Number of choices to generate. Bedrock generates one: only 1 (or unset) is accepted.
 	N *uint32 `protobuf:"varint,11,opt,name=n,proto3,oneof" json:"n,omitempty"`
@@ -68,12 +69,29 @@ type ChatCompletionRequest struct {
 	StreamOptions *StreamOptions `protobuf:"bytes,14,opt,name=stream_options,json=streamOptions,proto3" json:"stream_options,omitempty"`
 	// Bedrock-only: model-specific request fields passed through as Converse's
 	// `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-	// budget). Bedrock validates them; the server does not.
+	// budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+	// so integers above 2^53 lose precision: send such values in
+	// `additional_model_request_fields_json` instead. Set at most one of the two.
 	AdditionalModelRequestFields *structpb.Struct `protobuf:"bytes,15,opt,name=additional_model_request_fields,json=additionalModelRequestFields,proto3" json:"additional_model_request_fields,omitempty"`
 	// Bedrock-only: apply a Bedrock guardrail to this request.
 	GuardrailConfig *GuardrailConfig `protobuf:"bytes,16,opt,name=guardrail_config,json=guardrailConfig,proto3" json:"guardrail_config,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// OpenAI's switch against several tool calls in one turn. Accepted, not sent: Converse has no such
+	// setting and the model decides, so `false` is not enforced (a turn may still hold several calls).
+	ParallelToolCalls *bool `protobuf:"varint,17,opt,name=parallel_tool_calls,json=parallelToolCalls,proto3,oneof" json:"parallel_tool_calls,omitempty"`
+	// OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
+	// Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+	ServiceTier *string `protobuf:"bytes,18,opt,name=service_tier,json=serviceTier,proto3,oneof" json:"service_tier,omitempty"`
+	// OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+	// Accepted, not sent yet: Bedrock's request metadata is not mapped.
+	Metadata map[string]string `protobuf:"bytes,19,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// OpenAI's switch for storing the completion. Accepted, not sent: the server stores nothing, so
+	// there is nothing to switch off, and Bedrock has no such setting.
+	Store *bool `protobuf:"varint,20,opt,name=store,proto3,oneof" json:"store,omitempty"`
+	// The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
+	// exact value (the REST shim always uses this form). Set at most one of the two.
+	AdditionalModelRequestFieldsJson *string `protobuf:"bytes,21,opt,name=additional_model_request_fields_json,json=additionalModelRequestFieldsJson,proto3,oneof" json:"additional_model_request_fields_json,omitempty"`
+	unknownFields                    protoimpl.UnknownFields
+	sizeCache                        protoimpl.SizeCache
 }
 
 func (x *ChatCompletionRequest) Reset() {
@@ -216,6 +234,41 @@ func (x *ChatCompletionRequest) GetGuardrailConfig() *GuardrailConfig {
 		return x.GuardrailConfig
 	}
 	return nil
+}
+
+func (x *ChatCompletionRequest) GetParallelToolCalls() bool {
+	if x != nil && x.ParallelToolCalls != nil {
+		return *x.ParallelToolCalls
+	}
+	return false
+}
+
+func (x *ChatCompletionRequest) GetServiceTier() string {
+	if x != nil && x.ServiceTier != nil {
+		return *x.ServiceTier
+	}
+	return ""
+}
+
+func (x *ChatCompletionRequest) GetMetadata() map[string]string {
+	if x != nil {
+		return x.Metadata
+	}
+	return nil
+}
+
+func (x *ChatCompletionRequest) GetStore() bool {
+	if x != nil && x.Store != nil {
+		return *x.Store
+	}
+	return false
+}
+
+func (x *ChatCompletionRequest) GetAdditionalModelRequestFieldsJson() string {
+	if x != nil && x.AdditionalModelRequestFieldsJson != nil {
+		return *x.AdditionalModelRequestFieldsJson
+	}
+	return ""
 }
 
 // One turn of the conversation.
@@ -713,12 +766,17 @@ type FunctionDefinition struct {
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// What the function does; the model reads this to decide when to call it.
 	Description *string `protobuf:"bytes,2,opt,name=description,proto3,oneof" json:"description,omitempty"`
-	// The arguments' JSON Schema (an object schema). Unset means a function without arguments.
+	// The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+	// Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
 	Parameters *structpb.Struct `protobuf:"bytes,3,opt,name=parameters,proto3" json:"parameters,omitempty"`
-	// OpenAI's strict schema adherence. Bedrock has no equivalent: accepted and not sent.
-	Strict        *bool `protobuf:"varint,4,opt,name=strict,proto3,oneof" json:"strict,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
+	// such switch, so the model is not held to the schema.
+	Strict *bool `protobuf:"varint,4,opt,name=strict,proto3,oneof" json:"strict,omitempty"`
+	// The same as `parameters`, as the text of a JSON object (the REST shim always uses this form).
+	// Set at most one of the two.
+	ParametersJson *string `protobuf:"bytes,5,opt,name=parameters_json,json=parametersJson,proto3,oneof" json:"parameters_json,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *FunctionDefinition) Reset() {
@@ -777,6 +835,13 @@ func (x *FunctionDefinition) GetStrict() bool {
 		return *x.Strict
 	}
 	return false
+}
+
+func (x *FunctionDefinition) GetParametersJson() string {
+	if x != nil && x.ParametersJson != nil {
+		return *x.ParametersJson
+	}
+	return ""
 }
 
 // Whether and which tool the model must call.
@@ -1612,7 +1677,8 @@ var File_amazon_chat_v1_chat_proto protoreflect.FileDescriptor
 
 const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\n" +
-	"\x19amazon_chat/v1/chat.proto\x12\x0eamazon_chat.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\"\xd4\x06\n" +
+	"\x19amazon_chat/v1/chat.proto\x12\x0eamazon_chat.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\"\x8b\n" +
+	"\n" +
 	"\x15ChatCompletionRequest\x12\x14\n" +
 	"\x05model\x18\x01 \x01(\tR\x05model\x123\n" +
 	"\bmessages\x18\x02 \x03(\v2\x17.amazon_chat.v1.MessageR\bmessages\x12\"\n" +
@@ -1632,7 +1698,16 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\ftop_logprobs\x18\r \x01(\rH\aR\vtopLogprobs\x88\x01\x01\x12D\n" +
 	"\x0estream_options\x18\x0e \x01(\v2\x1d.amazon_chat.v1.StreamOptionsR\rstreamOptions\x12^\n" +
 	"\x1fadditional_model_request_fields\x18\x0f \x01(\v2\x17.google.protobuf.StructR\x1cadditionalModelRequestFields\x12J\n" +
-	"\x10guardrail_config\x18\x10 \x01(\v2\x1f.amazon_chat.v1.GuardrailConfigR\x0fguardrailConfigB\r\n" +
+	"\x10guardrail_config\x18\x10 \x01(\v2\x1f.amazon_chat.v1.GuardrailConfigR\x0fguardrailConfig\x123\n" +
+	"\x13parallel_tool_calls\x18\x11 \x01(\bH\bR\x11parallelToolCalls\x88\x01\x01\x12&\n" +
+	"\fservice_tier\x18\x12 \x01(\tH\tR\vserviceTier\x88\x01\x01\x12O\n" +
+	"\bmetadata\x18\x13 \x03(\v23.amazon_chat.v1.ChatCompletionRequest.MetadataEntryR\bmetadata\x12\x19\n" +
+	"\x05store\x18\x14 \x01(\bH\n" +
+	"R\x05store\x88\x01\x01\x12S\n" +
+	"$additional_model_request_fields_json\x18\x15 \x01(\tH\vR additionalModelRequestFieldsJson\x88\x01\x01\x1a;\n" +
+	"\rMetadataEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\r\n" +
 	"\v_max_tokensB\x18\n" +
 	"\x16_max_completion_tokensB\x0e\n" +
 	"\f_temperatureB\b\n" +
@@ -1640,7 +1715,11 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\x05_userB\x04\n" +
 	"\x02_nB\v\n" +
 	"\t_logprobsB\x0f\n" +
-	"\r_top_logprobs\"\x87\x02\n" +
+	"\r_top_logprobsB\x16\n" +
+	"\x14_parallel_tool_callsB\x0f\n" +
+	"\r_service_tierB\b\n" +
+	"\x06_storeB'\n" +
+	"%_additional_model_request_fields_json\"\x87\x02\n" +
 	"\aMessage\x12\x12\n" +
 	"\x04role\x18\x01 \x01(\tR\x04role\x12\x14\n" +
 	"\x04text\x18\x02 \x01(\tH\x00R\x04text\x124\n" +
@@ -1672,16 +1751,18 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\targuments\x18\x02 \x01(\tR\targuments\"Z\n" +
 	"\x04Tool\x12\x12\n" +
 	"\x04type\x18\x01 \x01(\tR\x04type\x12>\n" +
-	"\bfunction\x18\x02 \x01(\v2\".amazon_chat.v1.FunctionDefinitionR\bfunction\"\xc0\x01\n" +
+	"\bfunction\x18\x02 \x01(\v2\".amazon_chat.v1.FunctionDefinitionR\bfunction\"\x82\x02\n" +
 	"\x12FunctionDefinition\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12%\n" +
 	"\vdescription\x18\x02 \x01(\tH\x00R\vdescription\x88\x01\x01\x127\n" +
 	"\n" +
 	"parameters\x18\x03 \x01(\v2\x17.google.protobuf.StructR\n" +
 	"parameters\x12\x1b\n" +
-	"\x06strict\x18\x04 \x01(\bH\x01R\x06strict\x88\x01\x01B\x0e\n" +
+	"\x06strict\x18\x04 \x01(\bH\x01R\x06strict\x88\x01\x01\x12,\n" +
+	"\x0fparameters_json\x18\x05 \x01(\tH\x02R\x0eparametersJson\x88\x01\x01B\x0e\n" +
 	"\f_descriptionB\t\n" +
-	"\a_strict\"k\n" +
+	"\a_strictB\x12\n" +
+	"\x10_parameters_json\"k\n" +
 	"\n" +
 	"ToolChoice\x12\x14\n" +
 	"\x04mode\x18\x01 \x01(\tH\x00R\x04mode\x12=\n" +
@@ -1765,7 +1846,7 @@ func file_amazon_chat_v1_chat_proto_rawDescGZIP() []byte {
 	return file_amazon_chat_v1_chat_proto_rawDescData
 }
 
-var file_amazon_chat_v1_chat_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_amazon_chat_v1_chat_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_amazon_chat_v1_chat_proto_goTypes = []any{
 	(*ChatCompletionRequest)(nil),        // 0: amazon_chat.v1.ChatCompletionRequest
 	(*Message)(nil),                      // 1: amazon_chat.v1.Message
@@ -1788,40 +1869,42 @@ var file_amazon_chat_v1_chat_proto_goTypes = []any{
 	(*Delta)(nil),                        // 18: amazon_chat.v1.Delta
 	(*ToolCallDelta)(nil),                // 19: amazon_chat.v1.ToolCallDelta
 	(*FunctionCallDelta)(nil),            // 20: amazon_chat.v1.FunctionCallDelta
-	(*structpb.Struct)(nil),              // 21: google.protobuf.Struct
+	nil,                                  // 21: amazon_chat.v1.ChatCompletionRequest.MetadataEntry
+	(*structpb.Struct)(nil),              // 22: google.protobuf.Struct
 }
 var file_amazon_chat_v1_chat_proto_depIdxs = []int32{
 	1,  // 0: amazon_chat.v1.ChatCompletionRequest.messages:type_name -> amazon_chat.v1.Message
 	7,  // 1: amazon_chat.v1.ChatCompletionRequest.tools:type_name -> amazon_chat.v1.Tool
 	9,  // 2: amazon_chat.v1.ChatCompletionRequest.tool_choice:type_name -> amazon_chat.v1.ToolChoice
 	11, // 3: amazon_chat.v1.ChatCompletionRequest.stream_options:type_name -> amazon_chat.v1.StreamOptions
-	21, // 4: amazon_chat.v1.ChatCompletionRequest.additional_model_request_fields:type_name -> google.protobuf.Struct
+	22, // 4: amazon_chat.v1.ChatCompletionRequest.additional_model_request_fields:type_name -> google.protobuf.Struct
 	12, // 5: amazon_chat.v1.ChatCompletionRequest.guardrail_config:type_name -> amazon_chat.v1.GuardrailConfig
-	2,  // 6: amazon_chat.v1.Message.parts:type_name -> amazon_chat.v1.ContentParts
-	5,  // 7: amazon_chat.v1.Message.tool_calls:type_name -> amazon_chat.v1.ToolCall
-	3,  // 8: amazon_chat.v1.ContentParts.parts:type_name -> amazon_chat.v1.ContentPart
-	4,  // 9: amazon_chat.v1.ContentPart.image_url:type_name -> amazon_chat.v1.ImageUrl
-	6,  // 10: amazon_chat.v1.ToolCall.function:type_name -> amazon_chat.v1.FunctionCall
-	8,  // 11: amazon_chat.v1.Tool.function:type_name -> amazon_chat.v1.FunctionDefinition
-	21, // 12: amazon_chat.v1.FunctionDefinition.parameters:type_name -> google.protobuf.Struct
-	10, // 13: amazon_chat.v1.ToolChoice.function:type_name -> amazon_chat.v1.NamedToolChoice
-	14, // 14: amazon_chat.v1.ChatCompletionResponse.choices:type_name -> amazon_chat.v1.Choice
-	15, // 15: amazon_chat.v1.ChatCompletionResponse.usage:type_name -> amazon_chat.v1.Usage
-	1,  // 16: amazon_chat.v1.Choice.message:type_name -> amazon_chat.v1.Message
-	17, // 17: amazon_chat.v1.StreamChatCompletionResponse.choices:type_name -> amazon_chat.v1.ChunkChoice
-	15, // 18: amazon_chat.v1.StreamChatCompletionResponse.usage:type_name -> amazon_chat.v1.Usage
-	18, // 19: amazon_chat.v1.ChunkChoice.delta:type_name -> amazon_chat.v1.Delta
-	19, // 20: amazon_chat.v1.Delta.tool_calls:type_name -> amazon_chat.v1.ToolCallDelta
-	20, // 21: amazon_chat.v1.ToolCallDelta.function:type_name -> amazon_chat.v1.FunctionCallDelta
-	0,  // 22: amazon_chat.v1.ChatService.ChatCompletion:input_type -> amazon_chat.v1.ChatCompletionRequest
-	0,  // 23: amazon_chat.v1.ChatService.StreamChatCompletion:input_type -> amazon_chat.v1.ChatCompletionRequest
-	13, // 24: amazon_chat.v1.ChatService.ChatCompletion:output_type -> amazon_chat.v1.ChatCompletionResponse
-	16, // 25: amazon_chat.v1.ChatService.StreamChatCompletion:output_type -> amazon_chat.v1.StreamChatCompletionResponse
-	24, // [24:26] is the sub-list for method output_type
-	22, // [22:24] is the sub-list for method input_type
-	22, // [22:22] is the sub-list for extension type_name
-	22, // [22:22] is the sub-list for extension extendee
-	0,  // [0:22] is the sub-list for field type_name
+	21, // 6: amazon_chat.v1.ChatCompletionRequest.metadata:type_name -> amazon_chat.v1.ChatCompletionRequest.MetadataEntry
+	2,  // 7: amazon_chat.v1.Message.parts:type_name -> amazon_chat.v1.ContentParts
+	5,  // 8: amazon_chat.v1.Message.tool_calls:type_name -> amazon_chat.v1.ToolCall
+	3,  // 9: amazon_chat.v1.ContentParts.parts:type_name -> amazon_chat.v1.ContentPart
+	4,  // 10: amazon_chat.v1.ContentPart.image_url:type_name -> amazon_chat.v1.ImageUrl
+	6,  // 11: amazon_chat.v1.ToolCall.function:type_name -> amazon_chat.v1.FunctionCall
+	8,  // 12: amazon_chat.v1.Tool.function:type_name -> amazon_chat.v1.FunctionDefinition
+	22, // 13: amazon_chat.v1.FunctionDefinition.parameters:type_name -> google.protobuf.Struct
+	10, // 14: amazon_chat.v1.ToolChoice.function:type_name -> amazon_chat.v1.NamedToolChoice
+	14, // 15: amazon_chat.v1.ChatCompletionResponse.choices:type_name -> amazon_chat.v1.Choice
+	15, // 16: amazon_chat.v1.ChatCompletionResponse.usage:type_name -> amazon_chat.v1.Usage
+	1,  // 17: amazon_chat.v1.Choice.message:type_name -> amazon_chat.v1.Message
+	17, // 18: amazon_chat.v1.StreamChatCompletionResponse.choices:type_name -> amazon_chat.v1.ChunkChoice
+	15, // 19: amazon_chat.v1.StreamChatCompletionResponse.usage:type_name -> amazon_chat.v1.Usage
+	18, // 20: amazon_chat.v1.ChunkChoice.delta:type_name -> amazon_chat.v1.Delta
+	19, // 21: amazon_chat.v1.Delta.tool_calls:type_name -> amazon_chat.v1.ToolCallDelta
+	20, // 22: amazon_chat.v1.ToolCallDelta.function:type_name -> amazon_chat.v1.FunctionCallDelta
+	0,  // 23: amazon_chat.v1.ChatService.ChatCompletion:input_type -> amazon_chat.v1.ChatCompletionRequest
+	0,  // 24: amazon_chat.v1.ChatService.StreamChatCompletion:input_type -> amazon_chat.v1.ChatCompletionRequest
+	13, // 25: amazon_chat.v1.ChatService.ChatCompletion:output_type -> amazon_chat.v1.ChatCompletionResponse
+	16, // 26: amazon_chat.v1.ChatService.StreamChatCompletion:output_type -> amazon_chat.v1.StreamChatCompletionResponse
+	25, // [25:27] is the sub-list for method output_type
+	23, // [23:25] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_amazon_chat_v1_chat_proto_init() }
@@ -1856,7 +1939,7 @@ func file_amazon_chat_v1_chat_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_amazon_chat_v1_chat_proto_rawDesc), len(file_amazon_chat_v1_chat_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   21,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -26,7 +26,7 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x61mazon_chat/v1/chat.proto\x12\x0e\x61mazon_chat.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\"\xd4\x06\n\x15\x43hatCompletionRequest\x12\x14\n\x05model\x18\x01 \x01(\tR\x05model\x12\x33\n\x08messages\x18\x02 \x03(\x0b\x32\x17.amazon_chat.v1.MessageR\x08messages\x12\"\n\nmax_tokens\x18\x03 \x01(\rH\x00R\tmaxTokens\x88\x01\x01\x12\x37\n\x15max_completion_tokens\x18\x04 \x01(\rH\x01R\x13maxCompletionTokens\x88\x01\x01\x12%\n\x0btemperature\x18\x05 \x01(\x01H\x02R\x0btemperature\x88\x01\x01\x12\x18\n\x05top_p\x18\x06 \x01(\x01H\x03R\x04topP\x88\x01\x01\x12\x12\n\x04stop\x18\x07 \x03(\tR\x04stop\x12*\n\x05tools\x18\x08 \x03(\x0b\x32\x14.amazon_chat.v1.ToolR\x05tools\x12;\n\x0btool_choice\x18\t \x01(\x0b\x32\x1a.amazon_chat.v1.ToolChoiceR\ntoolChoice\x12\x17\n\x04user\x18\n \x01(\tH\x04R\x04user\x88\x01\x01\x12\x11\n\x01n\x18\x0b \x01(\rH\x05R\x01n\x88\x01\x01\x12\x1f\n\x08logprobs\x18\x0c \x01(\x08H\x06R\x08logprobs\x88\x01\x01\x12&\n\x0ctop_logprobs\x18\r \x01(\rH\x07R\x0btopLogprobs\x88\x01\x01\x12\x44\n\x0estream_options\x18\x0e \x01(\x0b\x32\x1d.amazon_chat.v1.StreamOptionsR\rstreamOptions\x12^\n\x1f\x61\x64\x64itional_model_request_fields\x18\x0f \x01(\x0b\x32\x17.google.protobuf.StructR\x1c\x61\x64\x64itionalModelRequestFields\x12J\n\x10guardrail_config\x18\x10 \x01(\x0b\x32\x1f.amazon_chat.v1.GuardrailConfigR\x0fguardrailConfigB\r\n\x0b_max_tokensB\x18\n\x16_max_completion_tokensB\x0e\n\x0c_temperatureB\x08\n\x06_top_pB\x07\n\x05_userB\x04\n\x02_nB\x0b\n\t_logprobsB\x0f\n\r_top_logprobs\"\x87\x02\n\x07Message\x12\x12\n\x04role\x18\x01 \x01(\tR\x04role\x12\x14\n\x04text\x18\x02 \x01(\tH\x00R\x04text\x12\x34\n\x05parts\x18\x03 \x01(\x0b\x32\x1c.amazon_chat.v1.ContentPartsH\x00R\x05parts\x12\x17\n\x04name\x18\x04 \x01(\tH\x01R\x04name\x88\x01\x01\x12\x37\n\ntool_calls\x18\x05 \x03(\x0b\x32\x18.amazon_chat.v1.ToolCallR\ttoolCalls\x12%\n\x0ctool_call_id\x18\x06 \x01(\tH\x02R\ntoolCallId\x88\x01\x01\x42\t\n\x07\x63ontentB\x07\n\x05_nameB\x0f\n\r_tool_call_id\"A\n\x0c\x43ontentParts\x12\x31\n\x05parts\x18\x01 \x03(\x0b\x32\x1b.amazon_chat.v1.ContentPartR\x05parts\"d\n\x0b\x43ontentPart\x12\x14\n\x04text\x18\x01 \x01(\tH\x00R\x04text\x12\x37\n\timage_url\x18\x02 \x01(\x0b\x32\x18.amazon_chat.v1.ImageUrlH\x00R\x08imageUrlB\x06\n\x04part\"D\n\x08ImageUrl\x12\x10\n\x03url\x18\x01 \x01(\tR\x03url\x12\x1b\n\x06\x64\x65tail\x18\x02 \x01(\tH\x00R\x06\x64\x65tail\x88\x01\x01\x42\t\n\x07_detail\"h\n\x08ToolCall\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n\x04type\x18\x02 \x01(\tR\x04type\x12\x38\n\x08\x66unction\x18\x03 \x01(\x0b\x32\x1c.amazon_chat.v1.FunctionCallR\x08\x66unction\"@\n\x0c\x46unctionCall\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x1c\n\targuments\x18\x02 \x01(\tR\targuments\"Z\n\x04Tool\x12\x12\n\x04type\x18\x01 \x01(\tR\x04type\x12>\n\x08\x66unction\x18\x02 \x01(\x0b\x32\".amazon_chat.v1.FunctionDefinitionR\x08\x66unction\"\xc0\x01\n\x12\x46unctionDefinition\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12%\n\x0b\x64\x65scription\x18\x02 \x01(\tH\x00R\x0b\x64\x65scription\x88\x01\x01\x12\x37\n\nparameters\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\nparameters\x12\x1b\n\x06strict\x18\x04 \x01(\x08H\x01R\x06strict\x88\x01\x01\x42\x0e\n\x0c_descriptionB\t\n\x07_strict\"k\n\nToolChoice\x12\x14\n\x04mode\x18\x01 \x01(\tH\x00R\x04mode\x12=\n\x08\x66unction\x18\x02 \x01(\x0b\x32\x1f.amazon_chat.v1.NamedToolChoiceH\x00R\x08\x66unctionB\x08\n\x06\x63hoice\"%\n\x0fNamedToolChoice\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\"4\n\rStreamOptions\x12#\n\rinclude_usage\x18\x01 \x01(\x08R\x0cincludeUsage\"\x96\x01\n\x0fGuardrailConfig\x12\x31\n\x14guardrail_identifier\x18\x01 \x01(\tR\x13guardrailIdentifier\x12+\n\x11guardrail_version\x18\x02 \x01(\tR\x10guardrailVersion\x12\x19\n\x05trace\x18\x03 \x01(\tH\x00R\x05trace\x88\x01\x01\x42\x08\n\x06_trace\"\xcf\x01\n\x16\x43hatCompletionResponse\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n\x06object\x18\x02 \x01(\tR\x06object\x12\x18\n\x07\x63reated\x18\x03 \x01(\x03R\x07\x63reated\x12\x14\n\x05model\x18\x04 \x01(\tR\x05model\x12\x30\n\x07\x63hoices\x18\x05 \x03(\x0b\x32\x16.amazon_chat.v1.ChoiceR\x07\x63hoices\x12+\n\x05usage\x18\x06 \x01(\x0b\x32\x15.amazon_chat.v1.UsageR\x05usage\"v\n\x06\x43hoice\x12\x14\n\x05index\x18\x01 \x01(\rR\x05index\x12\x31\n\x07message\x18\x02 \x01(\x0b\x32\x17.amazon_chat.v1.MessageR\x07message\x12#\n\rfinish_reason\x18\x03 \x01(\tR\x0c\x66inishReason\"\x8d\x02\n\x05Usage\x12#\n\rprompt_tokens\x18\x01 \x01(\rR\x0cpromptTokens\x12+\n\x11\x63ompletion_tokens\x18\x02 \x01(\rR\x10\x63ompletionTokens\x12!\n\x0ctotal_tokens\x18\x03 \x01(\rR\x0btotalTokens\x12/\n\x11\x63\x61\x63he_read_tokens\x18\x04 \x01(\rH\x00R\x0f\x63\x61\x63heReadTokens\x88\x01\x01\x12\x31\n\x12\x63\x61\x63he_write_tokens\x18\x05 \x01(\rH\x01R\x10\x63\x61\x63heWriteTokens\x88\x01\x01\x42\x14\n\x12_cache_read_tokensB\x15\n\x13_cache_write_tokens\"\xda\x01\n\x1cStreamChatCompletionResponse\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n\x06object\x18\x02 \x01(\tR\x06object\x12\x18\n\x07\x63reated\x18\x03 \x01(\x03R\x07\x63reated\x12\x14\n\x05model\x18\x04 \x01(\tR\x05model\x12\x35\n\x07\x63hoices\x18\x05 \x03(\x0b\x32\x1b.amazon_chat.v1.ChunkChoiceR\x07\x63hoices\x12+\n\x05usage\x18\x06 \x01(\x0b\x32\x15.amazon_chat.v1.UsageR\x05usage\"\x8c\x01\n\x0b\x43hunkChoice\x12\x14\n\x05index\x18\x01 \x01(\rR\x05index\x12+\n\x05\x64\x65lta\x18\x02 \x01(\x0b\x32\x15.amazon_chat.v1.DeltaR\x05\x64\x65lta\x12(\n\rfinish_reason\x18\x03 \x01(\tH\x00R\x0c\x66inishReason\x88\x01\x01\x42\x10\n\x0e_finish_reason\"\x92\x01\n\x05\x44\x65lta\x12\x17\n\x04role\x18\x01 \x01(\tH\x00R\x04role\x88\x01\x01\x12\x1d\n\x07\x63ontent\x18\x02 \x01(\tH\x01R\x07\x63ontent\x88\x01\x01\x12<\n\ntool_calls\x18\x03 \x03(\x0b\x32\x1d.amazon_chat.v1.ToolCallDeltaR\ttoolCallsB\x07\n\x05_roleB\n\n\x08_content\"\xa2\x01\n\rToolCallDelta\x12\x14\n\x05index\x18\x01 \x01(\rR\x05index\x12\x13\n\x02id\x18\x02 \x01(\tH\x00R\x02id\x88\x01\x01\x12\x17\n\x04type\x18\x03 \x01(\tH\x01R\x04type\x88\x01\x01\x12=\n\x08\x66unction\x18\x04 \x01(\x0b\x32!.amazon_chat.v1.FunctionCallDeltaR\x08\x66unctionB\x05\n\x03_idB\x07\n\x05_type\"f\n\x11\x46unctionCallDelta\x12\x17\n\x04name\x18\x01 \x01(\tH\x00R\x04name\x88\x01\x01\x12!\n\targuments\x18\x02 \x01(\tH\x01R\targuments\x88\x01\x01\x42\x07\n\x05_nameB\x0c\n\n_arguments2\xa1\x02\n\x0b\x43hatService\x12\x80\x01\n\x0e\x43hatCompletion\x12%.amazon_chat.v1.ChatCompletionRequest\x1a&.amazon_chat.v1.ChatCompletionResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\"\x14/v1/chat/completions:\x01*\x12\x8e\x01\n\x14StreamChatCompletion\x12%.amazon_chat.v1.ChatCompletionRequest\x1a,.amazon_chat.v1.StreamChatCompletionResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\"\x14/v1/chat/completions:\x01*0\x01\x42\xc1\x01\n\x11\x64\x65v.amazonchat.v1B\tChatProtoP\x01ZLgithub.com/amazon-chat/amazon-chat/clients/go/gen/amazonchat/v1;amazonchatv1\xa2\x02\x03\x41XX\xaa\x02\rAmazonChat.V1\xca\x02\rAmazonChat\\V1\xe2\x02\x19\x41mazonChat\\V1\\GPBMetadata\xea\x02\x0e\x41mazonChat::V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x61mazon_chat/v1/chat.proto\x12\x0e\x61mazon_chat.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\"\x8b\n\n\x15\x43hatCompletionRequest\x12\x14\n\x05model\x18\x01 \x01(\tR\x05model\x12\x33\n\x08messages\x18\x02 \x03(\x0b\x32\x17.amazon_chat.v1.MessageR\x08messages\x12\"\n\nmax_tokens\x18\x03 \x01(\rH\x00R\tmaxTokens\x88\x01\x01\x12\x37\n\x15max_completion_tokens\x18\x04 \x01(\rH\x01R\x13maxCompletionTokens\x88\x01\x01\x12%\n\x0btemperature\x18\x05 \x01(\x01H\x02R\x0btemperature\x88\x01\x01\x12\x18\n\x05top_p\x18\x06 \x01(\x01H\x03R\x04topP\x88\x01\x01\x12\x12\n\x04stop\x18\x07 \x03(\tR\x04stop\x12*\n\x05tools\x18\x08 \x03(\x0b\x32\x14.amazon_chat.v1.ToolR\x05tools\x12;\n\x0btool_choice\x18\t \x01(\x0b\x32\x1a.amazon_chat.v1.ToolChoiceR\ntoolChoice\x12\x17\n\x04user\x18\n \x01(\tH\x04R\x04user\x88\x01\x01\x12\x11\n\x01n\x18\x0b \x01(\rH\x05R\x01n\x88\x01\x01\x12\x1f\n\x08logprobs\x18\x0c \x01(\x08H\x06R\x08logprobs\x88\x01\x01\x12&\n\x0ctop_logprobs\x18\r \x01(\rH\x07R\x0btopLogprobs\x88\x01\x01\x12\x44\n\x0estream_options\x18\x0e \x01(\x0b\x32\x1d.amazon_chat.v1.StreamOptionsR\rstreamOptions\x12^\n\x1f\x61\x64\x64itional_model_request_fields\x18\x0f \x01(\x0b\x32\x17.google.protobuf.StructR\x1c\x61\x64\x64itionalModelRequestFields\x12J\n\x10guardrail_config\x18\x10 \x01(\x0b\x32\x1f.amazon_chat.v1.GuardrailConfigR\x0fguardrailConfig\x12\x33\n\x13parallel_tool_calls\x18\x11 \x01(\x08H\x08R\x11parallelToolCalls\x88\x01\x01\x12&\n\x0cservice_tier\x18\x12 \x01(\tH\tR\x0bserviceTier\x88\x01\x01\x12O\n\x08metadata\x18\x13 \x03(\x0b\x32\x33.amazon_chat.v1.ChatCompletionRequest.MetadataEntryR\x08metadata\x12\x19\n\x05store\x18\x14 \x01(\x08H\nR\x05store\x88\x01\x01\x12S\n$additional_model_request_fields_json\x18\x15 \x01(\tH\x0bR additionalModelRequestFieldsJson\x88\x01\x01\x1a;\n\rMetadataEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\x42\r\n\x0b_max_tokensB\x18\n\x16_max_completion_tokensB\x0e\n\x0c_temperatureB\x08\n\x06_top_pB\x07\n\x05_userB\x04\n\x02_nB\x0b\n\t_logprobsB\x0f\n\r_top_logprobsB\x16\n\x14_parallel_tool_callsB\x0f\n\r_service_tierB\x08\n\x06_storeB\'\n%_additional_model_request_fields_json\"\x87\x02\n\x07Message\x12\x12\n\x04role\x18\x01 \x01(\tR\x04role\x12\x14\n\x04text\x18\x02 \x01(\tH\x00R\x04text\x12\x34\n\x05parts\x18\x03 \x01(\x0b\x32\x1c.amazon_chat.v1.ContentPartsH\x00R\x05parts\x12\x17\n\x04name\x18\x04 \x01(\tH\x01R\x04name\x88\x01\x01\x12\x37\n\ntool_calls\x18\x05 \x03(\x0b\x32\x18.amazon_chat.v1.ToolCallR\ttoolCalls\x12%\n\x0ctool_call_id\x18\x06 \x01(\tH\x02R\ntoolCallId\x88\x01\x01\x42\t\n\x07\x63ontentB\x07\n\x05_nameB\x0f\n\r_tool_call_id\"A\n\x0c\x43ontentParts\x12\x31\n\x05parts\x18\x01 \x03(\x0b\x32\x1b.amazon_chat.v1.ContentPartR\x05parts\"d\n\x0b\x43ontentPart\x12\x14\n\x04text\x18\x01 \x01(\tH\x00R\x04text\x12\x37\n\timage_url\x18\x02 \x01(\x0b\x32\x18.amazon_chat.v1.ImageUrlH\x00R\x08imageUrlB\x06\n\x04part\"D\n\x08ImageUrl\x12\x10\n\x03url\x18\x01 \x01(\tR\x03url\x12\x1b\n\x06\x64\x65tail\x18\x02 \x01(\tH\x00R\x06\x64\x65tail\x88\x01\x01\x42\t\n\x07_detail\"h\n\x08ToolCall\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n\x04type\x18\x02 \x01(\tR\x04type\x12\x38\n\x08\x66unction\x18\x03 \x01(\x0b\x32\x1c.amazon_chat.v1.FunctionCallR\x08\x66unction\"@\n\x0c\x46unctionCall\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x1c\n\targuments\x18\x02 \x01(\tR\targuments\"Z\n\x04Tool\x12\x12\n\x04type\x18\x01 \x01(\tR\x04type\x12>\n\x08\x66unction\x18\x02 \x01(\x0b\x32\".amazon_chat.v1.FunctionDefinitionR\x08\x66unction\"\x82\x02\n\x12\x46unctionDefinition\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12%\n\x0b\x64\x65scription\x18\x02 \x01(\tH\x00R\x0b\x64\x65scription\x88\x01\x01\x12\x37\n\nparameters\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\nparameters\x12\x1b\n\x06strict\x18\x04 \x01(\x08H\x01R\x06strict\x88\x01\x01\x12,\n\x0fparameters_json\x18\x05 \x01(\tH\x02R\x0eparametersJson\x88\x01\x01\x42\x0e\n\x0c_descriptionB\t\n\x07_strictB\x12\n\x10_parameters_json\"k\n\nToolChoice\x12\x14\n\x04mode\x18\x01 \x01(\tH\x00R\x04mode\x12=\n\x08\x66unction\x18\x02 \x01(\x0b\x32\x1f.amazon_chat.v1.NamedToolChoiceH\x00R\x08\x66unctionB\x08\n\x06\x63hoice\"%\n\x0fNamedToolChoice\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\"4\n\rStreamOptions\x12#\n\rinclude_usage\x18\x01 \x01(\x08R\x0cincludeUsage\"\x96\x01\n\x0fGuardrailConfig\x12\x31\n\x14guardrail_identifier\x18\x01 \x01(\tR\x13guardrailIdentifier\x12+\n\x11guardrail_version\x18\x02 \x01(\tR\x10guardrailVersion\x12\x19\n\x05trace\x18\x03 \x01(\tH\x00R\x05trace\x88\x01\x01\x42\x08\n\x06_trace\"\xcf\x01\n\x16\x43hatCompletionResponse\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n\x06object\x18\x02 \x01(\tR\x06object\x12\x18\n\x07\x63reated\x18\x03 \x01(\x03R\x07\x63reated\x12\x14\n\x05model\x18\x04 \x01(\tR\x05model\x12\x30\n\x07\x63hoices\x18\x05 \x03(\x0b\x32\x16.amazon_chat.v1.ChoiceR\x07\x63hoices\x12+\n\x05usage\x18\x06 \x01(\x0b\x32\x15.amazon_chat.v1.UsageR\x05usage\"v\n\x06\x43hoice\x12\x14\n\x05index\x18\x01 \x01(\rR\x05index\x12\x31\n\x07message\x18\x02 \x01(\x0b\x32\x17.amazon_chat.v1.MessageR\x07message\x12#\n\rfinish_reason\x18\x03 \x01(\tR\x0c\x66inishReason\"\x8d\x02\n\x05Usage\x12#\n\rprompt_tokens\x18\x01 \x01(\rR\x0cpromptTokens\x12+\n\x11\x63ompletion_tokens\x18\x02 \x01(\rR\x10\x63ompletionTokens\x12!\n\x0ctotal_tokens\x18\x03 \x01(\rR\x0btotalTokens\x12/\n\x11\x63\x61\x63he_read_tokens\x18\x04 \x01(\rH\x00R\x0f\x63\x61\x63heReadTokens\x88\x01\x01\x12\x31\n\x12\x63\x61\x63he_write_tokens\x18\x05 \x01(\rH\x01R\x10\x63\x61\x63heWriteTokens\x88\x01\x01\x42\x14\n\x12_cache_read_tokensB\x15\n\x13_cache_write_tokens\"\xda\x01\n\x1cStreamChatCompletionResponse\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n\x06object\x18\x02 \x01(\tR\x06object\x12\x18\n\x07\x63reated\x18\x03 \x01(\x03R\x07\x63reated\x12\x14\n\x05model\x18\x04 \x01(\tR\x05model\x12\x35\n\x07\x63hoices\x18\x05 \x03(\x0b\x32\x1b.amazon_chat.v1.ChunkChoiceR\x07\x63hoices\x12+\n\x05usage\x18\x06 \x01(\x0b\x32\x15.amazon_chat.v1.UsageR\x05usage\"\x8c\x01\n\x0b\x43hunkChoice\x12\x14\n\x05index\x18\x01 \x01(\rR\x05index\x12+\n\x05\x64\x65lta\x18\x02 \x01(\x0b\x32\x15.amazon_chat.v1.DeltaR\x05\x64\x65lta\x12(\n\rfinish_reason\x18\x03 \x01(\tH\x00R\x0c\x66inishReason\x88\x01\x01\x42\x10\n\x0e_finish_reason\"\x92\x01\n\x05\x44\x65lta\x12\x17\n\x04role\x18\x01 \x01(\tH\x00R\x04role\x88\x01\x01\x12\x1d\n\x07\x63ontent\x18\x02 \x01(\tH\x01R\x07\x63ontent\x88\x01\x01\x12<\n\ntool_calls\x18\x03 \x03(\x0b\x32\x1d.amazon_chat.v1.ToolCallDeltaR\ttoolCallsB\x07\n\x05_roleB\n\n\x08_content\"\xa2\x01\n\rToolCallDelta\x12\x14\n\x05index\x18\x01 \x01(\rR\x05index\x12\x13\n\x02id\x18\x02 \x01(\tH\x00R\x02id\x88\x01\x01\x12\x17\n\x04type\x18\x03 \x01(\tH\x01R\x04type\x88\x01\x01\x12=\n\x08\x66unction\x18\x04 \x01(\x0b\x32!.amazon_chat.v1.FunctionCallDeltaR\x08\x66unctionB\x05\n\x03_idB\x07\n\x05_type\"f\n\x11\x46unctionCallDelta\x12\x17\n\x04name\x18\x01 \x01(\tH\x00R\x04name\x88\x01\x01\x12!\n\targuments\x18\x02 \x01(\tH\x01R\targuments\x88\x01\x01\x42\x07\n\x05_nameB\x0c\n\n_arguments2\xa1\x02\n\x0b\x43hatService\x12\x80\x01\n\x0e\x43hatCompletion\x12%.amazon_chat.v1.ChatCompletionRequest\x1a&.amazon_chat.v1.ChatCompletionResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\"\x14/v1/chat/completions:\x01*\x12\x8e\x01\n\x14StreamChatCompletion\x12%.amazon_chat.v1.ChatCompletionRequest\x1a,.amazon_chat.v1.StreamChatCompletionResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\"\x14/v1/chat/completions:\x01*0\x01\x42\xc1\x01\n\x11\x64\x65v.amazonchat.v1B\tChatProtoP\x01ZLgithub.com/amazon-chat/amazon-chat/clients/go/gen/amazonchat/v1;amazonchatv1\xa2\x02\x03\x41XX\xaa\x02\rAmazonChat.V1\xca\x02\rAmazonChat\\V1\xe2\x02\x19\x41mazonChat\\V1\\GPBMetadata\xea\x02\x0e\x41mazonChat::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,52 +34,56 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'amazon_chat.v1.chat_pb2', _
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\021dev.amazonchat.v1B\tChatProtoP\001ZLgithub.com/amazon-chat/amazon-chat/clients/go/gen/amazonchat/v1;amazonchatv1\242\002\003AXX\252\002\rAmazonChat.V1\312\002\rAmazonChat\\V1\342\002\031AmazonChat\\V1\\GPBMetadata\352\002\016AmazonChat::V1'
+  _globals['_CHATCOMPLETIONREQUEST_METADATAENTRY']._loaded_options = None
+  _globals['_CHATCOMPLETIONREQUEST_METADATAENTRY']._serialized_options = b'8\001'
   _globals['_CHATSERVICE'].methods_by_name['ChatCompletion']._loaded_options = None
   _globals['_CHATSERVICE'].methods_by_name['ChatCompletion']._serialized_options = b'\202\323\344\223\002\031\"\024/v1/chat/completions:\001*'
   _globals['_CHATSERVICE'].methods_by_name['StreamChatCompletion']._loaded_options = None
   _globals['_CHATSERVICE'].methods_by_name['StreamChatCompletion']._serialized_options = b'\202\323\344\223\002\031\"\024/v1/chat/completions:\001*'
   _globals['_CHATCOMPLETIONREQUEST']._serialized_start=106
-  _globals['_CHATCOMPLETIONREQUEST']._serialized_end=958
-  _globals['_MESSAGE']._serialized_start=961
-  _globals['_MESSAGE']._serialized_end=1224
-  _globals['_CONTENTPARTS']._serialized_start=1226
-  _globals['_CONTENTPARTS']._serialized_end=1291
-  _globals['_CONTENTPART']._serialized_start=1293
-  _globals['_CONTENTPART']._serialized_end=1393
-  _globals['_IMAGEURL']._serialized_start=1395
-  _globals['_IMAGEURL']._serialized_end=1463
-  _globals['_TOOLCALL']._serialized_start=1465
-  _globals['_TOOLCALL']._serialized_end=1569
-  _globals['_FUNCTIONCALL']._serialized_start=1571
-  _globals['_FUNCTIONCALL']._serialized_end=1635
-  _globals['_TOOL']._serialized_start=1637
-  _globals['_TOOL']._serialized_end=1727
-  _globals['_FUNCTIONDEFINITION']._serialized_start=1730
-  _globals['_FUNCTIONDEFINITION']._serialized_end=1922
-  _globals['_TOOLCHOICE']._serialized_start=1924
-  _globals['_TOOLCHOICE']._serialized_end=2031
-  _globals['_NAMEDTOOLCHOICE']._serialized_start=2033
-  _globals['_NAMEDTOOLCHOICE']._serialized_end=2070
-  _globals['_STREAMOPTIONS']._serialized_start=2072
-  _globals['_STREAMOPTIONS']._serialized_end=2124
-  _globals['_GUARDRAILCONFIG']._serialized_start=2127
-  _globals['_GUARDRAILCONFIG']._serialized_end=2277
-  _globals['_CHATCOMPLETIONRESPONSE']._serialized_start=2280
-  _globals['_CHATCOMPLETIONRESPONSE']._serialized_end=2487
-  _globals['_CHOICE']._serialized_start=2489
-  _globals['_CHOICE']._serialized_end=2607
-  _globals['_USAGE']._serialized_start=2610
-  _globals['_USAGE']._serialized_end=2879
-  _globals['_STREAMCHATCOMPLETIONRESPONSE']._serialized_start=2882
-  _globals['_STREAMCHATCOMPLETIONRESPONSE']._serialized_end=3100
-  _globals['_CHUNKCHOICE']._serialized_start=3103
-  _globals['_CHUNKCHOICE']._serialized_end=3243
-  _globals['_DELTA']._serialized_start=3246
-  _globals['_DELTA']._serialized_end=3392
-  _globals['_TOOLCALLDELTA']._serialized_start=3395
-  _globals['_TOOLCALLDELTA']._serialized_end=3557
-  _globals['_FUNCTIONCALLDELTA']._serialized_start=3559
-  _globals['_FUNCTIONCALLDELTA']._serialized_end=3661
-  _globals['_CHATSERVICE']._serialized_start=3664
-  _globals['_CHATSERVICE']._serialized_end=3953
+  _globals['_CHATCOMPLETIONREQUEST']._serialized_end=1397
+  _globals['_CHATCOMPLETIONREQUEST_METADATAENTRY']._serialized_start=1134
+  _globals['_CHATCOMPLETIONREQUEST_METADATAENTRY']._serialized_end=1193
+  _globals['_MESSAGE']._serialized_start=1400
+  _globals['_MESSAGE']._serialized_end=1663
+  _globals['_CONTENTPARTS']._serialized_start=1665
+  _globals['_CONTENTPARTS']._serialized_end=1730
+  _globals['_CONTENTPART']._serialized_start=1732
+  _globals['_CONTENTPART']._serialized_end=1832
+  _globals['_IMAGEURL']._serialized_start=1834
+  _globals['_IMAGEURL']._serialized_end=1902
+  _globals['_TOOLCALL']._serialized_start=1904
+  _globals['_TOOLCALL']._serialized_end=2008
+  _globals['_FUNCTIONCALL']._serialized_start=2010
+  _globals['_FUNCTIONCALL']._serialized_end=2074
+  _globals['_TOOL']._serialized_start=2076
+  _globals['_TOOL']._serialized_end=2166
+  _globals['_FUNCTIONDEFINITION']._serialized_start=2169
+  _globals['_FUNCTIONDEFINITION']._serialized_end=2427
+  _globals['_TOOLCHOICE']._serialized_start=2429
+  _globals['_TOOLCHOICE']._serialized_end=2536
+  _globals['_NAMEDTOOLCHOICE']._serialized_start=2538
+  _globals['_NAMEDTOOLCHOICE']._serialized_end=2575
+  _globals['_STREAMOPTIONS']._serialized_start=2577
+  _globals['_STREAMOPTIONS']._serialized_end=2629
+  _globals['_GUARDRAILCONFIG']._serialized_start=2632
+  _globals['_GUARDRAILCONFIG']._serialized_end=2782
+  _globals['_CHATCOMPLETIONRESPONSE']._serialized_start=2785
+  _globals['_CHATCOMPLETIONRESPONSE']._serialized_end=2992
+  _globals['_CHOICE']._serialized_start=2994
+  _globals['_CHOICE']._serialized_end=3112
+  _globals['_USAGE']._serialized_start=3115
+  _globals['_USAGE']._serialized_end=3384
+  _globals['_STREAMCHATCOMPLETIONRESPONSE']._serialized_start=3387
+  _globals['_STREAMCHATCOMPLETIONRESPONSE']._serialized_end=3605
+  _globals['_CHUNKCHOICE']._serialized_start=3608
+  _globals['_CHUNKCHOICE']._serialized_end=3748
+  _globals['_DELTA']._serialized_start=3751
+  _globals['_DELTA']._serialized_end=3897
+  _globals['_TOOLCALLDELTA']._serialized_start=3900
+  _globals['_TOOLCALLDELTA']._serialized_end=4062
+  _globals['_FUNCTIONCALLDELTA']._serialized_start=4064
+  _globals['_FUNCTIONCALLDELTA']._serialized_end=4166
+  _globals['_CHATSERVICE']._serialized_start=4169
+  _globals['_CHATSERVICE']._serialized_end=4458
 # @@protoc_insertion_point(module_scope)

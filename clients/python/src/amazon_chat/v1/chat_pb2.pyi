@@ -33,6 +33,26 @@ class ChatCompletionRequest(_message.Message):
 
     DESCRIPTOR: _descriptor.Descriptor
 
+    @_typing.final
+    class MetadataEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
     MODEL_FIELD_NUMBER: _builtins.int
     MESSAGES_FIELD_NUMBER: _builtins.int
     MAX_TOKENS_FIELD_NUMBER: _builtins.int
@@ -49,6 +69,11 @@ class ChatCompletionRequest(_message.Message):
     STREAM_OPTIONS_FIELD_NUMBER: _builtins.int
     ADDITIONAL_MODEL_REQUEST_FIELDS_FIELD_NUMBER: _builtins.int
     GUARDRAIL_CONFIG_FIELD_NUMBER: _builtins.int
+    PARALLEL_TOOL_CALLS_FIELD_NUMBER: _builtins.int
+    SERVICE_TIER_FIELD_NUMBER: _builtins.int
+    METADATA_FIELD_NUMBER: _builtins.int
+    STORE_FIELD_NUMBER: _builtins.int
+    ADDITIONAL_MODEL_REQUEST_FIELDS_JSON_FIELD_NUMBER: _builtins.int
     model: _builtins.str
     """The Bedrock model to call: a model id (`anthropic.claude-3-haiku-20240307-v1:0`), a cross-region
     inference profile id (`us.anthropic.claude-3-5-haiku-20241022-v1:0`, also `eu.`, `apac.`,
@@ -65,13 +90,31 @@ class ChatCompletionRequest(_message.Message):
     top_p: _builtins.float
     """Nucleus sampling: 0 to 1."""
     user: _builtins.str
-    """An end-user identifier, for the caller's own abuse monitoring. Logged, not sent to Bedrock."""
+    """An end-user identifier, for the caller's own abuse monitoring: recorded on the call's log lines
+    (at most 256 characters), not sent to Bedrock.
+    """
     n: _builtins.int
     """Number of choices to generate. Bedrock generates one: only 1 (or unset) is accepted."""
     logprobs: _builtins.bool
     """Token log probabilities. Bedrock's Converse API has none: only false (or unset) is accepted."""
     top_logprobs: _builtins.int
     """Number of most likely tokens to return per position. Not available on Bedrock: must be unset or 0."""
+    parallel_tool_calls: _builtins.bool
+    """OpenAI's switch against several tool calls in one turn. Accepted, not sent: Converse has no such
+    setting and the model decides, so `false` is not enforced (a turn may still hold several calls).
+    """
+    service_tier: _builtins.str
+    """OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
+    Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+    """
+    store: _builtins.bool
+    """OpenAI's switch for storing the completion. Accepted, not sent: the server stores nothing, so
+    there is nothing to switch off, and Bedrock has no such setting.
+    """
+    additional_model_request_fields_json: _builtins.str
+    """The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
+    exact value (the REST shim always uses this form). Set at most one of the two.
+    """
     @_builtins.property
     def messages(self) -> _containers.RepeatedCompositeFieldContainer[Global___Message]:
         """The conversation so far, oldest first. Must not be empty."""
@@ -98,12 +141,20 @@ class ChatCompletionRequest(_message.Message):
     def additional_model_request_fields(self) -> _struct_pb2.Struct:
         """Bedrock-only: model-specific request fields passed through as Converse's
         `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-        budget). Bedrock validates them; the server does not.
+        budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+        so integers above 2^53 lose precision: send such values in
+        `additional_model_request_fields_json` instead. Set at most one of the two.
         """
 
     @_builtins.property
     def guardrail_config(self) -> Global___GuardrailConfig:
         """Bedrock-only: apply a Bedrock guardrail to this request."""
+
+    @_builtins.property
+    def metadata(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+        Accepted, not sent yet: Bedrock's request metadata is not mapped.
+        """
 
     def __init__(
         self,
@@ -124,11 +175,18 @@ class ChatCompletionRequest(_message.Message):
         stream_options: Global___StreamOptions | None = ...,
         additional_model_request_fields: _struct_pb2.Struct | None = ...,
         guardrail_config: Global___GuardrailConfig | None = ...,
+        parallel_tool_calls: _builtins.bool | None = ...,
+        service_tier: _builtins.str | None = ...,
+        metadata: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+        store: _builtins.bool | None = ...,
+        additional_model_request_fields_json: _builtins.str | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_logprobs", b"_logprobs", "_max_completion_tokens", b"_max_completion_tokens", "_max_tokens", b"_max_tokens", "_n", b"_n", "_temperature", b"_temperature", "_top_logprobs", b"_top_logprobs", "_top_p", b"_top_p", "_user", b"_user", "additional_model_request_fields", b"additional_model_request_fields", "guardrail_config", b"guardrail_config", "logprobs", b"logprobs", "max_completion_tokens", b"max_completion_tokens", "max_tokens", b"max_tokens", "n", b"n", "stream_options", b"stream_options", "temperature", b"temperature", "tool_choice", b"tool_choice", "top_logprobs", b"top_logprobs", "top_p", b"top_p", "user", b"user"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_additional_model_request_fields_json", b"_additional_model_request_fields_json", "_logprobs", b"_logprobs", "_max_completion_tokens", b"_max_completion_tokens", "_max_tokens", b"_max_tokens", "_n", b"_n", "_parallel_tool_calls", b"_parallel_tool_calls", "_service_tier", b"_service_tier", "_store", b"_store", "_temperature", b"_temperature", "_top_logprobs", b"_top_logprobs", "_top_p", b"_top_p", "_user", b"_user", "additional_model_request_fields", b"additional_model_request_fields", "additional_model_request_fields_json", b"additional_model_request_fields_json", "guardrail_config", b"guardrail_config", "logprobs", b"logprobs", "max_completion_tokens", b"max_completion_tokens", "max_tokens", b"max_tokens", "n", b"n", "parallel_tool_calls", b"parallel_tool_calls", "service_tier", b"service_tier", "store", b"store", "stream_options", b"stream_options", "temperature", b"temperature", "tool_choice", b"tool_choice", "top_logprobs", b"top_logprobs", "top_p", b"top_p", "user", b"user"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_logprobs", b"_logprobs", "_max_completion_tokens", b"_max_completion_tokens", "_max_tokens", b"_max_tokens", "_n", b"_n", "_temperature", b"_temperature", "_top_logprobs", b"_top_logprobs", "_top_p", b"_top_p", "_user", b"_user", "additional_model_request_fields", b"additional_model_request_fields", "guardrail_config", b"guardrail_config", "logprobs", b"logprobs", "max_completion_tokens", b"max_completion_tokens", "max_tokens", b"max_tokens", "messages", b"messages", "model", b"model", "n", b"n", "stop", b"stop", "stream_options", b"stream_options", "temperature", b"temperature", "tool_choice", b"tool_choice", "tools", b"tools", "top_logprobs", b"top_logprobs", "top_p", b"top_p", "user", b"user"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_additional_model_request_fields_json", b"_additional_model_request_fields_json", "_logprobs", b"_logprobs", "_max_completion_tokens", b"_max_completion_tokens", "_max_tokens", b"_max_tokens", "_n", b"_n", "_parallel_tool_calls", b"_parallel_tool_calls", "_service_tier", b"_service_tier", "_store", b"_store", "_temperature", b"_temperature", "_top_logprobs", b"_top_logprobs", "_top_p", b"_top_p", "_user", b"_user", "additional_model_request_fields", b"additional_model_request_fields", "additional_model_request_fields_json", b"additional_model_request_fields_json", "guardrail_config", b"guardrail_config", "logprobs", b"logprobs", "max_completion_tokens", b"max_completion_tokens", "max_tokens", b"max_tokens", "messages", b"messages", "metadata", b"metadata", "model", b"model", "n", b"n", "parallel_tool_calls", b"parallel_tool_calls", "service_tier", b"service_tier", "stop", b"stop", "store", b"store", "stream_options", b"stream_options", "temperature", b"temperature", "tool_choice", b"tool_choice", "tools", b"tools", "top_logprobs", b"top_logprobs", "top_p", b"top_p", "user", b"user"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__additional_model_request_fields_json: _TypeAlias = _typing.Literal["additional_model_request_fields_json"]  # noqa: Y015
+    _WhichOneofArgType__additional_model_request_fields_json: _TypeAlias = _typing.Literal["_additional_model_request_fields_json", b"_additional_model_request_fields_json"]  # noqa: Y015
     _WhichOneofReturnType__logprobs: _TypeAlias = _typing.Literal["logprobs"]  # noqa: Y015
     _WhichOneofArgType__logprobs: _TypeAlias = _typing.Literal["_logprobs", b"_logprobs"]  # noqa: Y015
     _WhichOneofReturnType__max_completion_tokens: _TypeAlias = _typing.Literal["max_completion_tokens"]  # noqa: Y015
@@ -137,6 +195,12 @@ class ChatCompletionRequest(_message.Message):
     _WhichOneofArgType__max_tokens: _TypeAlias = _typing.Literal["_max_tokens", b"_max_tokens"]  # noqa: Y015
     _WhichOneofReturnType__n: _TypeAlias = _typing.Literal["n"]  # noqa: Y015
     _WhichOneofArgType__n: _TypeAlias = _typing.Literal["_n", b"_n"]  # noqa: Y015
+    _WhichOneofReturnType__parallel_tool_calls: _TypeAlias = _typing.Literal["parallel_tool_calls"]  # noqa: Y015
+    _WhichOneofArgType__parallel_tool_calls: _TypeAlias = _typing.Literal["_parallel_tool_calls", b"_parallel_tool_calls"]  # noqa: Y015
+    _WhichOneofReturnType__service_tier: _TypeAlias = _typing.Literal["service_tier"]  # noqa: Y015
+    _WhichOneofArgType__service_tier: _TypeAlias = _typing.Literal["_service_tier", b"_service_tier"]  # noqa: Y015
+    _WhichOneofReturnType__store: _TypeAlias = _typing.Literal["store"]  # noqa: Y015
+    _WhichOneofArgType__store: _TypeAlias = _typing.Literal["_store", b"_store"]  # noqa: Y015
     _WhichOneofReturnType__temperature: _TypeAlias = _typing.Literal["temperature"]  # noqa: Y015
     _WhichOneofArgType__temperature: _TypeAlias = _typing.Literal["_temperature", b"_temperature"]  # noqa: Y015
     _WhichOneofReturnType__top_logprobs: _TypeAlias = _typing.Literal["top_logprobs"]  # noqa: Y015
@@ -146,6 +210,8 @@ class ChatCompletionRequest(_message.Message):
     _WhichOneofReturnType__user: _TypeAlias = _typing.Literal["user"]  # noqa: Y015
     _WhichOneofArgType__user: _TypeAlias = _typing.Literal["_user", b"_user"]  # noqa: Y015
     @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__additional_model_request_fields_json) -> _WhichOneofReturnType__additional_model_request_fields_json | None: ...
+    @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__logprobs) -> _WhichOneofReturnType__logprobs | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__max_completion_tokens) -> _WhichOneofReturnType__max_completion_tokens | None: ...
@@ -153,6 +219,12 @@ class ChatCompletionRequest(_message.Message):
     def WhichOneof(self, oneof_group: _WhichOneofArgType__max_tokens) -> _WhichOneofReturnType__max_tokens | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__n) -> _WhichOneofReturnType__n | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__parallel_tool_calls) -> _WhichOneofReturnType__parallel_tool_calls | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__service_tier) -> _WhichOneofReturnType__service_tier | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__store) -> _WhichOneofReturnType__store | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__temperature) -> _WhichOneofReturnType__temperature | None: ...
     @_typing.overload
@@ -403,15 +475,24 @@ class FunctionDefinition(_message.Message):
     DESCRIPTION_FIELD_NUMBER: _builtins.int
     PARAMETERS_FIELD_NUMBER: _builtins.int
     STRICT_FIELD_NUMBER: _builtins.int
+    PARAMETERS_JSON_FIELD_NUMBER: _builtins.int
     name: _builtins.str
     """The function's name: letters, digits, underscores and hyphens, at most 64 characters."""
     description: _builtins.str
     """What the function does; the model reads this to decide when to call it."""
     strict: _builtins.bool
-    """OpenAI's strict schema adherence. Bedrock has no equivalent: accepted and not sent."""
+    """OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
+    such switch, so the model is not held to the schema.
+    """
+    parameters_json: _builtins.str
+    """The same as `parameters`, as the text of a JSON object (the REST shim always uses this form).
+    Set at most one of the two.
+    """
     @_builtins.property
     def parameters(self) -> _struct_pb2.Struct:
-        """The arguments' JSON Schema (an object schema). Unset means a function without arguments."""
+        """The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+        Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
+        """
 
     def __init__(
         self,
@@ -420,17 +501,22 @@ class FunctionDefinition(_message.Message):
         description: _builtins.str | None = ...,
         parameters: _struct_pb2.Struct | None = ...,
         strict: _builtins.bool | None = ...,
+        parameters_json: _builtins.str | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_description", b"_description", "_strict", b"_strict", "description", b"description", "parameters", b"parameters", "strict", b"strict"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_description", b"_description", "_parameters_json", b"_parameters_json", "_strict", b"_strict", "description", b"description", "parameters", b"parameters", "parameters_json", b"parameters_json", "strict", b"strict"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_description", b"_description", "_strict", b"_strict", "description", b"description", "name", b"name", "parameters", b"parameters", "strict", b"strict"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_description", b"_description", "_parameters_json", b"_parameters_json", "_strict", b"_strict", "description", b"description", "name", b"name", "parameters", b"parameters", "parameters_json", b"parameters_json", "strict", b"strict"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__description: _TypeAlias = _typing.Literal["description"]  # noqa: Y015
     _WhichOneofArgType__description: _TypeAlias = _typing.Literal["_description", b"_description"]  # noqa: Y015
+    _WhichOneofReturnType__parameters_json: _TypeAlias = _typing.Literal["parameters_json"]  # noqa: Y015
+    _WhichOneofArgType__parameters_json: _TypeAlias = _typing.Literal["_parameters_json", b"_parameters_json"]  # noqa: Y015
     _WhichOneofReturnType__strict: _TypeAlias = _typing.Literal["strict"]  # noqa: Y015
     _WhichOneofArgType__strict: _TypeAlias = _typing.Literal["_strict", b"_strict"]  # noqa: Y015
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__description) -> _WhichOneofReturnType__description | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__parameters_json) -> _WhichOneofReturnType__parameters_json | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__strict) -> _WhichOneofReturnType__strict | None: ...
 

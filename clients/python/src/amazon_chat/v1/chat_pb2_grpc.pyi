@@ -38,11 +38,20 @@ class ChatServiceStub:
     Authentication: when the server has API keys configured, every call carries the metadata entry
     `authorization: Bearer <key>`; a missing or wrong key fails with UNAUTHENTICATED.
 
-    Errors use standard gRPC codes: INVALID_ARGUMENT (the request cannot be honoured; the message names
-    the field), NOT_FOUND (unknown model, or model not offered in the region), PERMISSION_DENIED (the
-    server's AWS identity may not invoke the model), UNAUTHENTICATED, RESOURCE_EXHAUSTED (throttled; a
-    google.rpc.RetryInfo detail says when to retry), UNAVAILABLE (Bedrock or the model is temporarily
-    unavailable; safe to retry), DEADLINE_EXCEEDED.
+    Errors use standard gRPC codes, each with a google.rpc.ErrorInfo detail (a stable `reason`, and
+    the Bedrock exception as `upstream_code`); the HTTP status is what the REST shim answers with. The
+    server's error table (src/error/table.rs) is the source; a test keeps this list in step with it.
+      INVALID_ARGUMENT (HTTP 400): the request cannot be honoured; a BadRequest detail names the field.
+      RESOURCE_EXHAUSTED (HTTP 413): the request is larger than the server accepts.
+      UNAUTHENTICATED (HTTP 401): a missing or wrong API key, or the server's AWS credentials failed.
+      PERMISSION_DENIED (HTTP 403): the server's AWS identity may not invoke the model.
+      NOT_FOUND (HTTP 404): unknown model, or a model not offered in the region (a ResourceInfo detail).
+      UNIMPLEMENTED (HTTP 404): no such method (REST: no such path).
+      UNIMPLEMENTED (HTTP 405): REST only: a known path called with the wrong HTTP method.
+      RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
+      UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
+      DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+      INTERNAL (HTTP 500): a bug.
     """
 
     @_typing.overload
@@ -66,11 +75,20 @@ class ChatServiceAsyncStub(ChatServiceStub):
     Authentication: when the server has API keys configured, every call carries the metadata entry
     `authorization: Bearer <key>`; a missing or wrong key fails with UNAUTHENTICATED.
 
-    Errors use standard gRPC codes: INVALID_ARGUMENT (the request cannot be honoured; the message names
-    the field), NOT_FOUND (unknown model, or model not offered in the region), PERMISSION_DENIED (the
-    server's AWS identity may not invoke the model), UNAUTHENTICATED, RESOURCE_EXHAUSTED (throttled; a
-    google.rpc.RetryInfo detail says when to retry), UNAVAILABLE (Bedrock or the model is temporarily
-    unavailable; safe to retry), DEADLINE_EXCEEDED.
+    Errors use standard gRPC codes, each with a google.rpc.ErrorInfo detail (a stable `reason`, and
+    the Bedrock exception as `upstream_code`); the HTTP status is what the REST shim answers with. The
+    server's error table (src/error/table.rs) is the source; a test keeps this list in step with it.
+      INVALID_ARGUMENT (HTTP 400): the request cannot be honoured; a BadRequest detail names the field.
+      RESOURCE_EXHAUSTED (HTTP 413): the request is larger than the server accepts.
+      UNAUTHENTICATED (HTTP 401): a missing or wrong API key, or the server's AWS credentials failed.
+      PERMISSION_DENIED (HTTP 403): the server's AWS identity may not invoke the model.
+      NOT_FOUND (HTTP 404): unknown model, or a model not offered in the region (a ResourceInfo detail).
+      UNIMPLEMENTED (HTTP 404): no such method (REST: no such path).
+      UNIMPLEMENTED (HTTP 405): REST only: a known path called with the wrong HTTP method.
+      RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
+      UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
+      DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+      INTERNAL (HTTP 500): a bug.
     """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
@@ -90,11 +108,20 @@ class ChatServiceServicer(metaclass=_abc_1.ABCMeta):
     Authentication: when the server has API keys configured, every call carries the metadata entry
     `authorization: Bearer <key>`; a missing or wrong key fails with UNAUTHENTICATED.
 
-    Errors use standard gRPC codes: INVALID_ARGUMENT (the request cannot be honoured; the message names
-    the field), NOT_FOUND (unknown model, or model not offered in the region), PERMISSION_DENIED (the
-    server's AWS identity may not invoke the model), UNAUTHENTICATED, RESOURCE_EXHAUSTED (throttled; a
-    google.rpc.RetryInfo detail says when to retry), UNAVAILABLE (Bedrock or the model is temporarily
-    unavailable; safe to retry), DEADLINE_EXCEEDED.
+    Errors use standard gRPC codes, each with a google.rpc.ErrorInfo detail (a stable `reason`, and
+    the Bedrock exception as `upstream_code`); the HTTP status is what the REST shim answers with. The
+    server's error table (src/error/table.rs) is the source; a test keeps this list in step with it.
+      INVALID_ARGUMENT (HTTP 400): the request cannot be honoured; a BadRequest detail names the field.
+      RESOURCE_EXHAUSTED (HTTP 413): the request is larger than the server accepts.
+      UNAUTHENTICATED (HTTP 401): a missing or wrong API key, or the server's AWS credentials failed.
+      PERMISSION_DENIED (HTTP 403): the server's AWS identity may not invoke the model.
+      NOT_FOUND (HTTP 404): unknown model, or a model not offered in the region (a ResourceInfo detail).
+      UNIMPLEMENTED (HTTP 404): no such method (REST: no such path).
+      UNIMPLEMENTED (HTTP 405): REST only: a known path called with the wrong HTTP method.
+      RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
+      UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
+      DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+      INTERNAL (HTTP 500): a bug.
     """
 
     @_abc_1.abstractmethod

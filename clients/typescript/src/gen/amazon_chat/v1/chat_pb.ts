@@ -19,7 +19,7 @@ import type { JsonObject, Message as Message$1 } from "@bufbuild/protobuf";
  * Describes the file amazon_chat/v1/chat.proto.
  */
 export const file_amazon_chat_v1_chat: GenFile = /*@__PURE__*/
-  fileDesc("ChlhbWF6b25fY2hhdC92MS9jaGF0LnByb3RvEg5hbWF6b25fY2hhdC52MSKZBQoVQ2hhdENvbXBsZXRpb25SZXF1ZXN0Eg0KBW1vZGVsGAEgASgJEikKCG1lc3NhZ2VzGAIgAygLMhcuYW1hem9uX2NoYXQudjEuTWVzc2FnZRIXCgptYXhfdG9rZW5zGAMgASgNSACIAQESIgoVbWF4X2NvbXBsZXRpb25fdG9rZW5zGAQgASgNSAGIAQESGAoLdGVtcGVyYXR1cmUYBSABKAFIAogBARISCgV0b3BfcBgGIAEoAUgDiAEBEgwKBHN0b3AYByADKAkSIwoFdG9vbHMYCCADKAsyFC5hbWF6b25fY2hhdC52MS5Ub29sEi8KC3Rvb2xfY2hvaWNlGAkgASgLMhouYW1hem9uX2NoYXQudjEuVG9vbENob2ljZRIRCgR1c2VyGAogASgJSASIAQESDgoBbhgLIAEoDUgFiAEBEhUKCGxvZ3Byb2JzGAwgASgISAaIAQESGQoMdG9wX2xvZ3Byb2JzGA0gASgNSAeIAQESNQoOc3RyZWFtX29wdGlvbnMYDiABKAsyHS5hbWF6b25fY2hhdC52MS5TdHJlYW1PcHRpb25zEkAKH2FkZGl0aW9uYWxfbW9kZWxfcmVxdWVzdF9maWVsZHMYDyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjkKEGd1YXJkcmFpbF9jb25maWcYECABKAsyHy5hbWF6b25fY2hhdC52MS5HdWFyZHJhaWxDb25maWdCDQoLX21heF90b2tlbnNCGAoWX21heF9jb21wbGV0aW9uX3Rva2Vuc0IOCgxfdGVtcGVyYXR1cmVCCAoGX3RvcF9wQgcKBV91c2VyQgQKAl9uQgsKCV9sb2dwcm9ic0IPCg1fdG9wX2xvZ3Byb2JzItcBCgdNZXNzYWdlEgwKBHJvbGUYASABKAkSDgoEdGV4dBgCIAEoCUgAEi0KBXBhcnRzGAMgASgLMhwuYW1hem9uX2NoYXQudjEuQ29udGVudFBhcnRzSAASEQoEbmFtZRgEIAEoCUgBiAEBEiwKCnRvb2xfY2FsbHMYBSADKAsyGC5hbWF6b25fY2hhdC52MS5Ub29sQ2FsbBIZCgx0b29sX2NhbGxfaWQYBiABKAlIAogBAUIJCgdjb250ZW50QgcKBV9uYW1lQg8KDV90b29sX2NhbGxfaWQiOgoMQ29udGVudFBhcnRzEioKBXBhcnRzGAEgAygLMhsuYW1hem9uX2NoYXQudjEuQ29udGVudFBhcnQiVAoLQ29udGVudFBhcnQSDgoEdGV4dBgBIAEoCUgAEi0KCWltYWdlX3VybBgCIAEoCzIYLmFtYXpvbl9jaGF0LnYxLkltYWdlVXJsSABCBgoEcGFydCI3CghJbWFnZVVybBILCgN1cmwYASABKAkSEwoGZGV0YWlsGAIgASgJSACIAQFCCQoHX2RldGFpbCJUCghUb29sQ2FsbBIKCgJpZBgBIAEoCRIMCgR0eXBlGAIgASgJEi4KCGZ1bmN0aW9uGAMgASgLMhwuYW1hem9uX2NoYXQudjEuRnVuY3Rpb25DYWxsIi8KDEZ1bmN0aW9uQ2FsbBIMCgRuYW1lGAEgASgJEhEKCWFyZ3VtZW50cxgCIAEoCSJKCgRUb29sEgwKBHR5cGUYASABKAkSNAoIZnVuY3Rpb24YAiABKAsyIi5hbWF6b25fY2hhdC52MS5GdW5jdGlvbkRlZmluaXRpb24imQEKEkZ1bmN0aW9uRGVmaW5pdGlvbhIMCgRuYW1lGAEgASgJEhgKC2Rlc2NyaXB0aW9uGAIgASgJSACIAQESKwoKcGFyYW1ldGVycxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEwoGc3RyaWN0GAQgASgISAGIAQFCDgoMX2Rlc2NyaXB0aW9uQgkKB19zdHJpY3QiWwoKVG9vbENob2ljZRIOCgRtb2RlGAEgASgJSAASMwoIZnVuY3Rpb24YAiABKAsyHy5hbWF6b25fY2hhdC52MS5OYW1lZFRvb2xDaG9pY2VIAEIICgZjaG9pY2UiHwoPTmFtZWRUb29sQ2hvaWNlEgwKBG5hbWUYASABKAkiJgoNU3RyZWFtT3B0aW9ucxIVCg1pbmNsdWRlX3VzYWdlGAEgASgIImgKD0d1YXJkcmFpbENvbmZpZxIcChRndWFyZHJhaWxfaWRlbnRpZmllchgBIAEoCRIZChFndWFyZHJhaWxfdmVyc2lvbhgCIAEoCRISCgV0cmFjZRgDIAEoCUgAiAEBQggKBl90cmFjZSKjAQoWQ2hhdENvbXBsZXRpb25SZXNwb25zZRIKCgJpZBgBIAEoCRIOCgZvYmplY3QYAiABKAkSDwoHY3JlYXRlZBgDIAEoAxINCgVtb2RlbBgEIAEoCRInCgdjaG9pY2VzGAUgAygLMhYuYW1hem9uX2NoYXQudjEuQ2hvaWNlEiQKBXVzYWdlGAYgASgLMhUuYW1hem9uX2NoYXQudjEuVXNhZ2UiWAoGQ2hvaWNlEg0KBWluZGV4GAEgASgNEigKB21lc3NhZ2UYAiABKAsyFy5hbWF6b25fY2hhdC52MS5NZXNzYWdlEhUKDWZpbmlzaF9yZWFzb24YAyABKAkivQEKBVVzYWdlEhUKDXByb21wdF90b2tlbnMYASABKA0SGQoRY29tcGxldGlvbl90b2tlbnMYAiABKA0SFAoMdG90YWxfdG9rZW5zGAMgASgNEh4KEWNhY2hlX3JlYWRfdG9rZW5zGAQgASgNSACIAQESHwoSY2FjaGVfd3JpdGVfdG9rZW5zGAUgASgNSAGIAQFCFAoSX2NhY2hlX3JlYWRfdG9rZW5zQhUKE19jYWNoZV93cml0ZV90b2tlbnMirgEKHFN0cmVhbUNoYXRDb21wbGV0aW9uUmVzcG9uc2USCgoCaWQYASABKAkSDgoGb2JqZWN0GAIgASgJEg8KB2NyZWF0ZWQYAyABKAMSDQoFbW9kZWwYBCABKAkSLAoHY2hvaWNlcxgFIAMoCzIbLmFtYXpvbl9jaGF0LnYxLkNodW5rQ2hvaWNlEiQKBXVzYWdlGAYgASgLMhUuYW1hem9uX2NoYXQudjEuVXNhZ2UicAoLQ2h1bmtDaG9pY2USDQoFaW5kZXgYASABKA0SJAoFZGVsdGEYAiABKAsyFS5hbWF6b25fY2hhdC52MS5EZWx0YRIaCg1maW5pc2hfcmVhc29uGAMgASgJSACIAQFCEAoOX2ZpbmlzaF9yZWFzb24ieAoFRGVsdGESEQoEcm9sZRgBIAEoCUgAiAEBEhQKB2NvbnRlbnQYAiABKAlIAYgBARIxCgp0b29sX2NhbGxzGAMgAygLMh0uYW1hem9uX2NoYXQudjEuVG9vbENhbGxEZWx0YUIHCgVfcm9sZUIKCghfY29udGVudCKHAQoNVG9vbENhbGxEZWx0YRINCgVpbmRleBgBIAEoDRIPCgJpZBgCIAEoCUgAiAEBEhEKBHR5cGUYAyABKAlIAYgBARIzCghmdW5jdGlvbhgEIAEoCzIhLmFtYXpvbl9jaGF0LnYxLkZ1bmN0aW9uQ2FsbERlbHRhQgUKA19pZEIHCgVfdHlwZSJVChFGdW5jdGlvbkNhbGxEZWx0YRIRCgRuYW1lGAEgASgJSACIAQESFgoJYXJndW1lbnRzGAIgASgJSAGIAQFCBwoFX25hbWVCDAoKX2FyZ3VtZW50czKhAgoLQ2hhdFNlcnZpY2USgAEKDkNoYXRDb21wbGV0aW9uEiUuYW1hem9uX2NoYXQudjEuQ2hhdENvbXBsZXRpb25SZXF1ZXN0GiYuYW1hem9uX2NoYXQudjEuQ2hhdENvbXBsZXRpb25SZXNwb25zZSIfgtPkkwIZOgEqIhQvdjEvY2hhdC9jb21wbGV0aW9ucxKOAQoUU3RyZWFtQ2hhdENvbXBsZXRpb24SJS5hbWF6b25fY2hhdC52MS5DaGF0Q29tcGxldGlvblJlcXVlc3QaLC5hbWF6b25fY2hhdC52MS5TdHJlYW1DaGF0Q29tcGxldGlvblJlc3BvbnNlIh+C0+STAhk6ASoiFC92MS9jaGF0L2NvbXBsZXRpb25zMAFCwQEKEWRldi5hbWF6b25jaGF0LnYxQglDaGF0UHJvdG9QAVpMZ2l0aHViLmNvbS9hbWF6b24tY2hhdC9hbWF6b24tY2hhdC9jbGllbnRzL2dvL2dlbi9hbWF6b25jaGF0L3YxO2FtYXpvbmNoYXR2MaICA0FYWKoCDUFtYXpvbkNoYXQuVjHKAg1BbWF6b25DaGF0XFYx4gIZQW1hem9uQ2hhdFxWMVxHUEJNZXRhZGF0YeoCDkFtYXpvbkNoYXQ6OlYxYgZwcm90bzM", [file_google_api_annotations, file_google_protobuf_struct]);
+  fileDesc("ChlhbWF6b25fY2hhdC92MS9jaGF0LnByb3RvEg5hbWF6b25fY2hhdC52MSLxBwoVQ2hhdENvbXBsZXRpb25SZXF1ZXN0Eg0KBW1vZGVsGAEgASgJEikKCG1lc3NhZ2VzGAIgAygLMhcuYW1hem9uX2NoYXQudjEuTWVzc2FnZRIXCgptYXhfdG9rZW5zGAMgASgNSACIAQESIgoVbWF4X2NvbXBsZXRpb25fdG9rZW5zGAQgASgNSAGIAQESGAoLdGVtcGVyYXR1cmUYBSABKAFIAogBARISCgV0b3BfcBgGIAEoAUgDiAEBEgwKBHN0b3AYByADKAkSIwoFdG9vbHMYCCADKAsyFC5hbWF6b25fY2hhdC52MS5Ub29sEi8KC3Rvb2xfY2hvaWNlGAkgASgLMhouYW1hem9uX2NoYXQudjEuVG9vbENob2ljZRIRCgR1c2VyGAogASgJSASIAQESDgoBbhgLIAEoDUgFiAEBEhUKCGxvZ3Byb2JzGAwgASgISAaIAQESGQoMdG9wX2xvZ3Byb2JzGA0gASgNSAeIAQESNQoOc3RyZWFtX29wdGlvbnMYDiABKAsyHS5hbWF6b25fY2hhdC52MS5TdHJlYW1PcHRpb25zEkAKH2FkZGl0aW9uYWxfbW9kZWxfcmVxdWVzdF9maWVsZHMYDyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjkKEGd1YXJkcmFpbF9jb25maWcYECABKAsyHy5hbWF6b25fY2hhdC52MS5HdWFyZHJhaWxDb25maWcSIAoTcGFyYWxsZWxfdG9vbF9jYWxscxgRIAEoCEgIiAEBEhkKDHNlcnZpY2VfdGllchgSIAEoCUgJiAEBEkUKCG1ldGFkYXRhGBMgAygLMjMuYW1hem9uX2NoYXQudjEuQ2hhdENvbXBsZXRpb25SZXF1ZXN0Lk1ldGFkYXRhRW50cnkSEgoFc3RvcmUYFCABKAhICogBARIxCiRhZGRpdGlvbmFsX21vZGVsX3JlcXVlc3RfZmllbGRzX2pzb24YFSABKAlIC4gBARovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCDQoLX21heF90b2tlbnNCGAoWX21heF9jb21wbGV0aW9uX3Rva2Vuc0IOCgxfdGVtcGVyYXR1cmVCCAoGX3RvcF9wQgcKBV91c2VyQgQKAl9uQgsKCV9sb2dwcm9ic0IPCg1fdG9wX2xvZ3Byb2JzQhYKFF9wYXJhbGxlbF90b29sX2NhbGxzQg8KDV9zZXJ2aWNlX3RpZXJCCAoGX3N0b3JlQicKJV9hZGRpdGlvbmFsX21vZGVsX3JlcXVlc3RfZmllbGRzX2pzb24i1wEKB01lc3NhZ2USDAoEcm9sZRgBIAEoCRIOCgR0ZXh0GAIgASgJSAASLQoFcGFydHMYAyABKAsyHC5hbWF6b25fY2hhdC52MS5Db250ZW50UGFydHNIABIRCgRuYW1lGAQgASgJSAGIAQESLAoKdG9vbF9jYWxscxgFIAMoCzIYLmFtYXpvbl9jaGF0LnYxLlRvb2xDYWxsEhkKDHRvb2xfY2FsbF9pZBgGIAEoCUgCiAEBQgkKB2NvbnRlbnRCBwoFX25hbWVCDwoNX3Rvb2xfY2FsbF9pZCI6CgxDb250ZW50UGFydHMSKgoFcGFydHMYASADKAsyGy5hbWF6b25fY2hhdC52MS5Db250ZW50UGFydCJUCgtDb250ZW50UGFydBIOCgR0ZXh0GAEgASgJSAASLQoJaW1hZ2VfdXJsGAIgASgLMhguYW1hem9uX2NoYXQudjEuSW1hZ2VVcmxIAEIGCgRwYXJ0IjcKCEltYWdlVXJsEgsKA3VybBgBIAEoCRITCgZkZXRhaWwYAiABKAlIAIgBAUIJCgdfZGV0YWlsIlQKCFRvb2xDYWxsEgoKAmlkGAEgASgJEgwKBHR5cGUYAiABKAkSLgoIZnVuY3Rpb24YAyABKAsyHC5hbWF6b25fY2hhdC52MS5GdW5jdGlvbkNhbGwiLwoMRnVuY3Rpb25DYWxsEgwKBG5hbWUYASABKAkSEQoJYXJndW1lbnRzGAIgASgJIkoKBFRvb2wSDAoEdHlwZRgBIAEoCRI0CghmdW5jdGlvbhgCIAEoCzIiLmFtYXpvbl9jaGF0LnYxLkZ1bmN0aW9uRGVmaW5pdGlvbiLLAQoSRnVuY3Rpb25EZWZpbml0aW9uEgwKBG5hbWUYASABKAkSGAoLZGVzY3JpcHRpb24YAiABKAlIAIgBARIrCgpwYXJhbWV0ZXJzGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBITCgZzdHJpY3QYBCABKAhIAYgBARIcCg9wYXJhbWV0ZXJzX2pzb24YBSABKAlIAogBAUIOCgxfZGVzY3JpcHRpb25CCQoHX3N0cmljdEISChBfcGFyYW1ldGVyc19qc29uIlsKClRvb2xDaG9pY2USDgoEbW9kZRgBIAEoCUgAEjMKCGZ1bmN0aW9uGAIgASgLMh8uYW1hem9uX2NoYXQudjEuTmFtZWRUb29sQ2hvaWNlSABCCAoGY2hvaWNlIh8KD05hbWVkVG9vbENob2ljZRIMCgRuYW1lGAEgASgJIiYKDVN0cmVhbU9wdGlvbnMSFQoNaW5jbHVkZV91c2FnZRgBIAEoCCJoCg9HdWFyZHJhaWxDb25maWcSHAoUZ3VhcmRyYWlsX2lkZW50aWZpZXIYASABKAkSGQoRZ3VhcmRyYWlsX3ZlcnNpb24YAiABKAkSEgoFdHJhY2UYAyABKAlIAIgBAUIICgZfdHJhY2UiowEKFkNoYXRDb21wbGV0aW9uUmVzcG9uc2USCgoCaWQYASABKAkSDgoGb2JqZWN0GAIgASgJEg8KB2NyZWF0ZWQYAyABKAMSDQoFbW9kZWwYBCABKAkSJwoHY2hvaWNlcxgFIAMoCzIWLmFtYXpvbl9jaGF0LnYxLkNob2ljZRIkCgV1c2FnZRgGIAEoCzIVLmFtYXpvbl9jaGF0LnYxLlVzYWdlIlgKBkNob2ljZRINCgVpbmRleBgBIAEoDRIoCgdtZXNzYWdlGAIgASgLMhcuYW1hem9uX2NoYXQudjEuTWVzc2FnZRIVCg1maW5pc2hfcmVhc29uGAMgASgJIr0BCgVVc2FnZRIVCg1wcm9tcHRfdG9rZW5zGAEgASgNEhkKEWNvbXBsZXRpb25fdG9rZW5zGAIgASgNEhQKDHRvdGFsX3Rva2VucxgDIAEoDRIeChFjYWNoZV9yZWFkX3Rva2VucxgEIAEoDUgAiAEBEh8KEmNhY2hlX3dyaXRlX3Rva2VucxgFIAEoDUgBiAEBQhQKEl9jYWNoZV9yZWFkX3Rva2Vuc0IVChNfY2FjaGVfd3JpdGVfdG9rZW5zIq4BChxTdHJlYW1DaGF0Q29tcGxldGlvblJlc3BvbnNlEgoKAmlkGAEgASgJEg4KBm9iamVjdBgCIAEoCRIPCgdjcmVhdGVkGAMgASgDEg0KBW1vZGVsGAQgASgJEiwKB2Nob2ljZXMYBSADKAsyGy5hbWF6b25fY2hhdC52MS5DaHVua0Nob2ljZRIkCgV1c2FnZRgGIAEoCzIVLmFtYXpvbl9jaGF0LnYxLlVzYWdlInAKC0NodW5rQ2hvaWNlEg0KBWluZGV4GAEgASgNEiQKBWRlbHRhGAIgASgLMhUuYW1hem9uX2NoYXQudjEuRGVsdGESGgoNZmluaXNoX3JlYXNvbhgDIAEoCUgAiAEBQhAKDl9maW5pc2hfcmVhc29uIngKBURlbHRhEhEKBHJvbGUYASABKAlIAIgBARIUCgdjb250ZW50GAIgASgJSAGIAQESMQoKdG9vbF9jYWxscxgDIAMoCzIdLmFtYXpvbl9jaGF0LnYxLlRvb2xDYWxsRGVsdGFCBwoFX3JvbGVCCgoIX2NvbnRlbnQihwEKDVRvb2xDYWxsRGVsdGESDQoFaW5kZXgYASABKA0SDwoCaWQYAiABKAlIAIgBARIRCgR0eXBlGAMgASgJSAGIAQESMwoIZnVuY3Rpb24YBCABKAsyIS5hbWF6b25fY2hhdC52MS5GdW5jdGlvbkNhbGxEZWx0YUIFCgNfaWRCBwoFX3R5cGUiVQoRRnVuY3Rpb25DYWxsRGVsdGESEQoEbmFtZRgBIAEoCUgAiAEBEhYKCWFyZ3VtZW50cxgCIAEoCUgBiAEBQgcKBV9uYW1lQgwKCl9hcmd1bWVudHMyoQIKC0NoYXRTZXJ2aWNlEoABCg5DaGF0Q29tcGxldGlvbhIlLmFtYXpvbl9jaGF0LnYxLkNoYXRDb21wbGV0aW9uUmVxdWVzdBomLmFtYXpvbl9jaGF0LnYxLkNoYXRDb21wbGV0aW9uUmVzcG9uc2UiH4LT5JMCGToBKiIUL3YxL2NoYXQvY29tcGxldGlvbnMSjgEKFFN0cmVhbUNoYXRDb21wbGV0aW9uEiUuYW1hem9uX2NoYXQudjEuQ2hhdENvbXBsZXRpb25SZXF1ZXN0GiwuYW1hem9uX2NoYXQudjEuU3RyZWFtQ2hhdENvbXBsZXRpb25SZXNwb25zZSIfgtPkkwIZOgEqIhQvdjEvY2hhdC9jb21wbGV0aW9uczABQsEBChFkZXYuYW1hem9uY2hhdC52MUIJQ2hhdFByb3RvUAFaTGdpdGh1Yi5jb20vYW1hem9uLWNoYXQvYW1hem9uLWNoYXQvY2xpZW50cy9nby9nZW4vYW1hem9uY2hhdC92MTthbWF6b25jaGF0djGiAgNBWFiqAg1BbWF6b25DaGF0LlYxygINQW1hem9uQ2hhdFxWMeICGUFtYXpvbkNoYXRcVjFcR1BCTWV0YWRhdGHqAg5BbWF6b25DaGF0OjpWMWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_struct]);
 
 /**
  * A chat completion request. The same message serves the unary and the streaming RPC, as in OpenAI's
@@ -96,7 +96,8 @@ export type ChatCompletionRequest = Message$1<"amazon_chat.v1.ChatCompletionRequ
   toolChoice?: ToolChoice | undefined;
 
   /**
-   * An end-user identifier, for the caller's own abuse monitoring. Logged, not sent to Bedrock.
+   * An end-user identifier, for the caller's own abuse monitoring: recorded on the call's log lines
+   * (at most 256 characters), not sent to Bedrock.
    *
    * @generated from field: optional string user = 10;
    */
@@ -133,7 +134,9 @@ export type ChatCompletionRequest = Message$1<"amazon_chat.v1.ChatCompletionRequ
   /**
    * Bedrock-only: model-specific request fields passed through as Converse's
    * `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-   * budget). Bedrock validates them; the server does not.
+   * budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+   * so integers above 2^53 lose precision: send such values in
+   * `additional_model_request_fields_json` instead. Set at most one of the two.
    *
    * @generated from field: google.protobuf.Struct additional_model_request_fields = 15;
    */
@@ -145,6 +148,46 @@ export type ChatCompletionRequest = Message$1<"amazon_chat.v1.ChatCompletionRequ
    * @generated from field: amazon_chat.v1.GuardrailConfig guardrail_config = 16;
    */
   guardrailConfig?: GuardrailConfig | undefined;
+
+  /**
+   * OpenAI's switch against several tool calls in one turn. Accepted, not sent: Converse has no such
+   * setting and the model decides, so `false` is not enforced (a turn may still hold several calls).
+   *
+   * @generated from field: optional bool parallel_tool_calls = 17;
+   */
+  parallelToolCalls?: boolean | undefined;
+
+  /**
+   * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
+   * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+   *
+   * @generated from field: optional string service_tier = 18;
+   */
+  serviceTier?: string | undefined;
+
+  /**
+   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   *
+   * @generated from field: map<string, string> metadata = 19;
+   */
+  metadata: { [key: string]: string };
+
+  /**
+   * OpenAI's switch for storing the completion. Accepted, not sent: the server stores nothing, so
+   * there is nothing to switch off, and Bedrock has no such setting.
+   *
+   * @generated from field: optional bool store = 20;
+   */
+  store?: boolean | undefined;
+
+  /**
+   * The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
+   * exact value (the REST shim always uses this form). Set at most one of the two.
+   *
+   * @generated from field: optional string additional_model_request_fields_json = 21;
+   */
+  additionalModelRequestFieldsJson?: string | undefined;
 };
 
 /**
@@ -420,18 +463,28 @@ export type FunctionDefinition = Message$1<"amazon_chat.v1.FunctionDefinition"> 
   description?: string | undefined;
 
   /**
-   * The arguments' JSON Schema (an object schema). Unset means a function without arguments.
+   * The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+   * Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
    *
    * @generated from field: google.protobuf.Struct parameters = 3;
    */
   parameters?: JsonObject | undefined;
 
   /**
-   * OpenAI's strict schema adherence. Bedrock has no equivalent: accepted and not sent.
+   * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
+   * such switch, so the model is not held to the schema.
    *
    * @generated from field: optional bool strict = 4;
    */
   strict?: boolean | undefined;
+
+  /**
+   * The same as `parameters`, as the text of a JSON object (the REST shim always uses this form).
+   * Set at most one of the two.
+   *
+   * @generated from field: optional string parameters_json = 5;
+   */
+  parametersJson?: string | undefined;
 };
 
 /**
@@ -899,11 +952,20 @@ export const FunctionCallDeltaSchema: GenMessage<FunctionCallDelta> = /*@__PURE_
  * Authentication: when the server has API keys configured, every call carries the metadata entry
  * `authorization: Bearer <key>`; a missing or wrong key fails with UNAUTHENTICATED.
  *
- * Errors use standard gRPC codes: INVALID_ARGUMENT (the request cannot be honoured; the message names
- * the field), NOT_FOUND (unknown model, or model not offered in the region), PERMISSION_DENIED (the
- * server's AWS identity may not invoke the model), UNAUTHENTICATED, RESOURCE_EXHAUSTED (throttled; a
- * google.rpc.RetryInfo detail says when to retry), UNAVAILABLE (Bedrock or the model is temporarily
- * unavailable; safe to retry), DEADLINE_EXCEEDED.
+ * Errors use standard gRPC codes, each with a google.rpc.ErrorInfo detail (a stable `reason`, and
+ * the Bedrock exception as `upstream_code`); the HTTP status is what the REST shim answers with. The
+ * server's error table (src/error/table.rs) is the source; a test keeps this list in step with it.
+ *   INVALID_ARGUMENT (HTTP 400): the request cannot be honoured; a BadRequest detail names the field.
+ *   RESOURCE_EXHAUSTED (HTTP 413): the request is larger than the server accepts.
+ *   UNAUTHENTICATED (HTTP 401): a missing or wrong API key, or the server's AWS credentials failed.
+ *   PERMISSION_DENIED (HTTP 403): the server's AWS identity may not invoke the model.
+ *   NOT_FOUND (HTTP 404): unknown model, or a model not offered in the region (a ResourceInfo detail).
+ *   UNIMPLEMENTED (HTTP 404): no such method (REST: no such path).
+ *   UNIMPLEMENTED (HTTP 405): REST only: a known path called with the wrong HTTP method.
+ *   RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
+ *   UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
+ *   DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+ *   INTERNAL (HTTP 500): a bug.
  *
  * @generated from service amazon_chat.v1.ChatService
  */

@@ -39,6 +39,8 @@ private static final long serialVersionUID = 0L;
         com.google.protobuf.LazyStringArrayList.emptyList();
     tools_ = java.util.Collections.emptyList();
     user_ = "";
+    serviceTier_ = "";
+    additionalModelRequestFieldsJson_ = "";
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -51,6 +53,18 @@ private static final long serialVersionUID = 0L;
     return dev.amazonchat.v1.ChatProto.internal_static_amazon_chat_v1_ChatCompletionRequest_descriptor;
   }
 
+  @SuppressWarnings({"rawtypes"})
+  @java.lang.Override
+  protected com.google.protobuf.MapFieldReflectionAccessor internalGetMapFieldReflection(
+      int number) {
+    switch (number) {
+      case 19:
+        return internalGetMetadata();
+      default:
+        throw new RuntimeException(
+            "Invalid map field number: " + number);
+    }
+  }
   @java.lang.Override
   protected com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internalGetFieldAccessorTable() {
@@ -443,7 +457,8 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object user_ = "";
   /**
    * <pre>
-   * An end-user identifier, for the caller's own abuse monitoring. Logged, not sent to Bedrock.
+   * An end-user identifier, for the caller's own abuse monitoring: recorded on the call's log lines
+   * (at most 256 characters), not sent to Bedrock.
    * </pre>
    *
    * <code>optional string user = 10 [json_name = "user"];</code>
@@ -455,7 +470,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * An end-user identifier, for the caller's own abuse monitoring. Logged, not sent to Bedrock.
+   * An end-user identifier, for the caller's own abuse monitoring: recorded on the call's log lines
+   * (at most 256 characters), not sent to Bedrock.
    * </pre>
    *
    * <code>optional string user = 10 [json_name = "user"];</code>
@@ -476,7 +492,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * An end-user identifier, for the caller's own abuse monitoring. Logged, not sent to Bedrock.
+   * An end-user identifier, for the caller's own abuse monitoring: recorded on the call's log lines
+   * (at most 256 characters), not sent to Bedrock.
    * </pre>
    *
    * <code>optional string user = 10 [json_name = "user"];</code>
@@ -622,7 +639,9 @@ private static final long serialVersionUID = 0L;
    * <pre>
    * Bedrock-only: model-specific request fields passed through as Converse's
    * `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-   * budget). Bedrock validates them; the server does not.
+   * budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+   * so integers above 2^53 lose precision: send such values in
+   * `additional_model_request_fields_json` instead. Set at most one of the two.
    * </pre>
    *
    * <code>.google.protobuf.Struct additional_model_request_fields = 15 [json_name = "additionalModelRequestFields"];</code>
@@ -636,7 +655,9 @@ private static final long serialVersionUID = 0L;
    * <pre>
    * Bedrock-only: model-specific request fields passed through as Converse's
    * `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-   * budget). Bedrock validates them; the server does not.
+   * budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+   * so integers above 2^53 lose precision: send such values in
+   * `additional_model_request_fields_json` instead. Set at most one of the two.
    * </pre>
    *
    * <code>.google.protobuf.Struct additional_model_request_fields = 15 [json_name = "additionalModelRequestFields"];</code>
@@ -650,7 +671,9 @@ private static final long serialVersionUID = 0L;
    * <pre>
    * Bedrock-only: model-specific request fields passed through as Converse's
    * `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-   * budget). Bedrock validates them; the server does not.
+   * budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+   * so integers above 2^53 lose precision: send such values in
+   * `additional_model_request_fields_json` instead. Set at most one of the two.
    * </pre>
    *
    * <code>.google.protobuf.Struct additional_model_request_fields = 15 [json_name = "additionalModelRequestFields"];</code>
@@ -696,6 +719,287 @@ private static final long serialVersionUID = 0L;
   @java.lang.Override
   public dev.amazonchat.v1.GuardrailConfigOrBuilder getGuardrailConfigOrBuilder() {
     return guardrailConfig_ == null ? dev.amazonchat.v1.GuardrailConfig.getDefaultInstance() : guardrailConfig_;
+  }
+
+  public static final int PARALLEL_TOOL_CALLS_FIELD_NUMBER = 17;
+  private boolean parallelToolCalls_ = false;
+  /**
+   * <pre>
+   * OpenAI's switch against several tool calls in one turn. Accepted, not sent: Converse has no such
+   * setting and the model decides, so `false` is not enforced (a turn may still hold several calls).
+   * </pre>
+   *
+   * <code>optional bool parallel_tool_calls = 17 [json_name = "parallelToolCalls"];</code>
+   * @return Whether the parallelToolCalls field is set.
+   */
+  @java.lang.Override
+  public boolean hasParallelToolCalls() {
+    return ((bitField0_ & 0x00001000) != 0);
+  }
+  /**
+   * <pre>
+   * OpenAI's switch against several tool calls in one turn. Accepted, not sent: Converse has no such
+   * setting and the model decides, so `false` is not enforced (a turn may still hold several calls).
+   * </pre>
+   *
+   * <code>optional bool parallel_tool_calls = 17 [json_name = "parallelToolCalls"];</code>
+   * @return The parallelToolCalls.
+   */
+  @java.lang.Override
+  public boolean getParallelToolCalls() {
+    return parallelToolCalls_;
+  }
+
+  public static final int SERVICE_TIER_FIELD_NUMBER = 18;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object serviceTier_ = "";
+  /**
+   * <pre>
+   * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
+   * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+   * </pre>
+   *
+   * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
+   * @return Whether the serviceTier field is set.
+   */
+  @java.lang.Override
+  public boolean hasServiceTier() {
+    return ((bitField0_ & 0x00002000) != 0);
+  }
+  /**
+   * <pre>
+   * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
+   * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+   * </pre>
+   *
+   * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
+   * @return The serviceTier.
+   */
+  @java.lang.Override
+  public java.lang.String getServiceTier() {
+    java.lang.Object ref = serviceTier_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      serviceTier_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
+   * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+   * </pre>
+   *
+   * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
+   * @return The bytes for serviceTier.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getServiceTierBytes() {
+    java.lang.Object ref = serviceTier_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      serviceTier_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
+  public static final int METADATA_FIELD_NUMBER = 19;
+  private static final class MetadataDefaultEntryHolder {
+    static final com.google.protobuf.MapEntry<
+        java.lang.String, java.lang.String> defaultEntry =
+            com.google.protobuf.MapEntry
+            .<java.lang.String, java.lang.String>newDefaultInstance(
+                dev.amazonchat.v1.ChatProto.internal_static_amazon_chat_v1_ChatCompletionRequest_MetadataEntry_descriptor, 
+                com.google.protobuf.WireFormat.FieldType.STRING,
+                "",
+                com.google.protobuf.WireFormat.FieldType.STRING,
+                "");
+  }
+  @SuppressWarnings("serial")
+  private com.google.protobuf.MapField<
+      java.lang.String, java.lang.String> metadata_;
+  private com.google.protobuf.MapField<java.lang.String, java.lang.String>
+  internalGetMetadata() {
+    if (metadata_ == null) {
+      return com.google.protobuf.MapField.emptyMapField(
+          MetadataDefaultEntryHolder.defaultEntry);
+    }
+    return metadata_;
+  }
+  public int getMetadataCount() {
+    return internalGetMetadata().getMap().size();
+  }
+  /**
+   * <pre>
+   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * </pre>
+   *
+   * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
+   */
+  @java.lang.Override
+  public boolean containsMetadata(
+      java.lang.String key) {
+    if (key == null) { throw new NullPointerException("map key"); }
+    return internalGetMetadata().getMap().containsKey(key);
+  }
+  /**
+   * Use {@link #getMetadataMap()} instead.
+   */
+  @java.lang.Override
+  @java.lang.Deprecated
+  public java.util.Map<java.lang.String, java.lang.String> getMetadata() {
+    return getMetadataMap();
+  }
+  /**
+   * <pre>
+   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * </pre>
+   *
+   * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
+   */
+  @java.lang.Override
+  public java.util.Map<java.lang.String, java.lang.String> getMetadataMap() {
+    return internalGetMetadata().getMap();
+  }
+  /**
+   * <pre>
+   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * </pre>
+   *
+   * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
+   */
+  @java.lang.Override
+  public /* nullable */
+java.lang.String getMetadataOrDefault(
+      java.lang.String key,
+      /* nullable */
+java.lang.String defaultValue) {
+    if (key == null) { throw new NullPointerException("map key"); }
+    java.util.Map<java.lang.String, java.lang.String> map =
+        internalGetMetadata().getMap();
+    return map.containsKey(key) ? map.get(key) : defaultValue;
+  }
+  /**
+   * <pre>
+   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * </pre>
+   *
+   * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
+   */
+  @java.lang.Override
+  public java.lang.String getMetadataOrThrow(
+      java.lang.String key) {
+    if (key == null) { throw new NullPointerException("map key"); }
+    java.util.Map<java.lang.String, java.lang.String> map =
+        internalGetMetadata().getMap();
+    if (!map.containsKey(key)) {
+      throw new java.lang.IllegalArgumentException();
+    }
+    return map.get(key);
+  }
+
+  public static final int STORE_FIELD_NUMBER = 20;
+  private boolean store_ = false;
+  /**
+   * <pre>
+   * OpenAI's switch for storing the completion. Accepted, not sent: the server stores nothing, so
+   * there is nothing to switch off, and Bedrock has no such setting.
+   * </pre>
+   *
+   * <code>optional bool store = 20 [json_name = "store"];</code>
+   * @return Whether the store field is set.
+   */
+  @java.lang.Override
+  public boolean hasStore() {
+    return ((bitField0_ & 0x00004000) != 0);
+  }
+  /**
+   * <pre>
+   * OpenAI's switch for storing the completion. Accepted, not sent: the server stores nothing, so
+   * there is nothing to switch off, and Bedrock has no such setting.
+   * </pre>
+   *
+   * <code>optional bool store = 20 [json_name = "store"];</code>
+   * @return The store.
+   */
+  @java.lang.Override
+  public boolean getStore() {
+    return store_;
+  }
+
+  public static final int ADDITIONAL_MODEL_REQUEST_FIELDS_JSON_FIELD_NUMBER = 21;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object additionalModelRequestFieldsJson_ = "";
+  /**
+   * <pre>
+   * The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
+   * exact value (the REST shim always uses this form). Set at most one of the two.
+   * </pre>
+   *
+   * <code>optional string additional_model_request_fields_json = 21 [json_name = "additionalModelRequestFieldsJson"];</code>
+   * @return Whether the additionalModelRequestFieldsJson field is set.
+   */
+  @java.lang.Override
+  public boolean hasAdditionalModelRequestFieldsJson() {
+    return ((bitField0_ & 0x00008000) != 0);
+  }
+  /**
+   * <pre>
+   * The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
+   * exact value (the REST shim always uses this form). Set at most one of the two.
+   * </pre>
+   *
+   * <code>optional string additional_model_request_fields_json = 21 [json_name = "additionalModelRequestFieldsJson"];</code>
+   * @return The additionalModelRequestFieldsJson.
+   */
+  @java.lang.Override
+  public java.lang.String getAdditionalModelRequestFieldsJson() {
+    java.lang.Object ref = additionalModelRequestFieldsJson_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      additionalModelRequestFieldsJson_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
+   * exact value (the REST shim always uses this form). Set at most one of the two.
+   * </pre>
+   *
+   * <code>optional string additional_model_request_fields_json = 21 [json_name = "additionalModelRequestFieldsJson"];</code>
+   * @return The bytes for additionalModelRequestFieldsJson.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getAdditionalModelRequestFieldsJsonBytes() {
+    java.lang.Object ref = additionalModelRequestFieldsJson_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      additionalModelRequestFieldsJson_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
   }
 
   private byte memoizedIsInitialized = -1;
@@ -759,6 +1063,24 @@ private static final long serialVersionUID = 0L;
     }
     if (((bitField0_ & 0x00000800) != 0)) {
       output.writeMessage(16, getGuardrailConfig());
+    }
+    if (((bitField0_ & 0x00001000) != 0)) {
+      output.writeBool(17, parallelToolCalls_);
+    }
+    if (((bitField0_ & 0x00002000) != 0)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 18, serviceTier_);
+    }
+    com.google.protobuf.GeneratedMessage
+      .serializeStringMapTo(
+        output,
+        internalGetMetadata(),
+        MetadataDefaultEntryHolder.defaultEntry,
+        19);
+    if (((bitField0_ & 0x00004000) != 0)) {
+      output.writeBool(20, store_);
+    }
+    if (((bitField0_ & 0x00008000) != 0)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 21, additionalModelRequestFieldsJson_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -839,6 +1161,30 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000800) != 0)) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(16, getGuardrailConfig());
+    }
+    if (((bitField0_ & 0x00001000) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeBoolSize(17, parallelToolCalls_);
+    }
+    if (((bitField0_ & 0x00002000) != 0)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(18, serviceTier_);
+    }
+    for (java.util.Map.Entry<java.lang.String, java.lang.String> entry
+         : internalGetMetadata().getMap().entrySet()) {
+      com.google.protobuf.MapEntry<java.lang.String, java.lang.String>
+      metadata__ = MetadataDefaultEntryHolder.defaultEntry.newBuilderForType()
+          .setKey(entry.getKey())
+          .setValue(entry.getValue())
+          .buildPartial();
+      size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(19, metadata__);
+    }
+    if (((bitField0_ & 0x00004000) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeBoolSize(20, store_);
+    }
+    if (((bitField0_ & 0x00008000) != 0)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(21, additionalModelRequestFieldsJson_);
     }
     return size;
   }
@@ -934,6 +1280,28 @@ private static final long serialVersionUID = 0L;
       if (!getGuardrailConfig()
           .equals(other.getGuardrailConfig())) return false;
     }
+    if (hasParallelToolCalls() != other.hasParallelToolCalls()) return false;
+    if (hasParallelToolCalls()) {
+      if (getParallelToolCalls()
+          != other.getParallelToolCalls()) return false;
+    }
+    if (hasServiceTier() != other.hasServiceTier()) return false;
+    if (hasServiceTier()) {
+      if (!getServiceTier()
+          .equals(other.getServiceTier())) return false;
+    }
+    if (!internalGetMetadata().equals(
+        other.internalGetMetadata())) return false;
+    if (hasStore() != other.hasStore()) return false;
+    if (hasStore()) {
+      if (getStore()
+          != other.getStore()) return false;
+    }
+    if (hasAdditionalModelRequestFieldsJson() != other.hasAdditionalModelRequestFieldsJson()) return false;
+    if (hasAdditionalModelRequestFieldsJson()) {
+      if (!getAdditionalModelRequestFieldsJson()
+          .equals(other.getAdditionalModelRequestFieldsJson())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -1009,6 +1377,28 @@ private static final long serialVersionUID = 0L;
     if (hasGuardrailConfig()) {
       hash = (37 * hash) + GUARDRAIL_CONFIG_FIELD_NUMBER;
       hash = (53 * hash) + getGuardrailConfig().hashCode();
+    }
+    if (hasParallelToolCalls()) {
+      hash = (37 * hash) + PARALLEL_TOOL_CALLS_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+          getParallelToolCalls());
+    }
+    if (hasServiceTier()) {
+      hash = (37 * hash) + SERVICE_TIER_FIELD_NUMBER;
+      hash = (53 * hash) + getServiceTier().hashCode();
+    }
+    if (!internalGetMetadata().getMap().isEmpty()) {
+      hash = (37 * hash) + METADATA_FIELD_NUMBER;
+      hash = (53 * hash) + internalGetMetadata().hashCode();
+    }
+    if (hasStore()) {
+      hash = (37 * hash) + STORE_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+          getStore());
+    }
+    if (hasAdditionalModelRequestFieldsJson()) {
+      hash = (37 * hash) + ADDITIONAL_MODEL_REQUEST_FIELDS_JSON_FIELD_NUMBER;
+      hash = (53 * hash) + getAdditionalModelRequestFieldsJson().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -1124,6 +1514,28 @@ private static final long serialVersionUID = 0L;
       return dev.amazonchat.v1.ChatProto.internal_static_amazon_chat_v1_ChatCompletionRequest_descriptor;
     }
 
+    @SuppressWarnings({"rawtypes"})
+    protected com.google.protobuf.MapFieldReflectionAccessor internalGetMapFieldReflection(
+        int number) {
+      switch (number) {
+        case 19:
+          return internalGetMetadata();
+        default:
+          throw new RuntimeException(
+              "Invalid map field number: " + number);
+      }
+    }
+    @SuppressWarnings({"rawtypes"})
+    protected com.google.protobuf.MapFieldReflectionAccessor internalGetMutableMapFieldReflection(
+        int number) {
+      switch (number) {
+        case 19:
+          return internalGetMutableMetadata();
+        default:
+          throw new RuntimeException(
+              "Invalid map field number: " + number);
+      }
+    }
     @java.lang.Override
     protected com.google.protobuf.GeneratedMessage.FieldAccessorTable
         internalGetFieldAccessorTable() {
@@ -1202,6 +1614,11 @@ private static final long serialVersionUID = 0L;
         guardrailConfigBuilder_.dispose();
         guardrailConfigBuilder_ = null;
       }
+      parallelToolCalls_ = false;
+      serviceTier_ = "";
+      internalGetMutableMetadata().clear();
+      store_ = false;
+      additionalModelRequestFieldsJson_ = "";
       return this;
     }
 
@@ -1320,6 +1737,26 @@ private static final long serialVersionUID = 0L;
             ? guardrailConfig_
             : guardrailConfigBuilder_.build();
         to_bitField0_ |= 0x00000800;
+      }
+      if (((from_bitField0_ & 0x00010000) != 0)) {
+        result.parallelToolCalls_ = parallelToolCalls_;
+        to_bitField0_ |= 0x00001000;
+      }
+      if (((from_bitField0_ & 0x00020000) != 0)) {
+        result.serviceTier_ = serviceTier_;
+        to_bitField0_ |= 0x00002000;
+      }
+      if (((from_bitField0_ & 0x00040000) != 0)) {
+        result.metadata_ = internalGetMetadata();
+        result.metadata_.makeImmutable();
+      }
+      if (((from_bitField0_ & 0x00080000) != 0)) {
+        result.store_ = store_;
+        to_bitField0_ |= 0x00004000;
+      }
+      if (((from_bitField0_ & 0x00100000) != 0)) {
+        result.additionalModelRequestFieldsJson_ = additionalModelRequestFieldsJson_;
+        to_bitField0_ |= 0x00008000;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -1440,6 +1877,25 @@ private static final long serialVersionUID = 0L;
       }
       if (other.hasGuardrailConfig()) {
         mergeGuardrailConfig(other.getGuardrailConfig());
+      }
+      if (other.hasParallelToolCalls()) {
+        setParallelToolCalls(other.getParallelToolCalls());
+      }
+      if (other.hasServiceTier()) {
+        serviceTier_ = other.serviceTier_;
+        bitField0_ |= 0x00020000;
+        onChanged();
+      }
+      internalGetMutableMetadata().mergeFrom(
+          other.internalGetMetadata());
+      bitField0_ |= 0x00040000;
+      if (other.hasStore()) {
+        setStore(other.getStore());
+      }
+      if (other.hasAdditionalModelRequestFieldsJson()) {
+        additionalModelRequestFieldsJson_ = other.additionalModelRequestFieldsJson_;
+        bitField0_ |= 0x00100000;
+        onChanged();
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -1571,6 +2027,35 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00008000;
               break;
             } // case 130
+            case 136: {
+              parallelToolCalls_ = input.readBool();
+              bitField0_ |= 0x00010000;
+              break;
+            } // case 136
+            case 146: {
+              serviceTier_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00020000;
+              break;
+            } // case 146
+            case 154: {
+              com.google.protobuf.MapEntry<java.lang.String, java.lang.String>
+              metadata__ = input.readMessage(
+                  MetadataDefaultEntryHolder.defaultEntry.getParserForType(), extensionRegistry);
+              internalGetMutableMetadata().getMutableMap().put(
+                  metadata__.getKey(), metadata__.getValue());
+              bitField0_ |= 0x00040000;
+              break;
+            } // case 154
+            case 160: {
+              store_ = input.readBool();
+              bitField0_ |= 0x00080000;
+              break;
+            } // case 160
+            case 170: {
+              additionalModelRequestFieldsJson_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00100000;
+              break;
+            } // case 170
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -2858,7 +3343,8 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object user_ = "";
     /**
      * <pre>
-     * An end-user identifier, for the caller's own abuse monitoring. Logged, not sent to Bedrock.
+     * An end-user identifier, for the caller's own abuse monitoring: recorded on the call's log lines
+     * (at most 256 characters), not sent to Bedrock.
      * </pre>
      *
      * <code>optional string user = 10 [json_name = "user"];</code>
@@ -2869,7 +3355,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * An end-user identifier, for the caller's own abuse monitoring. Logged, not sent to Bedrock.
+     * An end-user identifier, for the caller's own abuse monitoring: recorded on the call's log lines
+     * (at most 256 characters), not sent to Bedrock.
      * </pre>
      *
      * <code>optional string user = 10 [json_name = "user"];</code>
@@ -2889,7 +3376,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * An end-user identifier, for the caller's own abuse monitoring. Logged, not sent to Bedrock.
+     * An end-user identifier, for the caller's own abuse monitoring: recorded on the call's log lines
+     * (at most 256 characters), not sent to Bedrock.
      * </pre>
      *
      * <code>optional string user = 10 [json_name = "user"];</code>
@@ -2910,7 +3398,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * An end-user identifier, for the caller's own abuse monitoring. Logged, not sent to Bedrock.
+     * An end-user identifier, for the caller's own abuse monitoring: recorded on the call's log lines
+     * (at most 256 characters), not sent to Bedrock.
      * </pre>
      *
      * <code>optional string user = 10 [json_name = "user"];</code>
@@ -2927,7 +3416,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * An end-user identifier, for the caller's own abuse monitoring. Logged, not sent to Bedrock.
+     * An end-user identifier, for the caller's own abuse monitoring: recorded on the call's log lines
+     * (at most 256 characters), not sent to Bedrock.
      * </pre>
      *
      * <code>optional string user = 10 [json_name = "user"];</code>
@@ -2941,7 +3431,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * An end-user identifier, for the caller's own abuse monitoring. Logged, not sent to Bedrock.
+     * An end-user identifier, for the caller's own abuse monitoring: recorded on the call's log lines
+     * (at most 256 characters), not sent to Bedrock.
      * </pre>
      *
      * <code>optional string user = 10 [json_name = "user"];</code>
@@ -3290,7 +3781,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Bedrock-only: model-specific request fields passed through as Converse's
      * `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-     * budget). Bedrock validates them; the server does not.
+     * budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+     * so integers above 2^53 lose precision: send such values in
+     * `additional_model_request_fields_json` instead. Set at most one of the two.
      * </pre>
      *
      * <code>.google.protobuf.Struct additional_model_request_fields = 15 [json_name = "additionalModelRequestFields"];</code>
@@ -3303,7 +3796,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Bedrock-only: model-specific request fields passed through as Converse's
      * `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-     * budget). Bedrock validates them; the server does not.
+     * budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+     * so integers above 2^53 lose precision: send such values in
+     * `additional_model_request_fields_json` instead. Set at most one of the two.
      * </pre>
      *
      * <code>.google.protobuf.Struct additional_model_request_fields = 15 [json_name = "additionalModelRequestFields"];</code>
@@ -3320,7 +3815,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Bedrock-only: model-specific request fields passed through as Converse's
      * `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-     * budget). Bedrock validates them; the server does not.
+     * budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+     * so integers above 2^53 lose precision: send such values in
+     * `additional_model_request_fields_json` instead. Set at most one of the two.
      * </pre>
      *
      * <code>.google.protobuf.Struct additional_model_request_fields = 15 [json_name = "additionalModelRequestFields"];</code>
@@ -3342,7 +3839,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Bedrock-only: model-specific request fields passed through as Converse's
      * `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-     * budget). Bedrock validates them; the server does not.
+     * budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+     * so integers above 2^53 lose precision: send such values in
+     * `additional_model_request_fields_json` instead. Set at most one of the two.
      * </pre>
      *
      * <code>.google.protobuf.Struct additional_model_request_fields = 15 [json_name = "additionalModelRequestFields"];</code>
@@ -3362,7 +3861,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Bedrock-only: model-specific request fields passed through as Converse's
      * `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-     * budget). Bedrock validates them; the server does not.
+     * budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+     * so integers above 2^53 lose precision: send such values in
+     * `additional_model_request_fields_json` instead. Set at most one of the two.
      * </pre>
      *
      * <code>.google.protobuf.Struct additional_model_request_fields = 15 [json_name = "additionalModelRequestFields"];</code>
@@ -3389,7 +3890,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Bedrock-only: model-specific request fields passed through as Converse's
      * `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-     * budget). Bedrock validates them; the server does not.
+     * budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+     * so integers above 2^53 lose precision: send such values in
+     * `additional_model_request_fields_json` instead. Set at most one of the two.
      * </pre>
      *
      * <code>.google.protobuf.Struct additional_model_request_fields = 15 [json_name = "additionalModelRequestFields"];</code>
@@ -3408,7 +3911,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Bedrock-only: model-specific request fields passed through as Converse's
      * `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-     * budget). Bedrock validates them; the server does not.
+     * budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+     * so integers above 2^53 lose precision: send such values in
+     * `additional_model_request_fields_json` instead. Set at most one of the two.
      * </pre>
      *
      * <code>.google.protobuf.Struct additional_model_request_fields = 15 [json_name = "additionalModelRequestFields"];</code>
@@ -3422,7 +3927,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Bedrock-only: model-specific request fields passed through as Converse's
      * `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-     * budget). Bedrock validates them; the server does not.
+     * budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+     * so integers above 2^53 lose precision: send such values in
+     * `additional_model_request_fields_json` instead. Set at most one of the two.
      * </pre>
      *
      * <code>.google.protobuf.Struct additional_model_request_fields = 15 [json_name = "additionalModelRequestFields"];</code>
@@ -3439,7 +3946,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * Bedrock-only: model-specific request fields passed through as Converse's
      * `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-     * budget). Bedrock validates them; the server does not.
+     * budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+     * so integers above 2^53 lose precision: send such values in
+     * `additional_model_request_fields_json` instead. Set at most one of the two.
      * </pre>
      *
      * <code>.google.protobuf.Struct additional_model_request_fields = 15 [json_name = "additionalModelRequestFields"];</code>
@@ -3613,6 +4122,506 @@ private static final long serialVersionUID = 0L;
         guardrailConfig_ = null;
       }
       return guardrailConfigBuilder_;
+    }
+
+    private boolean parallelToolCalls_ ;
+    /**
+     * <pre>
+     * OpenAI's switch against several tool calls in one turn. Accepted, not sent: Converse has no such
+     * setting and the model decides, so `false` is not enforced (a turn may still hold several calls).
+     * </pre>
+     *
+     * <code>optional bool parallel_tool_calls = 17 [json_name = "parallelToolCalls"];</code>
+     * @return Whether the parallelToolCalls field is set.
+     */
+    @java.lang.Override
+    public boolean hasParallelToolCalls() {
+      return ((bitField0_ & 0x00010000) != 0);
+    }
+    /**
+     * <pre>
+     * OpenAI's switch against several tool calls in one turn. Accepted, not sent: Converse has no such
+     * setting and the model decides, so `false` is not enforced (a turn may still hold several calls).
+     * </pre>
+     *
+     * <code>optional bool parallel_tool_calls = 17 [json_name = "parallelToolCalls"];</code>
+     * @return The parallelToolCalls.
+     */
+    @java.lang.Override
+    public boolean getParallelToolCalls() {
+      return parallelToolCalls_;
+    }
+    /**
+     * <pre>
+     * OpenAI's switch against several tool calls in one turn. Accepted, not sent: Converse has no such
+     * setting and the model decides, so `false` is not enforced (a turn may still hold several calls).
+     * </pre>
+     *
+     * <code>optional bool parallel_tool_calls = 17 [json_name = "parallelToolCalls"];</code>
+     * @param value The parallelToolCalls to set.
+     * @return This builder for chaining.
+     */
+    public Builder setParallelToolCalls(boolean value) {
+
+      parallelToolCalls_ = value;
+      bitField0_ |= 0x00010000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * OpenAI's switch against several tool calls in one turn. Accepted, not sent: Converse has no such
+     * setting and the model decides, so `false` is not enforced (a turn may still hold several calls).
+     * </pre>
+     *
+     * <code>optional bool parallel_tool_calls = 17 [json_name = "parallelToolCalls"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearParallelToolCalls() {
+      bitField0_ = (bitField0_ & ~0x00010000);
+      parallelToolCalls_ = false;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object serviceTier_ = "";
+    /**
+     * <pre>
+     * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
+     * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+     * </pre>
+     *
+     * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
+     * @return Whether the serviceTier field is set.
+     */
+    public boolean hasServiceTier() {
+      return ((bitField0_ & 0x00020000) != 0);
+    }
+    /**
+     * <pre>
+     * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
+     * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+     * </pre>
+     *
+     * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
+     * @return The serviceTier.
+     */
+    public java.lang.String getServiceTier() {
+      java.lang.Object ref = serviceTier_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        serviceTier_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
+     * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+     * </pre>
+     *
+     * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
+     * @return The bytes for serviceTier.
+     */
+    public com.google.protobuf.ByteString
+        getServiceTierBytes() {
+      java.lang.Object ref = serviceTier_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        serviceTier_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
+     * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+     * </pre>
+     *
+     * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
+     * @param value The serviceTier to set.
+     * @return This builder for chaining.
+     */
+    public Builder setServiceTier(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      serviceTier_ = value;
+      bitField0_ |= 0x00020000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
+     * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+     * </pre>
+     *
+     * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearServiceTier() {
+      serviceTier_ = getDefaultInstance().getServiceTier();
+      bitField0_ = (bitField0_ & ~0x00020000);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
+     * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+     * </pre>
+     *
+     * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
+     * @param value The bytes for serviceTier to set.
+     * @return This builder for chaining.
+     */
+    public Builder setServiceTierBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      serviceTier_ = value;
+      bitField0_ |= 0x00020000;
+      onChanged();
+      return this;
+    }
+
+    private com.google.protobuf.MapField<
+        java.lang.String, java.lang.String> metadata_;
+    private com.google.protobuf.MapField<java.lang.String, java.lang.String>
+        internalGetMetadata() {
+      if (metadata_ == null) {
+        return com.google.protobuf.MapField.emptyMapField(
+            MetadataDefaultEntryHolder.defaultEntry);
+      }
+      return metadata_;
+    }
+    private com.google.protobuf.MapField<java.lang.String, java.lang.String>
+        internalGetMutableMetadata() {
+      if (metadata_ == null) {
+        metadata_ = com.google.protobuf.MapField.newMapField(
+            MetadataDefaultEntryHolder.defaultEntry);
+      }
+      if (!metadata_.isMutable()) {
+        metadata_ = metadata_.copy();
+      }
+      bitField0_ |= 0x00040000;
+      onChanged();
+      return metadata_;
+    }
+    public int getMetadataCount() {
+      return internalGetMetadata().getMap().size();
+    }
+    /**
+     * <pre>
+     * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+     * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+     * </pre>
+     *
+     * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
+     */
+    @java.lang.Override
+    public boolean containsMetadata(
+        java.lang.String key) {
+      if (key == null) { throw new NullPointerException("map key"); }
+      return internalGetMetadata().getMap().containsKey(key);
+    }
+    /**
+     * Use {@link #getMetadataMap()} instead.
+     */
+    @java.lang.Override
+    @java.lang.Deprecated
+    public java.util.Map<java.lang.String, java.lang.String> getMetadata() {
+      return getMetadataMap();
+    }
+    /**
+     * <pre>
+     * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+     * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+     * </pre>
+     *
+     * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
+     */
+    @java.lang.Override
+    public java.util.Map<java.lang.String, java.lang.String> getMetadataMap() {
+      return internalGetMetadata().getMap();
+    }
+    /**
+     * <pre>
+     * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+     * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+     * </pre>
+     *
+     * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
+     */
+    @java.lang.Override
+    public /* nullable */
+java.lang.String getMetadataOrDefault(
+        java.lang.String key,
+        /* nullable */
+java.lang.String defaultValue) {
+      if (key == null) { throw new NullPointerException("map key"); }
+      java.util.Map<java.lang.String, java.lang.String> map =
+          internalGetMetadata().getMap();
+      return map.containsKey(key) ? map.get(key) : defaultValue;
+    }
+    /**
+     * <pre>
+     * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+     * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+     * </pre>
+     *
+     * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
+     */
+    @java.lang.Override
+    public java.lang.String getMetadataOrThrow(
+        java.lang.String key) {
+      if (key == null) { throw new NullPointerException("map key"); }
+      java.util.Map<java.lang.String, java.lang.String> map =
+          internalGetMetadata().getMap();
+      if (!map.containsKey(key)) {
+        throw new java.lang.IllegalArgumentException();
+      }
+      return map.get(key);
+    }
+    public Builder clearMetadata() {
+      bitField0_ = (bitField0_ & ~0x00040000);
+      internalGetMutableMetadata().getMutableMap()
+          .clear();
+      return this;
+    }
+    /**
+     * <pre>
+     * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+     * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+     * </pre>
+     *
+     * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
+     */
+    public Builder removeMetadata(
+        java.lang.String key) {
+      if (key == null) { throw new NullPointerException("map key"); }
+      internalGetMutableMetadata().getMutableMap()
+          .remove(key);
+      return this;
+    }
+    /**
+     * Use alternate mutation accessors instead.
+     */
+    @java.lang.Deprecated
+    public java.util.Map<java.lang.String, java.lang.String>
+        getMutableMetadata() {
+      bitField0_ |= 0x00040000;
+      return internalGetMutableMetadata().getMutableMap();
+    }
+    /**
+     * <pre>
+     * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+     * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+     * </pre>
+     *
+     * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
+     */
+    public Builder putMetadata(
+        java.lang.String key,
+        java.lang.String value) {
+      if (key == null) { throw new NullPointerException("map key"); }
+      if (value == null) { throw new NullPointerException("map value"); }
+      internalGetMutableMetadata().getMutableMap()
+          .put(key, value);
+      bitField0_ |= 0x00040000;
+      return this;
+    }
+    /**
+     * <pre>
+     * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+     * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+     * </pre>
+     *
+     * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
+     */
+    public Builder putAllMetadata(
+        java.util.Map<java.lang.String, java.lang.String> values) {
+      internalGetMutableMetadata().getMutableMap()
+          .putAll(values);
+      bitField0_ |= 0x00040000;
+      return this;
+    }
+
+    private boolean store_ ;
+    /**
+     * <pre>
+     * OpenAI's switch for storing the completion. Accepted, not sent: the server stores nothing, so
+     * there is nothing to switch off, and Bedrock has no such setting.
+     * </pre>
+     *
+     * <code>optional bool store = 20 [json_name = "store"];</code>
+     * @return Whether the store field is set.
+     */
+    @java.lang.Override
+    public boolean hasStore() {
+      return ((bitField0_ & 0x00080000) != 0);
+    }
+    /**
+     * <pre>
+     * OpenAI's switch for storing the completion. Accepted, not sent: the server stores nothing, so
+     * there is nothing to switch off, and Bedrock has no such setting.
+     * </pre>
+     *
+     * <code>optional bool store = 20 [json_name = "store"];</code>
+     * @return The store.
+     */
+    @java.lang.Override
+    public boolean getStore() {
+      return store_;
+    }
+    /**
+     * <pre>
+     * OpenAI's switch for storing the completion. Accepted, not sent: the server stores nothing, so
+     * there is nothing to switch off, and Bedrock has no such setting.
+     * </pre>
+     *
+     * <code>optional bool store = 20 [json_name = "store"];</code>
+     * @param value The store to set.
+     * @return This builder for chaining.
+     */
+    public Builder setStore(boolean value) {
+
+      store_ = value;
+      bitField0_ |= 0x00080000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * OpenAI's switch for storing the completion. Accepted, not sent: the server stores nothing, so
+     * there is nothing to switch off, and Bedrock has no such setting.
+     * </pre>
+     *
+     * <code>optional bool store = 20 [json_name = "store"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearStore() {
+      bitField0_ = (bitField0_ & ~0x00080000);
+      store_ = false;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object additionalModelRequestFieldsJson_ = "";
+    /**
+     * <pre>
+     * The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
+     * exact value (the REST shim always uses this form). Set at most one of the two.
+     * </pre>
+     *
+     * <code>optional string additional_model_request_fields_json = 21 [json_name = "additionalModelRequestFieldsJson"];</code>
+     * @return Whether the additionalModelRequestFieldsJson field is set.
+     */
+    public boolean hasAdditionalModelRequestFieldsJson() {
+      return ((bitField0_ & 0x00100000) != 0);
+    }
+    /**
+     * <pre>
+     * The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
+     * exact value (the REST shim always uses this form). Set at most one of the two.
+     * </pre>
+     *
+     * <code>optional string additional_model_request_fields_json = 21 [json_name = "additionalModelRequestFieldsJson"];</code>
+     * @return The additionalModelRequestFieldsJson.
+     */
+    public java.lang.String getAdditionalModelRequestFieldsJson() {
+      java.lang.Object ref = additionalModelRequestFieldsJson_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        additionalModelRequestFieldsJson_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
+     * exact value (the REST shim always uses this form). Set at most one of the two.
+     * </pre>
+     *
+     * <code>optional string additional_model_request_fields_json = 21 [json_name = "additionalModelRequestFieldsJson"];</code>
+     * @return The bytes for additionalModelRequestFieldsJson.
+     */
+    public com.google.protobuf.ByteString
+        getAdditionalModelRequestFieldsJsonBytes() {
+      java.lang.Object ref = additionalModelRequestFieldsJson_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        additionalModelRequestFieldsJson_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
+     * exact value (the REST shim always uses this form). Set at most one of the two.
+     * </pre>
+     *
+     * <code>optional string additional_model_request_fields_json = 21 [json_name = "additionalModelRequestFieldsJson"];</code>
+     * @param value The additionalModelRequestFieldsJson to set.
+     * @return This builder for chaining.
+     */
+    public Builder setAdditionalModelRequestFieldsJson(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      additionalModelRequestFieldsJson_ = value;
+      bitField0_ |= 0x00100000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
+     * exact value (the REST shim always uses this form). Set at most one of the two.
+     * </pre>
+     *
+     * <code>optional string additional_model_request_fields_json = 21 [json_name = "additionalModelRequestFieldsJson"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearAdditionalModelRequestFieldsJson() {
+      additionalModelRequestFieldsJson_ = getDefaultInstance().getAdditionalModelRequestFieldsJson();
+      bitField0_ = (bitField0_ & ~0x00100000);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
+     * exact value (the REST shim always uses this form). Set at most one of the two.
+     * </pre>
+     *
+     * <code>optional string additional_model_request_fields_json = 21 [json_name = "additionalModelRequestFieldsJson"];</code>
+     * @param value The bytes for additionalModelRequestFieldsJson to set.
+     * @return This builder for chaining.
+     */
+    public Builder setAdditionalModelRequestFieldsJsonBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      additionalModelRequestFieldsJson_ = value;
+      bitField0_ |= 0x00100000;
+      onChanged();
+      return this;
     }
 
     // @@protoc_insertion_point(builder_scope:amazon_chat.v1.ChatCompletionRequest)

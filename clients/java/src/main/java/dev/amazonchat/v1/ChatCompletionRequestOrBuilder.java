@@ -274,7 +274,8 @@ public interface ChatCompletionRequestOrBuilder extends
 
   /**
    * <pre>
-   * An end-user identifier, for the caller's own abuse monitoring. Logged, not sent to Bedrock.
+   * An end-user identifier, for the caller's own abuse monitoring: recorded on the call's log lines
+   * (at most 256 characters), not sent to Bedrock.
    * </pre>
    *
    * <code>optional string user = 10 [json_name = "user"];</code>
@@ -283,7 +284,8 @@ public interface ChatCompletionRequestOrBuilder extends
   boolean hasUser();
   /**
    * <pre>
-   * An end-user identifier, for the caller's own abuse monitoring. Logged, not sent to Bedrock.
+   * An end-user identifier, for the caller's own abuse monitoring: recorded on the call's log lines
+   * (at most 256 characters), not sent to Bedrock.
    * </pre>
    *
    * <code>optional string user = 10 [json_name = "user"];</code>
@@ -292,7 +294,8 @@ public interface ChatCompletionRequestOrBuilder extends
   java.lang.String getUser();
   /**
    * <pre>
-   * An end-user identifier, for the caller's own abuse monitoring. Logged, not sent to Bedrock.
+   * An end-user identifier, for the caller's own abuse monitoring: recorded on the call's log lines
+   * (at most 256 characters), not sent to Bedrock.
    * </pre>
    *
    * <code>optional string user = 10 [json_name = "user"];</code>
@@ -389,7 +392,9 @@ public interface ChatCompletionRequestOrBuilder extends
    * <pre>
    * Bedrock-only: model-specific request fields passed through as Converse's
    * `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-   * budget). Bedrock validates them; the server does not.
+   * budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+   * so integers above 2^53 lose precision: send such values in
+   * `additional_model_request_fields_json` instead. Set at most one of the two.
    * </pre>
    *
    * <code>.google.protobuf.Struct additional_model_request_fields = 15 [json_name = "additionalModelRequestFields"];</code>
@@ -400,7 +405,9 @@ public interface ChatCompletionRequestOrBuilder extends
    * <pre>
    * Bedrock-only: model-specific request fields passed through as Converse's
    * `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-   * budget). Bedrock validates them; the server does not.
+   * budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+   * so integers above 2^53 lose precision: send such values in
+   * `additional_model_request_fields_json` instead. Set at most one of the two.
    * </pre>
    *
    * <code>.google.protobuf.Struct additional_model_request_fields = 15 [json_name = "additionalModelRequestFields"];</code>
@@ -411,7 +418,9 @@ public interface ChatCompletionRequestOrBuilder extends
    * <pre>
    * Bedrock-only: model-specific request fields passed through as Converse's
    * `additionalModelRequestFields` (for example `{"top_k": 50}` for Anthropic models, or a reasoning
-   * budget). Bedrock validates them; the server does not.
+   * budget). Bedrock validates them; the server does not. A Struct holds every number as a double,
+   * so integers above 2^53 lose precision: send such values in
+   * `additional_model_request_fields_json` instead. Set at most one of the two.
    * </pre>
    *
    * <code>.google.protobuf.Struct additional_model_request_fields = 15 [json_name = "additionalModelRequestFields"];</code>
@@ -444,4 +453,169 @@ public interface ChatCompletionRequestOrBuilder extends
    * <code>.amazon_chat.v1.GuardrailConfig guardrail_config = 16 [json_name = "guardrailConfig"];</code>
    */
   dev.amazonchat.v1.GuardrailConfigOrBuilder getGuardrailConfigOrBuilder();
+
+  /**
+   * <pre>
+   * OpenAI's switch against several tool calls in one turn. Accepted, not sent: Converse has no such
+   * setting and the model decides, so `false` is not enforced (a turn may still hold several calls).
+   * </pre>
+   *
+   * <code>optional bool parallel_tool_calls = 17 [json_name = "parallelToolCalls"];</code>
+   * @return Whether the parallelToolCalls field is set.
+   */
+  boolean hasParallelToolCalls();
+  /**
+   * <pre>
+   * OpenAI's switch against several tool calls in one turn. Accepted, not sent: Converse has no such
+   * setting and the model decides, so `false` is not enforced (a turn may still hold several calls).
+   * </pre>
+   *
+   * <code>optional bool parallel_tool_calls = 17 [json_name = "parallelToolCalls"];</code>
+   * @return The parallelToolCalls.
+   */
+  boolean getParallelToolCalls();
+
+  /**
+   * <pre>
+   * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
+   * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+   * </pre>
+   *
+   * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
+   * @return Whether the serviceTier field is set.
+   */
+  boolean hasServiceTier();
+  /**
+   * <pre>
+   * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
+   * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+   * </pre>
+   *
+   * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
+   * @return The serviceTier.
+   */
+  java.lang.String getServiceTier();
+  /**
+   * <pre>
+   * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
+   * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+   * </pre>
+   *
+   * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
+   * @return The bytes for serviceTier.
+   */
+  com.google.protobuf.ByteString
+      getServiceTierBytes();
+
+  /**
+   * <pre>
+   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * </pre>
+   *
+   * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
+   */
+  int getMetadataCount();
+  /**
+   * <pre>
+   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * </pre>
+   *
+   * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
+   */
+  boolean containsMetadata(
+      java.lang.String key);
+  /**
+   * Use {@link #getMetadataMap()} instead.
+   */
+  @java.lang.Deprecated
+  java.util.Map<java.lang.String, java.lang.String>
+  getMetadata();
+  /**
+   * <pre>
+   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * </pre>
+   *
+   * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
+   */
+  java.util.Map<java.lang.String, java.lang.String>
+  getMetadataMap();
+  /**
+   * <pre>
+   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * </pre>
+   *
+   * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
+   */
+  /* nullable */
+java.lang.String getMetadataOrDefault(
+      java.lang.String key,
+      /* nullable */
+java.lang.String defaultValue);
+  /**
+   * <pre>
+   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
+   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * </pre>
+   *
+   * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
+   */
+  java.lang.String getMetadataOrThrow(
+      java.lang.String key);
+
+  /**
+   * <pre>
+   * OpenAI's switch for storing the completion. Accepted, not sent: the server stores nothing, so
+   * there is nothing to switch off, and Bedrock has no such setting.
+   * </pre>
+   *
+   * <code>optional bool store = 20 [json_name = "store"];</code>
+   * @return Whether the store field is set.
+   */
+  boolean hasStore();
+  /**
+   * <pre>
+   * OpenAI's switch for storing the completion. Accepted, not sent: the server stores nothing, so
+   * there is nothing to switch off, and Bedrock has no such setting.
+   * </pre>
+   *
+   * <code>optional bool store = 20 [json_name = "store"];</code>
+   * @return The store.
+   */
+  boolean getStore();
+
+  /**
+   * <pre>
+   * The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
+   * exact value (the REST shim always uses this form). Set at most one of the two.
+   * </pre>
+   *
+   * <code>optional string additional_model_request_fields_json = 21 [json_name = "additionalModelRequestFieldsJson"];</code>
+   * @return Whether the additionalModelRequestFieldsJson field is set.
+   */
+  boolean hasAdditionalModelRequestFieldsJson();
+  /**
+   * <pre>
+   * The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
+   * exact value (the REST shim always uses this form). Set at most one of the two.
+   * </pre>
+   *
+   * <code>optional string additional_model_request_fields_json = 21 [json_name = "additionalModelRequestFieldsJson"];</code>
+   * @return The additionalModelRequestFieldsJson.
+   */
+  java.lang.String getAdditionalModelRequestFieldsJson();
+  /**
+   * <pre>
+   * The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
+   * exact value (the REST shim always uses this form). Set at most one of the two.
+   * </pre>
+   *
+   * <code>optional string additional_model_request_fields_json = 21 [json_name = "additionalModelRequestFieldsJson"];</code>
+   * @return The bytes for additionalModelRequestFieldsJson.
+   */
+  com.google.protobuf.ByteString
+      getAdditionalModelRequestFieldsJsonBytes();
 }

@@ -32,6 +32,11 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_amazon_chat_v1_ChatCompletionRequest_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_amazon_chat_v1_ChatCompletionRequest_MetadataEntry_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_amazon_chat_v1_ChatCompletionRequest_MetadataEntry_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_amazon_chat_v1_Message_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -142,7 +147,7 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
     java.lang.String[] descriptorData = {
       "\n\031amazon_chat/v1/chat.proto\022\016amazon_chat" +
       ".v1\032\034google/api/annotations.proto\032\034googl" +
-      "e/protobuf/struct.proto\"\324\006\n\025ChatCompleti" +
+      "e/protobuf/struct.proto\"\213\n\n\025ChatCompleti" +
       "onRequest\022\024\n\005model\030\001 \001(\tR\005model\0223\n\010messa" +
       "ges\030\002 \003(\0132\027.amazon_chat.v1.MessageR\010mess" +
       "ages\022\"\n\nmax_tokens\030\003 \001(\rH\000R\tmaxTokens\210\001\001" +
@@ -161,89 +166,102 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
       "ogle.protobuf.StructR\034additionalModelReq" +
       "uestFields\022J\n\020guardrail_config\030\020 \001(\0132\037.a" +
       "mazon_chat.v1.GuardrailConfigR\017guardrail" +
-      "ConfigB\r\n\013_max_tokensB\030\n\026_max_completion" +
-      "_tokensB\016\n\014_temperatureB\010\n\006_top_pB\007\n\005_us" +
-      "erB\004\n\002_nB\013\n\t_logprobsB\017\n\r_top_logprobs\"\207" +
-      "\002\n\007Message\022\022\n\004role\030\001 \001(\tR\004role\022\024\n\004text\030\002" +
-      " \001(\tH\000R\004text\0224\n\005parts\030\003 \001(\0132\034.amazon_cha" +
-      "t.v1.ContentPartsH\000R\005parts\022\027\n\004name\030\004 \001(\t" +
-      "H\001R\004name\210\001\001\0227\n\ntool_calls\030\005 \003(\0132\030.amazon" +
-      "_chat.v1.ToolCallR\ttoolCalls\022%\n\014tool_cal" +
-      "l_id\030\006 \001(\tH\002R\ntoolCallId\210\001\001B\t\n\007contentB\007" +
-      "\n\005_nameB\017\n\r_tool_call_id\"A\n\014ContentParts" +
-      "\0221\n\005parts\030\001 \003(\0132\033.amazon_chat.v1.Content" +
-      "PartR\005parts\"d\n\013ContentPart\022\024\n\004text\030\001 \001(\t" +
-      "H\000R\004text\0227\n\timage_url\030\002 \001(\0132\030.amazon_cha" +
-      "t.v1.ImageUrlH\000R\010imageUrlB\006\n\004part\"D\n\010Ima" +
-      "geUrl\022\020\n\003url\030\001 \001(\tR\003url\022\033\n\006detail\030\002 \001(\tH" +
-      "\000R\006detail\210\001\001B\t\n\007_detail\"h\n\010ToolCall\022\016\n\002i" +
-      "d\030\001 \001(\tR\002id\022\022\n\004type\030\002 \001(\tR\004type\0228\n\010funct" +
-      "ion\030\003 \001(\0132\034.amazon_chat.v1.FunctionCallR" +
-      "\010function\"@\n\014FunctionCall\022\022\n\004name\030\001 \001(\tR" +
-      "\004name\022\034\n\targuments\030\002 \001(\tR\targuments\"Z\n\004T" +
-      "ool\022\022\n\004type\030\001 \001(\tR\004type\022>\n\010function\030\002 \001(" +
-      "\0132\".amazon_chat.v1.FunctionDefinitionR\010f" +
-      "unction\"\300\001\n\022FunctionDefinition\022\022\n\004name\030\001" +
-      " \001(\tR\004name\022%\n\013description\030\002 \001(\tH\000R\013descr" +
-      "iption\210\001\001\0227\n\nparameters\030\003 \001(\0132\027.google.p" +
-      "rotobuf.StructR\nparameters\022\033\n\006strict\030\004 \001" +
-      "(\010H\001R\006strict\210\001\001B\016\n\014_descriptionB\t\n\007_stri" +
-      "ct\"k\n\nToolChoice\022\024\n\004mode\030\001 \001(\tH\000R\004mode\022=" +
-      "\n\010function\030\002 \001(\0132\037.amazon_chat.v1.NamedT" +
-      "oolChoiceH\000R\010functionB\010\n\006choice\"%\n\017Named" +
-      "ToolChoice\022\022\n\004name\030\001 \001(\tR\004name\"4\n\rStream" +
-      "Options\022#\n\rinclude_usage\030\001 \001(\010R\014includeU" +
-      "sage\"\226\001\n\017GuardrailConfig\0221\n\024guardrail_id" +
-      "entifier\030\001 \001(\tR\023guardrailIdentifier\022+\n\021g" +
-      "uardrail_version\030\002 \001(\tR\020guardrailVersion" +
-      "\022\031\n\005trace\030\003 \001(\tH\000R\005trace\210\001\001B\010\n\006_trace\"\317\001" +
-      "\n\026ChatCompletionResponse\022\016\n\002id\030\001 \001(\tR\002id" +
-      "\022\026\n\006object\030\002 \001(\tR\006object\022\030\n\007created\030\003 \001(" +
-      "\003R\007created\022\024\n\005model\030\004 \001(\tR\005model\0220\n\007choi" +
-      "ces\030\005 \003(\0132\026.amazon_chat.v1.ChoiceR\007choic" +
-      "es\022+\n\005usage\030\006 \001(\0132\025.amazon_chat.v1.Usage" +
-      "R\005usage\"v\n\006Choice\022\024\n\005index\030\001 \001(\rR\005index\022" +
-      "1\n\007message\030\002 \001(\0132\027.amazon_chat.v1.Messag" +
-      "eR\007message\022#\n\rfinish_reason\030\003 \001(\tR\014finis" +
-      "hReason\"\215\002\n\005Usage\022#\n\rprompt_tokens\030\001 \001(\r" +
-      "R\014promptTokens\022+\n\021completion_tokens\030\002 \001(" +
-      "\rR\020completionTokens\022!\n\014total_tokens\030\003 \001(" +
-      "\rR\013totalTokens\022/\n\021cache_read_tokens\030\004 \001(" +
-      "\rH\000R\017cacheReadTokens\210\001\001\0221\n\022cache_write_t" +
-      "okens\030\005 \001(\rH\001R\020cacheWriteTokens\210\001\001B\024\n\022_c" +
-      "ache_read_tokensB\025\n\023_cache_write_tokens\"" +
-      "\332\001\n\034StreamChatCompletionResponse\022\016\n\002id\030\001" +
-      " \001(\tR\002id\022\026\n\006object\030\002 \001(\tR\006object\022\030\n\007crea" +
-      "ted\030\003 \001(\003R\007created\022\024\n\005model\030\004 \001(\tR\005model" +
-      "\0225\n\007choices\030\005 \003(\0132\033.amazon_chat.v1.Chunk" +
-      "ChoiceR\007choices\022+\n\005usage\030\006 \001(\0132\025.amazon_" +
-      "chat.v1.UsageR\005usage\"\214\001\n\013ChunkChoice\022\024\n\005" +
-      "index\030\001 \001(\rR\005index\022+\n\005delta\030\002 \001(\0132\025.amaz" +
-      "on_chat.v1.DeltaR\005delta\022(\n\rfinish_reason" +
-      "\030\003 \001(\tH\000R\014finishReason\210\001\001B\020\n\016_finish_rea" +
-      "son\"\222\001\n\005Delta\022\027\n\004role\030\001 \001(\tH\000R\004role\210\001\001\022\035" +
-      "\n\007content\030\002 \001(\tH\001R\007content\210\001\001\022<\n\ntool_ca" +
-      "lls\030\003 \003(\0132\035.amazon_chat.v1.ToolCallDelta" +
-      "R\ttoolCallsB\007\n\005_roleB\n\n\010_content\"\242\001\n\rToo" +
-      "lCallDelta\022\024\n\005index\030\001 \001(\rR\005index\022\023\n\002id\030\002" +
-      " \001(\tH\000R\002id\210\001\001\022\027\n\004type\030\003 \001(\tH\001R\004type\210\001\001\022=" +
-      "\n\010function\030\004 \001(\0132!.amazon_chat.v1.Functi" +
-      "onCallDeltaR\010functionB\005\n\003_idB\007\n\005_type\"f\n" +
-      "\021FunctionCallDelta\022\027\n\004name\030\001 \001(\tH\000R\004name" +
-      "\210\001\001\022!\n\targuments\030\002 \001(\tH\001R\targuments\210\001\001B\007" +
-      "\n\005_nameB\014\n\n_arguments2\241\002\n\013ChatService\022\200\001" +
-      "\n\016ChatCompletion\022%.amazon_chat.v1.ChatCo" +
-      "mpletionRequest\032&.amazon_chat.v1.ChatCom" +
-      "pletionResponse\"\037\202\323\344\223\002\031\"\024/v1/chat/comple" +
-      "tions:\001*\022\216\001\n\024StreamChatCompletion\022%.amaz" +
-      "on_chat.v1.ChatCompletionRequest\032,.amazo" +
-      "n_chat.v1.StreamChatCompletionResponse\"\037" +
-      "\202\323\344\223\002\031\"\024/v1/chat/completions:\001*0\001B\301\001\n\021de" +
-      "v.amazonchat.v1B\tChatProtoP\001ZLgithub.com" +
-      "/amazon-chat/amazon-chat/clients/go/gen/" +
-      "amazonchat/v1;amazonchatv1\242\002\003AXX\252\002\rAmazo" +
-      "nChat.V1\312\002\rAmazonChat\\V1\342\002\031AmazonChat\\V1" +
-      "\\GPBMetadata\352\002\016AmazonChat::V1b\006proto3"
+      "Config\0223\n\023parallel_tool_calls\030\021 \001(\010H\010R\021p" +
+      "arallelToolCalls\210\001\001\022&\n\014service_tier\030\022 \001(" +
+      "\tH\tR\013serviceTier\210\001\001\022O\n\010metadata\030\023 \003(\01323." +
+      "amazon_chat.v1.ChatCompletionRequest.Met" +
+      "adataEntryR\010metadata\022\031\n\005store\030\024 \001(\010H\nR\005s" +
+      "tore\210\001\001\022S\n$additional_model_request_fiel" +
+      "ds_json\030\025 \001(\tH\013R additionalModelRequestF" +
+      "ieldsJson\210\001\001\032;\n\rMetadataEntry\022\020\n\003key\030\001 \001" +
+      "(\tR\003key\022\024\n\005value\030\002 \001(\tR\005value:\0028\001B\r\n\013_ma" +
+      "x_tokensB\030\n\026_max_completion_tokensB\016\n\014_t" +
+      "emperatureB\010\n\006_top_pB\007\n\005_userB\004\n\002_nB\013\n\t_" +
+      "logprobsB\017\n\r_top_logprobsB\026\n\024_parallel_t" +
+      "ool_callsB\017\n\r_service_tierB\010\n\006_storeB\'\n%" +
+      "_additional_model_request_fields_json\"\207\002" +
+      "\n\007Message\022\022\n\004role\030\001 \001(\tR\004role\022\024\n\004text\030\002 " +
+      "\001(\tH\000R\004text\0224\n\005parts\030\003 \001(\0132\034.amazon_chat" +
+      ".v1.ContentPartsH\000R\005parts\022\027\n\004name\030\004 \001(\tH" +
+      "\001R\004name\210\001\001\0227\n\ntool_calls\030\005 \003(\0132\030.amazon_" +
+      "chat.v1.ToolCallR\ttoolCalls\022%\n\014tool_call" +
+      "_id\030\006 \001(\tH\002R\ntoolCallId\210\001\001B\t\n\007contentB\007\n" +
+      "\005_nameB\017\n\r_tool_call_id\"A\n\014ContentParts\022" +
+      "1\n\005parts\030\001 \003(\0132\033.amazon_chat.v1.ContentP" +
+      "artR\005parts\"d\n\013ContentPart\022\024\n\004text\030\001 \001(\tH" +
+      "\000R\004text\0227\n\timage_url\030\002 \001(\0132\030.amazon_chat" +
+      ".v1.ImageUrlH\000R\010imageUrlB\006\n\004part\"D\n\010Imag" +
+      "eUrl\022\020\n\003url\030\001 \001(\tR\003url\022\033\n\006detail\030\002 \001(\tH\000" +
+      "R\006detail\210\001\001B\t\n\007_detail\"h\n\010ToolCall\022\016\n\002id" +
+      "\030\001 \001(\tR\002id\022\022\n\004type\030\002 \001(\tR\004type\0228\n\010functi" +
+      "on\030\003 \001(\0132\034.amazon_chat.v1.FunctionCallR\010" +
+      "function\"@\n\014FunctionCall\022\022\n\004name\030\001 \001(\tR\004" +
+      "name\022\034\n\targuments\030\002 \001(\tR\targuments\"Z\n\004To" +
+      "ol\022\022\n\004type\030\001 \001(\tR\004type\022>\n\010function\030\002 \001(\013" +
+      "2\".amazon_chat.v1.FunctionDefinitionR\010fu" +
+      "nction\"\202\002\n\022FunctionDefinition\022\022\n\004name\030\001 " +
+      "\001(\tR\004name\022%\n\013description\030\002 \001(\tH\000R\013descri" +
+      "ption\210\001\001\0227\n\nparameters\030\003 \001(\0132\027.google.pr" +
+      "otobuf.StructR\nparameters\022\033\n\006strict\030\004 \001(" +
+      "\010H\001R\006strict\210\001\001\022,\n\017parameters_json\030\005 \001(\tH" +
+      "\002R\016parametersJson\210\001\001B\016\n\014_descriptionB\t\n\007" +
+      "_strictB\022\n\020_parameters_json\"k\n\nToolChoic" +
+      "e\022\024\n\004mode\030\001 \001(\tH\000R\004mode\022=\n\010function\030\002 \001(" +
+      "\0132\037.amazon_chat.v1.NamedToolChoiceH\000R\010fu" +
+      "nctionB\010\n\006choice\"%\n\017NamedToolChoice\022\022\n\004n" +
+      "ame\030\001 \001(\tR\004name\"4\n\rStreamOptions\022#\n\rincl" +
+      "ude_usage\030\001 \001(\010R\014includeUsage\"\226\001\n\017Guardr" +
+      "ailConfig\0221\n\024guardrail_identifier\030\001 \001(\tR" +
+      "\023guardrailIdentifier\022+\n\021guardrail_versio" +
+      "n\030\002 \001(\tR\020guardrailVersion\022\031\n\005trace\030\003 \001(\t" +
+      "H\000R\005trace\210\001\001B\010\n\006_trace\"\317\001\n\026ChatCompletio" +
+      "nResponse\022\016\n\002id\030\001 \001(\tR\002id\022\026\n\006object\030\002 \001(" +
+      "\tR\006object\022\030\n\007created\030\003 \001(\003R\007created\022\024\n\005m" +
+      "odel\030\004 \001(\tR\005model\0220\n\007choices\030\005 \003(\0132\026.ama" +
+      "zon_chat.v1.ChoiceR\007choices\022+\n\005usage\030\006 \001" +
+      "(\0132\025.amazon_chat.v1.UsageR\005usage\"v\n\006Choi" +
+      "ce\022\024\n\005index\030\001 \001(\rR\005index\0221\n\007message\030\002 \001(" +
+      "\0132\027.amazon_chat.v1.MessageR\007message\022#\n\rf" +
+      "inish_reason\030\003 \001(\tR\014finishReason\"\215\002\n\005Usa" +
+      "ge\022#\n\rprompt_tokens\030\001 \001(\rR\014promptTokens\022" +
+      "+\n\021completion_tokens\030\002 \001(\rR\020completionTo" +
+      "kens\022!\n\014total_tokens\030\003 \001(\rR\013totalTokens\022" +
+      "/\n\021cache_read_tokens\030\004 \001(\rH\000R\017cacheReadT" +
+      "okens\210\001\001\0221\n\022cache_write_tokens\030\005 \001(\rH\001R\020" +
+      "cacheWriteTokens\210\001\001B\024\n\022_cache_read_token" +
+      "sB\025\n\023_cache_write_tokens\"\332\001\n\034StreamChatC" +
+      "ompletionResponse\022\016\n\002id\030\001 \001(\tR\002id\022\026\n\006obj" +
+      "ect\030\002 \001(\tR\006object\022\030\n\007created\030\003 \001(\003R\007crea" +
+      "ted\022\024\n\005model\030\004 \001(\tR\005model\0225\n\007choices\030\005 \003" +
+      "(\0132\033.amazon_chat.v1.ChunkChoiceR\007choices" +
+      "\022+\n\005usage\030\006 \001(\0132\025.amazon_chat.v1.UsageR\005" +
+      "usage\"\214\001\n\013ChunkChoice\022\024\n\005index\030\001 \001(\rR\005in" +
+      "dex\022+\n\005delta\030\002 \001(\0132\025.amazon_chat.v1.Delt" +
+      "aR\005delta\022(\n\rfinish_reason\030\003 \001(\tH\000R\014finis" +
+      "hReason\210\001\001B\020\n\016_finish_reason\"\222\001\n\005Delta\022\027" +
+      "\n\004role\030\001 \001(\tH\000R\004role\210\001\001\022\035\n\007content\030\002 \001(\t" +
+      "H\001R\007content\210\001\001\022<\n\ntool_calls\030\003 \003(\0132\035.ama" +
+      "zon_chat.v1.ToolCallDeltaR\ttoolCallsB\007\n\005" +
+      "_roleB\n\n\010_content\"\242\001\n\rToolCallDelta\022\024\n\005i" +
+      "ndex\030\001 \001(\rR\005index\022\023\n\002id\030\002 \001(\tH\000R\002id\210\001\001\022\027" +
+      "\n\004type\030\003 \001(\tH\001R\004type\210\001\001\022=\n\010function\030\004 \001(" +
+      "\0132!.amazon_chat.v1.FunctionCallDeltaR\010fu" +
+      "nctionB\005\n\003_idB\007\n\005_type\"f\n\021FunctionCallDe" +
+      "lta\022\027\n\004name\030\001 \001(\tH\000R\004name\210\001\001\022!\n\targument" +
+      "s\030\002 \001(\tH\001R\targuments\210\001\001B\007\n\005_nameB\014\n\n_arg" +
+      "uments2\241\002\n\013ChatService\022\200\001\n\016ChatCompletio" +
+      "n\022%.amazon_chat.v1.ChatCompletionRequest" +
+      "\032&.amazon_chat.v1.ChatCompletionResponse" +
+      "\"\037\202\323\344\223\002\031\"\024/v1/chat/completions:\001*\022\216\001\n\024St" +
+      "reamChatCompletion\022%.amazon_chat.v1.Chat" +
+      "CompletionRequest\032,.amazon_chat.v1.Strea" +
+      "mChatCompletionResponse\"\037\202\323\344\223\002\031\"\024/v1/cha" +
+      "t/completions:\001*0\001B\301\001\n\021dev.amazonchat.v1" +
+      "B\tChatProtoP\001ZLgithub.com/amazon-chat/am" +
+      "azon-chat/clients/go/gen/amazonchat/v1;a" +
+      "mazonchatv1\242\002\003AXX\252\002\rAmazonChat.V1\312\002\rAmaz" +
+      "onChat\\V1\342\002\031AmazonChat\\V1\\GPBMetadata\352\002\016" +
+      "AmazonChat::V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -256,7 +274,13 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
     internal_static_amazon_chat_v1_ChatCompletionRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ChatCompletionRequest_descriptor,
-        new java.lang.String[] { "Model", "Messages", "MaxTokens", "MaxCompletionTokens", "Temperature", "TopP", "Stop", "Tools", "ToolChoice", "User", "N", "Logprobs", "TopLogprobs", "StreamOptions", "AdditionalModelRequestFields", "GuardrailConfig", });
+        new java.lang.String[] { "Model", "Messages", "MaxTokens", "MaxCompletionTokens", "Temperature", "TopP", "Stop", "Tools", "ToolChoice", "User", "N", "Logprobs", "TopLogprobs", "StreamOptions", "AdditionalModelRequestFields", "GuardrailConfig", "ParallelToolCalls", "ServiceTier", "Metadata", "Store", "AdditionalModelRequestFieldsJson", });
+    internal_static_amazon_chat_v1_ChatCompletionRequest_MetadataEntry_descriptor =
+      internal_static_amazon_chat_v1_ChatCompletionRequest_descriptor.getNestedType(0);
+    internal_static_amazon_chat_v1_ChatCompletionRequest_MetadataEntry_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_amazon_chat_v1_ChatCompletionRequest_MetadataEntry_descriptor,
+        new java.lang.String[] { "Key", "Value", });
     internal_static_amazon_chat_v1_Message_descriptor =
       getDescriptor().getMessageType(1);
     internal_static_amazon_chat_v1_Message_fieldAccessorTable = new
@@ -304,7 +328,7 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
     internal_static_amazon_chat_v1_FunctionDefinition_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_FunctionDefinition_descriptor,
-        new java.lang.String[] { "Name", "Description", "Parameters", "Strict", });
+        new java.lang.String[] { "Name", "Description", "Parameters", "Strict", "ParametersJson", });
     internal_static_amazon_chat_v1_ToolChoice_descriptor =
       getDescriptor().getMessageType(9);
     internal_static_amazon_chat_v1_ToolChoice_fieldAccessorTable = new

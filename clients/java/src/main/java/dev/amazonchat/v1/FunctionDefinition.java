@@ -34,6 +34,7 @@ private static final long serialVersionUID = 0L;
   private FunctionDefinition() {
     name_ = "";
     description_ = "";
+    parametersJson_ = "";
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -165,7 +166,8 @@ private static final long serialVersionUID = 0L;
   private com.google.protobuf.Struct parameters_;
   /**
    * <pre>
-   * The arguments' JSON Schema (an object schema). Unset means a function without arguments.
+   * The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+   * Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
    * </pre>
    *
    * <code>.google.protobuf.Struct parameters = 3 [json_name = "parameters"];</code>
@@ -177,7 +179,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The arguments' JSON Schema (an object schema). Unset means a function without arguments.
+   * The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+   * Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
    * </pre>
    *
    * <code>.google.protobuf.Struct parameters = 3 [json_name = "parameters"];</code>
@@ -189,7 +192,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The arguments' JSON Schema (an object schema). Unset means a function without arguments.
+   * The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+   * Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
    * </pre>
    *
    * <code>.google.protobuf.Struct parameters = 3 [json_name = "parameters"];</code>
@@ -203,7 +207,8 @@ private static final long serialVersionUID = 0L;
   private boolean strict_ = false;
   /**
    * <pre>
-   * OpenAI's strict schema adherence. Bedrock has no equivalent: accepted and not sent.
+   * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
+   * such switch, so the model is not held to the schema.
    * </pre>
    *
    * <code>optional bool strict = 4 [json_name = "strict"];</code>
@@ -215,7 +220,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * OpenAI's strict schema adherence. Bedrock has no equivalent: accepted and not sent.
+   * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
+   * such switch, so the model is not held to the schema.
    * </pre>
    *
    * <code>optional bool strict = 4 [json_name = "strict"];</code>
@@ -224,6 +230,68 @@ private static final long serialVersionUID = 0L;
   @java.lang.Override
   public boolean getStrict() {
     return strict_;
+  }
+
+  public static final int PARAMETERS_JSON_FIELD_NUMBER = 5;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object parametersJson_ = "";
+  /**
+   * <pre>
+   * The same as `parameters`, as the text of a JSON object (the REST shim always uses this form).
+   * Set at most one of the two.
+   * </pre>
+   *
+   * <code>optional string parameters_json = 5 [json_name = "parametersJson"];</code>
+   * @return Whether the parametersJson field is set.
+   */
+  @java.lang.Override
+  public boolean hasParametersJson() {
+    return ((bitField0_ & 0x00000008) != 0);
+  }
+  /**
+   * <pre>
+   * The same as `parameters`, as the text of a JSON object (the REST shim always uses this form).
+   * Set at most one of the two.
+   * </pre>
+   *
+   * <code>optional string parameters_json = 5 [json_name = "parametersJson"];</code>
+   * @return The parametersJson.
+   */
+  @java.lang.Override
+  public java.lang.String getParametersJson() {
+    java.lang.Object ref = parametersJson_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      parametersJson_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * The same as `parameters`, as the text of a JSON object (the REST shim always uses this form).
+   * Set at most one of the two.
+   * </pre>
+   *
+   * <code>optional string parameters_json = 5 [json_name = "parametersJson"];</code>
+   * @return The bytes for parametersJson.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getParametersJsonBytes() {
+    java.lang.Object ref = parametersJson_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      parametersJson_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
   }
 
   private byte memoizedIsInitialized = -1;
@@ -252,6 +320,9 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000004) != 0)) {
       output.writeBool(4, strict_);
     }
+    if (((bitField0_ & 0x00000008) != 0)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 5, parametersJson_);
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -269,6 +340,9 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000004) != 0)) {
       size += com.google.protobuf.CodedOutputStream
         .computeBoolSize(4, strict_);
+    }
+    if (((bitField0_ & 0x00000008) != 0)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(5, parametersJson_);
     }
     return size;
   }
@@ -311,6 +385,11 @@ private static final long serialVersionUID = 0L;
       if (getStrict()
           != other.getStrict()) return false;
     }
+    if (hasParametersJson() != other.hasParametersJson()) return false;
+    if (hasParametersJson()) {
+      if (!getParametersJson()
+          .equals(other.getParametersJson())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -336,6 +415,10 @@ private static final long serialVersionUID = 0L;
       hash = (37 * hash) + STRICT_FIELD_NUMBER;
       hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
           getStrict());
+    }
+    if (hasParametersJson()) {
+      hash = (37 * hash) + PARAMETERS_JSON_FIELD_NUMBER;
+      hash = (53 * hash) + getParametersJson().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -486,6 +569,7 @@ private static final long serialVersionUID = 0L;
         parametersBuilder_ = null;
       }
       strict_ = false;
+      parametersJson_ = "";
       return this;
     }
 
@@ -537,6 +621,10 @@ private static final long serialVersionUID = 0L;
         result.strict_ = strict_;
         to_bitField0_ |= 0x00000004;
       }
+      if (((from_bitField0_ & 0x00000010) != 0)) {
+        result.parametersJson_ = parametersJson_;
+        to_bitField0_ |= 0x00000008;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -567,6 +655,11 @@ private static final long serialVersionUID = 0L;
       }
       if (other.hasStrict()) {
         setStrict(other.getStrict());
+      }
+      if (other.hasParametersJson()) {
+        parametersJson_ = other.parametersJson_;
+        bitField0_ |= 0x00000010;
+        onChanged();
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -616,6 +709,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000008;
               break;
             } // case 32
+            case 42: {
+              parametersJson_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000010;
+              break;
+            } // case 42
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -833,7 +931,8 @@ private static final long serialVersionUID = 0L;
         com.google.protobuf.Struct, com.google.protobuf.Struct.Builder, com.google.protobuf.StructOrBuilder> parametersBuilder_;
     /**
      * <pre>
-     * The arguments' JSON Schema (an object schema). Unset means a function without arguments.
+     * The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+     * Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
      * </pre>
      *
      * <code>.google.protobuf.Struct parameters = 3 [json_name = "parameters"];</code>
@@ -844,7 +943,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The arguments' JSON Schema (an object schema). Unset means a function without arguments.
+     * The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+     * Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
      * </pre>
      *
      * <code>.google.protobuf.Struct parameters = 3 [json_name = "parameters"];</code>
@@ -859,7 +959,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The arguments' JSON Schema (an object schema). Unset means a function without arguments.
+     * The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+     * Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
      * </pre>
      *
      * <code>.google.protobuf.Struct parameters = 3 [json_name = "parameters"];</code>
@@ -879,7 +980,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The arguments' JSON Schema (an object schema). Unset means a function without arguments.
+     * The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+     * Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
      * </pre>
      *
      * <code>.google.protobuf.Struct parameters = 3 [json_name = "parameters"];</code>
@@ -897,7 +999,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The arguments' JSON Schema (an object schema). Unset means a function without arguments.
+     * The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+     * Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
      * </pre>
      *
      * <code>.google.protobuf.Struct parameters = 3 [json_name = "parameters"];</code>
@@ -922,7 +1025,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The arguments' JSON Schema (an object schema). Unset means a function without arguments.
+     * The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+     * Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
      * </pre>
      *
      * <code>.google.protobuf.Struct parameters = 3 [json_name = "parameters"];</code>
@@ -939,7 +1043,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The arguments' JSON Schema (an object schema). Unset means a function without arguments.
+     * The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+     * Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
      * </pre>
      *
      * <code>.google.protobuf.Struct parameters = 3 [json_name = "parameters"];</code>
@@ -951,7 +1056,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The arguments' JSON Schema (an object schema). Unset means a function without arguments.
+     * The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+     * Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
      * </pre>
      *
      * <code>.google.protobuf.Struct parameters = 3 [json_name = "parameters"];</code>
@@ -966,7 +1072,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The arguments' JSON Schema (an object schema). Unset means a function without arguments.
+     * The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+     * Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
      * </pre>
      *
      * <code>.google.protobuf.Struct parameters = 3 [json_name = "parameters"];</code>
@@ -988,7 +1095,8 @@ private static final long serialVersionUID = 0L;
     private boolean strict_ ;
     /**
      * <pre>
-     * OpenAI's strict schema adherence. Bedrock has no equivalent: accepted and not sent.
+     * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
+     * such switch, so the model is not held to the schema.
      * </pre>
      *
      * <code>optional bool strict = 4 [json_name = "strict"];</code>
@@ -1000,7 +1108,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * OpenAI's strict schema adherence. Bedrock has no equivalent: accepted and not sent.
+     * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
+     * such switch, so the model is not held to the schema.
      * </pre>
      *
      * <code>optional bool strict = 4 [json_name = "strict"];</code>
@@ -1012,7 +1121,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * OpenAI's strict schema adherence. Bedrock has no equivalent: accepted and not sent.
+     * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
+     * such switch, so the model is not held to the schema.
      * </pre>
      *
      * <code>optional bool strict = 4 [json_name = "strict"];</code>
@@ -1028,7 +1138,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * OpenAI's strict schema adherence. Bedrock has no equivalent: accepted and not sent.
+     * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
+     * such switch, so the model is not held to the schema.
      * </pre>
      *
      * <code>optional bool strict = 4 [json_name = "strict"];</code>
@@ -1037,6 +1148,115 @@ private static final long serialVersionUID = 0L;
     public Builder clearStrict() {
       bitField0_ = (bitField0_ & ~0x00000008);
       strict_ = false;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object parametersJson_ = "";
+    /**
+     * <pre>
+     * The same as `parameters`, as the text of a JSON object (the REST shim always uses this form).
+     * Set at most one of the two.
+     * </pre>
+     *
+     * <code>optional string parameters_json = 5 [json_name = "parametersJson"];</code>
+     * @return Whether the parametersJson field is set.
+     */
+    public boolean hasParametersJson() {
+      return ((bitField0_ & 0x00000010) != 0);
+    }
+    /**
+     * <pre>
+     * The same as `parameters`, as the text of a JSON object (the REST shim always uses this form).
+     * Set at most one of the two.
+     * </pre>
+     *
+     * <code>optional string parameters_json = 5 [json_name = "parametersJson"];</code>
+     * @return The parametersJson.
+     */
+    public java.lang.String getParametersJson() {
+      java.lang.Object ref = parametersJson_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        parametersJson_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The same as `parameters`, as the text of a JSON object (the REST shim always uses this form).
+     * Set at most one of the two.
+     * </pre>
+     *
+     * <code>optional string parameters_json = 5 [json_name = "parametersJson"];</code>
+     * @return The bytes for parametersJson.
+     */
+    public com.google.protobuf.ByteString
+        getParametersJsonBytes() {
+      java.lang.Object ref = parametersJson_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        parametersJson_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The same as `parameters`, as the text of a JSON object (the REST shim always uses this form).
+     * Set at most one of the two.
+     * </pre>
+     *
+     * <code>optional string parameters_json = 5 [json_name = "parametersJson"];</code>
+     * @param value The parametersJson to set.
+     * @return This builder for chaining.
+     */
+    public Builder setParametersJson(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      parametersJson_ = value;
+      bitField0_ |= 0x00000010;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The same as `parameters`, as the text of a JSON object (the REST shim always uses this form).
+     * Set at most one of the two.
+     * </pre>
+     *
+     * <code>optional string parameters_json = 5 [json_name = "parametersJson"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearParametersJson() {
+      parametersJson_ = getDefaultInstance().getParametersJson();
+      bitField0_ = (bitField0_ & ~0x00000010);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The same as `parameters`, as the text of a JSON object (the REST shim always uses this form).
+     * Set at most one of the two.
+     * </pre>
+     *
+     * <code>optional string parameters_json = 5 [json_name = "parametersJson"];</code>
+     * @param value The bytes for parametersJson to set.
+     * @return This builder for chaining.
+     */
+    public Builder setParametersJsonBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      parametersJson_ = value;
+      bitField0_ |= 0x00000010;
       onChanged();
       return this;
     }

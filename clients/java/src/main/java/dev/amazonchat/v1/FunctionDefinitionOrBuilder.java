@@ -61,7 +61,8 @@ public interface FunctionDefinitionOrBuilder extends
 
   /**
    * <pre>
-   * The arguments' JSON Schema (an object schema). Unset means a function without arguments.
+   * The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+   * Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
    * </pre>
    *
    * <code>.google.protobuf.Struct parameters = 3 [json_name = "parameters"];</code>
@@ -70,7 +71,8 @@ public interface FunctionDefinitionOrBuilder extends
   boolean hasParameters();
   /**
    * <pre>
-   * The arguments' JSON Schema (an object schema). Unset means a function without arguments.
+   * The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+   * Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
    * </pre>
    *
    * <code>.google.protobuf.Struct parameters = 3 [json_name = "parameters"];</code>
@@ -79,7 +81,8 @@ public interface FunctionDefinitionOrBuilder extends
   com.google.protobuf.Struct getParameters();
   /**
    * <pre>
-   * The arguments' JSON Schema (an object schema). Unset means a function without arguments.
+   * The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
+   * Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
    * </pre>
    *
    * <code>.google.protobuf.Struct parameters = 3 [json_name = "parameters"];</code>
@@ -88,7 +91,8 @@ public interface FunctionDefinitionOrBuilder extends
 
   /**
    * <pre>
-   * OpenAI's strict schema adherence. Bedrock has no equivalent: accepted and not sent.
+   * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
+   * such switch, so the model is not held to the schema.
    * </pre>
    *
    * <code>optional bool strict = 4 [json_name = "strict"];</code>
@@ -97,11 +101,44 @@ public interface FunctionDefinitionOrBuilder extends
   boolean hasStrict();
   /**
    * <pre>
-   * OpenAI's strict schema adherence. Bedrock has no equivalent: accepted and not sent.
+   * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
+   * such switch, so the model is not held to the schema.
    * </pre>
    *
    * <code>optional bool strict = 4 [json_name = "strict"];</code>
    * @return The strict.
    */
   boolean getStrict();
+
+  /**
+   * <pre>
+   * The same as `parameters`, as the text of a JSON object (the REST shim always uses this form).
+   * Set at most one of the two.
+   * </pre>
+   *
+   * <code>optional string parameters_json = 5 [json_name = "parametersJson"];</code>
+   * @return Whether the parametersJson field is set.
+   */
+  boolean hasParametersJson();
+  /**
+   * <pre>
+   * The same as `parameters`, as the text of a JSON object (the REST shim always uses this form).
+   * Set at most one of the two.
+   * </pre>
+   *
+   * <code>optional string parameters_json = 5 [json_name = "parametersJson"];</code>
+   * @return The parametersJson.
+   */
+  java.lang.String getParametersJson();
+  /**
+   * <pre>
+   * The same as `parameters`, as the text of a JSON object (the REST shim always uses this form).
+   * Set at most one of the two.
+   * </pre>
+   *
+   * <code>optional string parameters_json = 5 [json_name = "parametersJson"];</code>
+   * @return The bytes for parametersJson.
+   */
+  com.google.protobuf.ByteString
+      getParametersJsonBytes();
 }

@@ -9,6 +9,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -16,9 +18,16 @@ import java.util.concurrent.TimeUnit;
  * Starts {@code amazon-chat serve --demo} (its embedded Bedrock emulator) for the live tests. The
  * binary comes from AMAZON_CHAT_BIN (default: {@code <repo>/target/debug/amazon-chat}); it listens on
  * loopback only, gets no AWS credentials or config (no AWS_* variables; HOME and the working directory,
- * where it would look for a .env file, are a fresh temporary folder), and is killed by {@link #close()}.
+ * where it would look for a .env file, are a fresh temporary folder), no AMAZON_CHAT_* or API_KEY*
+ * variables but the API_KEY it is given, no proxy variables (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY,
+ * NO_PROXY, in either case) and AWS_EC2_METADATA_DISABLED=true, and is killed by {@link #close()}.
  */
 final class LiveServer implements AutoCloseable {
+  private static final List<String> DROPPED_PREFIXES = List.of("AWS_", "AMAZON_CHAT_", "API_KEY");
+  // Dropped in any case.
+  private static final List<String> PROXY_VARIABLES =
+      List.of("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY");
+
   final String target;
   final String apiKey;
   private final Process process;
@@ -31,6 +40,12 @@ final class LiveServer implements AutoCloseable {
     this.process = process;
     this.home = home;
     this.log = log;
+  }
+
+  /** The variables the server must not inherit. */
+  private static boolean dropped(String name) {
+    return DROPPED_PREFIXES.stream().anyMatch(name::startsWith)
+        || PROXY_VARIABLES.contains(name.toUpperCase(Locale.ROOT));
   }
 
   static LiveServer start() throws Exception {
@@ -58,7 +73,7 @@ final class LiveServer implements AutoCloseable {
             bin, "serve", "--demo", "--host", "127.0.0.1", "--port", String.valueOf(port),
             "--api-key", apiKey);
     Map<String, String> env = builder.environment();
-    env.keySet().removeIf(name -> name.startsWith("AWS_"));
+    env.keySet().removeIf(LiveServer::dropped);
     env.put("HOME", home.toString());
     env.put("AWS_EC2_METADATA_DISABLED", "true");
     env.put("API_KEY", apiKey);

@@ -1,0 +1,223 @@
+//! `serve`'s settings: where to listen, the upstream, limits, timeouts, client keys and logging.
+
+use super::aws::AwsCredentialConfig;
+use super::parse::{parse_duration, serialize_duration, socket_addr};
+use super::secret::Secret;
+use clap::{Args, FromArgMatches as _};
+use serde::Serialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Everything `serve` needs.
+#[derive(Debug, Clone, Args, Serialize)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "AMAZON_CHAT_HOST", default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// Port to listen on (0 picks a free one; the chosen address is printed on stdout).
+    #[arg(long, env = "AMAZON_CHAT_PORT", default_value_t = 8000)]
+    pub port: u16,
+
+    /// Answer from the embedded Bedrock emulator instead of AWS: no account or credentials needed.
+    #[arg(long, env = "AMAZON_CHAT_DEMO")]
+    pub demo: bool,
+
+    /// AWS region; default: AWS_REGION, then AWS_DEFAULT_REGION, then the profile's region.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Send Bedrock Runtime calls here instead of AWS (an emulator, a VPC endpoint). The SDK's own
+    /// AWS_ENDPOINT_URL_BEDROCK_RUNTIME is honoured too.
+    #[arg(long, env = "AMAZON_CHAT_BEDROCK_ENDPOINT", value_name = "URL")]
+    pub bedrock_endpoint: Option<String>,
+
+    /// Send Bedrock control-plane calls (the model catalog) here; default: --bedrock-endpoint when
+    /// set (an emulator serves both), else AWS (or AWS_ENDPOINT_URL_BEDROCK).
+    #[arg(long, env = "AMAZON_CHAT_BEDROCK_CONTROL_ENDPOINT", value_name = "URL")]
+    pub bedrock_control_endpoint: Option<String>,
+
+    /// A models file (TOML): aliases, allow-list, fallback regions, per-family defaults.
+    #[arg(long, env = "AMAZON_CHAT_MODELS_FILE", value_name = "PATH")]
+    pub models_file: Option<PathBuf>,
+
+    /// Regions to route to, in order, when the home region does not offer a model (comma-separated).
+    #[arg(long, env = "AMAZON_CHAT_FALLBACK_REGIONS", value_delimiter = ',')]
+    pub fallback_regions: Vec<String>,
+
+    /// How long the model catalog is cached before a background refresh.
+    #[arg(long, env = "AMAZON_CHAT_CATALOG_TTL", default_value = "1h", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
+    pub catalog_ttl: Duration,
+
+    /// Attempts per Bedrock call, first included; throttling and 5xx are retried with backoff.
+    #[arg(long, env = "AMAZON_CHAT_BEDROCK_MAX_ATTEMPTS", default_value_t = 3)]
+    pub bedrock_max_attempts: u32,
+
+    /// How long a unary call, or a stream's first event, may take upstream.
+    #[arg(long, env = "AMAZON_CHAT_UPSTREAM_TIMEOUT", default_value = "300s", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
+    pub upstream_timeout: Duration,
+
+    /// How long a stream may go without an event before it is failed with DEADLINE_EXCEEDED.
+    /// Long generations are never cut while tokens keep coming.
+    #[arg(long, env = "AMAZON_CHAT_STREAM_IDLE_TIMEOUT", default_value = "60s", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
+    pub stream_idle_timeout: Duration,
+
+    /// On SIGTERM/SIGINT, how long in-flight calls may run before the server exits anyway.
+    #[arg(long, env = "AMAZON_CHAT_SHUTDOWN_GRACE", default_value = "30s", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
+    pub shutdown_grace: Duration,
+
+    /// Largest accepted request message, in bytes (images are inline, so this is generous).
+    #[arg(long, env = "AMAZON_CHAT_MAX_REQUEST_BYTES", default_value_t = 20 * 1024 * 1024)]
+    pub max_request_bytes: usize,
+
+    /// A client API key. With no key configured the server runs open (and warns).
+    #[arg(long, env = "API_KEY", hide_env_values = true)]
+    pub api_key: Option<Secret>,
+
+    /// Several client API keys, comma-separated.
+    #[arg(long, env = "API_KEYS", hide_env_values = true, value_delimiter = ',')]
+    pub api_keys: Vec<Secret>,
+
+    /// A file of client API keys, one per line (`#` starts a comment).
+    #[arg(long, env = "API_KEYS_FILE", value_name = "PATH")]
+    pub api_keys_file: Option<PathBuf>,
+
+    /// Log format.
+    #[arg(long, env = "AMAZON_CHAT_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+
+    /// How long start-up waits for credentials before reporting NOT_SERVING and retrying.
+    #[arg(long, env = "AMAZON_CHAT_CREDENTIALS_TIMEOUT", default_value = "5s", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
+    pub credentials_timeout: Duration,
+
+    /// AWS credentials: the authentication guide's variables.
+    #[command(flatten)]
+    pub aws: AwsCredentialConfig,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+impl Config {
+    /// The base for tests: clap's defaults exactly (no environment or `.env` read, so it cannot
+    /// drift from what `serve` runs with), then what tests need to differ, spelled out: a free port,
+    /// one upstream attempt, and short timeouts.
+    // The parse can only fail if the flag definitions themselves are broken, which every test shows.
+    #[allow(clippy::expect_used)]
+    pub fn for_tests() -> Self {
+        let command = Self::augment_args(clap::Command::new("serve")).mut_args(|arg| arg.env(None));
+        let matches = command.try_get_matches_from(["serve"]).expect("serve's flags all have defaults");
+        let mut config = Self::from_arg_matches(&matches).expect("clap's defaults form a Config");
+        config.port = 0;
+        config.bedrock_max_attempts = 1;
+        config.upstream_timeout = Duration::from_secs(30);
+        config.stream_idle_timeout = Duration::from_secs(30);
+        config.shutdown_grace = Duration::from_secs(5);
+        config
+    }
+
+    /// The address to bind, or a message naming the bad flag.
+    pub fn listen_addr(&self) -> Result<SocketAddr, String> {
+        socket_addr("--host", &self.host, self.port)
+    }
+
+    /// Every configured API key: `--api-key`, `--api-keys` and the keys file.
+    pub fn all_api_keys(&self) -> Result<Vec<Secret>, String> {
+        let mut keys: Vec<Secret> = self.api_key.iter().chain(&self.api_keys).cloned().collect();
+        if let Some(path) = &self.api_keys_file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("--api-keys-file: cannot read {}: {e}", path.display()))?;
+            keys.extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|line| !line.is_empty() && !line.starts_with('#'))
+                    .map(|line| Secret::new(line.to_owned())),
+            );
+        }
+        keys.retain(|key| !key.expose().is_empty());
+        Ok(keys)
+    }
+}
+
+impl Config {
+    /// The effective configuration as pretty JSON, secrets masked (`config show`).
+    pub fn show(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_show_in_debug_or_display() {
+        let mut config = Config::for_tests();
+        config.api_key = Some(Secret::new("sk-very-secret".into()));
+        assert!(!format!("{config:?}").contains("sk-very-secret"));
+        assert!(!format!("{}", config.api_key.unwrap()).contains("sk-very-secret"));
+    }
+
+    #[test]
+    fn config_show_masks_every_secret() {
+        let mut config = Config::for_tests();
+        config.api_keys = vec![Secret::new("sk-one".into())];
+        config.aws.access_key_id = Some("AKIDEXAMPLE".into());
+        config.aws.secret_access_key = Some(Secret::new("aws-secret-value".into()));
+        config.aws.session_token = Some(Secret::new("aws-session-token-value".into()));
+        let shown = config.show();
+        for secret in ["sk-one", "aws-secret-value", "aws-session-token-value"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("AKIDEXAMPLE"), "the access key id is not a secret");
+        assert!(shown.contains("\"upstream_timeout\": \"30000ms\""), "{shown}");
+    }
+
+    #[test]
+    fn api_keys_come_from_flag_list_and_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("keys");
+        std::fs::write(&file, "# team keys\nkey-c\n\n  key-d  \n").unwrap();
+        let mut config = Config::for_tests();
+        config.api_key = Some(Secret::new("key-a".into()));
+        config.api_keys = vec![Secret::new("key-b".into())];
+        config.api_keys_file = Some(file);
+        let keys: Vec<String> =
+            config.all_api_keys().unwrap().iter().map(|k| k.expose().to_owned()).collect();
+        assert_eq!(keys, ["key-a", "key-b", "key-c", "key-d"]);
+    }
+
+    #[test]
+    fn tests_start_from_the_defaults_serve_runs_with() {
+        let config = Config::for_tests();
+        assert_eq!(config.host, "127.0.0.1");
+        assert_eq!(config.catalog_ttl, Duration::from_secs(3600));
+        assert_eq!(config.max_request_bytes, 20 * 1024 * 1024);
+        assert_eq!(config.aws.role_session_name, "amazon-chat-session");
+        assert_eq!(config.aws.credentials, crate::config::CredentialMethod::Auto);
+        assert!(config.api_key.is_none() && config.api_keys.is_empty());
+    }
+
+    #[test]
+    fn listen_addr_accepts_v4_and_v6_and_names_the_flag_otherwise() {
+        let mut config = Config::for_tests();
+        assert!(config.listen_addr().is_ok());
+        config.host = "::1".into();
+        assert!(config.listen_addr().is_ok());
+        config.host = "localhost-ish".into();
+        assert!(config.listen_addr().unwrap_err().contains("--host"));
+    }
+}

@@ -1,0 +1,205 @@
+//! The table: what each kind of failure means to gRPC, to HTTP, to OpenAI's error envelope and to
+//! the process exit status. Everything outside this file reads it; nothing decides a status alone.
+//!
+//! Copies of the table for readers live in README.md ("Errors") and in the comment on
+//! `ChatService` in `proto/amazon_chat/v1/chat.proto`; a test compares both with this one.
+
+use http::StatusCode as H;
+use tonic::Code as G;
+
+/// What kind of failure this is. Each kind is one row of [`ErrorKind::describe`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The request cannot be honoured as written (names a field).
+    InvalidArgument,
+    /// The request body is larger than the server accepts.
+    PayloadTooLarge,
+    /// The caller's API key is missing or wrong.
+    InvalidApiKey,
+    /// The server's AWS credentials are missing, invalid or expired.
+    Unauthenticated,
+    /// The server's AWS identity may not do this (IAM).
+    PermissionDenied,
+    /// The model the request names is unknown, or not offered in the region.
+    ModelNotFound,
+    /// Bedrock reported something else missing.
+    NotFound,
+    /// No endpoint at this path (REST) or no such method (gRPC).
+    UnknownRoute,
+    /// A known REST path called with the wrong HTTP method.
+    MethodNotAllowed,
+    /// Throttled by Bedrock or over a service quota; retry later.
+    ResourceExhausted,
+    /// Bedrock or the model is temporarily unavailable; safe to retry.
+    Unavailable,
+    /// Bedrock did not answer in time.
+    DeadlineExceeded,
+    /// A bug or an unexpected upstream answer.
+    Internal,
+    /// Start-up refused the configuration (a flag, a variable, a file): a usage error.
+    Configuration,
+    /// Start-up failed for another reason (the port is taken, the runtime cannot start).
+    Startup,
+}
+
+/// Where a failure can happen: in a call (it reaches a client) or in the process (it ends it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Answers one call; the process goes on.
+    Call,
+    /// Stops the process before it serves.
+    Process,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorClass {
+    /// The gRPC status code.
+    pub grpc: tonic::Code,
+    /// The HTTP status the REST shim answers with.
+    pub http: http::StatusCode,
+    /// A stable reason, sent as google.rpc.ErrorInfo.reason.
+    pub reason: &'static str,
+    /// OpenAI's error `type` in the REST envelope.
+    pub openai_type: &'static str,
+    /// OpenAI's error `code` in the REST envelope (OpenAI's own where it has one).
+    pub openai_code: &'static str,
+    /// The process exit status when this ends the process.
+    pub exit_code: u8,
+    /// Whether it answers a call or ends the process.
+    pub scope: Scope,
+}
+
+impl ErrorKind {
+    /// Every kind, in the table's order.
+    pub const ALL: [ErrorKind; 15] = {
+        use ErrorKind::*;
+        [
+            InvalidArgument,
+            PayloadTooLarge,
+            InvalidApiKey,
+            Unauthenticated,
+            PermissionDenied,
+            ModelNotFound,
+            NotFound,
+            UnknownRoute,
+            MethodNotAllowed,
+            ResourceExhausted,
+            Unavailable,
+            DeadlineExceeded,
+            Internal,
+            Configuration,
+            Startup,
+        ]
+    };
+
+    /// The table.
+    pub const fn describe(self) -> ErrorClass {
+        use ErrorKind::*;
+        use Scope::{Call, Process};
+        let (grpc, http, reason, openai_type, openai_code, exit_code, scope) = match self {
+            InvalidArgument => (
+                G::InvalidArgument,
+                H::BAD_REQUEST,
+                "INVALID_ARGUMENT",
+                "invalid_request_error",
+                "invalid_argument",
+                1,
+                Call,
+            ),
+            PayloadTooLarge => (
+                G::ResourceExhausted,
+                H::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                "invalid_request_error",
+                "payload_too_large",
+                1,
+                Call,
+            ),
+            InvalidApiKey => (
+                G::Unauthenticated,
+                H::UNAUTHORIZED,
+                "UNAUTHENTICATED",
+                "authentication_error",
+                "invalid_api_key",
+                1,
+                Call,
+            ),
+            Unauthenticated => (
+                G::Unauthenticated,
+                H::UNAUTHORIZED,
+                "UNAUTHENTICATED",
+                "authentication_error",
+                "unauthenticated",
+                1,
+                Call,
+            ),
+            PermissionDenied => (
+                G::PermissionDenied,
+                H::FORBIDDEN,
+                "PERMISSION_DENIED",
+                "permission_error",
+                "permission_denied",
+                1,
+                Call,
+            ),
+            ModelNotFound => {
+                (G::NotFound, H::NOT_FOUND, "NOT_FOUND", "not_found_error", "model_not_found", 1, Call)
+            }
+            NotFound => (G::NotFound, H::NOT_FOUND, "NOT_FOUND", "not_found_error", "not_found", 1, Call),
+            UnknownRoute => {
+                (G::Unimplemented, H::NOT_FOUND, "UNKNOWN_ROUTE", "not_found_error", "not_found", 1, Call)
+            }
+            MethodNotAllowed => (
+                G::Unimplemented,
+                H::METHOD_NOT_ALLOWED,
+                "METHOD_NOT_ALLOWED",
+                "invalid_request_error",
+                "method_not_allowed",
+                1,
+                Call,
+            ),
+            ResourceExhausted => (
+                G::ResourceExhausted,
+                H::TOO_MANY_REQUESTS,
+                "THROTTLED",
+                "rate_limit_error",
+                "rate_limit_exceeded",
+                1,
+                Call,
+            ),
+            Unavailable => (
+                G::Unavailable,
+                H::SERVICE_UNAVAILABLE,
+                "UPSTREAM_UNAVAILABLE",
+                "api_error",
+                "upstream_unavailable",
+                1,
+                Call,
+            ),
+            DeadlineExceeded => (
+                G::DeadlineExceeded,
+                H::GATEWAY_TIMEOUT,
+                "UPSTREAM_TIMEOUT",
+                "timeout_error",
+                "upstream_timeout",
+                1,
+                Call,
+            ),
+            Internal => (G::Internal, H::INTERNAL_SERVER_ERROR, "INTERNAL", "api_error", "internal", 1, Call),
+            Configuration => (
+                G::FailedPrecondition,
+                H::INTERNAL_SERVER_ERROR,
+                "CONFIGURATION",
+                "api_error",
+                "configuration",
+                2,
+                Process,
+            ),
+            Startup => {
+                (G::Unavailable, H::SERVICE_UNAVAILABLE, "STARTUP", "api_error", "startup", 1, Process)
+            }
+        };
+        ErrorClass { grpc, http, reason, openai_type, openai_code, exit_code, scope }
+    }
+}
