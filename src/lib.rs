@@ -5,34 +5,49 @@
 //!
 //! ```text
 //!  client ──gRPC──▶ server ──▶ auth ──▶ grpc::ChatApi ──┐
-//!         ──REST──▶ (one port,         rest handlers ───┴─▶ chat::Chat ──▶ bedrock::Bedrock ──SigV4/HTTP──▶ Bedrock
-//!                    request id)       (thin adapters:      (validation,   (proto ⇄ Converse       (or emulator)
-//!                                       proto / OpenAI       timeouts,      mapping, SDK errors
-//!                                       JSON in and out)     streaming)     ⇄ error::Error)
+//!         ──REST──▶ (one port,         rest handlers ───┴─▶ chat::Chat ─────────────────▶ bedrock::Bedrock ──SigV4/HTTP──▶ Bedrock
+//!                    request id,       (thin adapters:      │ chat::validate: the rules    (proto ⇄ Converse     (or emulator)
+//!                    call span)         proto / OpenAI      │ catalog: alias, allow-list,   mapping, SDK errors
+//!                                       JSON in and out)    │   region / profile route      ⇄ error::Error)
+//!                                                           └ timeouts, stream shaping            ▲
+//!                                                                                                 │ clients by region
+//!                          aws: SDK config, credentials (credentials::*), BedrockPool ────────────┘
 //! ```
 //!
-//! - [`config`]: the one [`config::Config`] struct, read from flags, the environment and `.env`.
+//! Every failure on the way is an [`error::Error`] whose kind is one row of one table
+//! ([`error::ErrorKind::describe`]): the gRPC code, HTTP status, OpenAI envelope and exit status all
+//! come from there.
+//!
+//! - [`config`]: one struct per command, read from flags, the environment and `.env` (of the
+//!   working folder only).
 //! - [`credentials`]: the AWS credential methods of the authentication guide, chosen by configuration.
-//! - [`aws`]: builds the SDK configuration, the credentials and the Bedrock client once.
-//! - [`server`]: binds the port, stacks the layers (request id, API-key [`auth`]), serves gRPC with
-//!   health and reflection, and drains in-flight calls on SIGTERM.
+//! - [`aws`]: builds the SDK configuration, the credentials and the Bedrock clients once; starts the
+//!   catalog.
+//! - [`server`]: binds the port, stacks the layers (request id, call span and access line, API-key
+//!   [`auth`]), serves gRPC with health and reflection, and drains in-flight calls on SIGTERM.
 //! - [`rest`]: the OpenAI-compatible REST shim (JSON and Server-Sent Events) over the same core,
 //!   with its OpenAPI document.
 //! - [`health`]: the serving status shared by gRPC health and REST readiness.
 //! - [`grpc`]: tonic adapters, one small method per RPC, translating [`error::Error`] into a
 //!   `tonic::Status` with rich details.
-//! - [`chat`]: the core. It validates a [`proto`] request, calls Bedrock, and shapes answers and
-//!   stream chunks. It knows nothing of tonic or HTTP.
-//! - [`bedrock`]: the Bedrock adapter: the shared SDK client, request/response/stream mappings
-//!   between the proto and Converse, and the SDK-error classification.
+//! - [`chat`]: the core. [`chat::validate`] holds every rule of a request; [`chat::Chat`] routes it
+//!   through the catalog, calls Bedrock, and shapes answers and stream chunks. It knows nothing of
+//!   tonic or HTTP.
 //! - [`catalog`]: the model catalog (Bedrock's control plane, cached), aliases, allow-list, and
 //!   region-aware routing of each request.
-//! - [`error`]: the one error type and its table to gRPC codes and HTTP statuses.
+//! - [`bedrock`]: the Bedrock adapter: the SDK clients by region, request/response/stream mappings
+//!   between the proto and Converse (they map; they do not re-validate), and the SDK-error
+//!   classification.
+//! - [`error`]: the one error type and its table.
 //! - [`emulator`]: a Bedrock Runtime emulator (Converse, ConverseStream with event-stream framing,
 //!   SigV4 verification, fault directives, a request log). `serve --demo` embeds it; every test runs
-//!   against it.
+//!   against it; `amazon-chat emulator` runs it alone.
 //! - [`doctor`]: `amazon-chat doctor`, the authentication guide's debugging commands in one.
 //! - [`telemetry`]: tracing set-up.
+//!
+//! Adding a request field: add it to `proto/`, and the build stops at each mapping that destructures
+//! the message (`rest::convert`, `chat::validate`, `bedrock::request`) until its meaning is decided
+//! there: mapped, or documented as accepted and not sent.
 
 #![forbid(unsafe_code)]
 

@@ -77,7 +77,12 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         router = router.layer(axum::middleware::from_fn_with_state(keys, require_api_key));
     }
     let router = router
-        .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(DefaultOnResponse::new()))
+        // One INFO line per finished call, carrying the span's request id, model and user.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
 

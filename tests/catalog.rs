@@ -199,14 +199,12 @@ async fn per_family_defaults_fill_what_requests_leave_unset() {
 #[test]
 fn a_broken_models_file_stops_start_up_with_the_reason() {
     let (_dir, path) = models_file("alow = [\"typo\"]\n");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_amazon-chat"))
+    let home = tempfile::tempdir().unwrap();
+    let output = isolated(home.path())
         .args(["serve", "--demo", "--port", "0", "--models-file", &path])
-        .env_clear()
-        .env("HOME", tempfile::tempdir().unwrap().path())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .output()
         .unwrap();
-    assert!(!output.status.success());
+    assert_eq!(output.status.code(), Some(2), "a refused configuration is a usage error");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--models-file") && stderr.contains("alow"), "{stderr}");
 }

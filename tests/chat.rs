@@ -39,6 +39,7 @@ async fn streamed_chat_equals_the_unary_answer_and_ends_with_usage() {
     let (chunks, status) = collect(chat.stream_chat_completion(request).await.unwrap().into_inner()).await;
     assert!(status.is_none(), "{status:?}");
     assert!(chunks.len() > 4, "one chunk per word, got {}", chunks.len());
+    assert!(!chunks.is_empty());
     assert_eq!(streamed_text(&chunks), answer_text(&unary));
     assert_eq!(chunks[0].choices[0].delta.as_ref().unwrap().role.as_deref(), Some("assistant"));
     assert!(chunks.iter().all(|c| c.id == chunks[0].id && c.object == "chat.completion.chunk"));
@@ -53,8 +54,10 @@ async fn streamed_chat_equals_the_unary_answer_and_ends_with_usage() {
 #[tokio::test]
 async fn streams_leave_out_usage_unless_asked() {
     let stack = Stack::start();
-    let (chunks, _) =
+    let (chunks, status) =
         collect(stack.chat().await.stream_chat_completion(ask("hi")).await.unwrap().into_inner()).await;
+    assert!(status.is_none(), "the stream ends cleanly: {status:?}");
+    assert_eq!(streamed_text(&chunks), "You said: hi", "the whole answer arrived");
     assert!(chunks.iter().all(|c| c.usage.is_none() && !c.choices.is_empty()));
 }
 

@@ -279,20 +279,21 @@ async fn a_missing_token_file_is_not_serving_until_it_appears() {
 
 #[tokio::test]
 async fn credentials_roll_over_under_load_without_failed_requests() {
-    // Issued credentials live 16 s; the SDK refreshes 10-15 s before expiry, so they roll over
-    // every few seconds while the load runs.
-    let stack = Stack::start_custom(&["--credential-lifetime", "16s"], None, |emulator| {
+    // Issued credentials live 4 s and the server refreshes them 2-3 s before expiry, so they roll
+    // over every second or two while the load runs. (The SDK judges expiry by the wall clock, which
+    // a paused tokio clock does not move: the window is shortened instead.)
+    let stack = Stack::start_custom(&["--credential-lifetime", "4s"], None, |emulator| {
         let mut env = demo_keys();
         env.extend(vars(&[("AWS_ROLE_ARN", ROLE_ARN), ("AWS_ENDPOINT_URL_STS", emulator)]));
-        (vec![], env)
+        (vec!["--credentials-refresh-window".into(), "2s".into()], env)
     });
     let channel = stack.channel().await;
     let started = std::time::Instant::now();
     // Every access key that signed a Bedrock call so far (the emulator's log is read as it grows).
     let mut keys = std::collections::BTreeSet::new();
     let mut requests = 0;
-    // Bounded: until three credential sets have signed calls, or 40 s.
-    while keys.len() < 3 && started.elapsed() < Duration::from_secs(40) {
+    // Bounded: until three credential sets have signed calls, or 20 s.
+    while keys.len() < 3 && started.elapsed() < Duration::from_secs(20) {
         let calls = (0..8).map(|_| {
             let mut chat =
                 amazon_chat::proto::v1::chat_service_client::ChatServiceClient::new(channel.clone());
@@ -323,10 +324,9 @@ async fn credentials_roll_over_under_load_without_failed_requests() {
 
 #[test]
 fn secrets_stay_out_of_config_show() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_amazon-chat"))
+    let home = tempfile::tempdir().unwrap();
+    let output = isolated(home.path())
         .args(["config", "show"])
-        .env_clear()
-        .env("HOME", tempfile::tempdir().unwrap().path())
         .env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEKEYID0001")
         .env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI-secret-for-config-show")
         .env("AWS_SESSION_TOKEN", "session-token-for-config-show")

@@ -13,19 +13,29 @@ use common::*;
 /// Runs doctor against `emulator` with exactly `env` (plus isolation), returning (success, stdout).
 fn doctor(emulator: &Process, args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
     let home = tempfile::tempdir().unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_amazon-chat"))
+    let output = isolated(home.path())
         .arg("doctor")
         .args(["--bedrock-endpoint", &emulator.url, "--bedrock-max-attempts", "1"])
         .args(args)
-        .env_clear()
-        .env("HOME", home.path())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_ENDPOINT_URL_STS", &emulator.url)
         .env("AWS_REGION", "us-east-1")
         .envs(env.iter().copied())
         .output()
         .unwrap();
     (output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn a_non_ascii_access_key_id_is_reported_not_a_crash() {
+    let emulator = Process::start(&["emulator", "--port", "0"], &[]);
+    let (ok, report) = doctor(
+        &emulator,
+        &[],
+        &[("AWS_ACCESS_KEY_ID", "ÄKIAÜNICØDE€€€€€"), ("AWS_SECRET_ACCESS_KEY", "wrong-secret")],
+    );
+    assert!(!ok, "{report}");
+    assert!(report.contains("ÄKIA…€€€€"), "the id is masked by characters: {report}");
+    assert!(report.contains("[FAIL]"), "{report}");
 }
 
 const DEMO_KEYS: [(&str, &str); 2] =
@@ -63,13 +73,8 @@ fn an_assumed_role_shows_its_identity_and_expiry() {
 
 #[test]
 fn demo_mode_passes() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_amazon-chat"))
-        .args(["doctor", "--demo"])
-        .env_clear()
-        .env("HOME", tempfile::tempdir().unwrap().path())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .output()
-        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let output = isolated(home.path()).args(["doctor", "--demo"]).output().unwrap();
     let report = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{report}");
     assert!(report.contains("all checks passed"));

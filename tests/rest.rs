@@ -105,6 +105,7 @@ fn an_error_mid_stream_is_a_final_error_event() {
     let events = sse_events(&response.body);
     let last: serde_json::Value = serde_json::from_str(events.last().unwrap()).unwrap();
     assert_eq!(last["error"]["type"], "api_error");
+    assert_eq!(last["error"]["code"], "upstream_unavailable");
     assert!(last["error"]["message"].as_str().unwrap().contains("ModelStreamErrorException"));
     assert!(!events.contains(&"[DONE]".to_owned()));
 }
@@ -116,39 +117,67 @@ fn a_stream_refused_up_front_is_a_plain_http_error() {
     let response = curl_chat(&stack.server.url, Some(KEY), &body.to_string());
     assert_eq!(response.status, 429);
     assert_eq!(response.json()["error"]["type"], "rate_limit_error");
+    assert_eq!(response.json()["error"]["code"], "rate_limit_exceeded");
+    assert_eq!(response.header("retry-after"), Some("1"));
 }
 
 #[test]
 fn errors_use_the_envelope_and_the_table_status() {
     let stack = start();
     let url = &stack.server.url;
-    let cases: [(Option<&str>, String, u16, &str); 7] = [
-        (None, chat_body("hi"), 401, "authentication_error"),
-        (Some("wrong"), chat_body("hi"), 401, "authentication_error"),
-        (Some(KEY), chat_body("[[emulator:access-denied]]"), 403, "permission_error"),
+    let unknown_model =
+        json!({"model": "no-such-model", "messages": [{"role": "user", "content": "x"}]}).to_string();
+    // (key, body, status, OpenAI type, OpenAI code, param)
+    type Case<'a> = (Option<&'a str>, String, u16, &'a str, &'a str, serde_json::Value);
+    let cases: [Case; 7] = [
+        (None, chat_body("hi"), 401, "authentication_error", "invalid_api_key", json!(null)),
+        (Some("wrong"), chat_body("hi"), 401, "authentication_error", "invalid_api_key", json!(null)),
         (
             Some(KEY),
-            json!({"model": "no-such-model", "messages": [{"role": "user", "content": "x"}]}).to_string(),
-            404,
-            "not_found_error",
+            chat_body("[[emulator:access-denied]]"),
+            403,
+            "permission_error",
+            "permission_denied",
+            json!(null),
         ),
-        (Some(KEY), chat_body("[[emulator:unavailable]]"), 503, "api_error"),
-        (Some(KEY), chat_body("[[emulator:internal-error]]"), 503, "api_error"),
-        (Some(KEY), chat_body("[[emulator:model-timeout]]"), 504, "timeout_error"),
+        (Some(KEY), unknown_model, 404, "not_found_error", "model_not_found", json!("model")),
+        (
+            Some(KEY),
+            chat_body("[[emulator:unavailable]]"),
+            503,
+            "api_error",
+            "upstream_unavailable",
+            json!(null),
+        ),
+        (
+            Some(KEY),
+            chat_body("[[emulator:internal-error]]"),
+            503,
+            "api_error",
+            "upstream_unavailable",
+            json!(null),
+        ),
+        (
+            Some(KEY),
+            chat_body("[[emulator:model-timeout]]"),
+            504,
+            "timeout_error",
+            "upstream_timeout",
+            json!(null),
+        ),
     ];
-    for (key, body, status, kind) in cases {
+    for (key, body, status, kind, code, param) in cases {
         let response = curl_chat(url, key, &body);
-        let code = response.json()["error"]["code"].clone();
-        match status {
-            401 => assert_eq!(code, "invalid_api_key", "OpenAI's code for a bad key"),
-            404 => assert_eq!(code, "model_not_found", "OpenAI's code for an unknown model"),
-            _ => assert!(code.is_string()),
-        }
         assert_eq!(response.status, status, "{body}: {}", response.body);
-        let error = &response.json()["error"];
+        let json = response.json();
+        let error = json["error"].as_object().expect("the envelope");
+        let mut fields: Vec<&str> = error.keys().map(String::as_str).collect();
+        fields.sort_unstable();
+        assert_eq!(fields, ["code", "message", "param", "type"], "exactly OpenAI's four fields");
         assert_eq!(error["type"], kind, "{body}");
+        assert_eq!(error["code"], code, "{body}");
+        assert_eq!(error["param"], param, "{body}");
         assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()));
-        assert!(error.get("param").is_some() && error.get("code").is_some(), "all four envelope fields");
     }
 }
 
@@ -184,8 +213,109 @@ fn malformed_json_wrong_types_and_bad_values_are_400_naming_the_field() {
         assert_eq!(response.status, 400, "{body}: {}", response.body);
         let error = &response.json()["error"];
         assert_eq!(error["type"], "invalid_request_error");
+        assert_eq!(error["code"], "invalid_argument");
         assert_eq!(error["param"], param, "{body}");
+        assert!(
+            error["message"].as_str().unwrap().starts_with(param),
+            "the message names the field: {error}"
+        );
     }
+}
+
+#[test]
+fn integers_above_2_pow_53_reach_bedrock_exactly() {
+    let stack = start();
+    let big = 9_007_199_254_740_993_u64; // 2^53 + 1: a double rounds it to 2^53
+    let body = json!({"model": MODEL, "messages": [{"role": "user", "content": "hi"}],
+        "additional_model_request_fields": {"top_k": big},
+        "tools": [{"type": "function", "function": {"name": "count",
+            "parameters": {"type": "object", "properties": {"n": {"type": "integer", "maximum": big}}}}}]});
+    let response = curl_chat(&stack.server.url, Some(KEY), &body.to_string());
+    assert_eq!(response.status, 200, "{}", response.body);
+    let sent = &stack.last_recorded()["body"];
+    assert_eq!(sent["additionalModelRequestFields"]["top_k"].as_u64(), Some(big), "{sent}");
+    let schema = &sent["toolConfig"]["tools"][0]["toolSpec"]["inputSchema"]["json"];
+    assert_eq!(schema["properties"]["n"]["maximum"].as_u64(), Some(big), "{schema}");
+}
+
+#[test]
+fn content_parts_the_shim_does_not_take_are_refused_by_type_and_path() {
+    let stack = start();
+    let cases = [
+        (json!({"type": "input_audio", "input_audio": {"data": "AAAA", "format": "wav"}}), "input_audio", ""),
+        (json!({"type": "file", "file": {"file_data": "data:application/pdf;base64,AAAA"}}), "file", ""),
+        // A type nobody knows is an unknown value of the part's `type`, with the ones that exist.
+        (json!({"type": "video_url", "video_url": {"url": "x"}}), "video_url", ".type"),
+    ];
+    for (part, kind, suffix) in cases {
+        let body = json!({"model": MODEL, "messages": [{"role": "user", "content": [{"type": "text", "text": "see"}, part]}]});
+        let response = curl_chat(&stack.server.url, Some(KEY), &body.to_string());
+        assert_eq!(response.status, 400, "{}", response.body);
+        let error = &response.json()["error"];
+        assert_eq!(error["param"], format!("messages[0].content[1]{suffix}"), "{error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains(kind), "{message}");
+        assert!(!message.contains("did not match any variant"), "{message}");
+    }
+}
+
+#[test]
+fn options_accepted_but_not_sent_reach_bedrock_as_nothing() {
+    let stack = start();
+    let body = json!({"model": MODEL, "messages": [{"role": "user", "content": "hi"}],
+        "parallel_tool_calls": false, "service_tier": "flex", "metadata": {"team": "search"}, "store": true,
+        "user": "alice-42",
+        "tools": [{"type": "function", "function": {"name": "f", "strict": true,
+            "parameters": {"type": "object", "properties": {}}}}]});
+    let response = curl_chat(&stack.server.url, Some(KEY), &body.to_string());
+    assert_eq!(response.status, 200, "{}", response.body);
+    let sent = &stack.last_recorded()["body"];
+    let mut keys: Vec<&str> = sent.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["inferenceConfig", "messages", "toolConfig"], "nothing else reaches Bedrock: {sent}");
+    assert_eq!(sent["inferenceConfig"], json!({}));
+    let spec = sent["toolConfig"]["tools"][0]["toolSpec"].as_object().unwrap();
+    let mut spec_keys: Vec<&str> = spec.keys().map(String::as_str).collect();
+    spec_keys.sort_unstable();
+    assert_eq!(spec_keys, ["inputSchema", "name"], "strict is not sent: {sent}");
+    // `user` is recorded on the call's log line, with the model.
+    let logs = stack.server.wait_for_log(std::time::Duration::from_secs(5), |l| l.contains("alice-42"));
+    let line = logs.lines().find(|l| l.contains("alice-42")).expect("a log line carries the user");
+    assert!(line.contains(MODEL), "{line}");
+}
+
+#[test]
+fn a_wrong_method_and_an_unknown_path_use_the_envelope_too() {
+    let stack = start();
+    let auth = format!("Authorization: Bearer {KEY}");
+    let wrong = curl(&stack.server.url, "/v1/chat/completions", &["-H", &auth]);
+    assert_eq!(wrong.status, 405);
+    assert_eq!(wrong.json()["error"]["code"], "method_not_allowed");
+    assert_eq!(wrong.json()["error"]["type"], "invalid_request_error");
+    let unknown = curl(&stack.server.url, "/v1/nothing-here", &["-H", &auth]);
+    assert_eq!(unknown.status, 404);
+    assert_eq!(unknown.json()["error"]["code"], "not_found");
+    assert_eq!(unknown.json()["error"]["type"], "not_found_error");
+}
+
+#[test]
+fn an_unknown_grpc_method_is_unimplemented_with_its_reason() {
+    let stack = start();
+    let auth = format!("authorization: Bearer {KEY}");
+    let grpc = |path: &str| {
+        curl(
+            &stack.server.url,
+            path,
+            &["--http2-prior-knowledge", "-X", "POST", "-H", "content-type: application/grpc", "-H", &auth],
+        )
+    };
+    // An unknown service reaches the server's own fallback: the table's row, with ErrorInfo.
+    let response = grpc("/amazon_chat.v1.NoSuchService/Call");
+    assert_eq!(response.status, 200, "gRPC errors travel in grpc-status");
+    assert_eq!(response.header("grpc-status"), Some("12"), "UNIMPLEMENTED: {:?}", response.headers);
+    assert!(response.header("grpc-status-details-bin").is_some(), "with ErrorInfo");
+    // An unknown method of a known service is answered by tonic's generated service, the same code.
+    assert_eq!(grpc("/amazon_chat.v1.ChatService/NoSuchMethod").header("grpc-status"), Some("12"));
 }
 
 #[test]

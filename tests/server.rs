@@ -31,7 +31,7 @@ async fn demo_mode_answers_with_no_aws_configuration_at_all() {
     assert_eq!(answer_text(&response), "You said: hello demo");
     let (chunks, status) =
         collect(chat.stream_chat_completion(ask("hello demo")).await.unwrap().into_inner()).await;
-    assert!(status.is_none());
+    assert!(status.is_none(), "{status:?}");
     assert_eq!(streamed_text(&chunks), "You said: hello demo");
     assert!(server.logs().contains("DEMO MODE"), "the banner says answers come from the emulator");
 }
@@ -131,4 +131,39 @@ async fn sigterm_lets_in_flight_streams_finish() {
     assert!(streamed_text(&chunks).ends_with("word"));
     let exit = stack.server.wait_exit(Duration::from_secs(10)).expect("the server exits after draining");
     assert!(exit.success(), "{exit:?}");
+}
+
+/// `config show` run in `dir`, as JSON.
+fn config_show_in(dir: &std::path::Path) -> serde_json::Value {
+    let output = isolated(dir).args(["config", "show"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn dotenv_is_read_from_the_working_folder_only_never_a_parent() {
+    let parent = tempfile::tempdir().unwrap();
+    std::fs::write(parent.path().join(".env"), "AMAZON_CHAT_CATALOG_TTL=7s\n").unwrap();
+    let child = parent.path().join("checkout");
+    std::fs::create_dir(&child).unwrap();
+    assert_eq!(config_show_in(&child)["catalog_ttl"], "3600000ms", "the parent's .env is not read");
+    std::fs::write(child.join(".env"), "AMAZON_CHAT_CATALOG_TTL=9s\n").unwrap();
+    assert_eq!(config_show_in(&child)["catalog_ttl"], "9000ms", "the working folder's .env is");
+}
+
+#[test]
+fn start_up_failures_exit_with_the_tables_status() {
+    let home = tempfile::tempdir().unwrap();
+    let refused =
+        isolated(home.path()).args(["serve", "--demo", "--host", "not-an-address"]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2), "a refused configuration is a usage error");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--host"));
+    let emulator = isolated(home.path()).args(["emulator", "--host", "::1x"]).output().unwrap();
+    assert_eq!(emulator.status.code(), Some(2), "the emulator parses --host the same way");
+    // A port already taken: start-up fails otherwise, exit status 1.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let busy = isolated(home.path()).args(["serve", "--demo", "--port", &port]).output().unwrap();
+    assert_eq!(busy.status.code(), Some(1), "{}", String::from_utf8_lossy(&busy.stderr));
+    assert!(String::from_utf8_lossy(&busy.stderr).contains("cannot listen"));
 }

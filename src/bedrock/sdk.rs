@@ -5,6 +5,7 @@
 //! method is chosen by configuration rather than guessed.
 
 use super::Bedrock;
+use aws_config::identity::IdentityCache;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
@@ -14,7 +15,14 @@ use std::time::Duration;
 
 /// Loads the shared SDK configuration: region (the flag, else the SDK's chain: AWS_REGION,
 /// AWS_DEFAULT_REGION, the profile), retries and timeouts.
-pub async fn load(region: Option<String>, max_attempts: u32) -> Result<SdkConfig, String> {
+///
+/// Credentials are cached by the SDK's lazy identity cache, refreshed `refresh_window` (plus up to
+/// half again) before they expire; concurrent calls share one refresh.
+pub async fn load(
+    region: Option<String>,
+    max_attempts: u32,
+    refresh_window: Duration,
+) -> Result<SdkConfig, String> {
     // An empty endpoint variable makes the SDK panic ("URL was unset"); refuse it with a clear message.
     for variable in ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"] {
         if std::env::var_os(variable).is_some_and(|value| value.is_empty()) {
@@ -23,7 +31,8 @@ pub async fn load(region: Option<String>, max_attempts: u32) -> Result<SdkConfig
     }
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::standard().with_max_attempts(max_attempts.max(1)))
-        .timeout_config(TimeoutConfig::builder().connect_timeout(Duration::from_secs(5)).build());
+        .timeout_config(TimeoutConfig::builder().connect_timeout(Duration::from_secs(5)).build())
+        .identity_cache(IdentityCache::lazy().buffer_time(refresh_window).build());
     if let Some(region) = region {
         loader = loader.region(Region::new(region));
     }

@@ -207,3 +207,31 @@ fn completion_id() -> String {
 fn unix_now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The clock is paused: an hour of upstream silence passes at once.
+    #[tokio::test(start_paused = true)]
+    async fn an_upstream_call_over_its_limit_is_deadline_exceeded_naming_the_model() {
+        let silent = async {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            Ok(())
+        };
+        let started = tokio::time::Instant::now();
+        let error = within(Duration::from_secs(300), "m-1", silent).await.unwrap_err();
+        assert_eq!(error.kind, ErrorKind::DeadlineExceeded);
+        assert!(error.message.contains("300s") && error.message.contains("m-1"), "{}", error.message);
+        assert_eq!(started.elapsed(), Duration::from_secs(300), "it gives up at the limit, not later");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_upstream_call_within_its_limit_returns_its_answer() {
+        let quick = async {
+            tokio::time::sleep(Duration::from_secs(299)).await;
+            Ok(7)
+        };
+        assert_eq!(within(Duration::from_secs(300), "m", quick).await.unwrap(), 7);
+    }
+}

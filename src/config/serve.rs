@@ -96,6 +96,13 @@ pub struct Config {
     #[serde(serialize_with = "serialize_duration")]
     pub credentials_timeout: Duration,
 
+    /// How long before AWS credentials expire they are refreshed (plus up to half again, at random,
+    /// so replicas do not all refresh at once). The SDK's default; short windows suit short-lived
+    /// test credentials.
+    #[arg(long, env = "AMAZON_CHAT_CREDENTIALS_REFRESH_WINDOW", default_value = "10s", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
+    pub credentials_refresh_window: Duration,
+
     /// AWS credentials: the authentication guide's variables.
     #[command(flatten)]
     pub aws: AwsCredentialConfig,

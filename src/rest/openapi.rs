@@ -59,3 +59,36 @@ pub fn document() -> String {
     }
     serde_json::to_string(&document).unwrap_or_else(|_| "{}".to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::chat::validate::{self, tools};
+    use serde_json::Value;
+
+    fn schema(name: &str) -> Value {
+        let document: Value = serde_json::from_str(&super::document()).unwrap();
+        document["components"]["schemas"][name].clone()
+    }
+
+    /// The document states the rules that `chat::validate` enforces; this keeps the two copies equal.
+    #[test]
+    fn the_documented_bounds_are_the_enforced_ones() {
+        let request = &schema("ChatCompletionRequest")["properties"];
+        let range = |field: &str| (request[field]["minimum"].as_f64(), request[field]["maximum"].as_f64());
+        let expect = |r: std::ops::RangeInclusive<f64>| (Some(*r.start()), Some(*r.end()));
+        assert_eq!(range("temperature"), expect(validate::TEMPERATURE));
+        assert_eq!(range("top_p"), expect(validate::TOP_P));
+        assert_eq!(request["model"]["maxLength"].as_u64(), Some(validate::MAX_MODEL_ID_CHARS as u64));
+        assert_eq!(request["user"]["maxLength"].as_u64(), Some(validate::MAX_USER_CHARS as u64));
+        let tiers = request["service_tier"]["pattern"].as_str().unwrap();
+        assert_eq!(tiers, format!("^({})$", validate::SERVICE_TIERS.join("|")));
+        let name = &schema("FunctionDefinition")["properties"]["name"];
+        assert_eq!(name["maxLength"].as_u64(), Some(tools::MAX_TOOL_NAME_CHARS as u64));
+        assert_eq!(
+            name["pattern"].as_str(),
+            Some(format!("^[A-Za-z0-9_-]{{1,{}}}$", tools::MAX_TOOL_NAME_CHARS).as_str())
+        );
+        let roles = schema("ChatMessage")["properties"]["role"]["pattern"].as_str().unwrap().to_owned();
+        assert_eq!(roles, format!("^({})$", validate::messages::ROLES.join("|")));
+    }
+}

@@ -1,8 +1,9 @@
 //! Test harness: runs the real `amazon-chat` binary (emulator and server) as child processes on
 //! loopback and connects real clients to them.
 //!
-//! Isolation, for every child: the environment is cleared (no AWS_* leaks in from the developer's
-//! shell), HOME is a fresh temp dir (no ~/.aws files), and AWS_EC2_METADATA_DISABLED=true, so the
+//! Isolation, for every child ([`isolated`]): the environment is cleared (no AWS_* or proxy variable
+//! leaks in from the developer's shell, so nothing can leave loopback), HOME and the working folder
+//! are a fresh temp dir (no ~/.aws files, no `.env`), and AWS_EC2_METADATA_DISABLED=true, so the
 //! SDK's credential chain can never reach the instance-metadata address.
 
 #![allow(dead_code)]
@@ -38,15 +39,10 @@ impl Process {
     pub fn start_in(home: tempfile::TempDir, args: &[&str], env: &[(&str, &str)]) -> Process {
         let log_path = home.path().join("stderr.log");
         let log = std::fs::File::create(&log_path).expect("log file");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_amazon-chat"));
+        let mut command = isolated(home.path());
         command
             .args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", home.path())
-            .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("RUST_LOG", "info")
-            .current_dir(home.path())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log));
@@ -116,6 +112,20 @@ impl Drop for Process {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The binary as a child with nothing of this process's environment: only PATH, HOME and the
+/// working folder set to `home`, and the instance-metadata client switched off. Callers add what
+/// the test is about.
+pub fn isolated(home: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_amazon-chat"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .current_dir(home);
+    command
 }
 
 /// An emulator and a server pointed at it, signing with the emulator's demo credentials from the
