@@ -71,7 +71,7 @@ pub async fn run(config: &Config, model: &str, out: &mut String) -> bool {
         }
     };
     let timeouts = Timeouts { upstream: Duration::from_secs(30), stream_idle: Duration::from_secs(30) };
-    let chat = Chat::new(aws.pool.clone(), catalog, timeouts);
+    let chat = Chat::new(aws.pool.clone(), catalog, timeouts, crate::chat::Policies::default());
     let probe = api::ChatCompletionRequest {
         model: model.to_owned(),
         messages: vec![api::Message {

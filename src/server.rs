@@ -47,6 +47,10 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         aws.pool.clone(),
         catalog.clone(),
         Timeouts { upstream: config.upstream_timeout, stream_idle: config.stream_idle_timeout },
+        crate::chat::Policies {
+            budgets: config.reasoning_budgets,
+            prompt_cache_auto: config.prompt_cache == crate::config::serve::PromptCachePolicy::Auto,
+        },
     );
 
     let (reporter, health_service) = tonic_health::server::health_reporter();

@@ -22,7 +22,7 @@ use aws_sdk_bedrockruntime::types::{
     ConverseStreamOutput, GuardrailConfiguration, GuardrailStreamConfiguration,
 };
 use errors::CallContext;
-pub use request::{ConverseRequest, to_converse};
+pub use request::{ConverseRequest, Decisions, to_converse};
 pub use response::Answer;
 
 /// The events of one ConverseStream call.
@@ -39,6 +39,7 @@ macro_rules! with_request {
             .inference_config(request.inference)
             .set_tool_config(request.tool_config)
             .set_additional_model_request_fields(request.additional_fields)
+            .set_output_config(request.output_config)
             .set_guardrail_config(request.guardrail.map(|g| {
                 $guardrail::builder()
                     .guardrail_identifier(g.identifier)

@@ -12,17 +12,43 @@
 //!   and results are rendered as text: the model cannot call a tool, and the history is still accepted.
 
 use super::document;
+use crate::chat::cache::CachePlan;
+use crate::chat::reasoning::Plan;
 use crate::chat::validate::data_url::{self, ImageKind};
 use crate::chat::validate::messages::is_blank;
 use crate::error::{Error, Result};
 use crate::proto::v1 as api;
 use aws_sdk_bedrockruntime::types::{
-    AnyToolChoice, AutoToolChoice, ContentBlock, ConversationRole, GuardrailTrace, ImageBlock, ImageFormat,
-    ImageSource, InferenceConfiguration, Message, SpecificToolChoice, SystemContentBlock, Tool, ToolChoice,
+    AnyToolChoice, AutoToolChoice, CachePointBlock, CachePointType, CacheTtl, ContentBlock, ConversationRole,
+    GuardrailTrace, ImageBlock, ImageFormat, ImageSource, InferenceConfiguration, Message, OutputConfig,
+    ReasoningContentBlock, ReasoningTextBlock, SpecificToolChoice, SystemContentBlock, Tool, ToolChoice,
     ToolConfiguration, ToolInputSchema, ToolResultBlock, ToolResultContentBlock, ToolSpecification,
     ToolUseBlock,
 };
 use aws_smithy_types::{Blob, Document};
+use base64::Engine as _;
+use std::collections::HashMap;
+
+/// What the core decided for a request beyond its own fields: where it goes, how it reasons, and
+/// where cache points go.
+#[derive(Debug, Clone, Copy)]
+pub struct Decisions<'a> {
+    /// The model id to call (after aliases and routing).
+    pub model_id: &'a str,
+    /// Reasoning.
+    pub reasoning: &'a Plan,
+    /// Prompt caching.
+    pub cache: CachePlan,
+}
+
+impl Decisions<'_> {
+    /// Plain chat: no reasoning, no caching (tests and tools that map a bare request).
+    pub const PLAIN: Decisions<'static> = Decisions {
+        model_id: "",
+        reasoning: &Plan::Off,
+        cache: CachePlan { markers: false, in_tools: false, auto: false },
+    };
+}
 
 /// A Converse request, ready to send with either Converse or ConverseStream.
 #[derive(Debug, Clone)]
@@ -41,6 +67,8 @@ pub struct ConverseRequest {
     pub additional_fields: Option<Document>,
     /// A guardrail to apply.
     pub guardrail: Option<Guardrail>,
+    /// `outputConfig` (the reasoning effort of adaptive thinking).
+    pub output_config: Option<OutputConfig>,
 }
 
 /// A validated guardrail setting (Converse and ConverseStream take different SDK types for it).
@@ -64,7 +92,7 @@ enum ToolMode {
 
 /// Maps a validated request. Destructures it whole: a new field does not compile until its mapping
 /// (or the reason it is not sent) is written here.
-pub fn to_converse(request: &api::ChatCompletionRequest) -> Result<ConverseRequest> {
+pub fn to_converse(request: &api::ChatCompletionRequest, decisions: &Decisions) -> Result<ConverseRequest> {
     let api::ChatCompletionRequest {
         model,
         messages,
@@ -87,25 +115,37 @@ pub fn to_converse(request: &api::ChatCompletionRequest) -> Result<ConverseReque
         metadata: _,            // accepted, not sent yet: Bedrock's request metadata is not mapped
         store: _,               // accepted, not sent: nothing is stored
         additional_model_request_fields_json,
+        reasoning_effort: _, // decided in `decisions.reasoning`
+        thinking: _,         // decided in `decisions.reasoning`
+        response_format: _,  // validated: only "text" is taken so far, which is Converse's default
+        prompt_cache: _,     // decided in `decisions.cache`
     } = request;
     let mode = tool_mode(tool_choice.as_ref(), tools)?;
+    let tools_on = matches!(mode, ToolMode::On(_));
     let tool_config = match &mode {
         ToolMode::Off => None,
         ToolMode::On(choice) => Some(
             ToolConfiguration::builder()
-                .set_tools(Some(tool_specs(tools)?))
+                .set_tools(Some(tool_specs(tools, decisions.cache)?))
                 .set_tool_choice(choice.clone())
                 .build()
                 .map_err(internal)?,
         ),
     };
-    let (system, messages) = conversation(messages, matches!(mode, ToolMode::On(_)))?;
-    let additional_fields = match (additional_model_request_fields, additional_model_request_fields_json) {
+    let replay = decisions.reasoning.replays_reasoning(decisions.model_id);
+    let (system, messages) = conversation(messages, tools_on, replay, decisions.cache)?;
+    let passed = match (additional_model_request_fields, additional_model_request_fields_json) {
         (Some(fields), _) => Some(document::from_struct(fields)),
         (None, Some(text)) => Some(document::from_json_text(text).map_err(internal)?),
         (None, None) => None,
     };
-    let max_tokens = max_tokens.or(*max_completion_tokens).map(|n| i32::try_from(n).unwrap_or(i32::MAX));
+    let (additional_fields, output_config) =
+        reasoning_fields(passed, decisions.reasoning, decisions.model_id, tools_on);
+    let max_tokens = match decisions.reasoning {
+        Plan::Budget { max_tokens, .. } => Some(*max_tokens),
+        _ => max_tokens.or(*max_completion_tokens),
+    };
+    let max_tokens = max_tokens.map(|n| i32::try_from(n).unwrap_or(i32::MAX));
     let inference = InferenceConfiguration::builder()
         .set_max_tokens(max_tokens)
         .set_temperature(temperature.map(|t| t as f32))
@@ -120,7 +160,72 @@ pub fn to_converse(request: &api::ChatCompletionRequest) -> Result<ConverseReque
         tool_config,
         additional_fields,
         guardrail: guardrail_config.as_ref().map(guardrail),
+        output_config,
     })
+}
+
+/// The model's own request fields with the reasoning plan merged in, and `outputConfig`.
+fn reasoning_fields(
+    passed: Option<Document>,
+    plan: &Plan,
+    model_id: &str,
+    tools_on: bool,
+) -> (Option<Document>, Option<OutputConfig>) {
+    let text = |s: &str| Document::String(s.to_owned());
+    let object = |pairs: Vec<(&str, Document)>| {
+        Document::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect::<HashMap<_, _>>())
+    };
+    let (added, output_config): (Vec<(&str, Document)>, Option<OutputConfig>) = match plan {
+        Plan::Off | Plan::Raw | Plan::AlwaysOn => (Vec::new(), None),
+        Plan::Budget { budget, .. } => {
+            let mut added = vec![(
+                "thinking",
+                object(vec![
+                    ("type", text("enabled")),
+                    ("budget_tokens", Document::Number(aws_smithy_types::Number::PosInt(u64::from(*budget)))),
+                ]),
+            )];
+            // Claude 4 thinks between tool calls only with this beta (adaptive thinking needs none).
+            if tools_on && !crate::catalog::features::base_id(model_id).starts_with("anthropic.claude-3") {
+                added
+                    .push(("anthropic_beta", Document::Array(vec![text("interleaved-thinking-2025-05-14")])));
+            }
+            (added, None)
+        }
+        Plan::Adaptive { effort } => (
+            vec![("thinking", object(vec![("type", text("adaptive"))]))],
+            effort.map(|effort| OutputConfig::builder().effort(effort).build()),
+        ),
+        Plan::Nova { effort } => (
+            vec![(
+                "reasoningConfig",
+                object(vec![("type", text("enabled")), ("maxReasoningEffort", text(effort))]),
+            )],
+            None,
+        ),
+        Plan::GptOss { effort } => (vec![("reasoning_effort", text(effort))], None),
+    };
+    if added.is_empty() {
+        return (passed, output_config);
+    }
+    let mut fields = match passed {
+        Some(Document::Object(fields)) => fields,
+        _ => HashMap::new(),
+    };
+    for (key, value) in added {
+        fields.insert(key.to_owned(), value);
+    }
+    (Some(Document::Object(fields)), output_config)
+}
+
+/// A cache point (Bedrock's `cachePoint` block), with the marker's TTL.
+fn cache_point(control: Option<&api::CacheControl>) -> Result<CachePointBlock> {
+    let ttl = match control.and_then(|c| c.ttl.as_deref()) {
+        Some("1h") => Some(CacheTtl::OneHour),
+        Some(_) => Some(CacheTtl::FiveMinutes),
+        None => None,
+    };
+    CachePointBlock::builder().r#type(CachePointType::Default).set_ttl(ttl).build().map_err(internal)
 }
 
 fn tool_mode(choice: Option<&api::ToolChoice>, tools: &[api::Tool]) -> Result<ToolMode> {
@@ -143,43 +248,60 @@ fn tool_mode(choice: Option<&api::ToolChoice>, tools: &[api::Tool]) -> Result<To
     })
 }
 
-/// The declared tools as Converse tool specifications.
-fn tool_specs(tools: &[api::Tool]) -> Result<Vec<Tool>> {
-    tools
-        .iter()
-        .map(|tool| {
-            let api::Tool { r#type: _, function } = tool; // validated: "function"
-            let Some(function) = function else {
-                return Err(internal("a tool without a function passed validation"));
-            };
-            let api::FunctionDefinition {
-                name,
-                description,
-                parameters,
-                strict: _, // accepted, not sent yet: Converse's tool specification has no switch
-                parameters_json,
-            } = function;
-            let schema = match (parameters, parameters_json) {
-                (Some(parameters), _) => document::from_struct(parameters),
-                (None, Some(text)) => document::from_json_text(text).map_err(internal)?,
-                (None, None) => document::from_json(&serde_json::json!({"type": "object", "properties": {}})),
-            };
-            let spec = ToolSpecification::builder()
-                .name(name)
-                .set_description(description.clone().filter(|d| !d.is_empty()))
-                .input_schema(ToolInputSchema::Json(schema))
-                .build()
-                .map_err(internal)?;
-            Ok(Tool::ToolSpec(spec))
-        })
-        .collect()
+/// The declared tools as Converse tool specifications, with cache points where the plan places them.
+fn tool_specs(tools: &[api::Tool], cache: CachePlan) -> Result<Vec<Tool>> {
+    let mut specs = Vec::with_capacity(tools.len() + 1);
+    let mut marked = false;
+    for tool in tools {
+        specs.push(tool_spec(tool)?);
+        if let Some(control) = &tool.cache_control
+            && cache.markers
+            && cache.in_tools
+        {
+            specs.push(Tool::CachePoint(cache_point(Some(control))?));
+            marked = true;
+        }
+    }
+    if cache.auto && cache.in_tools && !marked && !specs.is_empty() {
+        specs.push(Tool::CachePoint(cache_point(None)?));
+    }
+    Ok(specs)
+}
+
+fn tool_spec(tool: &api::Tool) -> Result<Tool> {
+    let api::Tool { r#type: _, function, cache_control: _ } = tool; // validated: "function"
+    let Some(function) = function else {
+        return Err(internal("a tool without a function passed validation"));
+    };
+    let api::FunctionDefinition {
+        name,
+        description,
+        parameters,
+        strict: _, // accepted, not sent yet: Converse's tool specification has no switch
+        parameters_json,
+    } = function;
+    let schema = match (parameters, parameters_json) {
+        (Some(parameters), _) => document::from_struct(parameters),
+        (None, Some(text)) => document::from_json_text(text).map_err(internal)?,
+        (None, None) => document::from_json(&serde_json::json!({"type": "object", "properties": {}})),
+    };
+    let spec = ToolSpecification::builder()
+        .name(name)
+        .set_description(description.clone().filter(|d| !d.is_empty()))
+        .input_schema(ToolInputSchema::Json(schema))
+        .build()
+        .map_err(internal)?;
+    Ok(Tool::ToolSpec(spec))
 }
 
 /// Splits the messages into the system prompt and alternating turns, merging consecutive turns of
-/// one role (tool results become part of a user turn).
+/// one role (tool results become part of a user turn). Cache points follow the blocks their marker
+/// is on; reasoning blocks are replayed in their original places when `replay` is set.
 fn conversation(
     messages: &[api::Message],
     tools_on: bool,
+    replay: bool,
+    cache: CachePlan,
 ) -> Result<(Vec<SystemContentBlock>, Vec<Message>)> {
     let mut system = Vec::new();
     let mut turns: Vec<(ConversationRole, Vec<ContentBlock>)> = Vec::new();
@@ -190,30 +312,62 @@ fn conversation(
             name: _, // accepted, not sent: Converse has no participant names
             tool_calls,
             tool_call_id,
+            reasoning_content: _, // the blocks carry the reasoning back
+            thinking_blocks,
+            cache_control,
         } = message;
-        let (turn_role, blocks) = match role.as_str() {
+        let marker = cache_control.as_ref().filter(|_| cache.markers);
+        let (turn_role, mut blocks) = match role.as_str() {
             "system" | "developer" => {
-                system.extend(texts(content.as_ref()).filter(|t| !is_blank(t)).map(SystemContentBlock::Text));
+                for (text, part_marker) in texts(content.as_ref()) {
+                    if !is_blank(&text) {
+                        system.push(SystemContentBlock::Text(text));
+                    }
+                    if let Some(control) = part_marker.filter(|_| cache.markers) {
+                        system.push(SystemContentBlock::CachePoint(cache_point(Some(control))?));
+                    }
+                }
+                if let Some(control) = marker {
+                    system.push(SystemContentBlock::CachePoint(cache_point(Some(control))?));
+                }
                 continue;
             }
-            "user" => (ConversationRole::User, user_blocks(content.as_ref(), i)?),
+            "user" => (ConversationRole::User, user_blocks(content.as_ref(), i, cache)?),
             "assistant" => {
-                let mut blocks: Vec<ContentBlock> =
-                    texts(content.as_ref()).filter(|t| !is_blank(t)).map(ContentBlock::Text).collect();
-                for call in tool_calls {
-                    blocks.push(tool_use(call, tools_on)?);
+                let mut text_blocks = Vec::new();
+                for (text, part_marker) in texts(content.as_ref()) {
+                    if !is_blank(&text) {
+                        text_blocks.push(ContentBlock::Text(text));
+                    }
+                    if let Some(control) = part_marker.filter(|_| cache.markers) {
+                        text_blocks.push(ContentBlock::CachePoint(cache_point(Some(control))?));
+                    }
                 }
-                (ConversationRole::Assistant, blocks)
+                let calls =
+                    tool_calls.iter().map(|call| tool_use(call, tools_on)).collect::<Result<Vec<_>>>()?;
+                let reasoning = if replay { thinking_blocks.as_slice() } else { &[] };
+                (ConversationRole::Assistant, assistant_blocks(reasoning, text_blocks, calls)?)
             }
             _tool => {
                 let id = tool_call_id.as_deref().unwrap_or_default();
-                let text = texts(content.as_ref()).collect::<Vec<_>>().join("\n");
+                let text = texts(content.as_ref()).map(|(text, _)| text).collect::<Vec<_>>().join("\n");
                 (ConversationRole::User, vec![tool_result(id, text, tools_on)?])
             }
         };
+        if let Some(control) = marker {
+            blocks.push(ContentBlock::CachePoint(cache_point(Some(control))?));
+        }
         match turns.last_mut() {
             Some((last_role, last_blocks)) if *last_role == turn_role => last_blocks.extend(blocks),
             _ => turns.push((turn_role, blocks)),
+        }
+    }
+    if cache.auto {
+        if !system.is_empty() {
+            system.push(SystemContentBlock::CachePoint(cache_point(None)?));
+        }
+        if let Some((_, last)) = turns.last_mut() {
+            last.push(ContentBlock::CachePoint(cache_point(None)?));
         }
     }
     let messages = turns
@@ -225,41 +379,94 @@ fn conversation(
     Ok((system, messages))
 }
 
-/// The text of a message's content (validation allows only text parts outside user messages).
-fn texts(content: Option<&api::message::Content>) -> impl Iterator<Item = String> + '_ {
+/// An assistant turn in the order the model wrote it: reasoning blocks before the tool calls they
+/// preceded (`tool_calls_before`), the text after the leading reasoning, then the calls.
+fn assistant_blocks(
+    reasoning: &[api::ThinkingBlock],
+    text: Vec<ContentBlock>,
+    calls: Vec<ContentBlock>,
+) -> Result<Vec<ContentBlock>> {
+    let before = |block: &api::ThinkingBlock| block.tool_calls_before.unwrap_or(0) as usize;
+    let mut blocks = Vec::with_capacity(reasoning.len() + text.len() + calls.len());
+    for block in reasoning.iter().filter(|b| before(b) == 0) {
+        blocks.push(reasoning_block(block)?);
+    }
+    blocks.extend(text);
+    for (k, call) in calls.into_iter().enumerate() {
+        if k > 0 {
+            for block in reasoning.iter().filter(|b| before(b) == k) {
+                blocks.push(reasoning_block(block)?);
+            }
+        }
+        blocks.push(call);
+    }
+    Ok(blocks)
+}
+
+/// A replayed reasoning block, byte for byte.
+fn reasoning_block(block: &api::ThinkingBlock) -> Result<ContentBlock> {
+    let api::ThinkingBlock { r#type, thinking, signature, data, tool_calls_before: _ } = block;
+    let content = if r#type == "redacted_thinking" {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data.as_deref().unwrap_or_default())
+            .map_err(internal)?;
+        ReasoningContentBlock::RedactedContent(Blob::new(bytes))
+    } else {
+        let text = ReasoningTextBlock::builder()
+            .text(thinking.clone().unwrap_or_default())
+            .set_signature(signature.clone())
+            .build()
+            .map_err(internal)?;
+        ReasoningContentBlock::ReasoningText(text)
+    };
+    Ok(ContentBlock::ReasoningContent(content))
+}
+
+/// The text of a message's content with each part's cache marker (validation allows only text
+/// parts outside user messages).
+fn texts(
+    content: Option<&api::message::Content>,
+) -> impl Iterator<Item = (String, Option<&api::CacheControl>)> + '_ {
     use api::content_part::Part;
     let (one, parts) = match content {
         None => (None, &[][..]),
-        Some(api::message::Content::Text(text)) => (Some(text.clone()), &[][..]),
+        Some(api::message::Content::Text(text)) => (Some((text.clone(), None)), &[][..]),
         Some(api::message::Content::Parts(parts)) => (None, parts.parts.as_slice()),
     };
     one.into_iter().chain(parts.iter().filter_map(|part| match &part.part {
-        Some(Part::Text(text)) => Some(text.clone()),
+        Some(Part::Text(text)) => Some((text.clone(), part.cache_control.as_ref())),
         _ => None,
     }))
 }
 
-fn user_blocks(content: Option<&api::message::Content>, i: usize) -> Result<Vec<ContentBlock>> {
+fn user_blocks(
+    content: Option<&api::message::Content>,
+    i: usize,
+    cache: CachePlan,
+) -> Result<Vec<ContentBlock>> {
     use api::content_part::Part;
-    match content {
-        None => Ok(Vec::new()),
-        Some(api::message::Content::Text(text)) if is_blank(text) => Ok(Vec::new()),
-        Some(api::message::Content::Text(text)) => Ok(vec![ContentBlock::Text(text.clone())]),
-        Some(api::message::Content::Parts(parts)) => parts
-            .parts
-            .iter()
-            .enumerate()
-            .filter_map(|(j, api::ContentPart { part })| match part {
-                Some(Part::Text(text)) if is_blank(text) => None,
-                Some(Part::Text(text)) => Some(Ok(ContentBlock::Text(text.clone()))),
-                Some(Part::ImageUrl(api::ImageUrl { url, detail: _ })) => {
-                    // `detail` is accepted, not sent: Bedrock has no such hint.
-                    Some(image_block(url, &format!("messages[{i}].content.parts[{j}].image_url.url")))
-                }
-                None => None,
-            })
-            .collect(),
+    let parts = match content {
+        None => return Ok(Vec::new()),
+        Some(api::message::Content::Text(text)) if is_blank(text) => return Ok(Vec::new()),
+        Some(api::message::Content::Text(text)) => return Ok(vec![ContentBlock::Text(text.clone())]),
+        Some(api::message::Content::Parts(parts)) => &parts.parts,
+    };
+    let mut blocks = Vec::with_capacity(parts.len());
+    for (j, api::ContentPart { part, cache_control }) in parts.iter().enumerate() {
+        match part {
+            Some(Part::Text(text)) if is_blank(text) => {}
+            Some(Part::Text(text)) => blocks.push(ContentBlock::Text(text.clone())),
+            Some(Part::ImageUrl(api::ImageUrl { url, detail: _ })) => {
+                // `detail` is accepted, not sent: Bedrock has no such hint.
+                blocks.push(image_block(url, &format!("messages[{i}].content.parts[{j}].image_url.url"))?);
+            }
+            None => {}
+        }
+        if let Some(control) = cache_control.as_ref().filter(|_| cache.markers) {
+            blocks.push(ContentBlock::CachePoint(cache_point(Some(control))?));
+        }
     }
+    Ok(blocks)
 }
 
 /// An image from a base64 data URL. Bedrock takes image bytes only; it never fetches URLs.
@@ -346,6 +553,7 @@ mod tests {
         api::Tool {
             r#type: "function".into(),
             function: Some(api::FunctionDefinition { name: "get_weather".into(), ..Default::default() }),
+            cache_control: None,
         }
     }
 
@@ -378,7 +586,7 @@ mod tests {
             message("user", "hi"),
             message("developer", "no emoji"),
         ]);
-        let converse = to_converse(&req).unwrap();
+        let converse = to_converse(&req, &Decisions::PLAIN).unwrap();
         assert_eq!(converse.system.len(), 2);
         assert_eq!(converse.messages.len(), 1);
     }
@@ -391,7 +599,7 @@ mod tests {
             message("assistant", "c"),
             message("user", "d"),
         ]);
-        let converse = to_converse(&req).unwrap();
+        let converse = to_converse(&req, &Decisions::PLAIN).unwrap();
         let shape: Vec<(ConversationRole, usize)> =
             converse.messages.iter().map(|m| (m.role().clone(), m.content().len())).collect();
         assert_eq!(
@@ -409,7 +617,7 @@ mod tests {
             tool_message("call_2", "rainy"),
         ]);
         req.tools = vec![weather_tool()];
-        let converse = to_converse(&req).unwrap();
+        let converse = to_converse(&req, &Decisions::PLAIN).unwrap();
         assert_eq!(converse.messages.len(), 3);
         let results = converse.messages[2].content();
         assert_eq!(results.len(), 2);
@@ -429,7 +637,7 @@ mod tests {
         req.tools = vec![weather_tool()];
         req.tool_choice =
             Some(api::ToolChoice { choice: Some(api::tool_choice::Choice::Mode("none".into())) });
-        let converse = to_converse(&req).unwrap();
+        let converse = to_converse(&req, &Decisions::PLAIN).unwrap();
         assert!(converse.tool_config.is_none());
         let rendered = format!("{:?}", converse.messages);
         assert!(rendered.contains("[tool call call_1: get_weather"), "{rendered}");
@@ -443,13 +651,13 @@ mod tests {
         let choice = |c: api::tool_choice::Choice| Some(api::ToolChoice { choice: Some(c) });
         req.tool_choice = choice(api::tool_choice::Choice::Mode("required".into()));
         assert!(matches!(
-            to_converse(&req).unwrap().tool_config.unwrap().tool_choice(),
+            to_converse(&req, &Decisions::PLAIN).unwrap().tool_config.unwrap().tool_choice(),
             Some(ToolChoice::Any(_))
         ));
         req.tool_choice =
             choice(api::tool_choice::Choice::Function(api::NamedToolChoice { name: "get_weather".into() }));
         assert!(
-            matches!(to_converse(&req).unwrap().tool_config.unwrap().tool_choice(), Some(ToolChoice::Tool(t)) if t.name() == "get_weather")
+            matches!(to_converse(&req, &Decisions::PLAIN).unwrap().tool_config.unwrap().tool_choice(), Some(ToolChoice::Tool(t)) if t.name() == "get_weather")
         );
     }
 
@@ -457,6 +665,7 @@ mod tests {
     fn images_from_data_urls_become_image_blocks() {
         let part = |url: &str| api::ContentPart {
             part: Some(api::content_part::Part::ImageUrl(api::ImageUrl { url: url.into(), detail: None })),
+            cache_control: None,
         };
         let with = |url: &str| {
             request(vec![api::Message {
@@ -465,11 +674,11 @@ mod tests {
                 ..Default::default()
             }])
         };
-        let ok = to_converse(&with("data:image/png;base64,iVBORw0KGgo=")).unwrap();
+        let ok = to_converse(&with("data:image/png;base64,iVBORw0KGgo="), &Decisions::PLAIN).unwrap();
         assert!(
             matches!(&ok.messages[0].content()[0], ContentBlock::Image(i) if *i.format() == ImageFormat::Png)
         );
-        let undecodable = to_converse(&with("data:image/png;base64,@@@")).unwrap_err();
+        let undecodable = to_converse(&with("data:image/png;base64,@@@"), &Decisions::PLAIN).unwrap_err();
         assert!(undecodable.message.contains("base64"), "{undecodable}");
         assert_eq!(undecodable.field.as_deref(), Some("messages[0].content.parts[0].image_url.url"));
     }
@@ -481,7 +690,7 @@ mod tests {
         req.temperature = Some(0.0);
         req.top_p = Some(0.9);
         req.stop = vec!["END".into()];
-        let inference = to_converse(&req).unwrap().inference;
+        let inference = to_converse(&req, &Decisions::PLAIN).unwrap().inference;
         assert_eq!(inference.max_tokens(), Some(42));
         assert_eq!(inference.temperature(), Some(0.0));
         assert_eq!(inference.top_p(), Some(0.9));
@@ -499,8 +708,9 @@ mod tests {
                 parameters_json: Some(r#"{"type": "object", "maximum": 9007199254740993}"#.into()),
                 ..Default::default()
             }),
+            cache_control: None,
         }];
-        let converse = to_converse(&req).unwrap();
+        let converse = to_converse(&req, &Decisions::PLAIN).unwrap();
         let exact = aws_smithy_types::Number::PosInt(9_007_199_254_740_993);
         let Some(Document::Object(fields)) = &converse.additional_fields else { panic!("an object") };
         assert_eq!(fields["seed_like"], Document::Number(exact));

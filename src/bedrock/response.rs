@@ -2,7 +2,10 @@
 
 use super::document;
 use crate::proto::v1 as api;
-use aws_sdk_bedrockruntime::types::{ContentBlock, ConverseOutput, StopReason, TokenUsage};
+use aws_sdk_bedrockruntime::types::{
+    ContentBlock, ConverseOutput, ReasoningContentBlock, StopReason, TokenUsage,
+};
+use base64::Engine as _;
 
 /// The parts of a completion that come from Bedrock; the caller adds id, created and model.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,10 +26,16 @@ pub fn answer(
 ) -> Answer {
     let mut text = String::new();
     let mut tool_calls = Vec::new();
+    let mut thinking_blocks = Vec::new();
     if let Some(ConverseOutput::Message(message)) = output {
         for block in message.content() {
             match block {
                 ContentBlock::Text(fragment) => text.push_str(fragment),
+                ContentBlock::ReasoningContent(reasoning) => {
+                    if let Some(block) = thinking_block(reasoning, tool_calls.len()) {
+                        thinking_blocks.push(block);
+                    }
+                }
                 ContentBlock::ToolUse(call) => tool_calls.push(api::ToolCall {
                     id: call.tool_use_id().to_owned(),
                     r#type: "function".to_owned(),
@@ -35,16 +44,56 @@ pub fn answer(
                         arguments: document::to_json(call.input()).to_string(),
                     }),
                 }),
-                // Reasoning, citations and other block kinds have no place in the API yet.
+                // Citations and other block kinds have no place in the API yet.
                 _ => {}
             }
         }
     }
     let content = (!text.is_empty() || tool_calls.is_empty()).then_some(api::message::Content::Text(text));
+    let reasoning: Vec<&str> = thinking_blocks.iter().filter_map(|b| b.thinking.as_deref()).collect();
+    let reasoning_content = (!reasoning.is_empty()).then(|| reasoning.concat());
     Answer {
-        message: api::Message { role: "assistant".to_owned(), content, tool_calls, ..Default::default() },
+        message: api::Message {
+            role: "assistant".to_owned(),
+            content,
+            tool_calls,
+            reasoning_content,
+            thinking_blocks,
+            ..Default::default()
+        },
         finish_reason: finish_reason(stop_reason),
         usage: usage.map(to_usage),
+    }
+}
+
+/// A reasoning block as the API carries it, placed after `tool_calls_before` tool calls.
+pub fn thinking_block(
+    reasoning: &ReasoningContentBlock,
+    tool_calls_before: usize,
+) -> Option<api::ThinkingBlock> {
+    let tool_calls_before =
+        (tool_calls_before > 0).then(|| u32::try_from(tool_calls_before).unwrap_or(u32::MAX));
+    match reasoning {
+        ReasoningContentBlock::ReasoningText(block) => Some(api::ThinkingBlock {
+            r#type: "thinking".to_owned(),
+            thinking: Some(block.text().to_owned()),
+            signature: block.signature().map(str::to_owned),
+            data: None,
+            tool_calls_before,
+        }),
+        ReasoningContentBlock::RedactedContent(data) => Some(redacted(data.as_ref(), tool_calls_before)),
+        _ => None,
+    }
+}
+
+/// A redacted reasoning block: its bytes as base64.
+pub fn redacted(data: &[u8], tool_calls_before: Option<u32>) -> api::ThinkingBlock {
+    api::ThinkingBlock {
+        r#type: "redacted_thinking".to_owned(),
+        thinking: None,
+        signature: None,
+        data: Some(base64::engine::general_purpose::STANDARD.encode(data)),
+        tool_calls_before,
     }
 }
 
@@ -59,15 +108,23 @@ pub fn finish_reason(reason: &StopReason) -> &'static str {
     }
 }
 
-/// Bedrock's token counts, cache counts included when reported.
+/// Bedrock's token counts in OpenAI's terms: Bedrock's `inputTokens` leaves out the tokens read
+/// from and written to the prompt cache, while OpenAI's `prompt_tokens` counts every input token,
+/// so they are added back (and the total with them).
 pub fn to_usage(usage: &TokenUsage) -> api::Usage {
     let count = |n: i32| u32::try_from(n).unwrap_or_default();
+    let read = usage.cache_read_input_tokens().map(count);
+    let write = usage.cache_write_input_tokens().map(count);
+    let prompt_tokens = count(usage.input_tokens())
+        .saturating_add(read.unwrap_or_default())
+        .saturating_add(write.unwrap_or_default());
+    let completion_tokens = count(usage.output_tokens());
     api::Usage {
-        prompt_tokens: count(usage.input_tokens()),
-        completion_tokens: count(usage.output_tokens()),
-        total_tokens: count(usage.total_tokens()),
-        cache_read_tokens: usage.cache_read_input_tokens().map(count),
-        cache_write_tokens: usage.cache_write_input_tokens().map(count),
+        prompt_tokens,
+        completion_tokens,
+        total_tokens: prompt_tokens.saturating_add(completion_tokens),
+        cache_read_tokens: read,
+        cache_write_tokens: write,
     }
 }
 
@@ -113,7 +170,8 @@ mod tests {
         assert_eq!(answer.message.content, Some(api::message::Content::Text("Let me check.".into())));
         assert_eq!(answer.message.tool_calls[0].function.as_ref().unwrap().arguments, r#"{"city":"Paris"}"#);
         let usage = answer.usage.unwrap();
-        assert_eq!((usage.prompt_tokens, usage.completion_tokens, usage.total_tokens), (10, 5, 15));
+        // OpenAI's prompt_tokens count the cache reads too: 10 + 4.
+        assert_eq!((usage.prompt_tokens, usage.completion_tokens, usage.total_tokens), (14, 5, 19));
         assert_eq!((usage.cache_read_tokens, usage.cache_write_tokens), (Some(4), None));
     }
 }

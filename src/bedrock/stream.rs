@@ -2,10 +2,17 @@
 //!
 //! Bedrock numbers content blocks across text and tool use; OpenAI numbers tool calls alone
 //! (0, 1, ...). The translator keeps that mapping so argument fragments land on the right call.
+//!
+//! Reasoning arrives as text deltas, then a signature delta for the same block: the text goes out
+//! as `reasoning_content` fragments at once, and the signature goes out with the block's whole text
+//! as one `thinking_blocks` entry, ready to replay (so the translator keeps the text of the reasoning
+//! block in progress, and nothing else).
 
-use super::response::{finish_reason, to_usage};
+use super::response::{finish_reason, redacted, to_usage};
 use crate::proto::v1 as api;
-use aws_sdk_bedrockruntime::types::{ContentBlockDelta, ContentBlockStart, ConverseStreamOutput};
+use aws_sdk_bedrockruntime::types::{
+    ContentBlockDelta, ContentBlockStart, ConverseStreamOutput, ReasoningContentBlockDelta,
+};
 
 /// Per-stream state.
 #[derive(Debug)]
@@ -16,12 +23,48 @@ pub struct StreamTranslator {
     include_usage: bool,
     /// Bedrock content block index -> OpenAI tool call index, for the tool calls seen so far.
     tool_blocks: Vec<(i32, u32)>,
+    /// The reasoning block in progress: its Bedrock index and its text so far.
+    reasoning: Option<(i32, String)>,
 }
 
 impl StreamTranslator {
     /// A translator for one completion.
     pub fn new(id: String, created: i64, model: String, include_usage: bool) -> Self {
-        Self { id, created, model, include_usage, tool_blocks: Vec::new() }
+        Self { id, created, model, include_usage, tool_blocks: Vec::new(), reasoning: None }
+    }
+
+    /// A reasoning delta: text fragments out at once, the signature with the block's whole text.
+    fn reasoning(&mut self, index: i32, delta: ReasoningContentBlockDelta) -> Option<api::Delta> {
+        let tool_calls_before =
+            (!self.tool_blocks.is_empty()).then(|| u32::try_from(self.tool_blocks.len()).unwrap_or(u32::MAX));
+        match delta {
+            ReasoningContentBlockDelta::Text(text) => {
+                match &mut self.reasoning {
+                    Some((block, so_far)) if *block == index => so_far.push_str(&text),
+                    _ => self.reasoning = Some((index, text.clone())),
+                }
+                Some(api::Delta { reasoning_content: Some(text), ..Default::default() })
+            }
+            ReasoningContentBlockDelta::Signature(signature) => {
+                let thinking = match self.reasoning.take() {
+                    Some((block, text)) if block == index => text,
+                    _ => String::new(),
+                };
+                let block = api::ThinkingBlock {
+                    r#type: "thinking".to_owned(),
+                    thinking: Some(thinking),
+                    signature: Some(signature),
+                    data: None,
+                    tool_calls_before,
+                };
+                Some(api::Delta { thinking_blocks: vec![block], ..Default::default() })
+            }
+            ReasoningContentBlockDelta::RedactedContent(data) => Some(api::Delta {
+                thinking_blocks: vec![redacted(data.as_ref(), tool_calls_before)],
+                ..Default::default()
+            }),
+            _ => None,
+        }
     }
 
     /// The chunk an event becomes, if any.
@@ -67,7 +110,11 @@ impl StreamTranslator {
                     };
                     Some(self.delta(api::Delta { tool_calls: vec![call], ..Default::default() }, None))
                 }
-                // Reasoning and citation deltas have no place in the API yet.
+                Some(ContentBlockDelta::ReasoningContent(reasoning)) => {
+                    let delta = self.reasoning(delta.content_block_index, reasoning)?;
+                    Some(self.delta(delta, None))
+                }
+                // Citation deltas have no place in the API yet.
                 _ => None,
             },
             ConverseStreamOutput::MessageStop(stop) => {

@@ -98,6 +98,7 @@ const US: &[&str] = &["us"];
 const US_EU: &[&str] = &["us", "eu"];
 const US_EU_APAC: &[&str] = &["us", "eu", "apac"];
 const EVERYWHERE: &[&str] = &["us", "eu", "apac", "global"];
+const US_GLOBAL: &[&str] = &["us", "global"];
 const NO_PROFILES: &[&str] = &[];
 
 /// The regions of the authentication guide.
@@ -126,6 +127,7 @@ const fn profile_only(
 #[rustfmt::skip]
 pub static BUILT_IN: &[ModelInfo] = &[
     model("ai21.jamba-1-5-large-v1:0", "Jamba 1.5 Large", "ai21", 1724112000, TOOLS, 256_000, on_demand(NO_PROFILES, US_REGIONS)),
+    model("amazon.nova-2-lite-v1:0", "Nova 2 Lite", "amazon", 1764633600, TOOLS_AND_IMAGES, 1_000_000, profile_only(US_GLOBAL, US_REGIONS)),
     model("amazon.nova-lite-v1:0", "Nova Lite", "amazon", 1733184000, TOOLS_AND_IMAGES, 300_000, on_demand(US_EU_APAC, GUIDE_REGIONS)),
     model("amazon.nova-micro-v1:0", "Nova Micro", "amazon", 1733184000, TOOLS, 128_000, on_demand(US_EU_APAC, GUIDE_REGIONS)),
     model("amazon.nova-pro-v1:0", "Nova Pro", "amazon", 1733184000, TOOLS_AND_IMAGES, 300_000, on_demand(US_EU_APAC, GUIDE_REGIONS)),
@@ -138,7 +140,10 @@ pub static BUILT_IN: &[ModelInfo] = &[
     model("anthropic.claude-3-haiku-20240307-v1:0", "Claude 3 Haiku", "anthropic", 1709769600, TOOLS_AND_IMAGES, 200_000, on_demand(US_EU_APAC, GUIDE_REGIONS)),
     model("anthropic.claude-3-opus-20240229-v1:0", "Claude 3 Opus", "anthropic", 1709164800, TOOLS_AND_IMAGES, 200_000, on_demand(US, US_REGIONS)),
     model("anthropic.claude-3-sonnet-20240229-v1:0", "Claude 3 Sonnet", "anthropic", 1709164800, TOOLS_AND_IMAGES, 200_000, on_demand(US_EU_APAC, GUIDE_REGIONS)),
+    model("anthropic.claude-haiku-4-5-20251001-v1:0", "Claude Haiku 4.5", "anthropic", 1759276800, TOOLS_AND_IMAGES, 200_000, profile_only(EVERYWHERE, GUIDE_REGIONS)),
+    model("anthropic.claude-opus-4-6-v1", "Claude Opus 4.6", "anthropic", 1770249600, TOOLS_AND_IMAGES, 200_000, profile_only(EVERYWHERE, GUIDE_REGIONS)),
     model("anthropic.claude-sonnet-4-20250514-v1:0", "Claude Sonnet 4", "anthropic", 1747180800, TOOLS_AND_IMAGES, 200_000, profile_only(EVERYWHERE, GUIDE_REGIONS)),
+    model("anthropic.claude-sonnet-4-5-20250929-v1:0", "Claude Sonnet 4.5", "anthropic", 1759104000, TOOLS_AND_IMAGES, 200_000, profile_only(EVERYWHERE, GUIDE_REGIONS)),
     model("cohere.command-r-plus-v1:0", "Command R+", "cohere", 1712016000, TOOLS, 128_000, on_demand(NO_PROFILES, US_REGIONS)),
     model("cohere.command-r-v1:0", "Command R", "cohere", 1712016000, TOOLS, 128_000, on_demand(NO_PROFILES, US_REGIONS)),
     model("deepseek.r1-v1:0", "DeepSeek-R1", "deepseek", 1741564800, TEXT_ONLY, 128_000, profile_only(US, US_REGIONS)),
@@ -147,6 +152,7 @@ pub static BUILT_IN: &[ModelInfo] = &[
     model("meta.llama3-8b-instruct-v1:0", "Llama 3 8B Instruct", "meta", 1713398400, TEXT_ONLY, 8_192, on_demand(NO_PROFILES, US_REGIONS)),
     model("mistral.mistral-7b-instruct-v0:2", "Mistral 7B Instruct", "mistral", 1709164800, TEXT_ONLY, 32_000, on_demand(NO_PROFILES, US_EU_REGIONS)),
     model("mistral.mistral-large-2402-v1:0", "Mistral Large (24.02)", "mistral", 1709164800, TOOLS, 32_000, on_demand(NO_PROFILES, US_EU_REGIONS)),
+    model("openai.gpt-oss-120b-1:0", "gpt-oss-120b", "openai", 1754352000, TOOLS, 128_000, on_demand(NO_PROFILES, US_REGIONS)),
 ];
 
 /// The profile prefix serving callers in `region` (`us-east-1` -> `us`), if any.

@@ -11,6 +11,7 @@
 
 pub mod built_in;
 pub mod control_plane;
+pub mod features;
 pub mod models_file;
 pub mod routing;
 pub mod snapshot;

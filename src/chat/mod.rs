@@ -4,6 +4,8 @@
 //! shapes the answer (ids, timestamps, chunks). It knows nothing of tonic or HTTP: the gRPC and
 //! REST layers are thin adapters over [`Chat`].
 
+pub mod cache;
+pub mod reasoning;
 pub mod validate;
 
 use crate::bedrock::pool::BedrockPool;
@@ -30,18 +32,28 @@ pub struct Timeouts {
     pub stream_idle: Duration,
 }
 
+/// Server-wide policies for requests.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Policies {
+    /// Thinking budgets per reasoning level.
+    pub budgets: reasoning::Budgets,
+    /// `--prompt-cache auto`: place cache points for requests that set none.
+    pub prompt_cache_auto: bool,
+}
+
 /// The chat service core.
 #[derive(Clone)]
 pub struct Chat {
     pool: Arc<BedrockPool>,
     catalog: Catalog,
     timeouts: Timeouts,
+    policies: Policies,
 }
 
 impl Chat {
     /// A core over Bedrock clients and the model catalog.
-    pub fn new(pool: Arc<BedrockPool>, catalog: Catalog, timeouts: Timeouts) -> Self {
-        Self { pool, catalog, timeouts }
+    pub fn new(pool: Arc<BedrockPool>, catalog: Catalog, timeouts: Timeouts, policies: Policies) -> Self {
+        Self { pool, catalog, timeouts, policies }
     }
 
     /// The model catalog.
@@ -64,8 +76,21 @@ impl Chat {
             span.record("user", user.as_str());
         }
         let route = self.catalog.route(&request.model)?;
+        let caller_max_tokens =
+            validate::max_output_tokens(request.max_tokens, request.max_completion_tokens)?;
         apply_defaults(request, route.defaults);
-        let mut converse = bedrock::to_converse(request)?;
+        let default_max_tokens =
+            validate::max_output_tokens(request.max_tokens, request.max_completion_tokens)?;
+        let plan = reasoning::plan(
+            request,
+            &route.model_id,
+            caller_max_tokens,
+            default_max_tokens,
+            &self.policies.budgets,
+        )?;
+        let cache = cache::plan(request, &route.model_id, self.policies.prompt_cache_auto)?;
+        let decisions = bedrock::Decisions { model_id: &route.model_id, reasoning: &plan, cache };
+        let mut converse = bedrock::to_converse(request, &decisions)?;
         converse.model_id = route.model_id;
         let client =
             self.pool.client(route.region.as_deref()).map_err(|e| Error::new(ErrorKind::Internal, e))?;

@@ -103,9 +103,30 @@ pub struct Config {
     #[serde(serialize_with = "serialize_duration")]
     pub credentials_refresh_window: Duration,
 
+    /// Thinking budgets per `reasoning_effort` level for Claude models that take a budget, as
+    /// LEVEL=TOKENS pairs (levels left out keep these defaults).
+    #[arg(long, env = "AMAZON_CHAT_REASONING_BUDGETS", default_value = "minimal=1024,low=2048,medium=8192,high=16384,xhigh=32768", value_parser = crate::chat::reasoning::Budgets::parse)]
+    #[serde(skip)]
+    pub reasoning_budgets: crate::chat::reasoning::Budgets,
+
+    /// Server-side prompt caching: `auto` places cache points (after tools, system prompt and the
+    /// latest message) for models that cache, in requests that set none; `off` leaves it to callers.
+    #[arg(long, env = "AMAZON_CHAT_PROMPT_CACHE", value_enum, default_value = "off")]
+    pub prompt_cache: PromptCachePolicy,
+
     /// AWS credentials: the authentication guide's variables.
     #[command(flatten)]
     pub aws: AwsCredentialConfig,
+}
+
+/// The server-side prompt-cache policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PromptCachePolicy {
+    /// Only the callers' `cache_control` markers.
+    Off,
+    /// Also the server's own cache points, for requests that set none.
+    Auto,
 }
 
 /// How logs are written.

@@ -21,6 +21,13 @@ pub type Fault = (u16, &'static str, String);
 pub enum Block {
     /// Text.
     Text(String),
+    /// Reasoning, signed for models whose reasoning Bedrock signs.
+    Reasoning {
+        /// The reasoning text.
+        text: String,
+        /// Its signature.
+        signature: Option<String>,
+    },
     /// A tool call.
     ToolUse {
         /// The call's id.
@@ -45,19 +52,28 @@ pub struct Reply {
     pub output_tokens: u32,
     /// The directives of the prompt.
     pub directives: Directives,
+    /// Prompt-cache tokens read and written, when the request had cache points.
+    pub cache: Option<(u32, u32)>,
 }
 
 impl Reply {
     /// The usage object Bedrock reports.
     pub fn usage(&self) -> Value {
+        // As Bedrock counts: `inputTokens` leaves out what was read from or written to the cache;
+        // `totalTokens` counts everything.
+        let (read, write) = match (&self.cache, self.directives.cache) {
+            (Some((read, write)), _) => (*read, *write),
+            (None, true) => (self.input_tokens / 2, self.input_tokens / 4),
+            (None, false) => (0, 0),
+        };
         let mut usage = json!({
-            "inputTokens": self.input_tokens,
+            "inputTokens": self.input_tokens - read - write,
             "outputTokens": self.output_tokens,
             "totalTokens": self.input_tokens + self.output_tokens,
         });
-        if self.directives.cache {
-            usage["cacheReadInputTokens"] = json!(self.input_tokens / 2);
-            usage["cacheWriteInputTokens"] = json!(self.input_tokens - self.input_tokens / 2);
+        if self.cache.is_some() || self.directives.cache {
+            usage["cacheReadInputTokens"] = json!(read);
+            usage["cacheWriteInputTokens"] = json!(write);
         }
         usage
     }
@@ -68,7 +84,8 @@ fn invalid(message: impl Into<String>) -> Fault {
 }
 
 /// Checks the request and computes the reply.
-pub fn reply(body: &Value) -> Result<Reply, Fault> {
+pub fn reply(model_id: &str, body: &Value) -> Result<Reply, Fault> {
+    let reasoning = super::thinking::check(model_id, body)?;
     let messages = body.get("messages").and_then(Value::as_array).filter(|m| !m.is_empty());
     let messages =
         messages.ok_or_else(|| invalid("The messages field is required and must not be empty."))?;
@@ -116,14 +133,20 @@ pub fn reply(body: &Value) -> Result<Reply, Fault> {
     if let Some(reason) = directives.stop_reason {
         stop_reason = reason;
     }
+    if let Some(signed) = reasoning {
+        let text =
+            format!("Let me think about: {}", if prompt.is_empty() { "the tool results" } else { &prompt });
+        let signature = signed.then(|| super::thinking::sign(&text));
+        blocks.insert(0, Block::Reasoning { text, signature });
+    }
     let output_tokens = blocks
         .iter()
         .map(|block| match block {
-            Block::Text(text) => text.split_whitespace().count() as u32,
+            Block::Text(text) | Block::Reasoning { text, .. } => text.split_whitespace().count() as u32,
             Block::ToolUse { input, .. } => 1 + input.to_string().len() as u32 / 4,
         })
         .sum();
-    Ok(Reply { blocks, stop_reason, input_tokens: count_input(body), output_tokens, directives })
+    Ok(Reply { blocks, stop_reason, input_tokens: count_input(body), output_tokens, directives, cache: None })
 }
 
 /// Bedrock's conversation rules.
@@ -290,11 +313,7 @@ fn count_input(body: &Value) -> u32 {
     let mut count = 0;
     let mut visit = |blocks: &Value| {
         for block in blocks.as_array().into_iter().flatten() {
-            count += match (block.get("text"), block.get("image")) {
-                (Some(text), _) => text.as_str().unwrap_or_default().split_whitespace().count() as u32,
-                (None, Some(_)) => 1,
-                _ => 1,
-            };
+            count += super::prompt_cache::block_tokens(block);
         }
     };
     visit(&body["system"]);
@@ -323,7 +342,9 @@ mod tests {
 
     #[test]
     fn echoes_the_last_user_message() {
-        let reply = reply(&json!({"messages": [user("hello there")]})).unwrap();
+        let reply =
+            reply("anthropic.claude-3-haiku-20240307-v1:0", &json!({"messages": [user("hello there")]}))
+                .unwrap();
         assert_eq!(reply.blocks, [Block::Text("You said: hello there".into())]);
         assert_eq!(reply.stop_reason, "end_turn");
         assert_eq!((reply.input_tokens, reply.output_tokens), (2, 4));
@@ -332,10 +353,14 @@ mod tests {
 
     #[test]
     fn max_tokens_and_stop_sequences_cut_the_answer() {
-        let cut = reply(&json!({"messages": [user("one two three")], "inferenceConfig": {"maxTokens": 2}}))
-            .unwrap();
+        let cut = reply(
+            "anthropic.claude-3-haiku-20240307-v1:0",
+            &json!({"messages": [user("one two three")], "inferenceConfig": {"maxTokens": 2}}),
+        )
+        .unwrap();
         assert_eq!((cut.blocks[0].clone(), cut.stop_reason), (Block::Text("You said:".into()), "max_tokens"));
         let stop = reply(
+            "anthropic.claude-3-haiku-20240307-v1:0",
             &json!({"messages": [user("one STOP two")], "inferenceConfig": {"stopSequences": ["STOP"]}}),
         )
         .unwrap();
@@ -358,7 +383,7 @@ mod tests {
                 "toolChoice": {"any": {}}
             }
         });
-        let reply = reply(&body).unwrap();
+        let reply = reply("anthropic.claude-3-haiku-20240307-v1:0", &body).unwrap();
         assert_eq!(reply.stop_reason, "tool_use");
         let Block::ToolUse { name, input, .. } = &reply.blocks[0] else { panic!("{:?}", reply.blocks) };
         assert_eq!(name, "get_weather");
@@ -367,16 +392,18 @@ mod tests {
 
     #[test]
     fn bedrock_conversation_rules_are_enforced() {
-        let alternation = reply(&json!({"messages": [user("a"), user("b")]})).unwrap_err();
+        let alternation =
+            reply("anthropic.claude-3-haiku-20240307-v1:0", &json!({"messages": [user("a"), user("b")]}))
+                .unwrap_err();
         assert!(alternation.2.contains("alternate"));
-        let no_config = reply(&json!({"messages": [
+        let no_config = reply("anthropic.claude-3-haiku-20240307-v1:0", &json!({"messages": [
             user("a"),
             {"role": "assistant", "content": [{"toolUse": {"toolUseId": "t1", "name": "f", "input": {}}}]},
             {"role": "user", "content": [{"toolResult": {"toolUseId": "t1", "content": [{"text": "r"}]}}]}
         ]}))
         .unwrap_err();
         assert!(no_config.2.contains("toolConfig"));
-        let too_many = reply(&json!({"toolConfig": {"tools": []}, "messages": [
+        let too_many = reply("anthropic.claude-3-haiku-20240307-v1:0", &json!({"toolConfig": {"tools": []}, "messages": [
             user("a"),
             {"role": "assistant", "content": [{"toolUse": {"toolUseId": "t1", "name": "f", "input": {}}}]},
             {"role": "user", "content": [

@@ -22,10 +22,12 @@ pub mod directives;
 pub mod eventstream;
 pub mod issuer;
 mod metadata;
+pub mod prompt_cache;
 mod routes;
 pub mod sigv4;
 pub mod standalone;
 mod sts;
+mod thinking;
 pub mod world;
 
 use aws_credential_types::Credentials;
@@ -76,6 +78,7 @@ pub struct Emulator {
     imds_tokens: Mutex<HashSet<String>>,
     log: Mutex<VecDeque<Recorded>>,
     next_seq: AtomicU64,
+    prompt_cache: prompt_cache::PromptCache,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -106,6 +109,7 @@ impl Emulator {
             imds_tokens: Mutex::default(),
             log: Mutex::default(),
             next_seq: AtomicU64::new(1),
+            prompt_cache: prompt_cache::PromptCache::default(),
         };
         emulator.accept(DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, None, "emulator-demo");
         emulator

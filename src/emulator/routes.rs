@@ -100,7 +100,8 @@ async fn accept(
             "Malformed input request: the body is not JSON.".to_owned(),
         )));
     }
-    let reply = answer::reply(&json_body).map_err(fail)?;
+    let mut reply = answer::reply(&model_id, &json_body).map_err(fail)?;
+    reply.cache = emulator.prompt_cache.apply(&model_id, &json_body).map_err(fail)?;
     if let Some(delay) = reply.directives.delay {
         tokio::time::sleep(delay).await;
     }
@@ -128,6 +129,9 @@ async fn converse(
         .iter()
         .map(|block| match block {
             Block::Text(text) => json!({ "text": text }),
+            Block::Reasoning { text, signature } => {
+                json!({ "reasoningContent": { "reasoningText": { "text": text, "signature": signature } } })
+            }
             Block::ToolUse { id, name, input } => {
                 json!({ "toolUse": { "toolUseId": id, "name": name, "input": input } })
             }
@@ -242,6 +246,20 @@ fn frames(reply: &Reply, started: Instant) -> VecDeque<Frame> {
                     push(
                         "contentBlockDelta",
                         json!({ "contentBlockIndex": index, "delta": { "text": delta } }),
+                    );
+                }
+            }
+            Block::Reasoning { text, signature } => {
+                for delta in answer::deltas(text) {
+                    push(
+                        "contentBlockDelta",
+                        json!({ "contentBlockIndex": index, "delta": { "reasoningContent": { "text": delta } } }),
+                    );
+                }
+                if let Some(signature) = signature {
+                    push(
+                        "contentBlockDelta",
+                        json!({ "contentBlockIndex": index, "delta": { "reasoningContent": { "signature": signature } } }),
                     );
                 }
             }

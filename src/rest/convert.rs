@@ -41,18 +41,14 @@ pub fn request(request: oa::ChatCompletionRequest) -> Result<(api::ChatCompletio
         web_search_options,
         additional_model_request_fields,
         guardrail_config,
+        thinking,
+        prompt_cache,
     } = request;
     if logit_bias
         .as_ref()
         .is_some_and(|bias| !bias.is_null() && bias.as_object().is_none_or(|map| !map.is_empty()))
     {
         return Err(Error::invalid("logit_bias", "Bedrock's Converse API has no logit bias"));
-    }
-    if reasoning_effort.is_some() {
-        return Err(Error::invalid(
-            "reasoning_effort",
-            "not mapped on Bedrock; set the model's reasoning budget in additional_model_request_fields",
-        ));
     }
     if modalities.as_ref().is_some_and(|m| m.iter().any(|modality| modality != "text")) {
         return Err(Error::invalid(
@@ -86,17 +82,6 @@ pub fn request(request: oa::ChatCompletionRequest) -> Result<(api::ChatCompletio
     }
     if seed.is_some() {
         return Err(Error::invalid("seed", "Bedrock's Converse API has no seed; leave it out"));
-    }
-    if let Some(format) = response_format
-        && format.kind != "text"
-    {
-        return Err(Error::invalid(
-            "response_format.type",
-            format!(
-                "{:?} is not supported on Bedrock; only \"text\" (use a tool with a JSON schema for structured output)",
-                format.kind
-            ),
-        ));
     }
     let stream_options = stream_options.map(|oa::StreamOptions { include_usage }| api::StreamOptions {
         include_usage: include_usage.unwrap_or(false),
@@ -134,6 +119,24 @@ pub fn request(request: oa::ChatCompletionRequest) -> Result<(api::ChatCompletio
             service_tier,
             metadata: metadata.unwrap_or_default(),
             store,
+            reasoning_effort,
+            thinking: thinking
+                .map(|oa::Thinking { kind, budget_tokens }| api::Thinking { r#type: kind, budget_tokens }),
+            response_format: response_format.map(|oa::ResponseFormat { kind, json_schema }| {
+                api::ResponseFormat {
+                    r#type: kind,
+                    json_schema: json_schema.map(
+                        |oa::JsonSchemaFormat { name, description, schema, strict }| api::JsonSchema {
+                            name,
+                            description,
+                            schema: None,
+                            schema_json: schema.map(json_text),
+                            strict,
+                        },
+                    ),
+                }
+            }),
+            prompt_cache,
         };
     Ok((proto, stream.unwrap_or(false)))
 }
@@ -155,7 +158,16 @@ fn tool_choice(choice: oa::ToolChoice) -> Result<api::ToolChoice> {
 }
 
 fn message(i: usize, message: oa::ChatMessage) -> Result<api::Message> {
-    let oa::ChatMessage { role, content, name, tool_calls, tool_call_id } = message;
+    let oa::ChatMessage {
+        role,
+        content,
+        name,
+        tool_calls,
+        tool_call_id,
+        reasoning_content,
+        thinking_blocks,
+        cache_control,
+    } = message;
     let content = match content {
         None => None,
         Some(oa::MessageContent::Text(text)) => Some(api::message::Content::Text(text)),
@@ -178,7 +190,25 @@ fn message(i: usize, message: oa::ChatMessage) -> Result<api::Message> {
             })
             .collect(),
         tool_call_id,
+        reasoning_content,
+        thinking_blocks: thinking_blocks.unwrap_or_default().into_iter().map(thinking_block_in).collect(),
+        cache_control: cache_control.map(cache_control_in),
     })
+}
+
+fn thinking_block_in(block: oa::ThinkingBlock) -> api::ThinkingBlock {
+    let oa::ThinkingBlock { kind, thinking, signature, data, tool_calls_before } = block;
+    api::ThinkingBlock { r#type: kind, thinking, signature, data, tool_calls_before }
+}
+
+fn thinking_block_out(block: api::ThinkingBlock) -> oa::ThinkingBlock {
+    let api::ThinkingBlock { r#type, thinking, signature, data, tool_calls_before } = block;
+    oa::ThinkingBlock { kind: r#type, thinking, signature, data, tool_calls_before }
+}
+
+fn cache_control_in(marker: oa::CacheControl) -> api::CacheControl {
+    let oa::CacheControl { kind, ttl } = marker;
+    api::CacheControl { r#type: kind, ttl }
 }
 
 /// A content part, or a 400 naming a part type this shim does not take.
@@ -189,10 +219,10 @@ fn part(i: usize, j: usize, part: oa::ContentPart) -> Result<api::ContentPart> {
             format!("content parts of type {kind:?} are not supported: {why}"),
         )
     };
-    let part = match part {
-        oa::ContentPart::Text { text } => api::content_part::Part::Text(text),
-        oa::ContentPart::ImageUrl { image_url: oa::ImageUrl { url, detail } } => {
-            api::content_part::Part::ImageUrl(api::ImageUrl { url, detail })
+    let (part, cache_control) = match part {
+        oa::ContentPart::Text { text, cache_control } => (api::content_part::Part::Text(text), cache_control),
+        oa::ContentPart::ImageUrl { image_url: oa::ImageUrl { url, detail }, cache_control } => {
+            (api::content_part::Part::ImageUrl(api::ImageUrl { url, detail }), cache_control)
         }
         oa::ContentPart::InputAudio { input_audio: _ } => {
             return Err(unsupported("input_audio", "Bedrock's Converse API takes no audio input"));
@@ -204,11 +234,11 @@ fn part(i: usize, j: usize, part: oa::ContentPart) -> Result<api::ContentPart> {
             ));
         }
     };
-    Ok(api::ContentPart { part: Some(part) })
+    Ok(api::ContentPart { part: Some(part), cache_control: cache_control.map(cache_control_in) })
 }
 
 fn tool(tool: oa::Tool) -> api::Tool {
-    let oa::Tool { kind, function } = tool;
+    let oa::Tool { kind, function, cache_control } = tool;
     let oa::FunctionDefinition { name, description, parameters, strict } = function;
     api::Tool {
         r#type: kind,
@@ -220,6 +250,7 @@ fn tool(tool: oa::Tool) -> api::Tool {
             // As JSON text, so integers in the schema stay exact.
             parameters_json: parameters.map(json_text),
         }),
+        cache_control: cache_control.map(cache_control_in),
     }
 }
 
@@ -249,6 +280,9 @@ fn choice(choice: api::Choice) -> oa::Choice {
         name: _, // answers carry no participant name
         tool_calls,
         tool_call_id: _, // only tool messages (requests) carry one
+        reasoning_content,
+        thinking_blocks,
+        cache_control: _, // a request-side marker
     } = message.unwrap_or_default();
     let content = match content {
         Some(api::message::Content::Text(text)) => Some(text),
@@ -269,6 +303,9 @@ fn choice(choice: api::Choice) -> oa::Choice {
             content,
             tool_calls: (!tool_calls.is_empty()).then_some(tool_calls),
             refusal: None,
+            reasoning_content,
+            thinking_blocks: (!thinking_blocks.is_empty())
+                .then(|| thinking_blocks.into_iter().map(thinking_block_out).collect()),
         },
         finish_reason,
         logprobs: None,
@@ -290,7 +327,8 @@ pub fn chunk(chunk: api::StreamChatCompletionResponse) -> oa::ChatCompletionChun
 
 fn chunk_choice(choice: api::ChunkChoice) -> oa::ChunkChoice {
     let api::ChunkChoice { index, delta, finish_reason } = choice;
-    let api::Delta { role, content, tool_calls } = delta.unwrap_or_default();
+    let api::Delta { role, content, tool_calls, reasoning_content, thinking_blocks } =
+        delta.unwrap_or_default();
     // OpenAI's first chunk carries `"content": ""` beside the role; strict clients expect it.
     let content = if role.is_some() && content.is_none() { Some(String::new()) } else { content };
     let tool_calls: Vec<oa::ToolCallDelta> = tool_calls
@@ -302,7 +340,14 @@ fn chunk_choice(choice: api::ChunkChoice) -> oa::ChunkChoice {
         .collect();
     oa::ChunkChoice {
         index,
-        delta: oa::Delta { role, content, tool_calls: (!tool_calls.is_empty()).then_some(tool_calls) },
+        delta: oa::Delta {
+            role,
+            content,
+            tool_calls: (!tool_calls.is_empty()).then_some(tool_calls),
+            reasoning_content,
+            thinking_blocks: (!thinking_blocks.is_empty())
+                .then(|| thinking_blocks.into_iter().map(thinking_block_out).collect()),
+        },
         finish_reason,
         logprobs: None,
     }
@@ -320,6 +365,8 @@ fn usage(usage: api::Usage) -> oa::Usage {
             cached_tokens: cache_read_tokens.unwrap_or_default(),
             cache_write_tokens,
         }),
+        cache_read_input_tokens: cache_read_tokens,
+        cache_creation_input_tokens: cache_write_tokens,
     }
 }
 
@@ -364,7 +411,6 @@ mod tests {
         for (field, value, param) in [
             ("presence_penalty", serde_json::json!(0.5), "presence_penalty"),
             ("seed", serde_json::json!(7), "seed"),
-            ("response_format", serde_json::json!({"type": "json_object"}), "response_format.type"),
         ] {
             let mut json = base.clone();
             json[field] = value;

@@ -89,16 +89,27 @@ pub struct ChatCompletionRequest {
     /// Bedrock has no seed: must be absent.
     #[serde(default)]
     pub seed: Option<i64>,
-    /// Only `{"type": "text"}` is supported.
+    /// The answer's format. Only `{"type": "text"}` is taken so far.
     #[serde(default)]
     pub response_format: Option<ResponseFormat>,
     /// OpenAI-only options Bedrock cannot honour: rejected unless absent (or their default).
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
     pub logit_bias: Option<serde_json::Value>,
-    /// Rejected: use `additional_model_request_fields` for a model's reasoning budget.
+    /// Reasoning: `none` (off), `minimal`, `low`, `medium`, `high`, `xhigh` or `max`, mapped per
+    /// model family (Claude's thinking budget or effort, Nova 2's and gpt-oss's effort). A model that
+    /// cannot reason answers 400.
     #[serde(default)]
+    #[schema(pattern = "^(none|minimal|low|medium|high|xhigh|max)$")]
     pub reasoning_effort: Option<String>,
+    /// Anthropic's thinking setting (instead of `reasoning_effort`), for Claude models.
+    #[serde(default)]
+    pub thinking: Option<Thinking>,
+    /// `auto` (the default: the server's `--prompt-cache` policy applies) or `off` (this request
+    /// opts out of server-placed cache points).
+    #[serde(default)]
+    #[schema(pattern = "^(auto|off)$")]
+    pub prompt_cache: Option<String>,
     /// Only `["text"]` is supported.
     #[serde(default)]
     pub modalities: Option<Vec<String>>,
@@ -131,6 +142,54 @@ pub struct ChatCompletionRequest {
     pub guardrail_config: Option<GuardrailConfig>,
 }
 
+/// Anthropic's thinking setting.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Thinking {
+    /// `enabled` (with `budget_tokens`), `adaptive` or `disabled`.
+    #[serde(rename = "type")]
+    #[schema(pattern = "^(enabled|adaptive|disabled)$")]
+    pub kind: String,
+    /// For `enabled`: the thinking budget, at least 1024 and below the output limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1024)]
+    pub budget_tokens: Option<u32>,
+}
+
+/// A reasoning block with its signature (LiteLLM's `thinking_blocks` convention). Send it back
+/// unchanged in the assistant message it came with.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ThinkingBlock {
+    /// `thinking` or `redacted_thinking`.
+    #[serde(rename = "type")]
+    #[schema(pattern = "^(thinking|redacted_thinking)$")]
+    pub kind: String,
+    /// The reasoning text (`thinking`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thinking: Option<String>,
+    /// Its signature (`thinking`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+    /// The encrypted reasoning, base64 (`redacted_thinking`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+    /// How many of the message's tool calls came before this block (interleaved thinking).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_calls_before: Option<u32>,
+}
+
+/// Anthropic's prompt-cache marker.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CacheControl {
+    /// `ephemeral`.
+    #[serde(rename = "type")]
+    #[schema(pattern = "^ephemeral$")]
+    pub kind: String,
+    /// `5m` (the default) or `1h`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^(5m|1h)$")]
+    pub ttl: Option<String>,
+}
+
 /// One turn of the conversation.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ChatMessage {
@@ -149,6 +208,15 @@ pub struct ChatMessage {
     /// Tool turns: the call answered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_call_id: Option<String>,
+    /// Assistant answers' reasoning text; ignored in requests (the blocks carry it back).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_content: Option<String>,
+    /// Assistant turns: the reasoning blocks of the answer, sent back unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thinking_blocks: Option<Vec<ThinkingBlock>>,
+    /// A prompt-cache marker after this message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControl>,
 }
 
 /// A message's content: a string or a list of parts.
@@ -200,11 +268,17 @@ pub enum ContentPart {
     Text {
         /// The text.
         text: String,
+        /// A prompt-cache marker after this part.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cache_control: Option<CacheControl>,
     },
     /// An image part.
     ImageUrl {
         /// The image.
         image_url: ImageUrl,
+        /// A prompt-cache marker after this part.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cache_control: Option<CacheControl>,
     },
     /// Audio input: refused (400 naming the part).
     InputAudio {
@@ -264,6 +338,9 @@ pub struct Tool {
     pub kind: String,
     /// The function.
     pub function: FunctionDefinition,
+    /// A prompt-cache marker after this tool (caches the tools up to here).
+    #[serde(default)]
+    pub cache_control: Option<CacheControl>,
 }
 
 /// A function definition.
@@ -334,10 +411,30 @@ pub struct StreamOptions {
 /// `response_format`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct ResponseFormat {
-    /// Only `text` is supported.
+    /// `text`; `json_object` and `json_schema` are refused so far (400).
     #[serde(rename = "type")]
-    #[schema(pattern = "^text$")]
+    #[schema(pattern = "^(text|json_object|json_schema)$")]
     pub kind: String,
+    /// For `json_schema`.
+    #[serde(default)]
+    pub json_schema: Option<JsonSchemaFormat>,
+}
+
+/// A JSON Schema for the answer.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct JsonSchemaFormat {
+    /// Letters, digits, `_` and `-`, up to 64.
+    pub name: String,
+    /// What it describes.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The schema.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub schema: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Check the answer against the schema.
+    #[serde(default)]
+    pub strict: Option<bool>,
 }
 
 /// A Bedrock guardrail.
@@ -397,12 +494,18 @@ pub struct AssistantMessage {
     /// Always null.
     #[schema(value_type = Option<String>)]
     pub refusal: Option<()>,
+    /// The model's reasoning as text, when it reasoned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasoning_content: Option<String>,
+    /// The reasoning blocks with signatures, to send back with this message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thinking_blocks: Option<Vec<ThinkingBlock>>,
 }
 
 /// Token counts.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Usage {
-    /// Prompt tokens.
+    /// Prompt tokens, cache reads and writes included.
     pub prompt_tokens: u32,
     /// Generated tokens.
     pub completion_tokens: u32,
@@ -411,6 +514,12 @@ pub struct Usage {
     /// Prompt-cache details, when Bedrock reports them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_tokens_details: Option<PromptTokensDetails>,
+    /// Anthropic's name for the cache reads, for clients that read it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_read_input_tokens: Option<u32>,
+    /// Anthropic's name for the cache writes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_creation_input_tokens: Option<u32>,
 }
 
 /// Prompt-cache counts.
@@ -467,6 +576,12 @@ pub struct Delta {
     /// Tool call fragments.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_calls: Option<Vec<ToolCallDelta>>,
+    /// A reasoning text fragment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasoning_content: Option<String>,
+    /// A finished reasoning block (its whole text and signature), when Bedrock signs it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thinking_blocks: Option<Vec<ThinkingBlock>>,
 }
 
 /// A tool call fragment.

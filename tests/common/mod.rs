@@ -269,6 +269,7 @@ pub fn weather_tool() -> api::Tool {
             strict: None,
             parameters_json: None,
         }),
+        cache_control: None,
     }
 }
 

@@ -23,8 +23,27 @@ pub fn conversation(messages: &[api::Message], _tools_on: bool) -> Result<()> {
     let mut unanswered: Vec<&str> = Vec::new();
     let mut first_turn: Option<&str> = None;
     for (i, message) in messages.iter().enumerate() {
-        let api::Message { role, content, name, tool_calls, tool_call_id } = message;
+        let api::Message {
+            role,
+            content,
+            name,
+            tool_calls,
+            tool_call_id,
+            reasoning_content: _, // answers carry it; in requests the blocks carry the reasoning back
+            thinking_blocks,
+            cache_control,
+        } = message;
         let role = role.as_str();
+        if let Some(marker) = cache_control {
+            super::cache_control(&format!("messages[{i}].cache_control"), marker)?;
+        }
+        if !thinking_blocks.is_empty() && role != "assistant" {
+            return Err(Error::invalid(
+                format!("messages[{i}].thinking_blocks"),
+                format!("only assistant messages carry reasoning, not {role:?}"),
+            ));
+        }
+        self::thinking_blocks(thinking_blocks, tool_calls.len(), i)?;
         if !ROLES.contains(&role) {
             return Err(Error::invalid(
                 format!("messages[{i}].role"),
@@ -144,7 +163,10 @@ fn parts(content: Option<&api::message::Content>, role: &str, i: usize) -> Resul
             format!("holds {} parts; at most {MAX_PARTS}", parts.len()),
         ));
     }
-    for (j, api::ContentPart { part }) in parts.iter().enumerate() {
+    for (j, api::ContentPart { part, cache_control }) in parts.iter().enumerate() {
+        if let Some(marker) = cache_control {
+            super::cache_control(&format!("messages[{i}].content.parts[{j}].cache_control"), marker)?;
+        }
         match part {
             Some(Part::Text(_)) => {}
             Some(Part::ImageUrl(api::ImageUrl { url, detail: _ })) if role == "user" => {
@@ -157,6 +179,61 @@ fn parts(content: Option<&api::message::Content>, role: &str, i: usize) -> Resul
                 ));
             }
             None => return Err(Error::invalid(format!("messages[{i}].content.parts[{j}]"), "is empty")),
+        }
+    }
+    Ok(())
+}
+
+/// The most reasoning blocks in one assistant message.
+pub const MAX_THINKING_BLOCKS: usize = 128;
+
+/// Reasoning blocks replayed in an assistant message: whole, as Bedrock returned them.
+fn thinking_blocks(blocks: &[api::ThinkingBlock], tool_calls: usize, i: usize) -> Result<()> {
+    if blocks.len() > MAX_THINKING_BLOCKS {
+        return Err(Error::invalid(
+            format!("messages[{i}].thinking_blocks"),
+            format!("holds {} blocks; at most {MAX_THINKING_BLOCKS}", blocks.len()),
+        ));
+    }
+    for (j, block) in blocks.iter().enumerate() {
+        let api::ThinkingBlock { r#type, thinking, signature, data, tool_calls_before } = block;
+        let field = |name: &str| format!("messages[{i}].thinking_blocks[{j}].{name}");
+        match r#type.as_str() {
+            "thinking" => {
+                if thinking.is_none() {
+                    return Err(Error::invalid(field("thinking"), "is required for a \"thinking\" block"));
+                }
+                if signature.as_deref().is_none_or(str::is_empty) {
+                    return Err(Error::invalid(
+                        field("signature"),
+                        "is required: send the block back exactly as the answer carried it",
+                    ));
+                }
+            }
+            "redacted_thinking" => {
+                let valid = data.as_deref().is_some_and(|d| {
+                    use base64::Engine as _;
+                    base64::engine::general_purpose::STANDARD.decode(d).is_ok()
+                });
+                if !valid {
+                    return Err(Error::invalid(
+                        field("data"),
+                        "must be the block's base64 data, as the answer carried it",
+                    ));
+                }
+            }
+            other => {
+                return Err(Error::invalid(
+                    field("type"),
+                    format!("{other:?}; expected \"thinking\" or \"redacted_thinking\""),
+                ));
+            }
+        }
+        if tool_calls_before.is_some_and(|n| n as usize > tool_calls) {
+            return Err(Error::invalid(
+                field("tool_calls_before"),
+                format!("is more than the message's {tool_calls} tool calls"),
+            ));
         }
     }
     Ok(())

@@ -6,10 +6,12 @@
 //! - [`messages`]: the conversation (roles, content, tool calls and their answers);
 //! - [`tools`]: tool definitions and the tool choice;
 //! - [`data_url`]: inline images, parsed where they are mapped;
-//! - [`json`]: JSON objects passed through as text.
+//! - [`json`]: JSON objects passed through as text;
+//! - [`cache`]: prompt-cache markers across the request.
 //!
 //! Every check names the field at fault and says why, so a caller can fix the request.
 
+pub mod cache;
 pub mod data_url;
 pub mod json;
 pub mod messages;
@@ -43,6 +45,10 @@ pub const MAX_METADATA_VALUE_CHARS: usize = 512;
 pub const SERVICE_TIERS: &[&str] = &["auto", "default", "flex", "scale", "priority"];
 /// Guardrail trace settings.
 pub const GUARDRAIL_TRACES: &[&str] = &["enabled", "enabled_full", "disabled"];
+/// Per-request prompt-cache policies.
+pub const PROMPT_CACHE_POLICIES: &[&str] = &["auto", "off"];
+/// `response_format.type` values.
+pub const RESPONSE_FORMATS: &[&str] = &["text", "json_object", "json_schema"];
 /// The longest guardrail identifier (an id or ARN) and version.
 pub const MAX_GUARDRAIL_CHARS: usize = 2048;
 
@@ -71,6 +77,10 @@ pub fn request(request: &ChatCompletionRequest) -> Result<()> {
         metadata,
         store: _, // accepted, not sent (see chat.proto)
         additional_model_request_fields_json,
+        reasoning_effort,
+        thinking,
+        response_format,
+        prompt_cache,
     } = request;
     if model.trim().is_empty() {
         return Err(Error::invalid("model", "is required (a Bedrock model id, inference profile id or ARN)"));
@@ -122,9 +132,28 @@ pub fn request(request: &ChatCompletionRequest) -> Result<()> {
     if let Some(guardrail) = guardrail_config {
         check_guardrail(guardrail)?;
     }
+    reasoning(reasoning_effort.as_deref(), thinking.as_ref())?;
+    if let Some(format) = response_format {
+        self::response_format(format)?;
+        if format.r#type != "text" {
+            return Err(Error::invalid(
+                "response_format.type",
+                format!(
+                    "{:?} is not available yet on this gateway; only \"text\" (a tool with a JSON schema gives structured output meanwhile)",
+                    format.r#type
+                ),
+            ));
+        }
+    }
+    if let Some(policy) = prompt_cache
+        && !PROMPT_CACHE_POLICIES.contains(&policy.as_str())
+    {
+        return Err(Error::invalid("prompt_cache", format!("{policy:?}; expected \"auto\" or \"off\"")));
+    }
     tools::definitions(tools)?;
     let tools_on = tools::choice(tool_choice.as_ref(), tools)?;
     messages::conversation(messages, tools_on)?;
+    cache::check(request)?;
     Ok(())
 }
 
@@ -196,6 +225,106 @@ fn metadata_pairs(metadata: &std::collections::HashMap<String, String>) -> Resul
     for (key, value) in metadata {
         bounded("metadata", key, MAX_METADATA_KEY_CHARS)?;
         bounded(&format!("metadata.{key}"), value, MAX_METADATA_VALUE_CHARS)?;
+    }
+    Ok(())
+}
+
+/// `reasoning_effort` or `thinking`, not both, with values that exist. Whether the model can
+/// reason is [`crate::chat::reasoning`]'s to say.
+fn reasoning(effort: Option<&str>, thinking: Option<&crate::proto::v1::Thinking>) -> Result<()> {
+    use crate::chat::reasoning::{EFFORTS, MIN_BUDGET_TOKENS};
+    if let Some(effort) = effort
+        && !EFFORTS.contains(&effort)
+    {
+        return Err(Error::invalid("reasoning_effort", format!("{effort:?}; expected one of {EFFORTS:?}")));
+    }
+    let Some(crate::proto::v1::Thinking { r#type, budget_tokens }) = thinking else { return Ok(()) };
+    if effort.is_some() {
+        return Err(Error::invalid("thinking", "set either reasoning_effort or thinking, not both"));
+    }
+    match (r#type.as_str(), budget_tokens) {
+        ("enabled", Some(budget)) if *budget < MIN_BUDGET_TOKENS => Err(Error::invalid(
+            "thinking.budget_tokens",
+            format!("{budget} is below Claude's minimum of {MIN_BUDGET_TOKENS}"),
+        )),
+        ("enabled", None) => {
+            Err(Error::invalid("thinking.budget_tokens", "is required when thinking.type is \"enabled\""))
+        }
+        ("enabled", Some(_)) | ("adaptive" | "disabled", None) => Ok(()),
+        ("adaptive" | "disabled", Some(_)) => Err(Error::invalid(
+            "thinking.budget_tokens",
+            format!("only goes with thinking.type \"enabled\", not {type:?}"),
+        )),
+        (other, _) => Err(Error::invalid(
+            "thinking.type",
+            format!("{other:?}; expected \"enabled\", \"adaptive\" or \"disabled\""),
+        )),
+    }
+}
+
+/// `response_format`: a known type; for `json_schema`, a named object schema.
+fn response_format(format: &crate::proto::v1::ResponseFormat) -> Result<()> {
+    let crate::proto::v1::ResponseFormat { r#type, json_schema } = format;
+    if !RESPONSE_FORMATS.contains(&r#type.as_str()) {
+        return Err(Error::invalid(
+            "response_format.type",
+            format!("{type:?}; expected one of {RESPONSE_FORMATS:?}"),
+        ));
+    }
+    match (r#type.as_str(), json_schema) {
+        ("json_schema", None) => {
+            Err(Error::invalid("response_format.json_schema", "is required for type \"json_schema\""))
+        }
+        (
+            "json_schema",
+            Some(crate::proto::v1::JsonSchema { name, description, schema, schema_json, strict: _ }),
+        ) => {
+            if !tools::is_valid_name(name) {
+                return Err(Error::invalid(
+                    "response_format.json_schema.name",
+                    format!("{name:?} must be 1 to 64 letters, digits, underscores or hyphens"),
+                ));
+            }
+            if let Some(description) = description {
+                bounded(
+                    "response_format.json_schema.description",
+                    description,
+                    tools::MAX_TOOL_DESCRIPTION_CHARS,
+                )?;
+            }
+            match (schema, schema_json) {
+                (Some(_), Some(_)) => Err(Error::invalid(
+                    "response_format.json_schema.schema_json",
+                    "set either schema or schema_json, not both",
+                )),
+                (None, None) => Err(Error::invalid("response_format.json_schema.schema", "is required")),
+                (None, Some(text)) => {
+                    json::object("response_format.json_schema.schema_json", text).map(|_| ())
+                }
+                (Some(_), None) => Ok(()),
+            }
+        }
+        (_, Some(_)) => Err(Error::invalid(
+            "response_format.json_schema",
+            format!("only goes with type \"json_schema\", not {type:?}"),
+        )),
+        (_, None) => Ok(()),
+    }
+}
+
+/// Cache TTLs Bedrock offers.
+pub const CACHE_TTLS: &[&str] = &["5m", "1h"];
+
+/// A `cache_control` marker: Anthropic's `{"type": "ephemeral"}`, with an optional TTL.
+pub fn cache_control(field: &str, marker: &crate::proto::v1::CacheControl) -> Result<()> {
+    let crate::proto::v1::CacheControl { r#type, ttl } = marker;
+    if r#type != "ephemeral" {
+        return Err(Error::invalid(format!("{field}.type"), format!("{type:?}; only \"ephemeral\" exists")));
+    }
+    if let Some(ttl) = ttl
+        && !CACHE_TTLS.contains(&ttl.as_str())
+    {
+        return Err(Error::invalid(format!("{field}.ttl"), format!("{ttl:?}; expected \"5m\" or \"1h\"")));
     }
     Ok(())
 }

@@ -43,6 +43,7 @@ fn tool(name: &str) -> api::Tool {
     api::Tool {
         r#type: "function".into(),
         function: Some(api::FunctionDefinition { name: name.into(), ..Default::default() }),
+        cache_control: None,
     }
 }
 
@@ -221,6 +222,7 @@ fn the_conversation_must_start_with_the_user() {
 fn images_come_from_data_urls_in_user_messages_only() {
     let part = |url: &str| api::ContentPart {
         part: Some(api::content_part::Part::ImageUrl(api::ImageUrl { url: url.into(), detail: None })),
+        cache_control: None,
     };
     let with = |role: &str, url: &str| {
         with_messages(vec![api::Message {
@@ -237,4 +239,93 @@ fn images_come_from_data_urls_in_user_messages_only() {
     let bmp = super::request(&with("user", "data:image/bmp;base64,AAAA")).unwrap_err();
     assert!(bmp.message.contains("bmp"), "{bmp}");
     assert_eq!(field(with("system", "data:image/png;base64,AAAA")), "messages[0].content.parts[0]");
+}
+
+#[test]
+fn reasoning_settings_and_response_formats() {
+    assert_eq!(
+        field(ChatCompletionRequest { reasoning_effort: Some("ultra".into()), ..valid() }),
+        "reasoning_effort"
+    );
+    let thinking = |kind: &str, budget: Option<u32>| ChatCompletionRequest {
+        thinking: Some(api::Thinking { r#type: kind.into(), budget_tokens: budget }),
+        ..valid()
+    };
+    assert!(super::request(&thinking("enabled", Some(2048))).is_ok());
+    assert!(super::request(&thinking("adaptive", None)).is_ok());
+    assert_eq!(field(thinking("enabled", Some(100))), "thinking.budget_tokens");
+    assert_eq!(field(thinking("enabled", None)), "thinking.budget_tokens");
+    assert_eq!(field(thinking("sometimes", None)), "thinking.type");
+    let both = ChatCompletionRequest { reasoning_effort: Some("low".into()), ..thinking("adaptive", None) };
+    assert_eq!(field(both), "thinking");
+    let format = |kind: &str| ChatCompletionRequest {
+        response_format: Some(api::ResponseFormat { r#type: kind.into(), json_schema: None }),
+        ..valid()
+    };
+    assert!(super::request(&format("text")).is_ok());
+    assert_eq!(
+        field(format("json_object")),
+        "response_format.type",
+        "not available yet: refused, not dropped"
+    );
+    assert_eq!(field(format("yaml")), "response_format.type");
+}
+
+#[test]
+fn replayed_thinking_blocks_must_be_whole() {
+    let block = |kind: &str, signature: Option<&str>, data: Option<&str>| api::ThinkingBlock {
+        r#type: kind.into(),
+        thinking: Some("t".into()),
+        signature: signature.map(str::to_owned),
+        data: data.map(str::to_owned),
+        tool_calls_before: None,
+    };
+    let with = |blocks: Vec<api::ThinkingBlock>| {
+        with_messages(vec![
+            message("user", "q"),
+            api::Message { thinking_blocks: blocks, ..message("assistant", "a") },
+            message("user", "more"),
+        ])
+    };
+    assert!(super::request(&with(vec![block("thinking", Some("sig"), None)])).is_ok());
+    assert!(super::request(&with(vec![block("redacted_thinking", None, Some("AAAA"))])).is_ok());
+    assert_eq!(field(with(vec![block("thinking", None, None)])), "messages[1].thinking_blocks[0].signature");
+    assert_eq!(
+        field(with(vec![block("redacted_thinking", None, Some("@@"))])),
+        "messages[1].thinking_blocks[0].data"
+    );
+    let on_user = with_messages(vec![api::Message {
+        thinking_blocks: vec![block("thinking", Some("s"), None)],
+        ..message("user", "q")
+    }]);
+    assert_eq!(field(on_user), "messages[0].thinking_blocks");
+}
+
+#[test]
+fn cache_markers_are_four_at_most_with_ttls_that_do_not_grow() {
+    let marker = |ttl: Option<&str>| {
+        Some(api::CacheControl { r#type: "ephemeral".into(), ttl: ttl.map(str::to_owned) })
+    };
+    let system = |ttl| api::Message { cache_control: marker(ttl), ..message("system", "s") };
+    let user = |ttl| api::Message { cache_control: marker(ttl), ..message("user", "u") };
+    assert!(super::request(&with_messages(vec![system(Some("1h")), user(None)])).is_ok());
+    assert_eq!(
+        field(with_messages(vec![system(None), user(Some("1h"))])),
+        "messages[1].cache_control.ttl",
+        "a 1h point after a 5m one"
+    );
+    let five = with_messages(vec![
+        system(None),
+        user(None),
+        message("assistant", "a"),
+        user(None),
+        user(None),
+        user(None),
+    ]);
+    assert_eq!(field(five), "messages[5].cache_control", "the fifth marker is named");
+    let odd = api::Message {
+        cache_control: Some(api::CacheControl { r#type: "forever".into(), ttl: None }),
+        ..message("user", "u")
+    };
+    assert_eq!(field(with_messages(vec![odd])), "messages[0].cache_control.type");
 }

@@ -28,7 +28,10 @@ pub fn definitions(tools: &[api::Tool]) -> Result<()> {
     }
     let mut names = HashSet::new();
     for (i, tool) in tools.iter().enumerate() {
-        let api::Tool { r#type, function } = tool;
+        let api::Tool { r#type, function, cache_control } = tool;
+        if let Some(marker) = cache_control {
+            super::cache_control(&format!("tools[{i}].cache_control"), marker)?;
+        }
         if !(r#type.is_empty() || r#type == "function") {
             return Err(Error::invalid(
                 format!("tools[{i}].type"),

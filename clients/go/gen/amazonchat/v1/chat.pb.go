@@ -90,8 +90,21 @@ type ChatCompletionRequest struct {
 	// The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
 	// exact value (the REST shim always uses this form). Set at most one of the two.
 	AdditionalModelRequestFieldsJson *string `protobuf:"bytes,21,opt,name=additional_model_request_fields_json,json=additionalModelRequestFieldsJson,proto3,oneof" json:"additional_model_request_fields_json,omitempty"`
-	unknownFields                    protoimpl.UnknownFields
-	sizeCache                        protoimpl.SizeCache
+	// OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+	// Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
+	// answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
+	ReasoningEffort *string `protobuf:"bytes,22,opt,name=reasoning_effort,json=reasoningEffort,proto3,oneof" json:"reasoning_effort,omitempty"`
+	// Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+	// "enabled" with `budget_tokens`, "adaptive", or "disabled".
+	Thinking *Thinking `protobuf:"bytes,23,opt,name=thinking,proto3" json:"thinking,omitempty"`
+	// The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+	ResponseFormat *ResponseFormat `protobuf:"bytes,24,opt,name=response_format,json=responseFormat,proto3" json:"response_format,omitempty"`
+	// The server-side prompt-cache policy for this request: "auto" lets a server running with
+	// `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
+	// Explicit `cache_control` markers are honoured either way.
+	PromptCache   *string `protobuf:"bytes,25,opt,name=prompt_cache,json=promptCache,proto3,oneof" json:"prompt_cache,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ChatCompletionRequest) Reset() {
@@ -271,6 +284,367 @@ func (x *ChatCompletionRequest) GetAdditionalModelRequestFieldsJson() string {
 	return ""
 }
 
+func (x *ChatCompletionRequest) GetReasoningEffort() string {
+	if x != nil && x.ReasoningEffort != nil {
+		return *x.ReasoningEffort
+	}
+	return ""
+}
+
+func (x *ChatCompletionRequest) GetThinking() *Thinking {
+	if x != nil {
+		return x.Thinking
+	}
+	return nil
+}
+
+func (x *ChatCompletionRequest) GetResponseFormat() *ResponseFormat {
+	if x != nil {
+		return x.ResponseFormat
+	}
+	return nil
+}
+
+func (x *ChatCompletionRequest) GetPromptCache() string {
+	if x != nil && x.PromptCache != nil {
+		return *x.PromptCache
+	}
+	return ""
+}
+
+// Anthropic's extended-thinking setting.
+type Thinking struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "enabled" (with budget_tokens), "adaptive" (the model decides how much to think) or "disabled".
+	Type string `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
+	// For "enabled": the most tokens to spend thinking; at least 1024, and below the output limit.
+	BudgetTokens  *uint32 `protobuf:"varint,2,opt,name=budget_tokens,json=budgetTokens,proto3,oneof" json:"budget_tokens,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Thinking) Reset() {
+	*x = Thinking{}
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Thinking) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Thinking) ProtoMessage() {}
+
+func (x *Thinking) ProtoReflect() protoreflect.Message {
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Thinking.ProtoReflect.Descriptor instead.
+func (*Thinking) Descriptor() ([]byte, []int) {
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Thinking) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *Thinking) GetBudgetTokens() uint32 {
+	if x != nil && x.BudgetTokens != nil {
+		return *x.BudgetTokens
+	}
+	return 0
+}
+
+// A block of the model's reasoning, as Bedrock returned it. Replay it unchanged in the assistant
+// message it came with: Bedrock checks the signature, and Claude needs it to continue a tool loop.
+type ThinkingBlock struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "thinking" (readable reasoning with a signature) or "redacted_thinking" (encrypted reasoning).
+	Type string `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
+	// The reasoning text, for "thinking".
+	Thinking *string `protobuf:"bytes,2,opt,name=thinking,proto3,oneof" json:"thinking,omitempty"`
+	// Bedrock's signature of the reasoning text, for "thinking".
+	Signature *string `protobuf:"bytes,3,opt,name=signature,proto3,oneof" json:"signature,omitempty"`
+	// The encrypted reasoning, base64, for "redacted_thinking".
+	Data *string `protobuf:"bytes,4,opt,name=data,proto3,oneof" json:"data,omitempty"`
+	// How many of the message's tool calls came before this block in the model's answer (with
+	// interleaved thinking, reasoning sits between tool calls). Unset means 0: before them all.
+	ToolCallsBefore *uint32 `protobuf:"varint,5,opt,name=tool_calls_before,json=toolCallsBefore,proto3,oneof" json:"tool_calls_before,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *ThinkingBlock) Reset() {
+	*x = ThinkingBlock{}
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ThinkingBlock) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ThinkingBlock) ProtoMessage() {}
+
+func (x *ThinkingBlock) ProtoReflect() protoreflect.Message {
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ThinkingBlock.ProtoReflect.Descriptor instead.
+func (*ThinkingBlock) Descriptor() ([]byte, []int) {
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ThinkingBlock) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *ThinkingBlock) GetThinking() string {
+	if x != nil && x.Thinking != nil {
+		return *x.Thinking
+	}
+	return ""
+}
+
+func (x *ThinkingBlock) GetSignature() string {
+	if x != nil && x.Signature != nil {
+		return *x.Signature
+	}
+	return ""
+}
+
+func (x *ThinkingBlock) GetData() string {
+	if x != nil && x.Data != nil {
+		return *x.Data
+	}
+	return ""
+}
+
+func (x *ThinkingBlock) GetToolCallsBefore() uint32 {
+	if x != nil && x.ToolCallsBefore != nil {
+		return *x.ToolCallsBefore
+	}
+	return 0
+}
+
+// A prompt-cache marker (Anthropic's `cache_control`): Bedrock caches the prompt up to and including
+// the block it is on.
+type CacheControl struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Always "ephemeral".
+	Type string `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
+	// How long the cache entry lives: "5m" (the default) or "1h" (on models that offer it).
+	Ttl           *string `protobuf:"bytes,2,opt,name=ttl,proto3,oneof" json:"ttl,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CacheControl) Reset() {
+	*x = CacheControl{}
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CacheControl) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CacheControl) ProtoMessage() {}
+
+func (x *CacheControl) ProtoReflect() protoreflect.Message {
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CacheControl.ProtoReflect.Descriptor instead.
+func (*CacheControl) Descriptor() ([]byte, []int) {
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *CacheControl) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *CacheControl) GetTtl() string {
+	if x != nil && x.Ttl != nil {
+		return *x.Ttl
+	}
+	return ""
+}
+
+// The format of the answer.
+type ResponseFormat struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "text", "json_object" (any JSON object) or "json_schema" (JSON matching `json_schema.schema`).
+	Type string `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
+	// For "json_schema": the schema.
+	JsonSchema    *JsonSchema `protobuf:"bytes,2,opt,name=json_schema,json=jsonSchema,proto3" json:"json_schema,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResponseFormat) Reset() {
+	*x = ResponseFormat{}
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResponseFormat) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResponseFormat) ProtoMessage() {}
+
+func (x *ResponseFormat) ProtoReflect() protoreflect.Message {
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResponseFormat.ProtoReflect.Descriptor instead.
+func (*ResponseFormat) Descriptor() ([]byte, []int) {
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *ResponseFormat) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *ResponseFormat) GetJsonSchema() *JsonSchema {
+	if x != nil {
+		return x.JsonSchema
+	}
+	return nil
+}
+
+// A JSON Schema the answer must match.
+type JsonSchema struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A name for the schema: letters, digits, underscores and hyphens, at most 64.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// What the schema describes.
+	Description *string `protobuf:"bytes,2,opt,name=description,proto3,oneof" json:"description,omitempty"`
+	// The schema (an object schema). Set this or `schema_json`.
+	Schema *structpb.Struct `protobuf:"bytes,3,opt,name=schema,proto3" json:"schema,omitempty"`
+	// The schema as the text of a JSON object (integers exact). Set this or `schema`.
+	SchemaJson *string `protobuf:"bytes,4,opt,name=schema_json,json=schemaJson,proto3,oneof" json:"schema_json,omitempty"`
+	// Whether the answer is checked against the schema before it is returned (a mismatch is an
+	// error saying so).
+	Strict        *bool `protobuf:"varint,5,opt,name=strict,proto3,oneof" json:"strict,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *JsonSchema) Reset() {
+	*x = JsonSchema{}
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *JsonSchema) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*JsonSchema) ProtoMessage() {}
+
+func (x *JsonSchema) ProtoReflect() protoreflect.Message {
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use JsonSchema.ProtoReflect.Descriptor instead.
+func (*JsonSchema) Descriptor() ([]byte, []int) {
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *JsonSchema) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *JsonSchema) GetDescription() string {
+	if x != nil && x.Description != nil {
+		return *x.Description
+	}
+	return ""
+}
+
+func (x *JsonSchema) GetSchema() *structpb.Struct {
+	if x != nil {
+		return x.Schema
+	}
+	return nil
+}
+
+func (x *JsonSchema) GetSchemaJson() string {
+	if x != nil && x.SchemaJson != nil {
+		return *x.SchemaJson
+	}
+	return ""
+}
+
+func (x *JsonSchema) GetStrict() bool {
+	if x != nil && x.Strict != nil {
+		return *x.Strict
+	}
+	return false
+}
+
 // One turn of the conversation.
 type Message struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -290,14 +664,23 @@ type Message struct {
 	// Assistant turns: the tool calls the model made. Replayed history becomes Bedrock toolUse blocks.
 	ToolCalls []*ToolCall `protobuf:"bytes,5,rep,name=tool_calls,json=toolCalls,proto3" json:"tool_calls,omitempty"`
 	// Tool turns: the id of the tool call this message answers. Required when role is "tool".
-	ToolCallId    *string `protobuf:"bytes,6,opt,name=tool_call_id,json=toolCallId,proto3,oneof" json:"tool_call_id,omitempty"`
+	ToolCallId *string `protobuf:"bytes,6,opt,name=tool_call_id,json=toolCallId,proto3,oneof" json:"tool_call_id,omitempty"`
+	// Assistant answers: the model's reasoning as text (all reasoning blocks joined). Ignored in
+	// requests, where `thinking_blocks` carry the reasoning back.
+	ReasoningContent *string `protobuf:"bytes,7,opt,name=reasoning_content,json=reasoningContent,proto3,oneof" json:"reasoning_content,omitempty"`
+	// Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+	// them back unchanged in the same assistant message when you continue the conversation.
+	ThinkingBlocks []*ThinkingBlock `protobuf:"bytes,8,rep,name=thinking_blocks,json=thinkingBlocks,proto3" json:"thinking_blocks,omitempty"`
+	// A prompt-cache marker after this message's content (on a system message: after the system
+	// prompt so far).
+	CacheControl  *CacheControl `protobuf:"bytes,9,opt,name=cache_control,json=cacheControl,proto3" json:"cache_control,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Message) Reset() {
 	*x = Message{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[1]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -309,7 +692,7 @@ func (x *Message) String() string {
 func (*Message) ProtoMessage() {}
 
 func (x *Message) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[1]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -322,7 +705,7 @@ func (x *Message) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Message.ProtoReflect.Descriptor instead.
 func (*Message) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{1}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Message) GetRole() string {
@@ -378,6 +761,27 @@ func (x *Message) GetToolCallId() string {
 	return ""
 }
 
+func (x *Message) GetReasoningContent() string {
+	if x != nil && x.ReasoningContent != nil {
+		return *x.ReasoningContent
+	}
+	return ""
+}
+
+func (x *Message) GetThinkingBlocks() []*ThinkingBlock {
+	if x != nil {
+		return x.ThinkingBlocks
+	}
+	return nil
+}
+
+func (x *Message) GetCacheControl() *CacheControl {
+	if x != nil {
+		return x.CacheControl
+	}
+	return nil
+}
+
 type isMessage_Content interface {
 	isMessage_Content()
 }
@@ -407,7 +811,7 @@ type ContentParts struct {
 
 func (x *ContentParts) Reset() {
 	*x = ContentParts{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[2]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -419,7 +823,7 @@ func (x *ContentParts) String() string {
 func (*ContentParts) ProtoMessage() {}
 
 func (x *ContentParts) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[2]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -432,7 +836,7 @@ func (x *ContentParts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContentParts.ProtoReflect.Descriptor instead.
 func (*ContentParts) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{2}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ContentParts) GetParts() []*ContentPart {
@@ -451,14 +855,16 @@ type ContentPart struct {
 	//
 	//	*ContentPart_Text
 	//	*ContentPart_ImageUrl
-	Part          isContentPart_Part `protobuf_oneof:"part"`
+	Part isContentPart_Part `protobuf_oneof:"part"`
+	// A prompt-cache marker after this part.
+	CacheControl  *CacheControl `protobuf:"bytes,3,opt,name=cache_control,json=cacheControl,proto3" json:"cache_control,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ContentPart) Reset() {
 	*x = ContentPart{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[3]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -470,7 +876,7 @@ func (x *ContentPart) String() string {
 func (*ContentPart) ProtoMessage() {}
 
 func (x *ContentPart) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[3]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -483,7 +889,7 @@ func (x *ContentPart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContentPart.ProtoReflect.Descriptor instead.
 func (*ContentPart) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{3}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ContentPart) GetPart() isContentPart_Part {
@@ -507,6 +913,13 @@ func (x *ContentPart) GetImageUrl() *ImageUrl {
 		if x, ok := x.Part.(*ContentPart_ImageUrl); ok {
 			return x.ImageUrl
 		}
+	}
+	return nil
+}
+
+func (x *ContentPart) GetCacheControl() *CacheControl {
+	if x != nil {
+		return x.CacheControl
 	}
 	return nil
 }
@@ -543,7 +956,7 @@ type ImageUrl struct {
 
 func (x *ImageUrl) Reset() {
 	*x = ImageUrl{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[4]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -555,7 +968,7 @@ func (x *ImageUrl) String() string {
 func (*ImageUrl) ProtoMessage() {}
 
 func (x *ImageUrl) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[4]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -568,7 +981,7 @@ func (x *ImageUrl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImageUrl.ProtoReflect.Descriptor instead.
 func (*ImageUrl) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{4}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ImageUrl) GetUrl() string {
@@ -600,7 +1013,7 @@ type ToolCall struct {
 
 func (x *ToolCall) Reset() {
 	*x = ToolCall{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[5]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -612,7 +1025,7 @@ func (x *ToolCall) String() string {
 func (*ToolCall) ProtoMessage() {}
 
 func (x *ToolCall) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[5]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -625,7 +1038,7 @@ func (x *ToolCall) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ToolCall.ProtoReflect.Descriptor instead.
 func (*ToolCall) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{5}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ToolCall) GetId() string {
@@ -662,7 +1075,7 @@ type FunctionCall struct {
 
 func (x *FunctionCall) Reset() {
 	*x = FunctionCall{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[6]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -674,7 +1087,7 @@ func (x *FunctionCall) String() string {
 func (*FunctionCall) ProtoMessage() {}
 
 func (x *FunctionCall) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[6]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -687,7 +1100,7 @@ func (x *FunctionCall) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FunctionCall.ProtoReflect.Descriptor instead.
 func (*FunctionCall) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{6}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *FunctionCall) GetName() string {
@@ -710,14 +1123,16 @@ type Tool struct {
 	// Always "function".
 	Type string `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
 	// The function's definition.
-	Function      *FunctionDefinition `protobuf:"bytes,2,opt,name=function,proto3" json:"function,omitempty"`
+	Function *FunctionDefinition `protobuf:"bytes,2,opt,name=function,proto3" json:"function,omitempty"`
+	// A prompt-cache marker after this tool definition (caches the tools up to here).
+	CacheControl  *CacheControl `protobuf:"bytes,3,opt,name=cache_control,json=cacheControl,proto3" json:"cache_control,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Tool) Reset() {
 	*x = Tool{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[7]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -729,7 +1144,7 @@ func (x *Tool) String() string {
 func (*Tool) ProtoMessage() {}
 
 func (x *Tool) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[7]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -742,7 +1157,7 @@ func (x *Tool) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Tool.ProtoReflect.Descriptor instead.
 func (*Tool) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{7}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Tool) GetType() string {
@@ -755,6 +1170,13 @@ func (x *Tool) GetType() string {
 func (x *Tool) GetFunction() *FunctionDefinition {
 	if x != nil {
 		return x.Function
+	}
+	return nil
+}
+
+func (x *Tool) GetCacheControl() *CacheControl {
+	if x != nil {
+		return x.CacheControl
 	}
 	return nil
 }
@@ -781,7 +1203,7 @@ type FunctionDefinition struct {
 
 func (x *FunctionDefinition) Reset() {
 	*x = FunctionDefinition{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[8]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -793,7 +1215,7 @@ func (x *FunctionDefinition) String() string {
 func (*FunctionDefinition) ProtoMessage() {}
 
 func (x *FunctionDefinition) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[8]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -806,7 +1228,7 @@ func (x *FunctionDefinition) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FunctionDefinition.ProtoReflect.Descriptor instead.
 func (*FunctionDefinition) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{8}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *FunctionDefinition) GetName() string {
@@ -860,7 +1282,7 @@ type ToolChoice struct {
 
 func (x *ToolChoice) Reset() {
 	*x = ToolChoice{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[9]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -872,7 +1294,7 @@ func (x *ToolChoice) String() string {
 func (*ToolChoice) ProtoMessage() {}
 
 func (x *ToolChoice) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[9]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -885,7 +1307,7 @@ func (x *ToolChoice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ToolChoice.ProtoReflect.Descriptor instead.
 func (*ToolChoice) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{9}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ToolChoice) GetChoice() isToolChoice_Choice {
@@ -942,7 +1364,7 @@ type NamedToolChoice struct {
 
 func (x *NamedToolChoice) Reset() {
 	*x = NamedToolChoice{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[10]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -954,7 +1376,7 @@ func (x *NamedToolChoice) String() string {
 func (*NamedToolChoice) ProtoMessage() {}
 
 func (x *NamedToolChoice) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[10]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -967,7 +1389,7 @@ func (x *NamedToolChoice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NamedToolChoice.ProtoReflect.Descriptor instead.
 func (*NamedToolChoice) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{10}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *NamedToolChoice) GetName() string {
@@ -988,7 +1410,7 @@ type StreamOptions struct {
 
 func (x *StreamOptions) Reset() {
 	*x = StreamOptions{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[11]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1000,7 +1422,7 @@ func (x *StreamOptions) String() string {
 func (*StreamOptions) ProtoMessage() {}
 
 func (x *StreamOptions) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[11]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1013,7 +1435,7 @@ func (x *StreamOptions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamOptions.ProtoReflect.Descriptor instead.
 func (*StreamOptions) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{11}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *StreamOptions) GetIncludeUsage() bool {
@@ -1038,7 +1460,7 @@ type GuardrailConfig struct {
 
 func (x *GuardrailConfig) Reset() {
 	*x = GuardrailConfig{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[12]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1050,7 +1472,7 @@ func (x *GuardrailConfig) String() string {
 func (*GuardrailConfig) ProtoMessage() {}
 
 func (x *GuardrailConfig) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[12]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1063,7 +1485,7 @@ func (x *GuardrailConfig) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GuardrailConfig.ProtoReflect.Descriptor instead.
 func (*GuardrailConfig) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{12}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GuardrailConfig) GetGuardrailIdentifier() string {
@@ -1108,7 +1530,7 @@ type ChatCompletionResponse struct {
 
 func (x *ChatCompletionResponse) Reset() {
 	*x = ChatCompletionResponse{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[13]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1120,7 +1542,7 @@ func (x *ChatCompletionResponse) String() string {
 func (*ChatCompletionResponse) ProtoMessage() {}
 
 func (x *ChatCompletionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[13]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1133,7 +1555,7 @@ func (x *ChatCompletionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChatCompletionResponse.ProtoReflect.Descriptor instead.
 func (*ChatCompletionResponse) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{13}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ChatCompletionResponse) GetId() string {
@@ -1194,7 +1616,7 @@ type Choice struct {
 
 func (x *Choice) Reset() {
 	*x = Choice{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[14]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1206,7 +1628,7 @@ func (x *Choice) String() string {
 func (*Choice) ProtoMessage() {}
 
 func (x *Choice) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[14]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1219,7 +1641,7 @@ func (x *Choice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Choice.ProtoReflect.Descriptor instead.
 func (*Choice) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{14}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Choice) GetIndex() uint32 {
@@ -1246,15 +1668,18 @@ func (x *Choice) GetFinishReason() string {
 // Token counts.
 type Usage struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Tokens in the prompt.
+	// Tokens in the prompt, cache reads and writes included (OpenAI counts them so; Bedrock reports
+	// them apart).
 	PromptTokens uint32 `protobuf:"varint,1,opt,name=prompt_tokens,json=promptTokens,proto3" json:"prompt_tokens,omitempty"`
 	// Tokens generated.
 	CompletionTokens uint32 `protobuf:"varint,2,opt,name=completion_tokens,json=completionTokens,proto3" json:"completion_tokens,omitempty"`
 	// prompt_tokens + completion_tokens.
 	TotalTokens uint32 `protobuf:"varint,3,opt,name=total_tokens,json=totalTokens,proto3" json:"total_tokens,omitempty"`
-	// Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them.
+	// Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them. Part of
+	// `prompt_tokens`, as in OpenAI's usage.
 	CacheReadTokens *uint32 `protobuf:"varint,4,opt,name=cache_read_tokens,json=cacheReadTokens,proto3,oneof" json:"cache_read_tokens,omitempty"`
-	// Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them.
+	// Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them. Part of
+	// `prompt_tokens`.
 	CacheWriteTokens *uint32 `protobuf:"varint,5,opt,name=cache_write_tokens,json=cacheWriteTokens,proto3,oneof" json:"cache_write_tokens,omitempty"`
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache
@@ -1262,7 +1687,7 @@ type Usage struct {
 
 func (x *Usage) Reset() {
 	*x = Usage{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[15]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1274,7 +1699,7 @@ func (x *Usage) String() string {
 func (*Usage) ProtoMessage() {}
 
 func (x *Usage) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[15]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1287,7 +1712,7 @@ func (x *Usage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Usage.ProtoReflect.Descriptor instead.
 func (*Usage) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{15}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *Usage) GetPromptTokens() uint32 {
@@ -1346,7 +1771,7 @@ type StreamChatCompletionResponse struct {
 
 func (x *StreamChatCompletionResponse) Reset() {
 	*x = StreamChatCompletionResponse{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[16]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1358,7 +1783,7 @@ func (x *StreamChatCompletionResponse) String() string {
 func (*StreamChatCompletionResponse) ProtoMessage() {}
 
 func (x *StreamChatCompletionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[16]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1371,7 +1796,7 @@ func (x *StreamChatCompletionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamChatCompletionResponse.ProtoReflect.Descriptor instead.
 func (*StreamChatCompletionResponse) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{16}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *StreamChatCompletionResponse) GetId() string {
@@ -1431,7 +1856,7 @@ type ChunkChoice struct {
 
 func (x *ChunkChoice) Reset() {
 	*x = ChunkChoice{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[17]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1443,7 +1868,7 @@ func (x *ChunkChoice) String() string {
 func (*ChunkChoice) ProtoMessage() {}
 
 func (x *ChunkChoice) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[17]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1456,7 +1881,7 @@ func (x *ChunkChoice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChunkChoice.ProtoReflect.Descriptor instead.
 func (*ChunkChoice) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{17}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ChunkChoice) GetIndex() uint32 {
@@ -1489,14 +1914,19 @@ type Delta struct {
 	Content *string `protobuf:"bytes,2,opt,name=content,proto3,oneof" json:"content,omitempty"`
 	// Tool call fragments: the first for a call carries its index, id, type and name; later ones carry
 	// argument fragments for the same index. Concatenate the fragments per index.
-	ToolCalls     []*ToolCallDelta `protobuf:"bytes,3,rep,name=tool_calls,json=toolCalls,proto3" json:"tool_calls,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ToolCalls []*ToolCallDelta `protobuf:"bytes,3,rep,name=tool_calls,json=toolCalls,proto3" json:"tool_calls,omitempty"`
+	// A fragment of the model's reasoning text, as it arrives.
+	ReasoningContent *string `protobuf:"bytes,4,opt,name=reasoning_content,json=reasoningContent,proto3,oneof" json:"reasoning_content,omitempty"`
+	// A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+	// block), carrying the block's whole text and its signature, ready to replay.
+	ThinkingBlocks []*ThinkingBlock `protobuf:"bytes,5,rep,name=thinking_blocks,json=thinkingBlocks,proto3" json:"thinking_blocks,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Delta) Reset() {
 	*x = Delta{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[18]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1508,7 +1938,7 @@ func (x *Delta) String() string {
 func (*Delta) ProtoMessage() {}
 
 func (x *Delta) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[18]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1521,7 +1951,7 @@ func (x *Delta) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Delta.ProtoReflect.Descriptor instead.
 func (*Delta) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{18}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Delta) GetRole() string {
@@ -1545,6 +1975,20 @@ func (x *Delta) GetToolCalls() []*ToolCallDelta {
 	return nil
 }
 
+func (x *Delta) GetReasoningContent() string {
+	if x != nil && x.ReasoningContent != nil {
+		return *x.ReasoningContent
+	}
+	return ""
+}
+
+func (x *Delta) GetThinkingBlocks() []*ThinkingBlock {
+	if x != nil {
+		return x.ThinkingBlocks
+	}
+	return nil
+}
+
 // A fragment of a tool call.
 type ToolCallDelta struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1562,7 +2006,7 @@ type ToolCallDelta struct {
 
 func (x *ToolCallDelta) Reset() {
 	*x = ToolCallDelta{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[19]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1574,7 +2018,7 @@ func (x *ToolCallDelta) String() string {
 func (*ToolCallDelta) ProtoMessage() {}
 
 func (x *ToolCallDelta) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[19]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1587,7 +2031,7 @@ func (x *ToolCallDelta) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ToolCallDelta.ProtoReflect.Descriptor instead.
 func (*ToolCallDelta) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{19}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ToolCallDelta) GetIndex() uint32 {
@@ -1631,7 +2075,7 @@ type FunctionCallDelta struct {
 
 func (x *FunctionCallDelta) Reset() {
 	*x = FunctionCallDelta{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[20]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1643,7 +2087,7 @@ func (x *FunctionCallDelta) String() string {
 func (*FunctionCallDelta) ProtoMessage() {}
 
 func (x *FunctionCallDelta) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[20]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1656,7 +2100,7 @@ func (x *FunctionCallDelta) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FunctionCallDelta.ProtoReflect.Descriptor instead.
 func (*FunctionCallDelta) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{20}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *FunctionCallDelta) GetName() string {
@@ -1677,8 +2121,7 @@ var File_amazon_chat_v1_chat_proto protoreflect.FileDescriptor
 
 const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\n" +
-	"\x19amazon_chat/v1/chat.proto\x12\x0eamazon_chat.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\"\x8b\n" +
-	"\n" +
+	"\x19amazon_chat/v1/chat.proto\x12\x0eamazon_chat.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\"\x88\f\n" +
 	"\x15ChatCompletionRequest\x12\x14\n" +
 	"\x05model\x18\x01 \x01(\tR\x05model\x123\n" +
 	"\bmessages\x18\x02 \x03(\v2\x17.amazon_chat.v1.MessageR\bmessages\x12\"\n" +
@@ -1704,7 +2147,11 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\bmetadata\x18\x13 \x03(\v23.amazon_chat.v1.ChatCompletionRequest.MetadataEntryR\bmetadata\x12\x19\n" +
 	"\x05store\x18\x14 \x01(\bH\n" +
 	"R\x05store\x88\x01\x01\x12S\n" +
-	"$additional_model_request_fields_json\x18\x15 \x01(\tH\vR additionalModelRequestFieldsJson\x88\x01\x01\x1a;\n" +
+	"$additional_model_request_fields_json\x18\x15 \x01(\tH\vR additionalModelRequestFieldsJson\x88\x01\x01\x12.\n" +
+	"\x10reasoning_effort\x18\x16 \x01(\tH\fR\x0freasoningEffort\x88\x01\x01\x124\n" +
+	"\bthinking\x18\x17 \x01(\v2\x18.amazon_chat.v1.ThinkingR\bthinking\x12G\n" +
+	"\x0fresponse_format\x18\x18 \x01(\v2\x1e.amazon_chat.v1.ResponseFormatR\x0eresponseFormat\x12&\n" +
+	"\fprompt_cache\x18\x19 \x01(\tH\rR\vpromptCache\x88\x01\x01\x1a;\n" +
 	"\rMetadataEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\r\n" +
@@ -1719,7 +2166,43 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\x14_parallel_tool_callsB\x0f\n" +
 	"\r_service_tierB\b\n" +
 	"\x06_storeB'\n" +
-	"%_additional_model_request_fields_json\"\x87\x02\n" +
+	"%_additional_model_request_fields_jsonB\x13\n" +
+	"\x11_reasoning_effortB\x0f\n" +
+	"\r_prompt_cache\"Z\n" +
+	"\bThinking\x12\x12\n" +
+	"\x04type\x18\x01 \x01(\tR\x04type\x12(\n" +
+	"\rbudget_tokens\x18\x02 \x01(\rH\x00R\fbudgetTokens\x88\x01\x01B\x10\n" +
+	"\x0e_budget_tokens\"\xeb\x01\n" +
+	"\rThinkingBlock\x12\x12\n" +
+	"\x04type\x18\x01 \x01(\tR\x04type\x12\x1f\n" +
+	"\bthinking\x18\x02 \x01(\tH\x00R\bthinking\x88\x01\x01\x12!\n" +
+	"\tsignature\x18\x03 \x01(\tH\x01R\tsignature\x88\x01\x01\x12\x17\n" +
+	"\x04data\x18\x04 \x01(\tH\x02R\x04data\x88\x01\x01\x12/\n" +
+	"\x11tool_calls_before\x18\x05 \x01(\rH\x03R\x0ftoolCallsBefore\x88\x01\x01B\v\n" +
+	"\t_thinkingB\f\n" +
+	"\n" +
+	"_signatureB\a\n" +
+	"\x05_dataB\x14\n" +
+	"\x12_tool_calls_before\"A\n" +
+	"\fCacheControl\x12\x12\n" +
+	"\x04type\x18\x01 \x01(\tR\x04type\x12\x15\n" +
+	"\x03ttl\x18\x02 \x01(\tH\x00R\x03ttl\x88\x01\x01B\x06\n" +
+	"\x04_ttl\"a\n" +
+	"\x0eResponseFormat\x12\x12\n" +
+	"\x04type\x18\x01 \x01(\tR\x04type\x12;\n" +
+	"\vjson_schema\x18\x02 \x01(\v2\x1a.amazon_chat.v1.JsonSchemaR\n" +
+	"jsonSchema\"\xe6\x01\n" +
+	"\n" +
+	"JsonSchema\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12%\n" +
+	"\vdescription\x18\x02 \x01(\tH\x00R\vdescription\x88\x01\x01\x12/\n" +
+	"\x06schema\x18\x03 \x01(\v2\x17.google.protobuf.StructR\x06schema\x12$\n" +
+	"\vschema_json\x18\x04 \x01(\tH\x01R\n" +
+	"schemaJson\x88\x01\x01\x12\x1b\n" +
+	"\x06strict\x18\x05 \x01(\bH\x02R\x06strict\x88\x01\x01B\x0e\n" +
+	"\f_descriptionB\x0e\n" +
+	"\f_schema_jsonB\t\n" +
+	"\a_strict\"\xda\x03\n" +
 	"\aMessage\x12\x12\n" +
 	"\x04role\x18\x01 \x01(\tR\x04role\x12\x14\n" +
 	"\x04text\x18\x02 \x01(\tH\x00R\x04text\x124\n" +
@@ -1728,15 +2211,20 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\n" +
 	"tool_calls\x18\x05 \x03(\v2\x18.amazon_chat.v1.ToolCallR\ttoolCalls\x12%\n" +
 	"\ftool_call_id\x18\x06 \x01(\tH\x02R\n" +
-	"toolCallId\x88\x01\x01B\t\n" +
+	"toolCallId\x88\x01\x01\x120\n" +
+	"\x11reasoning_content\x18\a \x01(\tH\x03R\x10reasoningContent\x88\x01\x01\x12F\n" +
+	"\x0fthinking_blocks\x18\b \x03(\v2\x1d.amazon_chat.v1.ThinkingBlockR\x0ethinkingBlocks\x12A\n" +
+	"\rcache_control\x18\t \x01(\v2\x1c.amazon_chat.v1.CacheControlR\fcacheControlB\t\n" +
 	"\acontentB\a\n" +
 	"\x05_nameB\x0f\n" +
-	"\r_tool_call_id\"A\n" +
+	"\r_tool_call_idB\x14\n" +
+	"\x12_reasoning_content\"A\n" +
 	"\fContentParts\x121\n" +
-	"\x05parts\x18\x01 \x03(\v2\x1b.amazon_chat.v1.ContentPartR\x05parts\"d\n" +
+	"\x05parts\x18\x01 \x03(\v2\x1b.amazon_chat.v1.ContentPartR\x05parts\"\xa7\x01\n" +
 	"\vContentPart\x12\x14\n" +
 	"\x04text\x18\x01 \x01(\tH\x00R\x04text\x127\n" +
-	"\timage_url\x18\x02 \x01(\v2\x18.amazon_chat.v1.ImageUrlH\x00R\bimageUrlB\x06\n" +
+	"\timage_url\x18\x02 \x01(\v2\x18.amazon_chat.v1.ImageUrlH\x00R\bimageUrl\x12A\n" +
+	"\rcache_control\x18\x03 \x01(\v2\x1c.amazon_chat.v1.CacheControlR\fcacheControlB\x06\n" +
 	"\x04part\"D\n" +
 	"\bImageUrl\x12\x10\n" +
 	"\x03url\x18\x01 \x01(\tR\x03url\x12\x1b\n" +
@@ -1748,10 +2236,11 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\bfunction\x18\x03 \x01(\v2\x1c.amazon_chat.v1.FunctionCallR\bfunction\"@\n" +
 	"\fFunctionCall\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1c\n" +
-	"\targuments\x18\x02 \x01(\tR\targuments\"Z\n" +
+	"\targuments\x18\x02 \x01(\tR\targuments\"\x9d\x01\n" +
 	"\x04Tool\x12\x12\n" +
 	"\x04type\x18\x01 \x01(\tR\x04type\x12>\n" +
-	"\bfunction\x18\x02 \x01(\v2\".amazon_chat.v1.FunctionDefinitionR\bfunction\"\x82\x02\n" +
+	"\bfunction\x18\x02 \x01(\v2\".amazon_chat.v1.FunctionDefinitionR\bfunction\x12A\n" +
+	"\rcache_control\x18\x03 \x01(\v2\x1c.amazon_chat.v1.CacheControlR\fcacheControl\"\x82\x02\n" +
 	"\x12FunctionDefinition\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12%\n" +
 	"\vdescription\x18\x02 \x01(\tH\x00R\vdescription\x88\x01\x01\x127\n" +
@@ -1807,15 +2296,18 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\x05index\x18\x01 \x01(\rR\x05index\x12+\n" +
 	"\x05delta\x18\x02 \x01(\v2\x15.amazon_chat.v1.DeltaR\x05delta\x12(\n" +
 	"\rfinish_reason\x18\x03 \x01(\tH\x00R\ffinishReason\x88\x01\x01B\x10\n" +
-	"\x0e_finish_reason\"\x92\x01\n" +
+	"\x0e_finish_reason\"\xa2\x02\n" +
 	"\x05Delta\x12\x17\n" +
 	"\x04role\x18\x01 \x01(\tH\x00R\x04role\x88\x01\x01\x12\x1d\n" +
 	"\acontent\x18\x02 \x01(\tH\x01R\acontent\x88\x01\x01\x12<\n" +
 	"\n" +
-	"tool_calls\x18\x03 \x03(\v2\x1d.amazon_chat.v1.ToolCallDeltaR\ttoolCallsB\a\n" +
+	"tool_calls\x18\x03 \x03(\v2\x1d.amazon_chat.v1.ToolCallDeltaR\ttoolCalls\x120\n" +
+	"\x11reasoning_content\x18\x04 \x01(\tH\x02R\x10reasoningContent\x88\x01\x01\x12F\n" +
+	"\x0fthinking_blocks\x18\x05 \x03(\v2\x1d.amazon_chat.v1.ThinkingBlockR\x0ethinkingBlocksB\a\n" +
 	"\x05_roleB\n" +
 	"\n" +
-	"\b_content\"\xa2\x01\n" +
+	"\b_contentB\x14\n" +
+	"\x12_reasoning_content\"\xa2\x01\n" +
 	"\rToolCallDelta\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\rR\x05index\x12\x13\n" +
 	"\x02id\x18\x02 \x01(\tH\x00R\x02id\x88\x01\x01\x12\x17\n" +
@@ -1846,65 +2338,79 @@ func file_amazon_chat_v1_chat_proto_rawDescGZIP() []byte {
 	return file_amazon_chat_v1_chat_proto_rawDescData
 }
 
-var file_amazon_chat_v1_chat_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_amazon_chat_v1_chat_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
 var file_amazon_chat_v1_chat_proto_goTypes = []any{
 	(*ChatCompletionRequest)(nil),        // 0: amazon_chat.v1.ChatCompletionRequest
-	(*Message)(nil),                      // 1: amazon_chat.v1.Message
-	(*ContentParts)(nil),                 // 2: amazon_chat.v1.ContentParts
-	(*ContentPart)(nil),                  // 3: amazon_chat.v1.ContentPart
-	(*ImageUrl)(nil),                     // 4: amazon_chat.v1.ImageUrl
-	(*ToolCall)(nil),                     // 5: amazon_chat.v1.ToolCall
-	(*FunctionCall)(nil),                 // 6: amazon_chat.v1.FunctionCall
-	(*Tool)(nil),                         // 7: amazon_chat.v1.Tool
-	(*FunctionDefinition)(nil),           // 8: amazon_chat.v1.FunctionDefinition
-	(*ToolChoice)(nil),                   // 9: amazon_chat.v1.ToolChoice
-	(*NamedToolChoice)(nil),              // 10: amazon_chat.v1.NamedToolChoice
-	(*StreamOptions)(nil),                // 11: amazon_chat.v1.StreamOptions
-	(*GuardrailConfig)(nil),              // 12: amazon_chat.v1.GuardrailConfig
-	(*ChatCompletionResponse)(nil),       // 13: amazon_chat.v1.ChatCompletionResponse
-	(*Choice)(nil),                       // 14: amazon_chat.v1.Choice
-	(*Usage)(nil),                        // 15: amazon_chat.v1.Usage
-	(*StreamChatCompletionResponse)(nil), // 16: amazon_chat.v1.StreamChatCompletionResponse
-	(*ChunkChoice)(nil),                  // 17: amazon_chat.v1.ChunkChoice
-	(*Delta)(nil),                        // 18: amazon_chat.v1.Delta
-	(*ToolCallDelta)(nil),                // 19: amazon_chat.v1.ToolCallDelta
-	(*FunctionCallDelta)(nil),            // 20: amazon_chat.v1.FunctionCallDelta
-	nil,                                  // 21: amazon_chat.v1.ChatCompletionRequest.MetadataEntry
-	(*structpb.Struct)(nil),              // 22: google.protobuf.Struct
+	(*Thinking)(nil),                     // 1: amazon_chat.v1.Thinking
+	(*ThinkingBlock)(nil),                // 2: amazon_chat.v1.ThinkingBlock
+	(*CacheControl)(nil),                 // 3: amazon_chat.v1.CacheControl
+	(*ResponseFormat)(nil),               // 4: amazon_chat.v1.ResponseFormat
+	(*JsonSchema)(nil),                   // 5: amazon_chat.v1.JsonSchema
+	(*Message)(nil),                      // 6: amazon_chat.v1.Message
+	(*ContentParts)(nil),                 // 7: amazon_chat.v1.ContentParts
+	(*ContentPart)(nil),                  // 8: amazon_chat.v1.ContentPart
+	(*ImageUrl)(nil),                     // 9: amazon_chat.v1.ImageUrl
+	(*ToolCall)(nil),                     // 10: amazon_chat.v1.ToolCall
+	(*FunctionCall)(nil),                 // 11: amazon_chat.v1.FunctionCall
+	(*Tool)(nil),                         // 12: amazon_chat.v1.Tool
+	(*FunctionDefinition)(nil),           // 13: amazon_chat.v1.FunctionDefinition
+	(*ToolChoice)(nil),                   // 14: amazon_chat.v1.ToolChoice
+	(*NamedToolChoice)(nil),              // 15: amazon_chat.v1.NamedToolChoice
+	(*StreamOptions)(nil),                // 16: amazon_chat.v1.StreamOptions
+	(*GuardrailConfig)(nil),              // 17: amazon_chat.v1.GuardrailConfig
+	(*ChatCompletionResponse)(nil),       // 18: amazon_chat.v1.ChatCompletionResponse
+	(*Choice)(nil),                       // 19: amazon_chat.v1.Choice
+	(*Usage)(nil),                        // 20: amazon_chat.v1.Usage
+	(*StreamChatCompletionResponse)(nil), // 21: amazon_chat.v1.StreamChatCompletionResponse
+	(*ChunkChoice)(nil),                  // 22: amazon_chat.v1.ChunkChoice
+	(*Delta)(nil),                        // 23: amazon_chat.v1.Delta
+	(*ToolCallDelta)(nil),                // 24: amazon_chat.v1.ToolCallDelta
+	(*FunctionCallDelta)(nil),            // 25: amazon_chat.v1.FunctionCallDelta
+	nil,                                  // 26: amazon_chat.v1.ChatCompletionRequest.MetadataEntry
+	(*structpb.Struct)(nil),              // 27: google.protobuf.Struct
 }
 var file_amazon_chat_v1_chat_proto_depIdxs = []int32{
-	1,  // 0: amazon_chat.v1.ChatCompletionRequest.messages:type_name -> amazon_chat.v1.Message
-	7,  // 1: amazon_chat.v1.ChatCompletionRequest.tools:type_name -> amazon_chat.v1.Tool
-	9,  // 2: amazon_chat.v1.ChatCompletionRequest.tool_choice:type_name -> amazon_chat.v1.ToolChoice
-	11, // 3: amazon_chat.v1.ChatCompletionRequest.stream_options:type_name -> amazon_chat.v1.StreamOptions
-	22, // 4: amazon_chat.v1.ChatCompletionRequest.additional_model_request_fields:type_name -> google.protobuf.Struct
-	12, // 5: amazon_chat.v1.ChatCompletionRequest.guardrail_config:type_name -> amazon_chat.v1.GuardrailConfig
-	21, // 6: amazon_chat.v1.ChatCompletionRequest.metadata:type_name -> amazon_chat.v1.ChatCompletionRequest.MetadataEntry
-	2,  // 7: amazon_chat.v1.Message.parts:type_name -> amazon_chat.v1.ContentParts
-	5,  // 8: amazon_chat.v1.Message.tool_calls:type_name -> amazon_chat.v1.ToolCall
-	3,  // 9: amazon_chat.v1.ContentParts.parts:type_name -> amazon_chat.v1.ContentPart
-	4,  // 10: amazon_chat.v1.ContentPart.image_url:type_name -> amazon_chat.v1.ImageUrl
-	6,  // 11: amazon_chat.v1.ToolCall.function:type_name -> amazon_chat.v1.FunctionCall
-	8,  // 12: amazon_chat.v1.Tool.function:type_name -> amazon_chat.v1.FunctionDefinition
-	22, // 13: amazon_chat.v1.FunctionDefinition.parameters:type_name -> google.protobuf.Struct
-	10, // 14: amazon_chat.v1.ToolChoice.function:type_name -> amazon_chat.v1.NamedToolChoice
-	14, // 15: amazon_chat.v1.ChatCompletionResponse.choices:type_name -> amazon_chat.v1.Choice
-	15, // 16: amazon_chat.v1.ChatCompletionResponse.usage:type_name -> amazon_chat.v1.Usage
-	1,  // 17: amazon_chat.v1.Choice.message:type_name -> amazon_chat.v1.Message
-	17, // 18: amazon_chat.v1.StreamChatCompletionResponse.choices:type_name -> amazon_chat.v1.ChunkChoice
-	15, // 19: amazon_chat.v1.StreamChatCompletionResponse.usage:type_name -> amazon_chat.v1.Usage
-	18, // 20: amazon_chat.v1.ChunkChoice.delta:type_name -> amazon_chat.v1.Delta
-	19, // 21: amazon_chat.v1.Delta.tool_calls:type_name -> amazon_chat.v1.ToolCallDelta
-	20, // 22: amazon_chat.v1.ToolCallDelta.function:type_name -> amazon_chat.v1.FunctionCallDelta
-	0,  // 23: amazon_chat.v1.ChatService.ChatCompletion:input_type -> amazon_chat.v1.ChatCompletionRequest
-	0,  // 24: amazon_chat.v1.ChatService.StreamChatCompletion:input_type -> amazon_chat.v1.ChatCompletionRequest
-	13, // 25: amazon_chat.v1.ChatService.ChatCompletion:output_type -> amazon_chat.v1.ChatCompletionResponse
-	16, // 26: amazon_chat.v1.ChatService.StreamChatCompletion:output_type -> amazon_chat.v1.StreamChatCompletionResponse
-	25, // [25:27] is the sub-list for method output_type
-	23, // [23:25] is the sub-list for method input_type
-	23, // [23:23] is the sub-list for extension type_name
-	23, // [23:23] is the sub-list for extension extendee
-	0,  // [0:23] is the sub-list for field type_name
+	6,  // 0: amazon_chat.v1.ChatCompletionRequest.messages:type_name -> amazon_chat.v1.Message
+	12, // 1: amazon_chat.v1.ChatCompletionRequest.tools:type_name -> amazon_chat.v1.Tool
+	14, // 2: amazon_chat.v1.ChatCompletionRequest.tool_choice:type_name -> amazon_chat.v1.ToolChoice
+	16, // 3: amazon_chat.v1.ChatCompletionRequest.stream_options:type_name -> amazon_chat.v1.StreamOptions
+	27, // 4: amazon_chat.v1.ChatCompletionRequest.additional_model_request_fields:type_name -> google.protobuf.Struct
+	17, // 5: amazon_chat.v1.ChatCompletionRequest.guardrail_config:type_name -> amazon_chat.v1.GuardrailConfig
+	26, // 6: amazon_chat.v1.ChatCompletionRequest.metadata:type_name -> amazon_chat.v1.ChatCompletionRequest.MetadataEntry
+	1,  // 7: amazon_chat.v1.ChatCompletionRequest.thinking:type_name -> amazon_chat.v1.Thinking
+	4,  // 8: amazon_chat.v1.ChatCompletionRequest.response_format:type_name -> amazon_chat.v1.ResponseFormat
+	5,  // 9: amazon_chat.v1.ResponseFormat.json_schema:type_name -> amazon_chat.v1.JsonSchema
+	27, // 10: amazon_chat.v1.JsonSchema.schema:type_name -> google.protobuf.Struct
+	7,  // 11: amazon_chat.v1.Message.parts:type_name -> amazon_chat.v1.ContentParts
+	10, // 12: amazon_chat.v1.Message.tool_calls:type_name -> amazon_chat.v1.ToolCall
+	2,  // 13: amazon_chat.v1.Message.thinking_blocks:type_name -> amazon_chat.v1.ThinkingBlock
+	3,  // 14: amazon_chat.v1.Message.cache_control:type_name -> amazon_chat.v1.CacheControl
+	8,  // 15: amazon_chat.v1.ContentParts.parts:type_name -> amazon_chat.v1.ContentPart
+	9,  // 16: amazon_chat.v1.ContentPart.image_url:type_name -> amazon_chat.v1.ImageUrl
+	3,  // 17: amazon_chat.v1.ContentPart.cache_control:type_name -> amazon_chat.v1.CacheControl
+	11, // 18: amazon_chat.v1.ToolCall.function:type_name -> amazon_chat.v1.FunctionCall
+	13, // 19: amazon_chat.v1.Tool.function:type_name -> amazon_chat.v1.FunctionDefinition
+	3,  // 20: amazon_chat.v1.Tool.cache_control:type_name -> amazon_chat.v1.CacheControl
+	27, // 21: amazon_chat.v1.FunctionDefinition.parameters:type_name -> google.protobuf.Struct
+	15, // 22: amazon_chat.v1.ToolChoice.function:type_name -> amazon_chat.v1.NamedToolChoice
+	19, // 23: amazon_chat.v1.ChatCompletionResponse.choices:type_name -> amazon_chat.v1.Choice
+	20, // 24: amazon_chat.v1.ChatCompletionResponse.usage:type_name -> amazon_chat.v1.Usage
+	6,  // 25: amazon_chat.v1.Choice.message:type_name -> amazon_chat.v1.Message
+	22, // 26: amazon_chat.v1.StreamChatCompletionResponse.choices:type_name -> amazon_chat.v1.ChunkChoice
+	20, // 27: amazon_chat.v1.StreamChatCompletionResponse.usage:type_name -> amazon_chat.v1.Usage
+	23, // 28: amazon_chat.v1.ChunkChoice.delta:type_name -> amazon_chat.v1.Delta
+	24, // 29: amazon_chat.v1.Delta.tool_calls:type_name -> amazon_chat.v1.ToolCallDelta
+	2,  // 30: amazon_chat.v1.Delta.thinking_blocks:type_name -> amazon_chat.v1.ThinkingBlock
+	25, // 31: amazon_chat.v1.ToolCallDelta.function:type_name -> amazon_chat.v1.FunctionCallDelta
+	0,  // 32: amazon_chat.v1.ChatService.ChatCompletion:input_type -> amazon_chat.v1.ChatCompletionRequest
+	0,  // 33: amazon_chat.v1.ChatService.StreamChatCompletion:input_type -> amazon_chat.v1.ChatCompletionRequest
+	18, // 34: amazon_chat.v1.ChatService.ChatCompletion:output_type -> amazon_chat.v1.ChatCompletionResponse
+	21, // 35: amazon_chat.v1.ChatService.StreamChatCompletion:output_type -> amazon_chat.v1.StreamChatCompletionResponse
+	34, // [34:36] is the sub-list for method output_type
+	32, // [32:34] is the sub-list for method input_type
+	32, // [32:32] is the sub-list for extension type_name
+	32, // [32:32] is the sub-list for extension extendee
+	0,  // [0:32] is the sub-list for field type_name
 }
 
 func init() { file_amazon_chat_v1_chat_proto_init() }
@@ -1913,33 +2419,37 @@ func file_amazon_chat_v1_chat_proto_init() {
 		return
 	}
 	file_amazon_chat_v1_chat_proto_msgTypes[0].OneofWrappers = []any{}
-	file_amazon_chat_v1_chat_proto_msgTypes[1].OneofWrappers = []any{
+	file_amazon_chat_v1_chat_proto_msgTypes[1].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[2].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[3].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[5].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[6].OneofWrappers = []any{
 		(*Message_Text)(nil),
 		(*Message_Parts)(nil),
 	}
-	file_amazon_chat_v1_chat_proto_msgTypes[3].OneofWrappers = []any{
+	file_amazon_chat_v1_chat_proto_msgTypes[8].OneofWrappers = []any{
 		(*ContentPart_Text)(nil),
 		(*ContentPart_ImageUrl)(nil),
 	}
-	file_amazon_chat_v1_chat_proto_msgTypes[4].OneofWrappers = []any{}
-	file_amazon_chat_v1_chat_proto_msgTypes[8].OneofWrappers = []any{}
-	file_amazon_chat_v1_chat_proto_msgTypes[9].OneofWrappers = []any{
+	file_amazon_chat_v1_chat_proto_msgTypes[9].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[13].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[14].OneofWrappers = []any{
 		(*ToolChoice_Mode)(nil),
 		(*ToolChoice_Function)(nil),
 	}
-	file_amazon_chat_v1_chat_proto_msgTypes[12].OneofWrappers = []any{}
-	file_amazon_chat_v1_chat_proto_msgTypes[15].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[17].OneofWrappers = []any{}
-	file_amazon_chat_v1_chat_proto_msgTypes[18].OneofWrappers = []any{}
-	file_amazon_chat_v1_chat_proto_msgTypes[19].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[20].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[22].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[23].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[24].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[25].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_amazon_chat_v1_chat_proto_rawDesc), len(file_amazon_chat_v1_chat_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   22,
+			NumMessages:   27,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -74,6 +74,10 @@ class ChatCompletionRequest(_message.Message):
     METADATA_FIELD_NUMBER: _builtins.int
     STORE_FIELD_NUMBER: _builtins.int
     ADDITIONAL_MODEL_REQUEST_FIELDS_JSON_FIELD_NUMBER: _builtins.int
+    REASONING_EFFORT_FIELD_NUMBER: _builtins.int
+    THINKING_FIELD_NUMBER: _builtins.int
+    RESPONSE_FORMAT_FIELD_NUMBER: _builtins.int
+    PROMPT_CACHE_FIELD_NUMBER: _builtins.int
     model: _builtins.str
     """The Bedrock model to call: a model id (`anthropic.claude-3-haiku-20240307-v1:0`), a cross-region
     inference profile id (`us.anthropic.claude-3-5-haiku-20241022-v1:0`, also `eu.`, `apac.`,
@@ -114,6 +118,16 @@ class ChatCompletionRequest(_message.Message):
     additional_model_request_fields_json: _builtins.str
     """The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
     exact value (the REST shim always uses this form). Set at most one of the two.
+    """
+    reasoning_effort: _builtins.str
+    """OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+    Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
+    answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
+    """
+    prompt_cache: _builtins.str
+    """The server-side prompt-cache policy for this request: "auto" lets a server running with
+    `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
+    Explicit `cache_control` markers are honoured either way.
     """
     @_builtins.property
     def messages(self) -> _containers.RepeatedCompositeFieldContainer[Global___Message]:
@@ -156,6 +170,16 @@ class ChatCompletionRequest(_message.Message):
         Accepted, not sent yet: Bedrock's request metadata is not mapped.
         """
 
+    @_builtins.property
+    def thinking(self) -> Global___Thinking:
+        """Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+        "enabled" with `budget_tokens`, "adaptive", or "disabled".
+        """
+
+    @_builtins.property
+    def response_format(self) -> Global___ResponseFormat:
+        """The answer's format: "text" (the default), "json_object", or "json_schema" with a schema."""
+
     def __init__(
         self,
         *,
@@ -180,10 +204,14 @@ class ChatCompletionRequest(_message.Message):
         metadata: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
         store: _builtins.bool | None = ...,
         additional_model_request_fields_json: _builtins.str | None = ...,
+        reasoning_effort: _builtins.str | None = ...,
+        thinking: Global___Thinking | None = ...,
+        response_format: Global___ResponseFormat | None = ...,
+        prompt_cache: _builtins.str | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_additional_model_request_fields_json", b"_additional_model_request_fields_json", "_logprobs", b"_logprobs", "_max_completion_tokens", b"_max_completion_tokens", "_max_tokens", b"_max_tokens", "_n", b"_n", "_parallel_tool_calls", b"_parallel_tool_calls", "_service_tier", b"_service_tier", "_store", b"_store", "_temperature", b"_temperature", "_top_logprobs", b"_top_logprobs", "_top_p", b"_top_p", "_user", b"_user", "additional_model_request_fields", b"additional_model_request_fields", "additional_model_request_fields_json", b"additional_model_request_fields_json", "guardrail_config", b"guardrail_config", "logprobs", b"logprobs", "max_completion_tokens", b"max_completion_tokens", "max_tokens", b"max_tokens", "n", b"n", "parallel_tool_calls", b"parallel_tool_calls", "service_tier", b"service_tier", "store", b"store", "stream_options", b"stream_options", "temperature", b"temperature", "tool_choice", b"tool_choice", "top_logprobs", b"top_logprobs", "top_p", b"top_p", "user", b"user"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_additional_model_request_fields_json", b"_additional_model_request_fields_json", "_logprobs", b"_logprobs", "_max_completion_tokens", b"_max_completion_tokens", "_max_tokens", b"_max_tokens", "_n", b"_n", "_parallel_tool_calls", b"_parallel_tool_calls", "_prompt_cache", b"_prompt_cache", "_reasoning_effort", b"_reasoning_effort", "_service_tier", b"_service_tier", "_store", b"_store", "_temperature", b"_temperature", "_top_logprobs", b"_top_logprobs", "_top_p", b"_top_p", "_user", b"_user", "additional_model_request_fields", b"additional_model_request_fields", "additional_model_request_fields_json", b"additional_model_request_fields_json", "guardrail_config", b"guardrail_config", "logprobs", b"logprobs", "max_completion_tokens", b"max_completion_tokens", "max_tokens", b"max_tokens", "n", b"n", "parallel_tool_calls", b"parallel_tool_calls", "prompt_cache", b"prompt_cache", "reasoning_effort", b"reasoning_effort", "response_format", b"response_format", "service_tier", b"service_tier", "store", b"store", "stream_options", b"stream_options", "temperature", b"temperature", "thinking", b"thinking", "tool_choice", b"tool_choice", "top_logprobs", b"top_logprobs", "top_p", b"top_p", "user", b"user"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_additional_model_request_fields_json", b"_additional_model_request_fields_json", "_logprobs", b"_logprobs", "_max_completion_tokens", b"_max_completion_tokens", "_max_tokens", b"_max_tokens", "_n", b"_n", "_parallel_tool_calls", b"_parallel_tool_calls", "_service_tier", b"_service_tier", "_store", b"_store", "_temperature", b"_temperature", "_top_logprobs", b"_top_logprobs", "_top_p", b"_top_p", "_user", b"_user", "additional_model_request_fields", b"additional_model_request_fields", "additional_model_request_fields_json", b"additional_model_request_fields_json", "guardrail_config", b"guardrail_config", "logprobs", b"logprobs", "max_completion_tokens", b"max_completion_tokens", "max_tokens", b"max_tokens", "messages", b"messages", "metadata", b"metadata", "model", b"model", "n", b"n", "parallel_tool_calls", b"parallel_tool_calls", "service_tier", b"service_tier", "stop", b"stop", "store", b"store", "stream_options", b"stream_options", "temperature", b"temperature", "tool_choice", b"tool_choice", "tools", b"tools", "top_logprobs", b"top_logprobs", "top_p", b"top_p", "user", b"user"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_additional_model_request_fields_json", b"_additional_model_request_fields_json", "_logprobs", b"_logprobs", "_max_completion_tokens", b"_max_completion_tokens", "_max_tokens", b"_max_tokens", "_n", b"_n", "_parallel_tool_calls", b"_parallel_tool_calls", "_prompt_cache", b"_prompt_cache", "_reasoning_effort", b"_reasoning_effort", "_service_tier", b"_service_tier", "_store", b"_store", "_temperature", b"_temperature", "_top_logprobs", b"_top_logprobs", "_top_p", b"_top_p", "_user", b"_user", "additional_model_request_fields", b"additional_model_request_fields", "additional_model_request_fields_json", b"additional_model_request_fields_json", "guardrail_config", b"guardrail_config", "logprobs", b"logprobs", "max_completion_tokens", b"max_completion_tokens", "max_tokens", b"max_tokens", "messages", b"messages", "metadata", b"metadata", "model", b"model", "n", b"n", "parallel_tool_calls", b"parallel_tool_calls", "prompt_cache", b"prompt_cache", "reasoning_effort", b"reasoning_effort", "response_format", b"response_format", "service_tier", b"service_tier", "stop", b"stop", "store", b"store", "stream_options", b"stream_options", "temperature", b"temperature", "thinking", b"thinking", "tool_choice", b"tool_choice", "tools", b"tools", "top_logprobs", b"top_logprobs", "top_p", b"top_p", "user", b"user"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__additional_model_request_fields_json: _TypeAlias = _typing.Literal["additional_model_request_fields_json"]  # noqa: Y015
     _WhichOneofArgType__additional_model_request_fields_json: _TypeAlias = _typing.Literal["_additional_model_request_fields_json", b"_additional_model_request_fields_json"]  # noqa: Y015
@@ -197,6 +225,10 @@ class ChatCompletionRequest(_message.Message):
     _WhichOneofArgType__n: _TypeAlias = _typing.Literal["_n", b"_n"]  # noqa: Y015
     _WhichOneofReturnType__parallel_tool_calls: _TypeAlias = _typing.Literal["parallel_tool_calls"]  # noqa: Y015
     _WhichOneofArgType__parallel_tool_calls: _TypeAlias = _typing.Literal["_parallel_tool_calls", b"_parallel_tool_calls"]  # noqa: Y015
+    _WhichOneofReturnType__prompt_cache: _TypeAlias = _typing.Literal["prompt_cache"]  # noqa: Y015
+    _WhichOneofArgType__prompt_cache: _TypeAlias = _typing.Literal["_prompt_cache", b"_prompt_cache"]  # noqa: Y015
+    _WhichOneofReturnType__reasoning_effort: _TypeAlias = _typing.Literal["reasoning_effort"]  # noqa: Y015
+    _WhichOneofArgType__reasoning_effort: _TypeAlias = _typing.Literal["_reasoning_effort", b"_reasoning_effort"]  # noqa: Y015
     _WhichOneofReturnType__service_tier: _TypeAlias = _typing.Literal["service_tier"]  # noqa: Y015
     _WhichOneofArgType__service_tier: _TypeAlias = _typing.Literal["_service_tier", b"_service_tier"]  # noqa: Y015
     _WhichOneofReturnType__store: _TypeAlias = _typing.Literal["store"]  # noqa: Y015
@@ -222,6 +254,10 @@ class ChatCompletionRequest(_message.Message):
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__parallel_tool_calls) -> _WhichOneofReturnType__parallel_tool_calls | None: ...
     @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__prompt_cache) -> _WhichOneofReturnType__prompt_cache | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__reasoning_effort) -> _WhichOneofReturnType__reasoning_effort | None: ...
+    @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__service_tier) -> _WhichOneofReturnType__service_tier | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__store) -> _WhichOneofReturnType__store | None: ...
@@ -237,6 +273,202 @@ class ChatCompletionRequest(_message.Message):
 Global___ChatCompletionRequest: _TypeAlias = ChatCompletionRequest  # noqa: Y015
 
 @_typing.final
+class Thinking(_message.Message):
+    """Anthropic's extended-thinking setting."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TYPE_FIELD_NUMBER: _builtins.int
+    BUDGET_TOKENS_FIELD_NUMBER: _builtins.int
+    type: _builtins.str
+    """"enabled" (with budget_tokens), "adaptive" (the model decides how much to think) or "disabled"."""
+    budget_tokens: _builtins.int
+    """For "enabled": the most tokens to spend thinking; at least 1024, and below the output limit."""
+    def __init__(
+        self,
+        *,
+        type: _builtins.str = ...,
+        budget_tokens: _builtins.int | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_budget_tokens", b"_budget_tokens", "budget_tokens", b"budget_tokens"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_budget_tokens", b"_budget_tokens", "budget_tokens", b"budget_tokens", "type", b"type"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__budget_tokens: _TypeAlias = _typing.Literal["budget_tokens"]  # noqa: Y015
+    _WhichOneofArgType__budget_tokens: _TypeAlias = _typing.Literal["_budget_tokens", b"_budget_tokens"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__budget_tokens) -> _WhichOneofReturnType__budget_tokens | None: ...
+
+Global___Thinking: _TypeAlias = Thinking  # noqa: Y015
+
+@_typing.final
+class ThinkingBlock(_message.Message):
+    """A block of the model's reasoning, as Bedrock returned it. Replay it unchanged in the assistant
+    message it came with: Bedrock checks the signature, and Claude needs it to continue a tool loop.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TYPE_FIELD_NUMBER: _builtins.int
+    THINKING_FIELD_NUMBER: _builtins.int
+    SIGNATURE_FIELD_NUMBER: _builtins.int
+    DATA_FIELD_NUMBER: _builtins.int
+    TOOL_CALLS_BEFORE_FIELD_NUMBER: _builtins.int
+    type: _builtins.str
+    """"thinking" (readable reasoning with a signature) or "redacted_thinking" (encrypted reasoning)."""
+    thinking: _builtins.str
+    """The reasoning text, for "thinking"."""
+    signature: _builtins.str
+    """Bedrock's signature of the reasoning text, for "thinking"."""
+    data: _builtins.str
+    """The encrypted reasoning, base64, for "redacted_thinking"."""
+    tool_calls_before: _builtins.int
+    """How many of the message's tool calls came before this block in the model's answer (with
+    interleaved thinking, reasoning sits between tool calls). Unset means 0: before them all.
+    """
+    def __init__(
+        self,
+        *,
+        type: _builtins.str = ...,
+        thinking: _builtins.str | None = ...,
+        signature: _builtins.str | None = ...,
+        data: _builtins.str | None = ...,
+        tool_calls_before: _builtins.int | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_data", b"_data", "_signature", b"_signature", "_thinking", b"_thinking", "_tool_calls_before", b"_tool_calls_before", "data", b"data", "signature", b"signature", "thinking", b"thinking", "tool_calls_before", b"tool_calls_before"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_data", b"_data", "_signature", b"_signature", "_thinking", b"_thinking", "_tool_calls_before", b"_tool_calls_before", "data", b"data", "signature", b"signature", "thinking", b"thinking", "tool_calls_before", b"tool_calls_before", "type", b"type"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__data: _TypeAlias = _typing.Literal["data"]  # noqa: Y015
+    _WhichOneofArgType__data: _TypeAlias = _typing.Literal["_data", b"_data"]  # noqa: Y015
+    _WhichOneofReturnType__signature: _TypeAlias = _typing.Literal["signature"]  # noqa: Y015
+    _WhichOneofArgType__signature: _TypeAlias = _typing.Literal["_signature", b"_signature"]  # noqa: Y015
+    _WhichOneofReturnType__thinking: _TypeAlias = _typing.Literal["thinking"]  # noqa: Y015
+    _WhichOneofArgType__thinking: _TypeAlias = _typing.Literal["_thinking", b"_thinking"]  # noqa: Y015
+    _WhichOneofReturnType__tool_calls_before: _TypeAlias = _typing.Literal["tool_calls_before"]  # noqa: Y015
+    _WhichOneofArgType__tool_calls_before: _TypeAlias = _typing.Literal["_tool_calls_before", b"_tool_calls_before"]  # noqa: Y015
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__data) -> _WhichOneofReturnType__data | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__signature) -> _WhichOneofReturnType__signature | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__thinking) -> _WhichOneofReturnType__thinking | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__tool_calls_before) -> _WhichOneofReturnType__tool_calls_before | None: ...
+
+Global___ThinkingBlock: _TypeAlias = ThinkingBlock  # noqa: Y015
+
+@_typing.final
+class CacheControl(_message.Message):
+    """A prompt-cache marker (Anthropic's `cache_control`): Bedrock caches the prompt up to and including
+    the block it is on.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TYPE_FIELD_NUMBER: _builtins.int
+    TTL_FIELD_NUMBER: _builtins.int
+    type: _builtins.str
+    """Always "ephemeral"."""
+    ttl: _builtins.str
+    """How long the cache entry lives: "5m" (the default) or "1h" (on models that offer it)."""
+    def __init__(
+        self,
+        *,
+        type: _builtins.str = ...,
+        ttl: _builtins.str | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_ttl", b"_ttl", "ttl", b"ttl"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_ttl", b"_ttl", "ttl", b"ttl", "type", b"type"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__ttl: _TypeAlias = _typing.Literal["ttl"]  # noqa: Y015
+    _WhichOneofArgType__ttl: _TypeAlias = _typing.Literal["_ttl", b"_ttl"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__ttl) -> _WhichOneofReturnType__ttl | None: ...
+
+Global___CacheControl: _TypeAlias = CacheControl  # noqa: Y015
+
+@_typing.final
+class ResponseFormat(_message.Message):
+    """The format of the answer."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TYPE_FIELD_NUMBER: _builtins.int
+    JSON_SCHEMA_FIELD_NUMBER: _builtins.int
+    type: _builtins.str
+    """"text", "json_object" (any JSON object) or "json_schema" (JSON matching `json_schema.schema`)."""
+    @_builtins.property
+    def json_schema(self) -> Global___JsonSchema:
+        """For "json_schema": the schema."""
+
+    def __init__(
+        self,
+        *,
+        type: _builtins.str = ...,
+        json_schema: Global___JsonSchema | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["json_schema", b"json_schema"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["json_schema", b"json_schema", "type", b"type"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ResponseFormat: _TypeAlias = ResponseFormat  # noqa: Y015
+
+@_typing.final
+class JsonSchema(_message.Message):
+    """A JSON Schema the answer must match."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    SCHEMA_FIELD_NUMBER: _builtins.int
+    SCHEMA_JSON_FIELD_NUMBER: _builtins.int
+    STRICT_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """A name for the schema: letters, digits, underscores and hyphens, at most 64."""
+    description: _builtins.str
+    """What the schema describes."""
+    schema_json: _builtins.str
+    """The schema as the text of a JSON object (integers exact). Set this or `schema`."""
+    strict: _builtins.bool
+    """Whether the answer is checked against the schema before it is returned (a mismatch is an
+    error saying so).
+    """
+    @_builtins.property
+    def schema(self) -> _struct_pb2.Struct:
+        """The schema (an object schema). Set this or `schema_json`."""
+
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        description: _builtins.str | None = ...,
+        schema: _struct_pb2.Struct | None = ...,
+        schema_json: _builtins.str | None = ...,
+        strict: _builtins.bool | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_description", b"_description", "_schema_json", b"_schema_json", "_strict", b"_strict", "description", b"description", "schema", b"schema", "schema_json", b"schema_json", "strict", b"strict"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_description", b"_description", "_schema_json", b"_schema_json", "_strict", b"_strict", "description", b"description", "name", b"name", "schema", b"schema", "schema_json", b"schema_json", "strict", b"strict"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__description: _TypeAlias = _typing.Literal["description"]  # noqa: Y015
+    _WhichOneofArgType__description: _TypeAlias = _typing.Literal["_description", b"_description"]  # noqa: Y015
+    _WhichOneofReturnType__schema_json: _TypeAlias = _typing.Literal["schema_json"]  # noqa: Y015
+    _WhichOneofArgType__schema_json: _TypeAlias = _typing.Literal["_schema_json", b"_schema_json"]  # noqa: Y015
+    _WhichOneofReturnType__strict: _TypeAlias = _typing.Literal["strict"]  # noqa: Y015
+    _WhichOneofArgType__strict: _TypeAlias = _typing.Literal["_strict", b"_strict"]  # noqa: Y015
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__description) -> _WhichOneofReturnType__description | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__schema_json) -> _WhichOneofReturnType__schema_json | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__strict) -> _WhichOneofReturnType__strict | None: ...
+
+Global___JsonSchema: _TypeAlias = JsonSchema  # noqa: Y015
+
+@_typing.final
 class Message(_message.Message):
     """One turn of the conversation."""
 
@@ -248,6 +480,9 @@ class Message(_message.Message):
     NAME_FIELD_NUMBER: _builtins.int
     TOOL_CALLS_FIELD_NUMBER: _builtins.int
     TOOL_CALL_ID_FIELD_NUMBER: _builtins.int
+    REASONING_CONTENT_FIELD_NUMBER: _builtins.int
+    THINKING_BLOCKS_FIELD_NUMBER: _builtins.int
+    CACHE_CONTROL_FIELD_NUMBER: _builtins.int
     role: _builtins.str
     """Who wrote this turn: "system", "developer", "user", "assistant" or "tool". System and developer
     messages become Bedrock's system prompt; any other value is rejected.
@@ -258,6 +493,10 @@ class Message(_message.Message):
     """An optional name for the participant. Bedrock has no such field: accepted and not sent."""
     tool_call_id: _builtins.str
     """Tool turns: the id of the tool call this message answers. Required when role is "tool"."""
+    reasoning_content: _builtins.str
+    """Assistant answers: the model's reasoning as text (all reasoning blocks joined). Ignored in
+    requests, where `thinking_blocks` carry the reasoning back.
+    """
     @_builtins.property
     def parts(self) -> Global___ContentParts:
         """A list of text and image parts (user turns; other roles accept text parts only)."""
@@ -265,6 +504,18 @@ class Message(_message.Message):
     @_builtins.property
     def tool_calls(self) -> _containers.RepeatedCompositeFieldContainer[Global___ToolCall]:
         """Assistant turns: the tool calls the model made. Replayed history becomes Bedrock toolUse blocks."""
+
+    @_builtins.property
+    def thinking_blocks(self) -> _containers.RepeatedCompositeFieldContainer[Global___ThinkingBlock]:
+        """Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+        them back unchanged in the same assistant message when you continue the conversation.
+        """
+
+    @_builtins.property
+    def cache_control(self) -> Global___CacheControl:
+        """A prompt-cache marker after this message's content (on a system message: after the system
+        prompt so far).
+        """
 
     def __init__(
         self,
@@ -275,19 +526,26 @@ class Message(_message.Message):
         name: _builtins.str | None = ...,
         tool_calls: _abc.Iterable[Global___ToolCall] | None = ...,
         tool_call_id: _builtins.str | None = ...,
+        reasoning_content: _builtins.str | None = ...,
+        thinking_blocks: _abc.Iterable[Global___ThinkingBlock] | None = ...,
+        cache_control: Global___CacheControl | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_name", b"_name", "_tool_call_id", b"_tool_call_id", "content", b"content", "name", b"name", "parts", b"parts", "text", b"text", "tool_call_id", b"tool_call_id"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_name", b"_name", "_reasoning_content", b"_reasoning_content", "_tool_call_id", b"_tool_call_id", "cache_control", b"cache_control", "content", b"content", "name", b"name", "parts", b"parts", "reasoning_content", b"reasoning_content", "text", b"text", "tool_call_id", b"tool_call_id"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_name", b"_name", "_tool_call_id", b"_tool_call_id", "content", b"content", "name", b"name", "parts", b"parts", "role", b"role", "text", b"text", "tool_call_id", b"tool_call_id", "tool_calls", b"tool_calls"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_name", b"_name", "_reasoning_content", b"_reasoning_content", "_tool_call_id", b"_tool_call_id", "cache_control", b"cache_control", "content", b"content", "name", b"name", "parts", b"parts", "reasoning_content", b"reasoning_content", "role", b"role", "text", b"text", "thinking_blocks", b"thinking_blocks", "tool_call_id", b"tool_call_id", "tool_calls", b"tool_calls"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__name: _TypeAlias = _typing.Literal["name"]  # noqa: Y015
     _WhichOneofArgType__name: _TypeAlias = _typing.Literal["_name", b"_name"]  # noqa: Y015
+    _WhichOneofReturnType__reasoning_content: _TypeAlias = _typing.Literal["reasoning_content"]  # noqa: Y015
+    _WhichOneofArgType__reasoning_content: _TypeAlias = _typing.Literal["_reasoning_content", b"_reasoning_content"]  # noqa: Y015
     _WhichOneofReturnType__tool_call_id: _TypeAlias = _typing.Literal["tool_call_id"]  # noqa: Y015
     _WhichOneofArgType__tool_call_id: _TypeAlias = _typing.Literal["_tool_call_id", b"_tool_call_id"]  # noqa: Y015
     _WhichOneofReturnType_content: _TypeAlias = _typing.Literal["text", "parts"]  # noqa: Y015
     _WhichOneofArgType_content: _TypeAlias = _typing.Literal["content", b"content"]  # noqa: Y015
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__name) -> _WhichOneofReturnType__name | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__reasoning_content) -> _WhichOneofReturnType__reasoning_content | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__tool_call_id) -> _WhichOneofReturnType__tool_call_id | None: ...
     @_typing.overload
@@ -327,21 +585,27 @@ class ContentPart(_message.Message):
 
     TEXT_FIELD_NUMBER: _builtins.int
     IMAGE_URL_FIELD_NUMBER: _builtins.int
+    CACHE_CONTROL_FIELD_NUMBER: _builtins.int
     text: _builtins.str
     """A text part."""
     @_builtins.property
     def image_url(self) -> Global___ImageUrl:
         """An image part."""
 
+    @_builtins.property
+    def cache_control(self) -> Global___CacheControl:
+        """A prompt-cache marker after this part."""
+
     def __init__(
         self,
         *,
         text: _builtins.str = ...,
         image_url: Global___ImageUrl | None = ...,
+        cache_control: Global___CacheControl | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["image_url", b"image_url", "part", b"part", "text", b"text"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["cache_control", b"cache_control", "image_url", b"image_url", "part", b"part", "text", b"text"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["image_url", b"image_url", "part", b"part", "text", b"text"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cache_control", b"cache_control", "image_url", b"image_url", "part", b"part", "text", b"text"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType_part: _TypeAlias = _typing.Literal["text", "image_url"]  # noqa: Y015
     _WhichOneofArgType_part: _TypeAlias = _typing.Literal["part", b"part"]  # noqa: Y015
@@ -445,21 +709,27 @@ class Tool(_message.Message):
 
     TYPE_FIELD_NUMBER: _builtins.int
     FUNCTION_FIELD_NUMBER: _builtins.int
+    CACHE_CONTROL_FIELD_NUMBER: _builtins.int
     type: _builtins.str
     """Always "function"."""
     @_builtins.property
     def function(self) -> Global___FunctionDefinition:
         """The function's definition."""
 
+    @_builtins.property
+    def cache_control(self) -> Global___CacheControl:
+        """A prompt-cache marker after this tool definition (caches the tools up to here)."""
+
     def __init__(
         self,
         *,
         type: _builtins.str = ...,
         function: Global___FunctionDefinition | None = ...,
+        cache_control: Global___CacheControl | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["function", b"function"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["cache_control", b"cache_control", "function", b"function"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["function", b"function", "type", b"type"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cache_control", b"cache_control", "function", b"function", "type", b"type"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -720,15 +990,21 @@ class Usage(_message.Message):
     CACHE_READ_TOKENS_FIELD_NUMBER: _builtins.int
     CACHE_WRITE_TOKENS_FIELD_NUMBER: _builtins.int
     prompt_tokens: _builtins.int
-    """Tokens in the prompt."""
+    """Tokens in the prompt, cache reads and writes included (OpenAI counts them so; Bedrock reports
+    them apart).
+    """
     completion_tokens: _builtins.int
     """Tokens generated."""
     total_tokens: _builtins.int
     """prompt_tokens + completion_tokens."""
     cache_read_tokens: _builtins.int
-    """Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them."""
+    """Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them. Part of
+    `prompt_tokens`, as in OpenAI's usage.
+    """
     cache_write_tokens: _builtins.int
-    """Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them."""
+    """Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them. Part of
+    `prompt_tokens`.
+    """
     def __init__(
         self,
         *,
@@ -842,14 +1118,24 @@ class Delta(_message.Message):
     ROLE_FIELD_NUMBER: _builtins.int
     CONTENT_FIELD_NUMBER: _builtins.int
     TOOL_CALLS_FIELD_NUMBER: _builtins.int
+    REASONING_CONTENT_FIELD_NUMBER: _builtins.int
+    THINKING_BLOCKS_FIELD_NUMBER: _builtins.int
     role: _builtins.str
     """"assistant", in the first chunk only."""
     content: _builtins.str
     """A text fragment."""
+    reasoning_content: _builtins.str
+    """A fragment of the model's reasoning text, as it arrives."""
     @_builtins.property
     def tool_calls(self) -> _containers.RepeatedCompositeFieldContainer[Global___ToolCallDelta]:
         """Tool call fragments: the first for a call carries its index, id, type and name; later ones carry
         argument fragments for the same index. Concatenate the fragments per index.
+        """
+
+    @_builtins.property
+    def thinking_blocks(self) -> _containers.RepeatedCompositeFieldContainer[Global___ThinkingBlock]:
+        """A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+        block), carrying the block's whole text and its signature, ready to replay.
         """
 
     def __init__(
@@ -858,17 +1144,23 @@ class Delta(_message.Message):
         role: _builtins.str | None = ...,
         content: _builtins.str | None = ...,
         tool_calls: _abc.Iterable[Global___ToolCallDelta] | None = ...,
+        reasoning_content: _builtins.str | None = ...,
+        thinking_blocks: _abc.Iterable[Global___ThinkingBlock] | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_content", b"_content", "_role", b"_role", "content", b"content", "role", b"role"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_content", b"_content", "_reasoning_content", b"_reasoning_content", "_role", b"_role", "content", b"content", "reasoning_content", b"reasoning_content", "role", b"role"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_content", b"_content", "_role", b"_role", "content", b"content", "role", b"role", "tool_calls", b"tool_calls"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_content", b"_content", "_reasoning_content", b"_reasoning_content", "_role", b"_role", "content", b"content", "reasoning_content", b"reasoning_content", "role", b"role", "thinking_blocks", b"thinking_blocks", "tool_calls", b"tool_calls"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__content: _TypeAlias = _typing.Literal["content"]  # noqa: Y015
     _WhichOneofArgType__content: _TypeAlias = _typing.Literal["_content", b"_content"]  # noqa: Y015
+    _WhichOneofReturnType__reasoning_content: _TypeAlias = _typing.Literal["reasoning_content"]  # noqa: Y015
+    _WhichOneofArgType__reasoning_content: _TypeAlias = _typing.Literal["_reasoning_content", b"_reasoning_content"]  # noqa: Y015
     _WhichOneofReturnType__role: _TypeAlias = _typing.Literal["role"]  # noqa: Y015
     _WhichOneofArgType__role: _TypeAlias = _typing.Literal["_role", b"_role"]  # noqa: Y015
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__content) -> _WhichOneofReturnType__content | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__reasoning_content) -> _WhichOneofReturnType__reasoning_content | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__role) -> _WhichOneofReturnType__role | None: ...
 

@@ -19,7 +19,7 @@ import type { JsonObject, Message as Message$1 } from "@bufbuild/protobuf";
  * Describes the file amazon_chat/v1/chat.proto.
  */
 export const file_amazon_chat_v1_chat: GenFile = /*@__PURE__*/
-  fileDesc("ChlhbWF6b25fY2hhdC92MS9jaGF0LnByb3RvEg5hbWF6b25fY2hhdC52MSLxBwoVQ2hhdENvbXBsZXRpb25SZXF1ZXN0Eg0KBW1vZGVsGAEgASgJEikKCG1lc3NhZ2VzGAIgAygLMhcuYW1hem9uX2NoYXQudjEuTWVzc2FnZRIXCgptYXhfdG9rZW5zGAMgASgNSACIAQESIgoVbWF4X2NvbXBsZXRpb25fdG9rZW5zGAQgASgNSAGIAQESGAoLdGVtcGVyYXR1cmUYBSABKAFIAogBARISCgV0b3BfcBgGIAEoAUgDiAEBEgwKBHN0b3AYByADKAkSIwoFdG9vbHMYCCADKAsyFC5hbWF6b25fY2hhdC52MS5Ub29sEi8KC3Rvb2xfY2hvaWNlGAkgASgLMhouYW1hem9uX2NoYXQudjEuVG9vbENob2ljZRIRCgR1c2VyGAogASgJSASIAQESDgoBbhgLIAEoDUgFiAEBEhUKCGxvZ3Byb2JzGAwgASgISAaIAQESGQoMdG9wX2xvZ3Byb2JzGA0gASgNSAeIAQESNQoOc3RyZWFtX29wdGlvbnMYDiABKAsyHS5hbWF6b25fY2hhdC52MS5TdHJlYW1PcHRpb25zEkAKH2FkZGl0aW9uYWxfbW9kZWxfcmVxdWVzdF9maWVsZHMYDyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjkKEGd1YXJkcmFpbF9jb25maWcYECABKAsyHy5hbWF6b25fY2hhdC52MS5HdWFyZHJhaWxDb25maWcSIAoTcGFyYWxsZWxfdG9vbF9jYWxscxgRIAEoCEgIiAEBEhkKDHNlcnZpY2VfdGllchgSIAEoCUgJiAEBEkUKCG1ldGFkYXRhGBMgAygLMjMuYW1hem9uX2NoYXQudjEuQ2hhdENvbXBsZXRpb25SZXF1ZXN0Lk1ldGFkYXRhRW50cnkSEgoFc3RvcmUYFCABKAhICogBARIxCiRhZGRpdGlvbmFsX21vZGVsX3JlcXVlc3RfZmllbGRzX2pzb24YFSABKAlIC4gBARovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCDQoLX21heF90b2tlbnNCGAoWX21heF9jb21wbGV0aW9uX3Rva2Vuc0IOCgxfdGVtcGVyYXR1cmVCCAoGX3RvcF9wQgcKBV91c2VyQgQKAl9uQgsKCV9sb2dwcm9ic0IPCg1fdG9wX2xvZ3Byb2JzQhYKFF9wYXJhbGxlbF90b29sX2NhbGxzQg8KDV9zZXJ2aWNlX3RpZXJCCAoGX3N0b3JlQicKJV9hZGRpdGlvbmFsX21vZGVsX3JlcXVlc3RfZmllbGRzX2pzb24i1wEKB01lc3NhZ2USDAoEcm9sZRgBIAEoCRIOCgR0ZXh0GAIgASgJSAASLQoFcGFydHMYAyABKAsyHC5hbWF6b25fY2hhdC52MS5Db250ZW50UGFydHNIABIRCgRuYW1lGAQgASgJSAGIAQESLAoKdG9vbF9jYWxscxgFIAMoCzIYLmFtYXpvbl9jaGF0LnYxLlRvb2xDYWxsEhkKDHRvb2xfY2FsbF9pZBgGIAEoCUgCiAEBQgkKB2NvbnRlbnRCBwoFX25hbWVCDwoNX3Rvb2xfY2FsbF9pZCI6CgxDb250ZW50UGFydHMSKgoFcGFydHMYASADKAsyGy5hbWF6b25fY2hhdC52MS5Db250ZW50UGFydCJUCgtDb250ZW50UGFydBIOCgR0ZXh0GAEgASgJSAASLQoJaW1hZ2VfdXJsGAIgASgLMhguYW1hem9uX2NoYXQudjEuSW1hZ2VVcmxIAEIGCgRwYXJ0IjcKCEltYWdlVXJsEgsKA3VybBgBIAEoCRITCgZkZXRhaWwYAiABKAlIAIgBAUIJCgdfZGV0YWlsIlQKCFRvb2xDYWxsEgoKAmlkGAEgASgJEgwKBHR5cGUYAiABKAkSLgoIZnVuY3Rpb24YAyABKAsyHC5hbWF6b25fY2hhdC52MS5GdW5jdGlvbkNhbGwiLwoMRnVuY3Rpb25DYWxsEgwKBG5hbWUYASABKAkSEQoJYXJndW1lbnRzGAIgASgJIkoKBFRvb2wSDAoEdHlwZRgBIAEoCRI0CghmdW5jdGlvbhgCIAEoCzIiLmFtYXpvbl9jaGF0LnYxLkZ1bmN0aW9uRGVmaW5pdGlvbiLLAQoSRnVuY3Rpb25EZWZpbml0aW9uEgwKBG5hbWUYASABKAkSGAoLZGVzY3JpcHRpb24YAiABKAlIAIgBARIrCgpwYXJhbWV0ZXJzGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBITCgZzdHJpY3QYBCABKAhIAYgBARIcCg9wYXJhbWV0ZXJzX2pzb24YBSABKAlIAogBAUIOCgxfZGVzY3JpcHRpb25CCQoHX3N0cmljdEISChBfcGFyYW1ldGVyc19qc29uIlsKClRvb2xDaG9pY2USDgoEbW9kZRgBIAEoCUgAEjMKCGZ1bmN0aW9uGAIgASgLMh8uYW1hem9uX2NoYXQudjEuTmFtZWRUb29sQ2hvaWNlSABCCAoGY2hvaWNlIh8KD05hbWVkVG9vbENob2ljZRIMCgRuYW1lGAEgASgJIiYKDVN0cmVhbU9wdGlvbnMSFQoNaW5jbHVkZV91c2FnZRgBIAEoCCJoCg9HdWFyZHJhaWxDb25maWcSHAoUZ3VhcmRyYWlsX2lkZW50aWZpZXIYASABKAkSGQoRZ3VhcmRyYWlsX3ZlcnNpb24YAiABKAkSEgoFdHJhY2UYAyABKAlIAIgBAUIICgZfdHJhY2UiowEKFkNoYXRDb21wbGV0aW9uUmVzcG9uc2USCgoCaWQYASABKAkSDgoGb2JqZWN0GAIgASgJEg8KB2NyZWF0ZWQYAyABKAMSDQoFbW9kZWwYBCABKAkSJwoHY2hvaWNlcxgFIAMoCzIWLmFtYXpvbl9jaGF0LnYxLkNob2ljZRIkCgV1c2FnZRgGIAEoCzIVLmFtYXpvbl9jaGF0LnYxLlVzYWdlIlgKBkNob2ljZRINCgVpbmRleBgBIAEoDRIoCgdtZXNzYWdlGAIgASgLMhcuYW1hem9uX2NoYXQudjEuTWVzc2FnZRIVCg1maW5pc2hfcmVhc29uGAMgASgJIr0BCgVVc2FnZRIVCg1wcm9tcHRfdG9rZW5zGAEgASgNEhkKEWNvbXBsZXRpb25fdG9rZW5zGAIgASgNEhQKDHRvdGFsX3Rva2VucxgDIAEoDRIeChFjYWNoZV9yZWFkX3Rva2VucxgEIAEoDUgAiAEBEh8KEmNhY2hlX3dyaXRlX3Rva2VucxgFIAEoDUgBiAEBQhQKEl9jYWNoZV9yZWFkX3Rva2Vuc0IVChNfY2FjaGVfd3JpdGVfdG9rZW5zIq4BChxTdHJlYW1DaGF0Q29tcGxldGlvblJlc3BvbnNlEgoKAmlkGAEgASgJEg4KBm9iamVjdBgCIAEoCRIPCgdjcmVhdGVkGAMgASgDEg0KBW1vZGVsGAQgASgJEiwKB2Nob2ljZXMYBSADKAsyGy5hbWF6b25fY2hhdC52MS5DaHVua0Nob2ljZRIkCgV1c2FnZRgGIAEoCzIVLmFtYXpvbl9jaGF0LnYxLlVzYWdlInAKC0NodW5rQ2hvaWNlEg0KBWluZGV4GAEgASgNEiQKBWRlbHRhGAIgASgLMhUuYW1hem9uX2NoYXQudjEuRGVsdGESGgoNZmluaXNoX3JlYXNvbhgDIAEoCUgAiAEBQhAKDl9maW5pc2hfcmVhc29uIngKBURlbHRhEhEKBHJvbGUYASABKAlIAIgBARIUCgdjb250ZW50GAIgASgJSAGIAQESMQoKdG9vbF9jYWxscxgDIAMoCzIdLmFtYXpvbl9jaGF0LnYxLlRvb2xDYWxsRGVsdGFCBwoFX3JvbGVCCgoIX2NvbnRlbnQihwEKDVRvb2xDYWxsRGVsdGESDQoFaW5kZXgYASABKA0SDwoCaWQYAiABKAlIAIgBARIRCgR0eXBlGAMgASgJSAGIAQESMwoIZnVuY3Rpb24YBCABKAsyIS5hbWF6b25fY2hhdC52MS5GdW5jdGlvbkNhbGxEZWx0YUIFCgNfaWRCBwoFX3R5cGUiVQoRRnVuY3Rpb25DYWxsRGVsdGESEQoEbmFtZRgBIAEoCUgAiAEBEhYKCWFyZ3VtZW50cxgCIAEoCUgBiAEBQgcKBV9uYW1lQgwKCl9hcmd1bWVudHMyoQIKC0NoYXRTZXJ2aWNlEoABCg5DaGF0Q29tcGxldGlvbhIlLmFtYXpvbl9jaGF0LnYxLkNoYXRDb21wbGV0aW9uUmVxdWVzdBomLmFtYXpvbl9jaGF0LnYxLkNoYXRDb21wbGV0aW9uUmVzcG9uc2UiH4LT5JMCGToBKiIUL3YxL2NoYXQvY29tcGxldGlvbnMSjgEKFFN0cmVhbUNoYXRDb21wbGV0aW9uEiUuYW1hem9uX2NoYXQudjEuQ2hhdENvbXBsZXRpb25SZXF1ZXN0GiwuYW1hem9uX2NoYXQudjEuU3RyZWFtQ2hhdENvbXBsZXRpb25SZXNwb25zZSIfgtPkkwIZOgEqIhQvdjEvY2hhdC9jb21wbGV0aW9uczABQsEBChFkZXYuYW1hem9uY2hhdC52MUIJQ2hhdFByb3RvUAFaTGdpdGh1Yi5jb20vYW1hem9uLWNoYXQvYW1hem9uLWNoYXQvY2xpZW50cy9nby9nZW4vYW1hem9uY2hhdC92MTthbWF6b25jaGF0djGiAgNBWFiqAg1BbWF6b25DaGF0LlYxygINQW1hem9uQ2hhdFxWMeICGUFtYXpvbkNoYXRcVjFcR1BCTWV0YWRhdGHqAg5BbWF6b25DaGF0OjpWMWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_struct]);
+  fileDesc("ChlhbWF6b25fY2hhdC92MS9jaGF0LnByb3RvEg5hbWF6b25fY2hhdC52MSK2CQoVQ2hhdENvbXBsZXRpb25SZXF1ZXN0Eg0KBW1vZGVsGAEgASgJEikKCG1lc3NhZ2VzGAIgAygLMhcuYW1hem9uX2NoYXQudjEuTWVzc2FnZRIXCgptYXhfdG9rZW5zGAMgASgNSACIAQESIgoVbWF4X2NvbXBsZXRpb25fdG9rZW5zGAQgASgNSAGIAQESGAoLdGVtcGVyYXR1cmUYBSABKAFIAogBARISCgV0b3BfcBgGIAEoAUgDiAEBEgwKBHN0b3AYByADKAkSIwoFdG9vbHMYCCADKAsyFC5hbWF6b25fY2hhdC52MS5Ub29sEi8KC3Rvb2xfY2hvaWNlGAkgASgLMhouYW1hem9uX2NoYXQudjEuVG9vbENob2ljZRIRCgR1c2VyGAogASgJSASIAQESDgoBbhgLIAEoDUgFiAEBEhUKCGxvZ3Byb2JzGAwgASgISAaIAQESGQoMdG9wX2xvZ3Byb2JzGA0gASgNSAeIAQESNQoOc3RyZWFtX29wdGlvbnMYDiABKAsyHS5hbWF6b25fY2hhdC52MS5TdHJlYW1PcHRpb25zEkAKH2FkZGl0aW9uYWxfbW9kZWxfcmVxdWVzdF9maWVsZHMYDyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjkKEGd1YXJkcmFpbF9jb25maWcYECABKAsyHy5hbWF6b25fY2hhdC52MS5HdWFyZHJhaWxDb25maWcSIAoTcGFyYWxsZWxfdG9vbF9jYWxscxgRIAEoCEgIiAEBEhkKDHNlcnZpY2VfdGllchgSIAEoCUgJiAEBEkUKCG1ldGFkYXRhGBMgAygLMjMuYW1hem9uX2NoYXQudjEuQ2hhdENvbXBsZXRpb25SZXF1ZXN0Lk1ldGFkYXRhRW50cnkSEgoFc3RvcmUYFCABKAhICogBARIxCiRhZGRpdGlvbmFsX21vZGVsX3JlcXVlc3RfZmllbGRzX2pzb24YFSABKAlIC4gBARIdChByZWFzb25pbmdfZWZmb3J0GBYgASgJSAyIAQESKgoIdGhpbmtpbmcYFyABKAsyGC5hbWF6b25fY2hhdC52MS5UaGlua2luZxI3Cg9yZXNwb25zZV9mb3JtYXQYGCABKAsyHi5hbWF6b25fY2hhdC52MS5SZXNwb25zZUZvcm1hdBIZCgxwcm9tcHRfY2FjaGUYGSABKAlIDYgBARovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCDQoLX21heF90b2tlbnNCGAoWX21heF9jb21wbGV0aW9uX3Rva2Vuc0IOCgxfdGVtcGVyYXR1cmVCCAoGX3RvcF9wQgcKBV91c2VyQgQKAl9uQgsKCV9sb2dwcm9ic0IPCg1fdG9wX2xvZ3Byb2JzQhYKFF9wYXJhbGxlbF90b29sX2NhbGxzQg8KDV9zZXJ2aWNlX3RpZXJCCAoGX3N0b3JlQicKJV9hZGRpdGlvbmFsX21vZGVsX3JlcXVlc3RfZmllbGRzX2pzb25CEwoRX3JlYXNvbmluZ19lZmZvcnRCDwoNX3Byb21wdF9jYWNoZSJGCghUaGlua2luZxIMCgR0eXBlGAEgASgJEhoKDWJ1ZGdldF90b2tlbnMYAiABKA1IAIgBAUIQCg5fYnVkZ2V0X3Rva2VucyK5AQoNVGhpbmtpbmdCbG9jaxIMCgR0eXBlGAEgASgJEhUKCHRoaW5raW5nGAIgASgJSACIAQESFgoJc2lnbmF0dXJlGAMgASgJSAGIAQESEQoEZGF0YRgEIAEoCUgCiAEBEh4KEXRvb2xfY2FsbHNfYmVmb3JlGAUgASgNSAOIAQFCCwoJX3RoaW5raW5nQgwKCl9zaWduYXR1cmVCBwoFX2RhdGFCFAoSX3Rvb2xfY2FsbHNfYmVmb3JlIjYKDENhY2hlQ29udHJvbBIMCgR0eXBlGAEgASgJEhAKA3R0bBgCIAEoCUgAiAEBQgYKBF90dGwiTwoOUmVzcG9uc2VGb3JtYXQSDAoEdHlwZRgBIAEoCRIvCgtqc29uX3NjaGVtYRgCIAEoCzIaLmFtYXpvbl9jaGF0LnYxLkpzb25TY2hlbWEitwEKCkpzb25TY2hlbWESDAoEbmFtZRgBIAEoCRIYCgtkZXNjcmlwdGlvbhgCIAEoCUgAiAEBEicKBnNjaGVtYRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSGAoLc2NoZW1hX2pzb24YBCABKAlIAYgBARITCgZzdHJpY3QYBSABKAhIAogBAUIOCgxfZGVzY3JpcHRpb25CDgoMX3NjaGVtYV9qc29uQgkKB19zdHJpY3Qi+gIKB01lc3NhZ2USDAoEcm9sZRgBIAEoCRIOCgR0ZXh0GAIgASgJSAASLQoFcGFydHMYAyABKAsyHC5hbWF6b25fY2hhdC52MS5Db250ZW50UGFydHNIABIRCgRuYW1lGAQgASgJSAGIAQESLAoKdG9vbF9jYWxscxgFIAMoCzIYLmFtYXpvbl9jaGF0LnYxLlRvb2xDYWxsEhkKDHRvb2xfY2FsbF9pZBgGIAEoCUgCiAEBEh4KEXJlYXNvbmluZ19jb250ZW50GAcgASgJSAOIAQESNgoPdGhpbmtpbmdfYmxvY2tzGAggAygLMh0uYW1hem9uX2NoYXQudjEuVGhpbmtpbmdCbG9jaxIzCg1jYWNoZV9jb250cm9sGAkgASgLMhwuYW1hem9uX2NoYXQudjEuQ2FjaGVDb250cm9sQgkKB2NvbnRlbnRCBwoFX25hbWVCDwoNX3Rvb2xfY2FsbF9pZEIUChJfcmVhc29uaW5nX2NvbnRlbnQiOgoMQ29udGVudFBhcnRzEioKBXBhcnRzGAEgAygLMhsuYW1hem9uX2NoYXQudjEuQ29udGVudFBhcnQiiQEKC0NvbnRlbnRQYXJ0Eg4KBHRleHQYASABKAlIABItCglpbWFnZV91cmwYAiABKAsyGC5hbWF6b25fY2hhdC52MS5JbWFnZVVybEgAEjMKDWNhY2hlX2NvbnRyb2wYAyABKAsyHC5hbWF6b25fY2hhdC52MS5DYWNoZUNvbnRyb2xCBgoEcGFydCI3CghJbWFnZVVybBILCgN1cmwYASABKAkSEwoGZGV0YWlsGAIgASgJSACIAQFCCQoHX2RldGFpbCJUCghUb29sQ2FsbBIKCgJpZBgBIAEoCRIMCgR0eXBlGAIgASgJEi4KCGZ1bmN0aW9uGAMgASgLMhwuYW1hem9uX2NoYXQudjEuRnVuY3Rpb25DYWxsIi8KDEZ1bmN0aW9uQ2FsbBIMCgRuYW1lGAEgASgJEhEKCWFyZ3VtZW50cxgCIAEoCSJ/CgRUb29sEgwKBHR5cGUYASABKAkSNAoIZnVuY3Rpb24YAiABKAsyIi5hbWF6b25fY2hhdC52MS5GdW5jdGlvbkRlZmluaXRpb24SMwoNY2FjaGVfY29udHJvbBgDIAEoCzIcLmFtYXpvbl9jaGF0LnYxLkNhY2hlQ29udHJvbCLLAQoSRnVuY3Rpb25EZWZpbml0aW9uEgwKBG5hbWUYASABKAkSGAoLZGVzY3JpcHRpb24YAiABKAlIAIgBARIrCgpwYXJhbWV0ZXJzGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBITCgZzdHJpY3QYBCABKAhIAYgBARIcCg9wYXJhbWV0ZXJzX2pzb24YBSABKAlIAogBAUIOCgxfZGVzY3JpcHRpb25CCQoHX3N0cmljdEISChBfcGFyYW1ldGVyc19qc29uIlsKClRvb2xDaG9pY2USDgoEbW9kZRgBIAEoCUgAEjMKCGZ1bmN0aW9uGAIgASgLMh8uYW1hem9uX2NoYXQudjEuTmFtZWRUb29sQ2hvaWNlSABCCAoGY2hvaWNlIh8KD05hbWVkVG9vbENob2ljZRIMCgRuYW1lGAEgASgJIiYKDVN0cmVhbU9wdGlvbnMSFQoNaW5jbHVkZV91c2FnZRgBIAEoCCJoCg9HdWFyZHJhaWxDb25maWcSHAoUZ3VhcmRyYWlsX2lkZW50aWZpZXIYASABKAkSGQoRZ3VhcmRyYWlsX3ZlcnNpb24YAiABKAkSEgoFdHJhY2UYAyABKAlIAIgBAUIICgZfdHJhY2UiowEKFkNoYXRDb21wbGV0aW9uUmVzcG9uc2USCgoCaWQYASABKAkSDgoGb2JqZWN0GAIgASgJEg8KB2NyZWF0ZWQYAyABKAMSDQoFbW9kZWwYBCABKAkSJwoHY2hvaWNlcxgFIAMoCzIWLmFtYXpvbl9jaGF0LnYxLkNob2ljZRIkCgV1c2FnZRgGIAEoCzIVLmFtYXpvbl9jaGF0LnYxLlVzYWdlIlgKBkNob2ljZRINCgVpbmRleBgBIAEoDRIoCgdtZXNzYWdlGAIgASgLMhcuYW1hem9uX2NoYXQudjEuTWVzc2FnZRIVCg1maW5pc2hfcmVhc29uGAMgASgJIr0BCgVVc2FnZRIVCg1wcm9tcHRfdG9rZW5zGAEgASgNEhkKEWNvbXBsZXRpb25fdG9rZW5zGAIgASgNEhQKDHRvdGFsX3Rva2VucxgDIAEoDRIeChFjYWNoZV9yZWFkX3Rva2VucxgEIAEoDUgAiAEBEh8KEmNhY2hlX3dyaXRlX3Rva2VucxgFIAEoDUgBiAEBQhQKEl9jYWNoZV9yZWFkX3Rva2Vuc0IVChNfY2FjaGVfd3JpdGVfdG9rZW5zIq4BChxTdHJlYW1DaGF0Q29tcGxldGlvblJlc3BvbnNlEgoKAmlkGAEgASgJEg4KBm9iamVjdBgCIAEoCRIPCgdjcmVhdGVkGAMgASgDEg0KBW1vZGVsGAQgASgJEiwKB2Nob2ljZXMYBSADKAsyGy5hbWF6b25fY2hhdC52MS5DaHVua0Nob2ljZRIkCgV1c2FnZRgGIAEoCzIVLmFtYXpvbl9jaGF0LnYxLlVzYWdlInAKC0NodW5rQ2hvaWNlEg0KBWluZGV4GAEgASgNEiQKBWRlbHRhGAIgASgLMhUuYW1hem9uX2NoYXQudjEuRGVsdGESGgoNZmluaXNoX3JlYXNvbhgDIAEoCUgAiAEBQhAKDl9maW5pc2hfcmVhc29uIuYBCgVEZWx0YRIRCgRyb2xlGAEgASgJSACIAQESFAoHY29udGVudBgCIAEoCUgBiAEBEjEKCnRvb2xfY2FsbHMYAyADKAsyHS5hbWF6b25fY2hhdC52MS5Ub29sQ2FsbERlbHRhEh4KEXJlYXNvbmluZ19jb250ZW50GAQgASgJSAKIAQESNgoPdGhpbmtpbmdfYmxvY2tzGAUgAygLMh0uYW1hem9uX2NoYXQudjEuVGhpbmtpbmdCbG9ja0IHCgVfcm9sZUIKCghfY29udGVudEIUChJfcmVhc29uaW5nX2NvbnRlbnQihwEKDVRvb2xDYWxsRGVsdGESDQoFaW5kZXgYASABKA0SDwoCaWQYAiABKAlIAIgBARIRCgR0eXBlGAMgASgJSAGIAQESMwoIZnVuY3Rpb24YBCABKAsyIS5hbWF6b25fY2hhdC52MS5GdW5jdGlvbkNhbGxEZWx0YUIFCgNfaWRCBwoFX3R5cGUiVQoRRnVuY3Rpb25DYWxsRGVsdGESEQoEbmFtZRgBIAEoCUgAiAEBEhYKCWFyZ3VtZW50cxgCIAEoCUgBiAEBQgcKBV9uYW1lQgwKCl9hcmd1bWVudHMyoQIKC0NoYXRTZXJ2aWNlEoABCg5DaGF0Q29tcGxldGlvbhIlLmFtYXpvbl9jaGF0LnYxLkNoYXRDb21wbGV0aW9uUmVxdWVzdBomLmFtYXpvbl9jaGF0LnYxLkNoYXRDb21wbGV0aW9uUmVzcG9uc2UiH4LT5JMCGToBKiIUL3YxL2NoYXQvY29tcGxldGlvbnMSjgEKFFN0cmVhbUNoYXRDb21wbGV0aW9uEiUuYW1hem9uX2NoYXQudjEuQ2hhdENvbXBsZXRpb25SZXF1ZXN0GiwuYW1hem9uX2NoYXQudjEuU3RyZWFtQ2hhdENvbXBsZXRpb25SZXNwb25zZSIfgtPkkwIZOgEqIhQvdjEvY2hhdC9jb21wbGV0aW9uczABQsEBChFkZXYuYW1hem9uY2hhdC52MUIJQ2hhdFByb3RvUAFaTGdpdGh1Yi5jb20vYW1hem9uLWNoYXQvYW1hem9uLWNoYXQvY2xpZW50cy9nby9nZW4vYW1hem9uY2hhdC92MTthbWF6b25jaGF0djGiAgNBWFiqAg1BbWF6b25DaGF0LlYxygINQW1hem9uQ2hhdFxWMeICGUFtYXpvbkNoYXRcVjFcR1BCTWV0YWRhdGHqAg5BbWF6b25DaGF0OjpWMWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_struct]);
 
 /**
  * A chat completion request. The same message serves the unary and the streaming RPC, as in OpenAI's
@@ -188,6 +188,39 @@ export type ChatCompletionRequest = Message$1<"amazon_chat.v1.ChatCompletionRequ
    * @generated from field: optional string additional_model_request_fields_json = 21;
    */
   additionalModelRequestFieldsJson?: string | undefined;
+
+  /**
+   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+   * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
+   * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
+   *
+   * @generated from field: optional string reasoning_effort = 22;
+   */
+  reasoningEffort?: string | undefined;
+
+  /**
+   * Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+   * "enabled" with `budget_tokens`, "adaptive", or "disabled".
+   *
+   * @generated from field: amazon_chat.v1.Thinking thinking = 23;
+   */
+  thinking?: Thinking | undefined;
+
+  /**
+   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+   *
+   * @generated from field: amazon_chat.v1.ResponseFormat response_format = 24;
+   */
+  responseFormat?: ResponseFormat | undefined;
+
+  /**
+   * The server-side prompt-cache policy for this request: "auto" lets a server running with
+   * `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
+   * Explicit `cache_control` markers are honoured either way.
+   *
+   * @generated from field: optional string prompt_cache = 25;
+   */
+  promptCache?: string | undefined;
 };
 
 /**
@@ -196,6 +229,192 @@ export type ChatCompletionRequest = Message$1<"amazon_chat.v1.ChatCompletionRequ
  */
 export const ChatCompletionRequestSchema: GenMessage<ChatCompletionRequest> = /*@__PURE__*/
   messageDesc(file_amazon_chat_v1_chat, 0);
+
+/**
+ * Anthropic's extended-thinking setting.
+ *
+ * @generated from message amazon_chat.v1.Thinking
+ */
+export type Thinking = Message$1<"amazon_chat.v1.Thinking"> & {
+  /**
+   * "enabled" (with budget_tokens), "adaptive" (the model decides how much to think) or "disabled".
+   *
+   * @generated from field: string type = 1;
+   */
+  type: string;
+
+  /**
+   * For "enabled": the most tokens to spend thinking; at least 1024, and below the output limit.
+   *
+   * @generated from field: optional uint32 budget_tokens = 2;
+   */
+  budgetTokens?: number | undefined;
+};
+
+/**
+ * Describes the message amazon_chat.v1.Thinking.
+ * Use `create(ThinkingSchema)` to create a new message.
+ */
+export const ThinkingSchema: GenMessage<Thinking> = /*@__PURE__*/
+  messageDesc(file_amazon_chat_v1_chat, 1);
+
+/**
+ * A block of the model's reasoning, as Bedrock returned it. Replay it unchanged in the assistant
+ * message it came with: Bedrock checks the signature, and Claude needs it to continue a tool loop.
+ *
+ * @generated from message amazon_chat.v1.ThinkingBlock
+ */
+export type ThinkingBlock = Message$1<"amazon_chat.v1.ThinkingBlock"> & {
+  /**
+   * "thinking" (readable reasoning with a signature) or "redacted_thinking" (encrypted reasoning).
+   *
+   * @generated from field: string type = 1;
+   */
+  type: string;
+
+  /**
+   * The reasoning text, for "thinking".
+   *
+   * @generated from field: optional string thinking = 2;
+   */
+  thinking?: string | undefined;
+
+  /**
+   * Bedrock's signature of the reasoning text, for "thinking".
+   *
+   * @generated from field: optional string signature = 3;
+   */
+  signature?: string | undefined;
+
+  /**
+   * The encrypted reasoning, base64, for "redacted_thinking".
+   *
+   * @generated from field: optional string data = 4;
+   */
+  data?: string | undefined;
+
+  /**
+   * How many of the message's tool calls came before this block in the model's answer (with
+   * interleaved thinking, reasoning sits between tool calls). Unset means 0: before them all.
+   *
+   * @generated from field: optional uint32 tool_calls_before = 5;
+   */
+  toolCallsBefore?: number | undefined;
+};
+
+/**
+ * Describes the message amazon_chat.v1.ThinkingBlock.
+ * Use `create(ThinkingBlockSchema)` to create a new message.
+ */
+export const ThinkingBlockSchema: GenMessage<ThinkingBlock> = /*@__PURE__*/
+  messageDesc(file_amazon_chat_v1_chat, 2);
+
+/**
+ * A prompt-cache marker (Anthropic's `cache_control`): Bedrock caches the prompt up to and including
+ * the block it is on.
+ *
+ * @generated from message amazon_chat.v1.CacheControl
+ */
+export type CacheControl = Message$1<"amazon_chat.v1.CacheControl"> & {
+  /**
+   * Always "ephemeral".
+   *
+   * @generated from field: string type = 1;
+   */
+  type: string;
+
+  /**
+   * How long the cache entry lives: "5m" (the default) or "1h" (on models that offer it).
+   *
+   * @generated from field: optional string ttl = 2;
+   */
+  ttl?: string | undefined;
+};
+
+/**
+ * Describes the message amazon_chat.v1.CacheControl.
+ * Use `create(CacheControlSchema)` to create a new message.
+ */
+export const CacheControlSchema: GenMessage<CacheControl> = /*@__PURE__*/
+  messageDesc(file_amazon_chat_v1_chat, 3);
+
+/**
+ * The format of the answer.
+ *
+ * @generated from message amazon_chat.v1.ResponseFormat
+ */
+export type ResponseFormat = Message$1<"amazon_chat.v1.ResponseFormat"> & {
+  /**
+   * "text", "json_object" (any JSON object) or "json_schema" (JSON matching `json_schema.schema`).
+   *
+   * @generated from field: string type = 1;
+   */
+  type: string;
+
+  /**
+   * For "json_schema": the schema.
+   *
+   * @generated from field: amazon_chat.v1.JsonSchema json_schema = 2;
+   */
+  jsonSchema?: JsonSchema | undefined;
+};
+
+/**
+ * Describes the message amazon_chat.v1.ResponseFormat.
+ * Use `create(ResponseFormatSchema)` to create a new message.
+ */
+export const ResponseFormatSchema: GenMessage<ResponseFormat> = /*@__PURE__*/
+  messageDesc(file_amazon_chat_v1_chat, 4);
+
+/**
+ * A JSON Schema the answer must match.
+ *
+ * @generated from message amazon_chat.v1.JsonSchema
+ */
+export type JsonSchema = Message$1<"amazon_chat.v1.JsonSchema"> & {
+  /**
+   * A name for the schema: letters, digits, underscores and hyphens, at most 64.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * What the schema describes.
+   *
+   * @generated from field: optional string description = 2;
+   */
+  description?: string | undefined;
+
+  /**
+   * The schema (an object schema). Set this or `schema_json`.
+   *
+   * @generated from field: google.protobuf.Struct schema = 3;
+   */
+  schema?: JsonObject | undefined;
+
+  /**
+   * The schema as the text of a JSON object (integers exact). Set this or `schema`.
+   *
+   * @generated from field: optional string schema_json = 4;
+   */
+  schemaJson?: string | undefined;
+
+  /**
+   * Whether the answer is checked against the schema before it is returned (a mismatch is an
+   * error saying so).
+   *
+   * @generated from field: optional bool strict = 5;
+   */
+  strict?: boolean | undefined;
+};
+
+/**
+ * Describes the message amazon_chat.v1.JsonSchema.
+ * Use `create(JsonSchemaSchema)` to create a new message.
+ */
+export const JsonSchemaSchema: GenMessage<JsonSchema> = /*@__PURE__*/
+  messageDesc(file_amazon_chat_v1_chat, 5);
 
 /**
  * One turn of the conversation.
@@ -255,6 +474,30 @@ export type Message = Message$1<"amazon_chat.v1.Message"> & {
    * @generated from field: optional string tool_call_id = 6;
    */
   toolCallId?: string | undefined;
+
+  /**
+   * Assistant answers: the model's reasoning as text (all reasoning blocks joined). Ignored in
+   * requests, where `thinking_blocks` carry the reasoning back.
+   *
+   * @generated from field: optional string reasoning_content = 7;
+   */
+  reasoningContent?: string | undefined;
+
+  /**
+   * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+   * them back unchanged in the same assistant message when you continue the conversation.
+   *
+   * @generated from field: repeated amazon_chat.v1.ThinkingBlock thinking_blocks = 8;
+   */
+  thinkingBlocks: ThinkingBlock[];
+
+  /**
+   * A prompt-cache marker after this message's content (on a system message: after the system
+   * prompt so far).
+   *
+   * @generated from field: amazon_chat.v1.CacheControl cache_control = 9;
+   */
+  cacheControl?: CacheControl | undefined;
 };
 
 /**
@@ -262,7 +505,7 @@ export type Message = Message$1<"amazon_chat.v1.Message"> & {
  * Use `create(MessageSchema)` to create a new message.
  */
 export const MessageSchema: GenMessage<Message> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 1);
+  messageDesc(file_amazon_chat_v1_chat, 6);
 
 /**
  * A list of content parts; a message wrapper because a oneof cannot hold a repeated field.
@@ -283,7 +526,7 @@ export type ContentParts = Message$1<"amazon_chat.v1.ContentParts"> & {
  * Use `create(ContentPartsSchema)` to create a new message.
  */
 export const ContentPartsSchema: GenMessage<ContentParts> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 2);
+  messageDesc(file_amazon_chat_v1_chat, 7);
 
 /**
  * One part of a message's content.
@@ -313,6 +556,13 @@ export type ContentPart = Message$1<"amazon_chat.v1.ContentPart"> & {
     value: ImageUrl;
     case: "imageUrl";
   } | { case: undefined; value?: undefined };
+
+  /**
+   * A prompt-cache marker after this part.
+   *
+   * @generated from field: amazon_chat.v1.CacheControl cache_control = 3;
+   */
+  cacheControl?: CacheControl | undefined;
 };
 
 /**
@@ -320,7 +570,7 @@ export type ContentPart = Message$1<"amazon_chat.v1.ContentPart"> & {
  * Use `create(ContentPartSchema)` to create a new message.
  */
 export const ContentPartSchema: GenMessage<ContentPart> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 3);
+  messageDesc(file_amazon_chat_v1_chat, 8);
 
 /**
  * An image given inline.
@@ -349,7 +599,7 @@ export type ImageUrl = Message$1<"amazon_chat.v1.ImageUrl"> & {
  * Use `create(ImageUrlSchema)` to create a new message.
  */
 export const ImageUrlSchema: GenMessage<ImageUrl> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 4);
+  messageDesc(file_amazon_chat_v1_chat, 9);
 
 /**
  * A tool call made by the model.
@@ -384,7 +634,7 @@ export type ToolCall = Message$1<"amazon_chat.v1.ToolCall"> & {
  * Use `create(ToolCallSchema)` to create a new message.
  */
 export const ToolCallSchema: GenMessage<ToolCall> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 5);
+  messageDesc(file_amazon_chat_v1_chat, 10);
 
 /**
  * A function call: the function's name and its arguments as a JSON text.
@@ -412,7 +662,7 @@ export type FunctionCall = Message$1<"amazon_chat.v1.FunctionCall"> & {
  * Use `create(FunctionCallSchema)` to create a new message.
  */
 export const FunctionCallSchema: GenMessage<FunctionCall> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 6);
+  messageDesc(file_amazon_chat_v1_chat, 11);
 
 /**
  * A tool the model may call.
@@ -433,6 +683,13 @@ export type Tool = Message$1<"amazon_chat.v1.Tool"> & {
    * @generated from field: amazon_chat.v1.FunctionDefinition function = 2;
    */
   function?: FunctionDefinition | undefined;
+
+  /**
+   * A prompt-cache marker after this tool definition (caches the tools up to here).
+   *
+   * @generated from field: amazon_chat.v1.CacheControl cache_control = 3;
+   */
+  cacheControl?: CacheControl | undefined;
 };
 
 /**
@@ -440,7 +697,7 @@ export type Tool = Message$1<"amazon_chat.v1.Tool"> & {
  * Use `create(ToolSchema)` to create a new message.
  */
 export const ToolSchema: GenMessage<Tool> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 7);
+  messageDesc(file_amazon_chat_v1_chat, 12);
 
 /**
  * A function the model may call.
@@ -492,7 +749,7 @@ export type FunctionDefinition = Message$1<"amazon_chat.v1.FunctionDefinition"> 
  * Use `create(FunctionDefinitionSchema)` to create a new message.
  */
 export const FunctionDefinitionSchema: GenMessage<FunctionDefinition> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 8);
+  messageDesc(file_amazon_chat_v1_chat, 13);
 
 /**
  * Whether and which tool the model must call.
@@ -529,7 +786,7 @@ export type ToolChoice = Message$1<"amazon_chat.v1.ToolChoice"> & {
  * Use `create(ToolChoiceSchema)` to create a new message.
  */
 export const ToolChoiceSchema: GenMessage<ToolChoice> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 9);
+  messageDesc(file_amazon_chat_v1_chat, 14);
 
 /**
  * A tool choice that names one function.
@@ -550,7 +807,7 @@ export type NamedToolChoice = Message$1<"amazon_chat.v1.NamedToolChoice"> & {
  * Use `create(NamedToolChoiceSchema)` to create a new message.
  */
 export const NamedToolChoiceSchema: GenMessage<NamedToolChoice> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 10);
+  messageDesc(file_amazon_chat_v1_chat, 15);
 
 /**
  * Options for streaming.
@@ -571,7 +828,7 @@ export type StreamOptions = Message$1<"amazon_chat.v1.StreamOptions"> & {
  * Use `create(StreamOptionsSchema)` to create a new message.
  */
 export const StreamOptionsSchema: GenMessage<StreamOptions> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 11);
+  messageDesc(file_amazon_chat_v1_chat, 16);
 
 /**
  * A Bedrock guardrail to apply (Converse's guardrailConfig).
@@ -606,7 +863,7 @@ export type GuardrailConfig = Message$1<"amazon_chat.v1.GuardrailConfig"> & {
  * Use `create(GuardrailConfigSchema)` to create a new message.
  */
 export const GuardrailConfigSchema: GenMessage<GuardrailConfig> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 12);
+  messageDesc(file_amazon_chat_v1_chat, 17);
 
 /**
  * A complete answer (OpenAI's `chat.completion` object).
@@ -662,7 +919,7 @@ export type ChatCompletionResponse = Message$1<"amazon_chat.v1.ChatCompletionRes
  * Use `create(ChatCompletionResponseSchema)` to create a new message.
  */
 export const ChatCompletionResponseSchema: GenMessage<ChatCompletionResponse> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 13);
+  messageDesc(file_amazon_chat_v1_chat, 18);
 
 /**
  * One answer.
@@ -698,7 +955,7 @@ export type Choice = Message$1<"amazon_chat.v1.Choice"> & {
  * Use `create(ChoiceSchema)` to create a new message.
  */
 export const ChoiceSchema: GenMessage<Choice> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 14);
+  messageDesc(file_amazon_chat_v1_chat, 19);
 
 /**
  * Token counts.
@@ -707,7 +964,8 @@ export const ChoiceSchema: GenMessage<Choice> = /*@__PURE__*/
  */
 export type Usage = Message$1<"amazon_chat.v1.Usage"> & {
   /**
-   * Tokens in the prompt.
+   * Tokens in the prompt, cache reads and writes included (OpenAI counts them so; Bedrock reports
+   * them apart).
    *
    * @generated from field: uint32 prompt_tokens = 1;
    */
@@ -728,14 +986,16 @@ export type Usage = Message$1<"amazon_chat.v1.Usage"> & {
   totalTokens: number;
 
   /**
-   * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them.
+   * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them. Part of
+   * `prompt_tokens`, as in OpenAI's usage.
    *
    * @generated from field: optional uint32 cache_read_tokens = 4;
    */
   cacheReadTokens?: number | undefined;
 
   /**
-   * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them.
+   * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them. Part of
+   * `prompt_tokens`.
    *
    * @generated from field: optional uint32 cache_write_tokens = 5;
    */
@@ -747,7 +1007,7 @@ export type Usage = Message$1<"amazon_chat.v1.Usage"> & {
  * Use `create(UsageSchema)` to create a new message.
  */
 export const UsageSchema: GenMessage<Usage> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 15);
+  messageDesc(file_amazon_chat_v1_chat, 20);
 
 /**
  * One chunk of a streamed answer (OpenAI's `chat.completion.chunk` object).
@@ -803,7 +1063,7 @@ export type StreamChatCompletionResponse = Message$1<"amazon_chat.v1.StreamChatC
  * Use `create(StreamChatCompletionResponseSchema)` to create a new message.
  */
 export const StreamChatCompletionResponseSchema: GenMessage<StreamChatCompletionResponse> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 16);
+  messageDesc(file_amazon_chat_v1_chat, 21);
 
 /**
  * A delta of one answer.
@@ -838,7 +1098,7 @@ export type ChunkChoice = Message$1<"amazon_chat.v1.ChunkChoice"> & {
  * Use `create(ChunkChoiceSchema)` to create a new message.
  */
 export const ChunkChoiceSchema: GenMessage<ChunkChoice> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 17);
+  messageDesc(file_amazon_chat_v1_chat, 22);
 
 /**
  * What a chunk adds to the answer.
@@ -867,6 +1127,21 @@ export type Delta = Message$1<"amazon_chat.v1.Delta"> & {
    * @generated from field: repeated amazon_chat.v1.ToolCallDelta tool_calls = 3;
    */
   toolCalls: ToolCallDelta[];
+
+  /**
+   * A fragment of the model's reasoning text, as it arrives.
+   *
+   * @generated from field: optional string reasoning_content = 4;
+   */
+  reasoningContent?: string | undefined;
+
+  /**
+   * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+   * block), carrying the block's whole text and its signature, ready to replay.
+   *
+   * @generated from field: repeated amazon_chat.v1.ThinkingBlock thinking_blocks = 5;
+   */
+  thinkingBlocks: ThinkingBlock[];
 };
 
 /**
@@ -874,7 +1149,7 @@ export type Delta = Message$1<"amazon_chat.v1.Delta"> & {
  * Use `create(DeltaSchema)` to create a new message.
  */
 export const DeltaSchema: GenMessage<Delta> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 18);
+  messageDesc(file_amazon_chat_v1_chat, 23);
 
 /**
  * A fragment of a tool call.
@@ -916,7 +1191,7 @@ export type ToolCallDelta = Message$1<"amazon_chat.v1.ToolCallDelta"> & {
  * Use `create(ToolCallDeltaSchema)` to create a new message.
  */
 export const ToolCallDeltaSchema: GenMessage<ToolCallDelta> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 19);
+  messageDesc(file_amazon_chat_v1_chat, 24);
 
 /**
  * A fragment of a function call.
@@ -944,7 +1219,7 @@ export type FunctionCallDelta = Message$1<"amazon_chat.v1.FunctionCallDelta"> & 
  * Use `create(FunctionCallDeltaSchema)` to create a new message.
  */
 export const FunctionCallDeltaSchema: GenMessage<FunctionCallDelta> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 20);
+  messageDesc(file_amazon_chat_v1_chat, 25);
 
 /**
  * Answers chat completions with Amazon Bedrock models (through Bedrock's Converse API).

@@ -41,6 +41,8 @@ private static final long serialVersionUID = 0L;
     user_ = "";
     serviceTier_ = "";
     additionalModelRequestFieldsJson_ = "";
+    reasoningEffort_ = "";
+    promptCache_ = "";
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -1002,6 +1004,215 @@ java.lang.String defaultValue) {
     }
   }
 
+  public static final int REASONING_EFFORT_FIELD_NUMBER = 22;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object reasoningEffort_ = "";
+  /**
+   * <pre>
+   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+   * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
+   * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
+   * </pre>
+   *
+   * <code>optional string reasoning_effort = 22 [json_name = "reasoningEffort"];</code>
+   * @return Whether the reasoningEffort field is set.
+   */
+  @java.lang.Override
+  public boolean hasReasoningEffort() {
+    return ((bitField0_ & 0x00010000) != 0);
+  }
+  /**
+   * <pre>
+   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+   * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
+   * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
+   * </pre>
+   *
+   * <code>optional string reasoning_effort = 22 [json_name = "reasoningEffort"];</code>
+   * @return The reasoningEffort.
+   */
+  @java.lang.Override
+  public java.lang.String getReasoningEffort() {
+    java.lang.Object ref = reasoningEffort_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      reasoningEffort_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+   * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
+   * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
+   * </pre>
+   *
+   * <code>optional string reasoning_effort = 22 [json_name = "reasoningEffort"];</code>
+   * @return The bytes for reasoningEffort.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getReasoningEffortBytes() {
+    java.lang.Object ref = reasoningEffort_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      reasoningEffort_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
+  public static final int THINKING_FIELD_NUMBER = 23;
+  private dev.amazonchat.v1.Thinking thinking_;
+  /**
+   * <pre>
+   * Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+   * "enabled" with `budget_tokens`, "adaptive", or "disabled".
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.Thinking thinking = 23 [json_name = "thinking"];</code>
+   * @return Whether the thinking field is set.
+   */
+  @java.lang.Override
+  public boolean hasThinking() {
+    return ((bitField0_ & 0x00020000) != 0);
+  }
+  /**
+   * <pre>
+   * Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+   * "enabled" with `budget_tokens`, "adaptive", or "disabled".
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.Thinking thinking = 23 [json_name = "thinking"];</code>
+   * @return The thinking.
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.Thinking getThinking() {
+    return thinking_ == null ? dev.amazonchat.v1.Thinking.getDefaultInstance() : thinking_;
+  }
+  /**
+   * <pre>
+   * Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+   * "enabled" with `budget_tokens`, "adaptive", or "disabled".
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.Thinking thinking = 23 [json_name = "thinking"];</code>
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.ThinkingOrBuilder getThinkingOrBuilder() {
+    return thinking_ == null ? dev.amazonchat.v1.Thinking.getDefaultInstance() : thinking_;
+  }
+
+  public static final int RESPONSE_FORMAT_FIELD_NUMBER = 24;
+  private dev.amazonchat.v1.ResponseFormat responseFormat_;
+  /**
+   * <pre>
+   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
+   * @return Whether the responseFormat field is set.
+   */
+  @java.lang.Override
+  public boolean hasResponseFormat() {
+    return ((bitField0_ & 0x00040000) != 0);
+  }
+  /**
+   * <pre>
+   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
+   * @return The responseFormat.
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.ResponseFormat getResponseFormat() {
+    return responseFormat_ == null ? dev.amazonchat.v1.ResponseFormat.getDefaultInstance() : responseFormat_;
+  }
+  /**
+   * <pre>
+   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.ResponseFormatOrBuilder getResponseFormatOrBuilder() {
+    return responseFormat_ == null ? dev.amazonchat.v1.ResponseFormat.getDefaultInstance() : responseFormat_;
+  }
+
+  public static final int PROMPT_CACHE_FIELD_NUMBER = 25;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object promptCache_ = "";
+  /**
+   * <pre>
+   * The server-side prompt-cache policy for this request: "auto" lets a server running with
+   * `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
+   * Explicit `cache_control` markers are honoured either way.
+   * </pre>
+   *
+   * <code>optional string prompt_cache = 25 [json_name = "promptCache"];</code>
+   * @return Whether the promptCache field is set.
+   */
+  @java.lang.Override
+  public boolean hasPromptCache() {
+    return ((bitField0_ & 0x00080000) != 0);
+  }
+  /**
+   * <pre>
+   * The server-side prompt-cache policy for this request: "auto" lets a server running with
+   * `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
+   * Explicit `cache_control` markers are honoured either way.
+   * </pre>
+   *
+   * <code>optional string prompt_cache = 25 [json_name = "promptCache"];</code>
+   * @return The promptCache.
+   */
+  @java.lang.Override
+  public java.lang.String getPromptCache() {
+    java.lang.Object ref = promptCache_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      promptCache_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * The server-side prompt-cache policy for this request: "auto" lets a server running with
+   * `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
+   * Explicit `cache_control` markers are honoured either way.
+   * </pre>
+   *
+   * <code>optional string prompt_cache = 25 [json_name = "promptCache"];</code>
+   * @return The bytes for promptCache.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getPromptCacheBytes() {
+    java.lang.Object ref = promptCache_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      promptCache_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -1081,6 +1292,18 @@ java.lang.String defaultValue) {
     }
     if (((bitField0_ & 0x00008000) != 0)) {
       com.google.protobuf.GeneratedMessage.writeString(output, 21, additionalModelRequestFieldsJson_);
+    }
+    if (((bitField0_ & 0x00010000) != 0)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 22, reasoningEffort_);
+    }
+    if (((bitField0_ & 0x00020000) != 0)) {
+      output.writeMessage(23, getThinking());
+    }
+    if (((bitField0_ & 0x00040000) != 0)) {
+      output.writeMessage(24, getResponseFormat());
+    }
+    if (((bitField0_ & 0x00080000) != 0)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 25, promptCache_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -1185,6 +1408,20 @@ java.lang.String defaultValue) {
     }
     if (((bitField0_ & 0x00008000) != 0)) {
       size += com.google.protobuf.GeneratedMessage.computeStringSize(21, additionalModelRequestFieldsJson_);
+    }
+    if (((bitField0_ & 0x00010000) != 0)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(22, reasoningEffort_);
+    }
+    if (((bitField0_ & 0x00020000) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(23, getThinking());
+    }
+    if (((bitField0_ & 0x00040000) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(24, getResponseFormat());
+    }
+    if (((bitField0_ & 0x00080000) != 0)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(25, promptCache_);
     }
     return size;
   }
@@ -1302,6 +1539,26 @@ java.lang.String defaultValue) {
       if (!getAdditionalModelRequestFieldsJson()
           .equals(other.getAdditionalModelRequestFieldsJson())) return false;
     }
+    if (hasReasoningEffort() != other.hasReasoningEffort()) return false;
+    if (hasReasoningEffort()) {
+      if (!getReasoningEffort()
+          .equals(other.getReasoningEffort())) return false;
+    }
+    if (hasThinking() != other.hasThinking()) return false;
+    if (hasThinking()) {
+      if (!getThinking()
+          .equals(other.getThinking())) return false;
+    }
+    if (hasResponseFormat() != other.hasResponseFormat()) return false;
+    if (hasResponseFormat()) {
+      if (!getResponseFormat()
+          .equals(other.getResponseFormat())) return false;
+    }
+    if (hasPromptCache() != other.hasPromptCache()) return false;
+    if (hasPromptCache()) {
+      if (!getPromptCache()
+          .equals(other.getPromptCache())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -1399,6 +1656,22 @@ java.lang.String defaultValue) {
     if (hasAdditionalModelRequestFieldsJson()) {
       hash = (37 * hash) + ADDITIONAL_MODEL_REQUEST_FIELDS_JSON_FIELD_NUMBER;
       hash = (53 * hash) + getAdditionalModelRequestFieldsJson().hashCode();
+    }
+    if (hasReasoningEffort()) {
+      hash = (37 * hash) + REASONING_EFFORT_FIELD_NUMBER;
+      hash = (53 * hash) + getReasoningEffort().hashCode();
+    }
+    if (hasThinking()) {
+      hash = (37 * hash) + THINKING_FIELD_NUMBER;
+      hash = (53 * hash) + getThinking().hashCode();
+    }
+    if (hasResponseFormat()) {
+      hash = (37 * hash) + RESPONSE_FORMAT_FIELD_NUMBER;
+      hash = (53 * hash) + getResponseFormat().hashCode();
+    }
+    if (hasPromptCache()) {
+      hash = (37 * hash) + PROMPT_CACHE_FIELD_NUMBER;
+      hash = (53 * hash) + getPromptCache().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -1563,6 +1836,8 @@ java.lang.String defaultValue) {
         internalGetStreamOptionsFieldBuilder();
         internalGetAdditionalModelRequestFieldsFieldBuilder();
         internalGetGuardrailConfigFieldBuilder();
+        internalGetThinkingFieldBuilder();
+        internalGetResponseFormatFieldBuilder();
       }
     }
     @java.lang.Override
@@ -1619,6 +1894,18 @@ java.lang.String defaultValue) {
       internalGetMutableMetadata().clear();
       store_ = false;
       additionalModelRequestFieldsJson_ = "";
+      reasoningEffort_ = "";
+      thinking_ = null;
+      if (thinkingBuilder_ != null) {
+        thinkingBuilder_.dispose();
+        thinkingBuilder_ = null;
+      }
+      responseFormat_ = null;
+      if (responseFormatBuilder_ != null) {
+        responseFormatBuilder_.dispose();
+        responseFormatBuilder_ = null;
+      }
+      promptCache_ = "";
       return this;
     }
 
@@ -1758,6 +2045,26 @@ java.lang.String defaultValue) {
         result.additionalModelRequestFieldsJson_ = additionalModelRequestFieldsJson_;
         to_bitField0_ |= 0x00008000;
       }
+      if (((from_bitField0_ & 0x00200000) != 0)) {
+        result.reasoningEffort_ = reasoningEffort_;
+        to_bitField0_ |= 0x00010000;
+      }
+      if (((from_bitField0_ & 0x00400000) != 0)) {
+        result.thinking_ = thinkingBuilder_ == null
+            ? thinking_
+            : thinkingBuilder_.build();
+        to_bitField0_ |= 0x00020000;
+      }
+      if (((from_bitField0_ & 0x00800000) != 0)) {
+        result.responseFormat_ = responseFormatBuilder_ == null
+            ? responseFormat_
+            : responseFormatBuilder_.build();
+        to_bitField0_ |= 0x00040000;
+      }
+      if (((from_bitField0_ & 0x01000000) != 0)) {
+        result.promptCache_ = promptCache_;
+        to_bitField0_ |= 0x00080000;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -1895,6 +2202,22 @@ java.lang.String defaultValue) {
       if (other.hasAdditionalModelRequestFieldsJson()) {
         additionalModelRequestFieldsJson_ = other.additionalModelRequestFieldsJson_;
         bitField0_ |= 0x00100000;
+        onChanged();
+      }
+      if (other.hasReasoningEffort()) {
+        reasoningEffort_ = other.reasoningEffort_;
+        bitField0_ |= 0x00200000;
+        onChanged();
+      }
+      if (other.hasThinking()) {
+        mergeThinking(other.getThinking());
+      }
+      if (other.hasResponseFormat()) {
+        mergeResponseFormat(other.getResponseFormat());
+      }
+      if (other.hasPromptCache()) {
+        promptCache_ = other.promptCache_;
+        bitField0_ |= 0x01000000;
         onChanged();
       }
       this.mergeUnknownFields(other.getUnknownFields());
@@ -2056,6 +2379,30 @@ java.lang.String defaultValue) {
               bitField0_ |= 0x00100000;
               break;
             } // case 170
+            case 178: {
+              reasoningEffort_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00200000;
+              break;
+            } // case 178
+            case 186: {
+              input.readMessage(
+                  internalGetThinkingFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00400000;
+              break;
+            } // case 186
+            case 194: {
+              input.readMessage(
+                  internalGetResponseFormatFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00800000;
+              break;
+            } // case 194
+            case 202: {
+              promptCache_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x01000000;
+              break;
+            } // case 202
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -4620,6 +4967,559 @@ java.lang.String defaultValue) {
       checkByteStringIsUtf8(value);
       additionalModelRequestFieldsJson_ = value;
       bitField0_ |= 0x00100000;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object reasoningEffort_ = "";
+    /**
+     * <pre>
+     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+     * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
+     * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
+     * </pre>
+     *
+     * <code>optional string reasoning_effort = 22 [json_name = "reasoningEffort"];</code>
+     * @return Whether the reasoningEffort field is set.
+     */
+    public boolean hasReasoningEffort() {
+      return ((bitField0_ & 0x00200000) != 0);
+    }
+    /**
+     * <pre>
+     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+     * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
+     * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
+     * </pre>
+     *
+     * <code>optional string reasoning_effort = 22 [json_name = "reasoningEffort"];</code>
+     * @return The reasoningEffort.
+     */
+    public java.lang.String getReasoningEffort() {
+      java.lang.Object ref = reasoningEffort_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        reasoningEffort_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+     * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
+     * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
+     * </pre>
+     *
+     * <code>optional string reasoning_effort = 22 [json_name = "reasoningEffort"];</code>
+     * @return The bytes for reasoningEffort.
+     */
+    public com.google.protobuf.ByteString
+        getReasoningEffortBytes() {
+      java.lang.Object ref = reasoningEffort_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        reasoningEffort_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+     * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
+     * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
+     * </pre>
+     *
+     * <code>optional string reasoning_effort = 22 [json_name = "reasoningEffort"];</code>
+     * @param value The reasoningEffort to set.
+     * @return This builder for chaining.
+     */
+    public Builder setReasoningEffort(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      reasoningEffort_ = value;
+      bitField0_ |= 0x00200000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+     * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
+     * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
+     * </pre>
+     *
+     * <code>optional string reasoning_effort = 22 [json_name = "reasoningEffort"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearReasoningEffort() {
+      reasoningEffort_ = getDefaultInstance().getReasoningEffort();
+      bitField0_ = (bitField0_ & ~0x00200000);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+     * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
+     * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
+     * </pre>
+     *
+     * <code>optional string reasoning_effort = 22 [json_name = "reasoningEffort"];</code>
+     * @param value The bytes for reasoningEffort to set.
+     * @return This builder for chaining.
+     */
+    public Builder setReasoningEffortBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      reasoningEffort_ = value;
+      bitField0_ |= 0x00200000;
+      onChanged();
+      return this;
+    }
+
+    private dev.amazonchat.v1.Thinking thinking_;
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.amazonchat.v1.Thinking, dev.amazonchat.v1.Thinking.Builder, dev.amazonchat.v1.ThinkingOrBuilder> thinkingBuilder_;
+    /**
+     * <pre>
+     * Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+     * "enabled" with `budget_tokens`, "adaptive", or "disabled".
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Thinking thinking = 23 [json_name = "thinking"];</code>
+     * @return Whether the thinking field is set.
+     */
+    public boolean hasThinking() {
+      return ((bitField0_ & 0x00400000) != 0);
+    }
+    /**
+     * <pre>
+     * Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+     * "enabled" with `budget_tokens`, "adaptive", or "disabled".
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Thinking thinking = 23 [json_name = "thinking"];</code>
+     * @return The thinking.
+     */
+    public dev.amazonchat.v1.Thinking getThinking() {
+      if (thinkingBuilder_ == null) {
+        return thinking_ == null ? dev.amazonchat.v1.Thinking.getDefaultInstance() : thinking_;
+      } else {
+        return thinkingBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+     * "enabled" with `budget_tokens`, "adaptive", or "disabled".
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Thinking thinking = 23 [json_name = "thinking"];</code>
+     */
+    public Builder setThinking(dev.amazonchat.v1.Thinking value) {
+      if (thinkingBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        thinking_ = value;
+      } else {
+        thinkingBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00400000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+     * "enabled" with `budget_tokens`, "adaptive", or "disabled".
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Thinking thinking = 23 [json_name = "thinking"];</code>
+     */
+    public Builder setThinking(
+        dev.amazonchat.v1.Thinking.Builder builderForValue) {
+      if (thinkingBuilder_ == null) {
+        thinking_ = builderForValue.build();
+      } else {
+        thinkingBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00400000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+     * "enabled" with `budget_tokens`, "adaptive", or "disabled".
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Thinking thinking = 23 [json_name = "thinking"];</code>
+     */
+    public Builder mergeThinking(dev.amazonchat.v1.Thinking value) {
+      if (thinkingBuilder_ == null) {
+        if (((bitField0_ & 0x00400000) != 0) &&
+          thinking_ != null &&
+          thinking_ != dev.amazonchat.v1.Thinking.getDefaultInstance()) {
+          getThinkingBuilder().mergeFrom(value);
+        } else {
+          thinking_ = value;
+        }
+      } else {
+        thinkingBuilder_.mergeFrom(value);
+      }
+      if (thinking_ != null) {
+        bitField0_ |= 0x00400000;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+     * "enabled" with `budget_tokens`, "adaptive", or "disabled".
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Thinking thinking = 23 [json_name = "thinking"];</code>
+     */
+    public Builder clearThinking() {
+      bitField0_ = (bitField0_ & ~0x00400000);
+      thinking_ = null;
+      if (thinkingBuilder_ != null) {
+        thinkingBuilder_.dispose();
+        thinkingBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+     * "enabled" with `budget_tokens`, "adaptive", or "disabled".
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Thinking thinking = 23 [json_name = "thinking"];</code>
+     */
+    public dev.amazonchat.v1.Thinking.Builder getThinkingBuilder() {
+      bitField0_ |= 0x00400000;
+      onChanged();
+      return internalGetThinkingFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+     * "enabled" with `budget_tokens`, "adaptive", or "disabled".
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Thinking thinking = 23 [json_name = "thinking"];</code>
+     */
+    public dev.amazonchat.v1.ThinkingOrBuilder getThinkingOrBuilder() {
+      if (thinkingBuilder_ != null) {
+        return thinkingBuilder_.getMessageOrBuilder();
+      } else {
+        return thinking_ == null ?
+            dev.amazonchat.v1.Thinking.getDefaultInstance() : thinking_;
+      }
+    }
+    /**
+     * <pre>
+     * Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+     * "enabled" with `budget_tokens`, "adaptive", or "disabled".
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Thinking thinking = 23 [json_name = "thinking"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.amazonchat.v1.Thinking, dev.amazonchat.v1.Thinking.Builder, dev.amazonchat.v1.ThinkingOrBuilder> 
+        internalGetThinkingFieldBuilder() {
+      if (thinkingBuilder_ == null) {
+        thinkingBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            dev.amazonchat.v1.Thinking, dev.amazonchat.v1.Thinking.Builder, dev.amazonchat.v1.ThinkingOrBuilder>(
+                getThinking(),
+                getParentForChildren(),
+                isClean());
+        thinking_ = null;
+      }
+      return thinkingBuilder_;
+    }
+
+    private dev.amazonchat.v1.ResponseFormat responseFormat_;
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.amazonchat.v1.ResponseFormat, dev.amazonchat.v1.ResponseFormat.Builder, dev.amazonchat.v1.ResponseFormatOrBuilder> responseFormatBuilder_;
+    /**
+     * <pre>
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
+     * @return Whether the responseFormat field is set.
+     */
+    public boolean hasResponseFormat() {
+      return ((bitField0_ & 0x00800000) != 0);
+    }
+    /**
+     * <pre>
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
+     * @return The responseFormat.
+     */
+    public dev.amazonchat.v1.ResponseFormat getResponseFormat() {
+      if (responseFormatBuilder_ == null) {
+        return responseFormat_ == null ? dev.amazonchat.v1.ResponseFormat.getDefaultInstance() : responseFormat_;
+      } else {
+        return responseFormatBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
+     */
+    public Builder setResponseFormat(dev.amazonchat.v1.ResponseFormat value) {
+      if (responseFormatBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        responseFormat_ = value;
+      } else {
+        responseFormatBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00800000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
+     */
+    public Builder setResponseFormat(
+        dev.amazonchat.v1.ResponseFormat.Builder builderForValue) {
+      if (responseFormatBuilder_ == null) {
+        responseFormat_ = builderForValue.build();
+      } else {
+        responseFormatBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00800000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
+     */
+    public Builder mergeResponseFormat(dev.amazonchat.v1.ResponseFormat value) {
+      if (responseFormatBuilder_ == null) {
+        if (((bitField0_ & 0x00800000) != 0) &&
+          responseFormat_ != null &&
+          responseFormat_ != dev.amazonchat.v1.ResponseFormat.getDefaultInstance()) {
+          getResponseFormatBuilder().mergeFrom(value);
+        } else {
+          responseFormat_ = value;
+        }
+      } else {
+        responseFormatBuilder_.mergeFrom(value);
+      }
+      if (responseFormat_ != null) {
+        bitField0_ |= 0x00800000;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
+     */
+    public Builder clearResponseFormat() {
+      bitField0_ = (bitField0_ & ~0x00800000);
+      responseFormat_ = null;
+      if (responseFormatBuilder_ != null) {
+        responseFormatBuilder_.dispose();
+        responseFormatBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
+     */
+    public dev.amazonchat.v1.ResponseFormat.Builder getResponseFormatBuilder() {
+      bitField0_ |= 0x00800000;
+      onChanged();
+      return internalGetResponseFormatFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
+     */
+    public dev.amazonchat.v1.ResponseFormatOrBuilder getResponseFormatOrBuilder() {
+      if (responseFormatBuilder_ != null) {
+        return responseFormatBuilder_.getMessageOrBuilder();
+      } else {
+        return responseFormat_ == null ?
+            dev.amazonchat.v1.ResponseFormat.getDefaultInstance() : responseFormat_;
+      }
+    }
+    /**
+     * <pre>
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.amazonchat.v1.ResponseFormat, dev.amazonchat.v1.ResponseFormat.Builder, dev.amazonchat.v1.ResponseFormatOrBuilder> 
+        internalGetResponseFormatFieldBuilder() {
+      if (responseFormatBuilder_ == null) {
+        responseFormatBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            dev.amazonchat.v1.ResponseFormat, dev.amazonchat.v1.ResponseFormat.Builder, dev.amazonchat.v1.ResponseFormatOrBuilder>(
+                getResponseFormat(),
+                getParentForChildren(),
+                isClean());
+        responseFormat_ = null;
+      }
+      return responseFormatBuilder_;
+    }
+
+    private java.lang.Object promptCache_ = "";
+    /**
+     * <pre>
+     * The server-side prompt-cache policy for this request: "auto" lets a server running with
+     * `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
+     * Explicit `cache_control` markers are honoured either way.
+     * </pre>
+     *
+     * <code>optional string prompt_cache = 25 [json_name = "promptCache"];</code>
+     * @return Whether the promptCache field is set.
+     */
+    public boolean hasPromptCache() {
+      return ((bitField0_ & 0x01000000) != 0);
+    }
+    /**
+     * <pre>
+     * The server-side prompt-cache policy for this request: "auto" lets a server running with
+     * `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
+     * Explicit `cache_control` markers are honoured either way.
+     * </pre>
+     *
+     * <code>optional string prompt_cache = 25 [json_name = "promptCache"];</code>
+     * @return The promptCache.
+     */
+    public java.lang.String getPromptCache() {
+      java.lang.Object ref = promptCache_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        promptCache_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The server-side prompt-cache policy for this request: "auto" lets a server running with
+     * `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
+     * Explicit `cache_control` markers are honoured either way.
+     * </pre>
+     *
+     * <code>optional string prompt_cache = 25 [json_name = "promptCache"];</code>
+     * @return The bytes for promptCache.
+     */
+    public com.google.protobuf.ByteString
+        getPromptCacheBytes() {
+      java.lang.Object ref = promptCache_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        promptCache_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The server-side prompt-cache policy for this request: "auto" lets a server running with
+     * `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
+     * Explicit `cache_control` markers are honoured either way.
+     * </pre>
+     *
+     * <code>optional string prompt_cache = 25 [json_name = "promptCache"];</code>
+     * @param value The promptCache to set.
+     * @return This builder for chaining.
+     */
+    public Builder setPromptCache(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      promptCache_ = value;
+      bitField0_ |= 0x01000000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The server-side prompt-cache policy for this request: "auto" lets a server running with
+     * `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
+     * Explicit `cache_control` markers are honoured either way.
+     * </pre>
+     *
+     * <code>optional string prompt_cache = 25 [json_name = "promptCache"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearPromptCache() {
+      promptCache_ = getDefaultInstance().getPromptCache();
+      bitField0_ = (bitField0_ & ~0x01000000);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The server-side prompt-cache policy for this request: "auto" lets a server running with
+     * `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
+     * Explicit `cache_control` markers are honoured either way.
+     * </pre>
+     *
+     * <code>optional string prompt_cache = 25 [json_name = "promptCache"];</code>
+     * @param value The bytes for promptCache to set.
+     * @return This builder for chaining.
+     */
+    public Builder setPromptCacheBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      promptCache_ = value;
+      bitField0_ |= 0x01000000;
       onChanged();
       return this;
     }

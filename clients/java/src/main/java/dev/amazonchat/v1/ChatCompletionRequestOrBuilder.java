@@ -618,4 +618,131 @@ java.lang.String defaultValue);
    */
   com.google.protobuf.ByteString
       getAdditionalModelRequestFieldsJsonBytes();
+
+  /**
+   * <pre>
+   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+   * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
+   * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
+   * </pre>
+   *
+   * <code>optional string reasoning_effort = 22 [json_name = "reasoningEffort"];</code>
+   * @return Whether the reasoningEffort field is set.
+   */
+  boolean hasReasoningEffort();
+  /**
+   * <pre>
+   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+   * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
+   * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
+   * </pre>
+   *
+   * <code>optional string reasoning_effort = 22 [json_name = "reasoningEffort"];</code>
+   * @return The reasoningEffort.
+   */
+  java.lang.String getReasoningEffort();
+  /**
+   * <pre>
+   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+   * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
+   * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
+   * </pre>
+   *
+   * <code>optional string reasoning_effort = 22 [json_name = "reasoningEffort"];</code>
+   * @return The bytes for reasoningEffort.
+   */
+  com.google.protobuf.ByteString
+      getReasoningEffortBytes();
+
+  /**
+   * <pre>
+   * Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+   * "enabled" with `budget_tokens`, "adaptive", or "disabled".
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.Thinking thinking = 23 [json_name = "thinking"];</code>
+   * @return Whether the thinking field is set.
+   */
+  boolean hasThinking();
+  /**
+   * <pre>
+   * Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+   * "enabled" with `budget_tokens`, "adaptive", or "disabled".
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.Thinking thinking = 23 [json_name = "thinking"];</code>
+   * @return The thinking.
+   */
+  dev.amazonchat.v1.Thinking getThinking();
+  /**
+   * <pre>
+   * Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
+   * "enabled" with `budget_tokens`, "adaptive", or "disabled".
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.Thinking thinking = 23 [json_name = "thinking"];</code>
+   */
+  dev.amazonchat.v1.ThinkingOrBuilder getThinkingOrBuilder();
+
+  /**
+   * <pre>
+   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
+   * @return Whether the responseFormat field is set.
+   */
+  boolean hasResponseFormat();
+  /**
+   * <pre>
+   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
+   * @return The responseFormat.
+   */
+  dev.amazonchat.v1.ResponseFormat getResponseFormat();
+  /**
+   * <pre>
+   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
+   */
+  dev.amazonchat.v1.ResponseFormatOrBuilder getResponseFormatOrBuilder();
+
+  /**
+   * <pre>
+   * The server-side prompt-cache policy for this request: "auto" lets a server running with
+   * `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
+   * Explicit `cache_control` markers are honoured either way.
+   * </pre>
+   *
+   * <code>optional string prompt_cache = 25 [json_name = "promptCache"];</code>
+   * @return Whether the promptCache field is set.
+   */
+  boolean hasPromptCache();
+  /**
+   * <pre>
+   * The server-side prompt-cache policy for this request: "auto" lets a server running with
+   * `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
+   * Explicit `cache_control` markers are honoured either way.
+   * </pre>
+   *
+   * <code>optional string prompt_cache = 25 [json_name = "promptCache"];</code>
+   * @return The promptCache.
+   */
+  java.lang.String getPromptCache();
+  /**
+   * <pre>
+   * The server-side prompt-cache policy for this request: "auto" lets a server running with
+   * `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
+   * Explicit `cache_control` markers are honoured either way.
+   * </pre>
+   *
+   * <code>optional string prompt_cache = 25 [json_name = "promptCache"];</code>
+   * @return The bytes for promptCache.
+   */
+  com.google.protobuf.ByteString
+      getPromptCacheBytes();
 }

@@ -52,6 +52,7 @@ private static final long serialVersionUID = 0L;
             dev.amazonchat.v1.ContentPart.class, dev.amazonchat.v1.ContentPart.Builder.class);
   }
 
+  private int bitField0_;
   private int partCase_ = 0;
   @SuppressWarnings("serial")
   private java.lang.Object part_;
@@ -197,6 +198,44 @@ private static final long serialVersionUID = 0L;
     return dev.amazonchat.v1.ImageUrl.getDefaultInstance();
   }
 
+  public static final int CACHE_CONTROL_FIELD_NUMBER = 3;
+  private dev.amazonchat.v1.CacheControl cacheControl_;
+  /**
+   * <pre>
+   * A prompt-cache marker after this part.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+   * @return Whether the cacheControl field is set.
+   */
+  @java.lang.Override
+  public boolean hasCacheControl() {
+    return ((bitField0_ & 0x00000001) != 0);
+  }
+  /**
+   * <pre>
+   * A prompt-cache marker after this part.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+   * @return The cacheControl.
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.CacheControl getCacheControl() {
+    return cacheControl_ == null ? dev.amazonchat.v1.CacheControl.getDefaultInstance() : cacheControl_;
+  }
+  /**
+   * <pre>
+   * A prompt-cache marker after this part.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.CacheControlOrBuilder getCacheControlOrBuilder() {
+    return cacheControl_ == null ? dev.amazonchat.v1.CacheControl.getDefaultInstance() : cacheControl_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -217,6 +256,9 @@ private static final long serialVersionUID = 0L;
     if (partCase_ == 2) {
       output.writeMessage(2, (dev.amazonchat.v1.ImageUrl) part_);
     }
+    if (((bitField0_ & 0x00000001) != 0)) {
+      output.writeMessage(3, getCacheControl());
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -227,6 +269,10 @@ private static final long serialVersionUID = 0L;
     if (partCase_ == 2) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(2, (dev.amazonchat.v1.ImageUrl) part_);
+    }
+    if (((bitField0_ & 0x00000001) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(3, getCacheControl());
     }
     return size;
   }
@@ -252,6 +298,11 @@ private static final long serialVersionUID = 0L;
     }
     dev.amazonchat.v1.ContentPart other = (dev.amazonchat.v1.ContentPart) obj;
 
+    if (hasCacheControl() != other.hasCacheControl()) return false;
+    if (hasCacheControl()) {
+      if (!getCacheControl()
+          .equals(other.getCacheControl())) return false;
+    }
     if (!getPartCase().equals(other.getPartCase())) return false;
     switch (partCase_) {
       case 1:
@@ -276,6 +327,10 @@ private static final long serialVersionUID = 0L;
     }
     int hash = 41;
     hash = (19 * hash) + getDescriptor().hashCode();
+    if (hasCacheControl()) {
+      hash = (37 * hash) + CACHE_CONTROL_FIELD_NUMBER;
+      hash = (53 * hash) + getCacheControl().hashCode();
+    }
     switch (partCase_) {
       case 1:
         hash = (37 * hash) + TEXT_FIELD_NUMBER;
@@ -411,13 +466,19 @@ private static final long serialVersionUID = 0L;
 
     // Construct using dev.amazonchat.v1.ContentPart.newBuilder()
     private Builder() {
-
+      maybeForceBuilderInitialization();
     }
 
     private Builder(
         com.google.protobuf.GeneratedMessage.BuilderParent parent) {
       super(parent);
-
+      maybeForceBuilderInitialization();
+    }
+    private void maybeForceBuilderInitialization() {
+      if (com.google.protobuf.GeneratedMessage
+              .alwaysUseFieldBuilders) {
+        internalGetCacheControlFieldBuilder();
+      }
     }
     @java.lang.Override
     public Builder clear() {
@@ -425,6 +486,11 @@ private static final long serialVersionUID = 0L;
       bitField0_ = 0;
       if (imageUrlBuilder_ != null) {
         imageUrlBuilder_.clear();
+      }
+      cacheControl_ = null;
+      if (cacheControlBuilder_ != null) {
+        cacheControlBuilder_.dispose();
+        cacheControlBuilder_ = null;
       }
       partCase_ = 0;
       part_ = null;
@@ -462,6 +528,14 @@ private static final long serialVersionUID = 0L;
 
     private void buildPartial0(dev.amazonchat.v1.ContentPart result) {
       int from_bitField0_ = bitField0_;
+      int to_bitField0_ = 0;
+      if (((from_bitField0_ & 0x00000004) != 0)) {
+        result.cacheControl_ = cacheControlBuilder_ == null
+            ? cacheControl_
+            : cacheControlBuilder_.build();
+        to_bitField0_ |= 0x00000001;
+      }
+      result.bitField0_ |= to_bitField0_;
     }
 
     private void buildPartialOneofs(dev.amazonchat.v1.ContentPart result) {
@@ -485,6 +559,9 @@ private static final long serialVersionUID = 0L;
 
     public Builder mergeFrom(dev.amazonchat.v1.ContentPart other) {
       if (other == dev.amazonchat.v1.ContentPart.getDefaultInstance()) return this;
+      if (other.hasCacheControl()) {
+        mergeCacheControl(other.getCacheControl());
+      }
       switch (other.getPartCase()) {
         case TEXT: {
           partCase_ = 1;
@@ -538,6 +615,13 @@ private static final long serialVersionUID = 0L;
               partCase_ = 2;
               break;
             } // case 18
+            case 26: {
+              input.readMessage(
+                  internalGetCacheControlFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00000004;
+              break;
+            } // case 26
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -859,6 +943,163 @@ private static final long serialVersionUID = 0L;
       partCase_ = 2;
       onChanged();
       return imageUrlBuilder_;
+    }
+
+    private dev.amazonchat.v1.CacheControl cacheControl_;
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.amazonchat.v1.CacheControl, dev.amazonchat.v1.CacheControl.Builder, dev.amazonchat.v1.CacheControlOrBuilder> cacheControlBuilder_;
+    /**
+     * <pre>
+     * A prompt-cache marker after this part.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     * @return Whether the cacheControl field is set.
+     */
+    public boolean hasCacheControl() {
+      return ((bitField0_ & 0x00000004) != 0);
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this part.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     * @return The cacheControl.
+     */
+    public dev.amazonchat.v1.CacheControl getCacheControl() {
+      if (cacheControlBuilder_ == null) {
+        return cacheControl_ == null ? dev.amazonchat.v1.CacheControl.getDefaultInstance() : cacheControl_;
+      } else {
+        return cacheControlBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this part.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     */
+    public Builder setCacheControl(dev.amazonchat.v1.CacheControl value) {
+      if (cacheControlBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        cacheControl_ = value;
+      } else {
+        cacheControlBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this part.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     */
+    public Builder setCacheControl(
+        dev.amazonchat.v1.CacheControl.Builder builderForValue) {
+      if (cacheControlBuilder_ == null) {
+        cacheControl_ = builderForValue.build();
+      } else {
+        cacheControlBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this part.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     */
+    public Builder mergeCacheControl(dev.amazonchat.v1.CacheControl value) {
+      if (cacheControlBuilder_ == null) {
+        if (((bitField0_ & 0x00000004) != 0) &&
+          cacheControl_ != null &&
+          cacheControl_ != dev.amazonchat.v1.CacheControl.getDefaultInstance()) {
+          getCacheControlBuilder().mergeFrom(value);
+        } else {
+          cacheControl_ = value;
+        }
+      } else {
+        cacheControlBuilder_.mergeFrom(value);
+      }
+      if (cacheControl_ != null) {
+        bitField0_ |= 0x00000004;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this part.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     */
+    public Builder clearCacheControl() {
+      bitField0_ = (bitField0_ & ~0x00000004);
+      cacheControl_ = null;
+      if (cacheControlBuilder_ != null) {
+        cacheControlBuilder_.dispose();
+        cacheControlBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this part.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     */
+    public dev.amazonchat.v1.CacheControl.Builder getCacheControlBuilder() {
+      bitField0_ |= 0x00000004;
+      onChanged();
+      return internalGetCacheControlFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this part.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     */
+    public dev.amazonchat.v1.CacheControlOrBuilder getCacheControlOrBuilder() {
+      if (cacheControlBuilder_ != null) {
+        return cacheControlBuilder_.getMessageOrBuilder();
+      } else {
+        return cacheControl_ == null ?
+            dev.amazonchat.v1.CacheControl.getDefaultInstance() : cacheControl_;
+      }
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this part.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.amazonchat.v1.CacheControl, dev.amazonchat.v1.CacheControl.Builder, dev.amazonchat.v1.CacheControlOrBuilder> 
+        internalGetCacheControlFieldBuilder() {
+      if (cacheControlBuilder_ == null) {
+        cacheControlBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            dev.amazonchat.v1.CacheControl, dev.amazonchat.v1.CacheControl.Builder, dev.amazonchat.v1.CacheControlOrBuilder>(
+                getCacheControl(),
+                getParentForChildren(),
+                isClean());
+        cacheControl_ = null;
+      }
+      return cacheControlBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:amazon_chat.v1.ContentPart)

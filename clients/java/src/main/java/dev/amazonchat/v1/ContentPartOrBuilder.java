@@ -66,5 +66,32 @@ public interface ContentPartOrBuilder extends
    */
   dev.amazonchat.v1.ImageUrlOrBuilder getImageUrlOrBuilder();
 
+  /**
+   * <pre>
+   * A prompt-cache marker after this part.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+   * @return Whether the cacheControl field is set.
+   */
+  boolean hasCacheControl();
+  /**
+   * <pre>
+   * A prompt-cache marker after this part.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+   * @return The cacheControl.
+   */
+  dev.amazonchat.v1.CacheControl getCacheControl();
+  /**
+   * <pre>
+   * A prompt-cache marker after this part.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+   */
+  dev.amazonchat.v1.CacheControlOrBuilder getCacheControlOrBuilder();
+
   dev.amazonchat.v1.ContentPart.PartCase getPartCase();
 }

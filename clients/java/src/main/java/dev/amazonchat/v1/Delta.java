@@ -35,6 +35,8 @@ private static final long serialVersionUID = 0L;
     role_ = "";
     content_ = "";
     toolCalls_ = java.util.Collections.emptyList();
+    reasoningContent_ = "";
+    thinkingBlocks_ = java.util.Collections.emptyList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -240,6 +242,131 @@ private static final long serialVersionUID = 0L;
     return toolCalls_.get(index);
   }
 
+  public static final int REASONING_CONTENT_FIELD_NUMBER = 4;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object reasoningContent_ = "";
+  /**
+   * <pre>
+   * A fragment of the model's reasoning text, as it arrives.
+   * </pre>
+   *
+   * <code>optional string reasoning_content = 4 [json_name = "reasoningContent"];</code>
+   * @return Whether the reasoningContent field is set.
+   */
+  @java.lang.Override
+  public boolean hasReasoningContent() {
+    return ((bitField0_ & 0x00000004) != 0);
+  }
+  /**
+   * <pre>
+   * A fragment of the model's reasoning text, as it arrives.
+   * </pre>
+   *
+   * <code>optional string reasoning_content = 4 [json_name = "reasoningContent"];</code>
+   * @return The reasoningContent.
+   */
+  @java.lang.Override
+  public java.lang.String getReasoningContent() {
+    java.lang.Object ref = reasoningContent_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      reasoningContent_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * A fragment of the model's reasoning text, as it arrives.
+   * </pre>
+   *
+   * <code>optional string reasoning_content = 4 [json_name = "reasoningContent"];</code>
+   * @return The bytes for reasoningContent.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getReasoningContentBytes() {
+    java.lang.Object ref = reasoningContent_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      reasoningContent_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
+  public static final int THINKING_BLOCKS_FIELD_NUMBER = 5;
+  @SuppressWarnings("serial")
+  private java.util.List<dev.amazonchat.v1.ThinkingBlock> thinkingBlocks_;
+  /**
+   * <pre>
+   * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+   * block), carrying the block's whole text and its signature, ready to replay.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<dev.amazonchat.v1.ThinkingBlock> getThinkingBlocksList() {
+    return thinkingBlocks_;
+  }
+  /**
+   * <pre>
+   * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+   * block), carrying the block's whole text and its signature, ready to replay.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<? extends dev.amazonchat.v1.ThinkingBlockOrBuilder> 
+      getThinkingBlocksOrBuilderList() {
+    return thinkingBlocks_;
+  }
+  /**
+   * <pre>
+   * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+   * block), carrying the block's whole text and its signature, ready to replay.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+   */
+  @java.lang.Override
+  public int getThinkingBlocksCount() {
+    return thinkingBlocks_.size();
+  }
+  /**
+   * <pre>
+   * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+   * block), carrying the block's whole text and its signature, ready to replay.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.ThinkingBlock getThinkingBlocks(int index) {
+    return thinkingBlocks_.get(index);
+  }
+  /**
+   * <pre>
+   * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+   * block), carrying the block's whole text and its signature, ready to replay.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.ThinkingBlockOrBuilder getThinkingBlocksOrBuilder(
+      int index) {
+    return thinkingBlocks_.get(index);
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -263,6 +390,12 @@ private static final long serialVersionUID = 0L;
     for (int i = 0; i < toolCalls_.size(); i++) {
       output.writeMessage(3, toolCalls_.get(i));
     }
+    if (((bitField0_ & 0x00000004) != 0)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 4, reasoningContent_);
+    }
+    for (int i = 0; i < thinkingBlocks_.size(); i++) {
+      output.writeMessage(5, thinkingBlocks_.get(i));
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -279,6 +412,18 @@ private static final long serialVersionUID = 0L;
           for (int i = 0; i < count; i++) {
             size += com.google.protobuf.CodedOutputStream
               .computeMessageSizeNoTag(toolCalls_.get(i));
+          }
+          size += 1 * count;
+        }
+    if (((bitField0_ & 0x00000004) != 0)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(4, reasoningContent_);
+    }
+
+        {
+          final int count = thinkingBlocks_.size();
+          for (int i = 0; i < count; i++) {
+            size += com.google.protobuf.CodedOutputStream
+              .computeMessageSizeNoTag(thinkingBlocks_.get(i));
           }
           size += 1 * count;
         }
@@ -318,6 +463,13 @@ private static final long serialVersionUID = 0L;
     }
     if (!getToolCallsList()
         .equals(other.getToolCallsList())) return false;
+    if (hasReasoningContent() != other.hasReasoningContent()) return false;
+    if (hasReasoningContent()) {
+      if (!getReasoningContent()
+          .equals(other.getReasoningContent())) return false;
+    }
+    if (!getThinkingBlocksList()
+        .equals(other.getThinkingBlocksList())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -340,6 +492,14 @@ private static final long serialVersionUID = 0L;
     if (getToolCallsCount() > 0) {
       hash = (37 * hash) + TOOL_CALLS_FIELD_NUMBER;
       hash = (53 * hash) + getToolCallsList().hashCode();
+    }
+    if (hasReasoningContent()) {
+      hash = (37 * hash) + REASONING_CONTENT_FIELD_NUMBER;
+      hash = (53 * hash) + getReasoningContent().hashCode();
+    }
+    if (getThinkingBlocksCount() > 0) {
+      hash = (37 * hash) + THINKING_BLOCKS_FIELD_NUMBER;
+      hash = (53 * hash) + getThinkingBlocksList().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -485,6 +645,14 @@ private static final long serialVersionUID = 0L;
         toolCallsBuilder_.clear();
       }
       bitField0_ = (bitField0_ & ~0x00000004);
+      reasoningContent_ = "";
+      if (thinkingBlocksBuilder_ == null) {
+        thinkingBlocks_ = java.util.Collections.emptyList();
+      } else {
+        thinkingBlocks_ = null;
+        thinkingBlocksBuilder_.clear();
+      }
+      bitField0_ = (bitField0_ & ~0x00000010);
       return this;
     }
 
@@ -527,6 +695,15 @@ private static final long serialVersionUID = 0L;
       } else {
         result.toolCalls_ = toolCallsBuilder_.build();
       }
+      if (thinkingBlocksBuilder_ == null) {
+        if (((bitField0_ & 0x00000010) != 0)) {
+          thinkingBlocks_ = java.util.Collections.unmodifiableList(thinkingBlocks_);
+          bitField0_ = (bitField0_ & ~0x00000010);
+        }
+        result.thinkingBlocks_ = thinkingBlocks_;
+      } else {
+        result.thinkingBlocks_ = thinkingBlocksBuilder_.build();
+      }
     }
 
     private void buildPartial0(dev.amazonchat.v1.Delta result) {
@@ -539,6 +716,10 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000002) != 0)) {
         result.content_ = content_;
         to_bitField0_ |= 0x00000002;
+      }
+      if (((from_bitField0_ & 0x00000008) != 0)) {
+        result.reasoningContent_ = reasoningContent_;
+        to_bitField0_ |= 0x00000004;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -591,6 +772,37 @@ private static final long serialVersionUID = 0L;
           }
         }
       }
+      if (other.hasReasoningContent()) {
+        reasoningContent_ = other.reasoningContent_;
+        bitField0_ |= 0x00000008;
+        onChanged();
+      }
+      if (thinkingBlocksBuilder_ == null) {
+        if (!other.thinkingBlocks_.isEmpty()) {
+          if (thinkingBlocks_.isEmpty()) {
+            thinkingBlocks_ = other.thinkingBlocks_;
+            bitField0_ = (bitField0_ & ~0x00000010);
+          } else {
+            ensureThinkingBlocksIsMutable();
+            thinkingBlocks_.addAll(other.thinkingBlocks_);
+          }
+          onChanged();
+        }
+      } else {
+        if (!other.thinkingBlocks_.isEmpty()) {
+          if (thinkingBlocksBuilder_.isEmpty()) {
+            thinkingBlocksBuilder_.dispose();
+            thinkingBlocksBuilder_ = null;
+            thinkingBlocks_ = other.thinkingBlocks_;
+            bitField0_ = (bitField0_ & ~0x00000010);
+            thinkingBlocksBuilder_ = 
+              com.google.protobuf.GeneratedMessage.alwaysUseFieldBuilders ?
+                 internalGetThinkingBlocksFieldBuilder() : null;
+          } else {
+            thinkingBlocksBuilder_.addAllMessages(other.thinkingBlocks_);
+          }
+        }
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -640,6 +852,24 @@ private static final long serialVersionUID = 0L;
               }
               break;
             } // case 26
+            case 34: {
+              reasoningContent_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000008;
+              break;
+            } // case 34
+            case 42: {
+              dev.amazonchat.v1.ThinkingBlock m =
+                  input.readMessage(
+                      dev.amazonchat.v1.ThinkingBlock.parser(),
+                      extensionRegistry);
+              if (thinkingBlocksBuilder_ == null) {
+                ensureThinkingBlocksIsMutable();
+                thinkingBlocks_.add(m);
+              } else {
+                thinkingBlocksBuilder_.addMessage(m);
+              }
+              break;
+            } // case 42
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1191,6 +1421,439 @@ private static final long serialVersionUID = 0L;
         toolCalls_ = null;
       }
       return toolCallsBuilder_;
+    }
+
+    private java.lang.Object reasoningContent_ = "";
+    /**
+     * <pre>
+     * A fragment of the model's reasoning text, as it arrives.
+     * </pre>
+     *
+     * <code>optional string reasoning_content = 4 [json_name = "reasoningContent"];</code>
+     * @return Whether the reasoningContent field is set.
+     */
+    public boolean hasReasoningContent() {
+      return ((bitField0_ & 0x00000008) != 0);
+    }
+    /**
+     * <pre>
+     * A fragment of the model's reasoning text, as it arrives.
+     * </pre>
+     *
+     * <code>optional string reasoning_content = 4 [json_name = "reasoningContent"];</code>
+     * @return The reasoningContent.
+     */
+    public java.lang.String getReasoningContent() {
+      java.lang.Object ref = reasoningContent_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        reasoningContent_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * A fragment of the model's reasoning text, as it arrives.
+     * </pre>
+     *
+     * <code>optional string reasoning_content = 4 [json_name = "reasoningContent"];</code>
+     * @return The bytes for reasoningContent.
+     */
+    public com.google.protobuf.ByteString
+        getReasoningContentBytes() {
+      java.lang.Object ref = reasoningContent_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        reasoningContent_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * A fragment of the model's reasoning text, as it arrives.
+     * </pre>
+     *
+     * <code>optional string reasoning_content = 4 [json_name = "reasoningContent"];</code>
+     * @param value The reasoningContent to set.
+     * @return This builder for chaining.
+     */
+    public Builder setReasoningContent(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      reasoningContent_ = value;
+      bitField0_ |= 0x00000008;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * A fragment of the model's reasoning text, as it arrives.
+     * </pre>
+     *
+     * <code>optional string reasoning_content = 4 [json_name = "reasoningContent"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearReasoningContent() {
+      reasoningContent_ = getDefaultInstance().getReasoningContent();
+      bitField0_ = (bitField0_ & ~0x00000008);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * A fragment of the model's reasoning text, as it arrives.
+     * </pre>
+     *
+     * <code>optional string reasoning_content = 4 [json_name = "reasoningContent"];</code>
+     * @param value The bytes for reasoningContent to set.
+     * @return This builder for chaining.
+     */
+    public Builder setReasoningContentBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      reasoningContent_ = value;
+      bitField0_ |= 0x00000008;
+      onChanged();
+      return this;
+    }
+
+    private java.util.List<dev.amazonchat.v1.ThinkingBlock> thinkingBlocks_ =
+      java.util.Collections.emptyList();
+    private void ensureThinkingBlocksIsMutable() {
+      if (!((bitField0_ & 0x00000010) != 0)) {
+        thinkingBlocks_ = new java.util.ArrayList<dev.amazonchat.v1.ThinkingBlock>(thinkingBlocks_);
+        bitField0_ |= 0x00000010;
+       }
+    }
+
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.amazonchat.v1.ThinkingBlock, dev.amazonchat.v1.ThinkingBlock.Builder, dev.amazonchat.v1.ThinkingBlockOrBuilder> thinkingBlocksBuilder_;
+
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public java.util.List<dev.amazonchat.v1.ThinkingBlock> getThinkingBlocksList() {
+      if (thinkingBlocksBuilder_ == null) {
+        return java.util.Collections.unmodifiableList(thinkingBlocks_);
+      } else {
+        return thinkingBlocksBuilder_.getMessageList();
+      }
+    }
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public int getThinkingBlocksCount() {
+      if (thinkingBlocksBuilder_ == null) {
+        return thinkingBlocks_.size();
+      } else {
+        return thinkingBlocksBuilder_.getCount();
+      }
+    }
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public dev.amazonchat.v1.ThinkingBlock getThinkingBlocks(int index) {
+      if (thinkingBlocksBuilder_ == null) {
+        return thinkingBlocks_.get(index);
+      } else {
+        return thinkingBlocksBuilder_.getMessage(index);
+      }
+    }
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder setThinkingBlocks(
+        int index, dev.amazonchat.v1.ThinkingBlock value) {
+      if (thinkingBlocksBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureThinkingBlocksIsMutable();
+        thinkingBlocks_.set(index, value);
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.setMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder setThinkingBlocks(
+        int index, dev.amazonchat.v1.ThinkingBlock.Builder builderForValue) {
+      if (thinkingBlocksBuilder_ == null) {
+        ensureThinkingBlocksIsMutable();
+        thinkingBlocks_.set(index, builderForValue.build());
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.setMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder addThinkingBlocks(dev.amazonchat.v1.ThinkingBlock value) {
+      if (thinkingBlocksBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureThinkingBlocksIsMutable();
+        thinkingBlocks_.add(value);
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.addMessage(value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder addThinkingBlocks(
+        int index, dev.amazonchat.v1.ThinkingBlock value) {
+      if (thinkingBlocksBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureThinkingBlocksIsMutable();
+        thinkingBlocks_.add(index, value);
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.addMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder addThinkingBlocks(
+        dev.amazonchat.v1.ThinkingBlock.Builder builderForValue) {
+      if (thinkingBlocksBuilder_ == null) {
+        ensureThinkingBlocksIsMutable();
+        thinkingBlocks_.add(builderForValue.build());
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.addMessage(builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder addThinkingBlocks(
+        int index, dev.amazonchat.v1.ThinkingBlock.Builder builderForValue) {
+      if (thinkingBlocksBuilder_ == null) {
+        ensureThinkingBlocksIsMutable();
+        thinkingBlocks_.add(index, builderForValue.build());
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.addMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder addAllThinkingBlocks(
+        java.lang.Iterable<? extends dev.amazonchat.v1.ThinkingBlock> values) {
+      if (thinkingBlocksBuilder_ == null) {
+        ensureThinkingBlocksIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, thinkingBlocks_);
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.addAllMessages(values);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder clearThinkingBlocks() {
+      if (thinkingBlocksBuilder_ == null) {
+        thinkingBlocks_ = java.util.Collections.emptyList();
+        bitField0_ = (bitField0_ & ~0x00000010);
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder removeThinkingBlocks(int index) {
+      if (thinkingBlocksBuilder_ == null) {
+        ensureThinkingBlocksIsMutable();
+        thinkingBlocks_.remove(index);
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.remove(index);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public dev.amazonchat.v1.ThinkingBlock.Builder getThinkingBlocksBuilder(
+        int index) {
+      return internalGetThinkingBlocksFieldBuilder().getBuilder(index);
+    }
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public dev.amazonchat.v1.ThinkingBlockOrBuilder getThinkingBlocksOrBuilder(
+        int index) {
+      if (thinkingBlocksBuilder_ == null) {
+        return thinkingBlocks_.get(index);  } else {
+        return thinkingBlocksBuilder_.getMessageOrBuilder(index);
+      }
+    }
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public java.util.List<? extends dev.amazonchat.v1.ThinkingBlockOrBuilder> 
+         getThinkingBlocksOrBuilderList() {
+      if (thinkingBlocksBuilder_ != null) {
+        return thinkingBlocksBuilder_.getMessageOrBuilderList();
+      } else {
+        return java.util.Collections.unmodifiableList(thinkingBlocks_);
+      }
+    }
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public dev.amazonchat.v1.ThinkingBlock.Builder addThinkingBlocksBuilder() {
+      return internalGetThinkingBlocksFieldBuilder().addBuilder(
+          dev.amazonchat.v1.ThinkingBlock.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public dev.amazonchat.v1.ThinkingBlock.Builder addThinkingBlocksBuilder(
+        int index) {
+      return internalGetThinkingBlocksFieldBuilder().addBuilder(
+          index, dev.amazonchat.v1.ThinkingBlock.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+     * block), carrying the block's whole text and its signature, ready to replay.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+     */
+    public java.util.List<dev.amazonchat.v1.ThinkingBlock.Builder> 
+         getThinkingBlocksBuilderList() {
+      return internalGetThinkingBlocksFieldBuilder().getBuilderList();
+    }
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.amazonchat.v1.ThinkingBlock, dev.amazonchat.v1.ThinkingBlock.Builder, dev.amazonchat.v1.ThinkingBlockOrBuilder> 
+        internalGetThinkingBlocksFieldBuilder() {
+      if (thinkingBlocksBuilder_ == null) {
+        thinkingBlocksBuilder_ = new com.google.protobuf.RepeatedFieldBuilder<
+            dev.amazonchat.v1.ThinkingBlock, dev.amazonchat.v1.ThinkingBlock.Builder, dev.amazonchat.v1.ThinkingBlockOrBuilder>(
+                thinkingBlocks_,
+                ((bitField0_ & 0x00000010) != 0),
+                getParentForChildren(),
+                isClean());
+        thinkingBlocks_ = null;
+      }
+      return thinkingBlocksBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:amazon_chat.v1.Delta)

@@ -116,4 +116,82 @@ public interface DeltaOrBuilder extends
    */
   dev.amazonchat.v1.ToolCallDeltaOrBuilder getToolCallsOrBuilder(
       int index);
+
+  /**
+   * <pre>
+   * A fragment of the model's reasoning text, as it arrives.
+   * </pre>
+   *
+   * <code>optional string reasoning_content = 4 [json_name = "reasoningContent"];</code>
+   * @return Whether the reasoningContent field is set.
+   */
+  boolean hasReasoningContent();
+  /**
+   * <pre>
+   * A fragment of the model's reasoning text, as it arrives.
+   * </pre>
+   *
+   * <code>optional string reasoning_content = 4 [json_name = "reasoningContent"];</code>
+   * @return The reasoningContent.
+   */
+  java.lang.String getReasoningContent();
+  /**
+   * <pre>
+   * A fragment of the model's reasoning text, as it arrives.
+   * </pre>
+   *
+   * <code>optional string reasoning_content = 4 [json_name = "reasoningContent"];</code>
+   * @return The bytes for reasoningContent.
+   */
+  com.google.protobuf.ByteString
+      getReasoningContentBytes();
+
+  /**
+   * <pre>
+   * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+   * block), carrying the block's whole text and its signature, ready to replay.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+   */
+  java.util.List<dev.amazonchat.v1.ThinkingBlock> 
+      getThinkingBlocksList();
+  /**
+   * <pre>
+   * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+   * block), carrying the block's whole text and its signature, ready to replay.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+   */
+  dev.amazonchat.v1.ThinkingBlock getThinkingBlocks(int index);
+  /**
+   * <pre>
+   * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+   * block), carrying the block's whole text and its signature, ready to replay.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+   */
+  int getThinkingBlocksCount();
+  /**
+   * <pre>
+   * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+   * block), carrying the block's whole text and its signature, ready to replay.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+   */
+  java.util.List<? extends dev.amazonchat.v1.ThinkingBlockOrBuilder> 
+      getThinkingBlocksOrBuilderList();
+  /**
+   * <pre>
+   * A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
+   * block), carrying the block's whole text and its signature, ready to replay.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 5 [json_name = "thinkingBlocks"];</code>
+   */
+  dev.amazonchat.v1.ThinkingBlockOrBuilder getThinkingBlocksOrBuilder(
+      int index);
 }

@@ -36,6 +36,8 @@ private static final long serialVersionUID = 0L;
     name_ = "";
     toolCalls_ = java.util.Collections.emptyList();
     toolCallId_ = "";
+    reasoningContent_ = "";
+    thinkingBlocks_ = java.util.Collections.emptyList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -430,6 +432,175 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int REASONING_CONTENT_FIELD_NUMBER = 7;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object reasoningContent_ = "";
+  /**
+   * <pre>
+   * Assistant answers: the model's reasoning as text (all reasoning blocks joined). Ignored in
+   * requests, where `thinking_blocks` carry the reasoning back.
+   * </pre>
+   *
+   * <code>optional string reasoning_content = 7 [json_name = "reasoningContent"];</code>
+   * @return Whether the reasoningContent field is set.
+   */
+  @java.lang.Override
+  public boolean hasReasoningContent() {
+    return ((bitField0_ & 0x00000004) != 0);
+  }
+  /**
+   * <pre>
+   * Assistant answers: the model's reasoning as text (all reasoning blocks joined). Ignored in
+   * requests, where `thinking_blocks` carry the reasoning back.
+   * </pre>
+   *
+   * <code>optional string reasoning_content = 7 [json_name = "reasoningContent"];</code>
+   * @return The reasoningContent.
+   */
+  @java.lang.Override
+  public java.lang.String getReasoningContent() {
+    java.lang.Object ref = reasoningContent_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      reasoningContent_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * Assistant answers: the model's reasoning as text (all reasoning blocks joined). Ignored in
+   * requests, where `thinking_blocks` carry the reasoning back.
+   * </pre>
+   *
+   * <code>optional string reasoning_content = 7 [json_name = "reasoningContent"];</code>
+   * @return The bytes for reasoningContent.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getReasoningContentBytes() {
+    java.lang.Object ref = reasoningContent_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      reasoningContent_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
+  public static final int THINKING_BLOCKS_FIELD_NUMBER = 8;
+  @SuppressWarnings("serial")
+  private java.util.List<dev.amazonchat.v1.ThinkingBlock> thinkingBlocks_;
+  /**
+   * <pre>
+   * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+   * them back unchanged in the same assistant message when you continue the conversation.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<dev.amazonchat.v1.ThinkingBlock> getThinkingBlocksList() {
+    return thinkingBlocks_;
+  }
+  /**
+   * <pre>
+   * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+   * them back unchanged in the same assistant message when you continue the conversation.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<? extends dev.amazonchat.v1.ThinkingBlockOrBuilder> 
+      getThinkingBlocksOrBuilderList() {
+    return thinkingBlocks_;
+  }
+  /**
+   * <pre>
+   * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+   * them back unchanged in the same assistant message when you continue the conversation.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+   */
+  @java.lang.Override
+  public int getThinkingBlocksCount() {
+    return thinkingBlocks_.size();
+  }
+  /**
+   * <pre>
+   * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+   * them back unchanged in the same assistant message when you continue the conversation.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.ThinkingBlock getThinkingBlocks(int index) {
+    return thinkingBlocks_.get(index);
+  }
+  /**
+   * <pre>
+   * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+   * them back unchanged in the same assistant message when you continue the conversation.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.ThinkingBlockOrBuilder getThinkingBlocksOrBuilder(
+      int index) {
+    return thinkingBlocks_.get(index);
+  }
+
+  public static final int CACHE_CONTROL_FIELD_NUMBER = 9;
+  private dev.amazonchat.v1.CacheControl cacheControl_;
+  /**
+   * <pre>
+   * A prompt-cache marker after this message's content (on a system message: after the system
+   * prompt so far).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 9 [json_name = "cacheControl"];</code>
+   * @return Whether the cacheControl field is set.
+   */
+  @java.lang.Override
+  public boolean hasCacheControl() {
+    return ((bitField0_ & 0x00000008) != 0);
+  }
+  /**
+   * <pre>
+   * A prompt-cache marker after this message's content (on a system message: after the system
+   * prompt so far).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 9 [json_name = "cacheControl"];</code>
+   * @return The cacheControl.
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.CacheControl getCacheControl() {
+    return cacheControl_ == null ? dev.amazonchat.v1.CacheControl.getDefaultInstance() : cacheControl_;
+  }
+  /**
+   * <pre>
+   * A prompt-cache marker after this message's content (on a system message: after the system
+   * prompt so far).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 9 [json_name = "cacheControl"];</code>
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.CacheControlOrBuilder getCacheControlOrBuilder() {
+    return cacheControl_ == null ? dev.amazonchat.v1.CacheControl.getDefaultInstance() : cacheControl_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -462,6 +633,15 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000002) != 0)) {
       com.google.protobuf.GeneratedMessage.writeString(output, 6, toolCallId_);
     }
+    if (((bitField0_ & 0x00000004) != 0)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 7, reasoningContent_);
+    }
+    for (int i = 0; i < thinkingBlocks_.size(); i++) {
+      output.writeMessage(8, thinkingBlocks_.get(i));
+    }
+    if (((bitField0_ & 0x00000008) != 0)) {
+      output.writeMessage(9, getCacheControl());
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -490,6 +670,22 @@ private static final long serialVersionUID = 0L;
         }
     if (((bitField0_ & 0x00000002) != 0)) {
       size += com.google.protobuf.GeneratedMessage.computeStringSize(6, toolCallId_);
+    }
+    if (((bitField0_ & 0x00000004) != 0)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(7, reasoningContent_);
+    }
+
+        {
+          final int count = thinkingBlocks_.size();
+          for (int i = 0; i < count; i++) {
+            size += com.google.protobuf.CodedOutputStream
+              .computeMessageSizeNoTag(thinkingBlocks_.get(i));
+          }
+          size += 1 * count;
+        }
+    if (((bitField0_ & 0x00000008) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(9, getCacheControl());
     }
     return size;
   }
@@ -529,6 +725,18 @@ private static final long serialVersionUID = 0L;
       if (!getToolCallId()
           .equals(other.getToolCallId())) return false;
     }
+    if (hasReasoningContent() != other.hasReasoningContent()) return false;
+    if (hasReasoningContent()) {
+      if (!getReasoningContent()
+          .equals(other.getReasoningContent())) return false;
+    }
+    if (!getThinkingBlocksList()
+        .equals(other.getThinkingBlocksList())) return false;
+    if (hasCacheControl() != other.hasCacheControl()) return false;
+    if (hasCacheControl()) {
+      if (!getCacheControl()
+          .equals(other.getCacheControl())) return false;
+    }
     if (!getContentCase().equals(other.getContentCase())) return false;
     switch (contentCase_) {
       case 2:
@@ -566,6 +774,18 @@ private static final long serialVersionUID = 0L;
     if (hasToolCallId()) {
       hash = (37 * hash) + TOOL_CALL_ID_FIELD_NUMBER;
       hash = (53 * hash) + getToolCallId().hashCode();
+    }
+    if (hasReasoningContent()) {
+      hash = (37 * hash) + REASONING_CONTENT_FIELD_NUMBER;
+      hash = (53 * hash) + getReasoningContent().hashCode();
+    }
+    if (getThinkingBlocksCount() > 0) {
+      hash = (37 * hash) + THINKING_BLOCKS_FIELD_NUMBER;
+      hash = (53 * hash) + getThinkingBlocksList().hashCode();
+    }
+    if (hasCacheControl()) {
+      hash = (37 * hash) + CACHE_CONTROL_FIELD_NUMBER;
+      hash = (53 * hash) + getCacheControl().hashCode();
     }
     switch (contentCase_) {
       case 2:
@@ -702,13 +922,21 @@ private static final long serialVersionUID = 0L;
 
     // Construct using dev.amazonchat.v1.Message.newBuilder()
     private Builder() {
-
+      maybeForceBuilderInitialization();
     }
 
     private Builder(
         com.google.protobuf.GeneratedMessage.BuilderParent parent) {
       super(parent);
-
+      maybeForceBuilderInitialization();
+    }
+    private void maybeForceBuilderInitialization() {
+      if (com.google.protobuf.GeneratedMessage
+              .alwaysUseFieldBuilders) {
+        internalGetToolCallsFieldBuilder();
+        internalGetThinkingBlocksFieldBuilder();
+        internalGetCacheControlFieldBuilder();
+      }
     }
     @java.lang.Override
     public Builder clear() {
@@ -727,6 +955,19 @@ private static final long serialVersionUID = 0L;
       }
       bitField0_ = (bitField0_ & ~0x00000010);
       toolCallId_ = "";
+      reasoningContent_ = "";
+      if (thinkingBlocksBuilder_ == null) {
+        thinkingBlocks_ = java.util.Collections.emptyList();
+      } else {
+        thinkingBlocks_ = null;
+        thinkingBlocksBuilder_.clear();
+      }
+      bitField0_ = (bitField0_ & ~0x00000080);
+      cacheControl_ = null;
+      if (cacheControlBuilder_ != null) {
+        cacheControlBuilder_.dispose();
+        cacheControlBuilder_ = null;
+      }
       contentCase_ = 0;
       content_ = null;
       return this;
@@ -772,6 +1013,15 @@ private static final long serialVersionUID = 0L;
       } else {
         result.toolCalls_ = toolCallsBuilder_.build();
       }
+      if (thinkingBlocksBuilder_ == null) {
+        if (((bitField0_ & 0x00000080) != 0)) {
+          thinkingBlocks_ = java.util.Collections.unmodifiableList(thinkingBlocks_);
+          bitField0_ = (bitField0_ & ~0x00000080);
+        }
+        result.thinkingBlocks_ = thinkingBlocks_;
+      } else {
+        result.thinkingBlocks_ = thinkingBlocksBuilder_.build();
+      }
     }
 
     private void buildPartial0(dev.amazonchat.v1.Message result) {
@@ -787,6 +1037,16 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000020) != 0)) {
         result.toolCallId_ = toolCallId_;
         to_bitField0_ |= 0x00000002;
+      }
+      if (((from_bitField0_ & 0x00000040) != 0)) {
+        result.reasoningContent_ = reasoningContent_;
+        to_bitField0_ |= 0x00000004;
+      }
+      if (((from_bitField0_ & 0x00000100) != 0)) {
+        result.cacheControl_ = cacheControlBuilder_ == null
+            ? cacheControl_
+            : cacheControlBuilder_.build();
+        to_bitField0_ |= 0x00000008;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -852,6 +1112,40 @@ private static final long serialVersionUID = 0L;
         toolCallId_ = other.toolCallId_;
         bitField0_ |= 0x00000020;
         onChanged();
+      }
+      if (other.hasReasoningContent()) {
+        reasoningContent_ = other.reasoningContent_;
+        bitField0_ |= 0x00000040;
+        onChanged();
+      }
+      if (thinkingBlocksBuilder_ == null) {
+        if (!other.thinkingBlocks_.isEmpty()) {
+          if (thinkingBlocks_.isEmpty()) {
+            thinkingBlocks_ = other.thinkingBlocks_;
+            bitField0_ = (bitField0_ & ~0x00000080);
+          } else {
+            ensureThinkingBlocksIsMutable();
+            thinkingBlocks_.addAll(other.thinkingBlocks_);
+          }
+          onChanged();
+        }
+      } else {
+        if (!other.thinkingBlocks_.isEmpty()) {
+          if (thinkingBlocksBuilder_.isEmpty()) {
+            thinkingBlocksBuilder_.dispose();
+            thinkingBlocksBuilder_ = null;
+            thinkingBlocks_ = other.thinkingBlocks_;
+            bitField0_ = (bitField0_ & ~0x00000080);
+            thinkingBlocksBuilder_ = 
+              com.google.protobuf.GeneratedMessage.alwaysUseFieldBuilders ?
+                 internalGetThinkingBlocksFieldBuilder() : null;
+          } else {
+            thinkingBlocksBuilder_.addAllMessages(other.thinkingBlocks_);
+          }
+        }
+      }
+      if (other.hasCacheControl()) {
+        mergeCacheControl(other.getCacheControl());
       }
       switch (other.getContentCase()) {
         case TEXT: {
@@ -934,6 +1228,31 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000020;
               break;
             } // case 50
+            case 58: {
+              reasoningContent_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000040;
+              break;
+            } // case 58
+            case 66: {
+              dev.amazonchat.v1.ThinkingBlock m =
+                  input.readMessage(
+                      dev.amazonchat.v1.ThinkingBlock.parser(),
+                      extensionRegistry);
+              if (thinkingBlocksBuilder_ == null) {
+                ensureThinkingBlocksIsMutable();
+                thinkingBlocks_.add(m);
+              } else {
+                thinkingBlocksBuilder_.addMessage(m);
+              }
+              break;
+            } // case 66
+            case 74: {
+              input.readMessage(
+                  internalGetCacheControlFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00000100;
+              break;
+            } // case 74
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1870,6 +2189,611 @@ private static final long serialVersionUID = 0L;
       bitField0_ |= 0x00000020;
       onChanged();
       return this;
+    }
+
+    private java.lang.Object reasoningContent_ = "";
+    /**
+     * <pre>
+     * Assistant answers: the model's reasoning as text (all reasoning blocks joined). Ignored in
+     * requests, where `thinking_blocks` carry the reasoning back.
+     * </pre>
+     *
+     * <code>optional string reasoning_content = 7 [json_name = "reasoningContent"];</code>
+     * @return Whether the reasoningContent field is set.
+     */
+    public boolean hasReasoningContent() {
+      return ((bitField0_ & 0x00000040) != 0);
+    }
+    /**
+     * <pre>
+     * Assistant answers: the model's reasoning as text (all reasoning blocks joined). Ignored in
+     * requests, where `thinking_blocks` carry the reasoning back.
+     * </pre>
+     *
+     * <code>optional string reasoning_content = 7 [json_name = "reasoningContent"];</code>
+     * @return The reasoningContent.
+     */
+    public java.lang.String getReasoningContent() {
+      java.lang.Object ref = reasoningContent_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        reasoningContent_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Assistant answers: the model's reasoning as text (all reasoning blocks joined). Ignored in
+     * requests, where `thinking_blocks` carry the reasoning back.
+     * </pre>
+     *
+     * <code>optional string reasoning_content = 7 [json_name = "reasoningContent"];</code>
+     * @return The bytes for reasoningContent.
+     */
+    public com.google.protobuf.ByteString
+        getReasoningContentBytes() {
+      java.lang.Object ref = reasoningContent_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        reasoningContent_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Assistant answers: the model's reasoning as text (all reasoning blocks joined). Ignored in
+     * requests, where `thinking_blocks` carry the reasoning back.
+     * </pre>
+     *
+     * <code>optional string reasoning_content = 7 [json_name = "reasoningContent"];</code>
+     * @param value The reasoningContent to set.
+     * @return This builder for chaining.
+     */
+    public Builder setReasoningContent(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      reasoningContent_ = value;
+      bitField0_ |= 0x00000040;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant answers: the model's reasoning as text (all reasoning blocks joined). Ignored in
+     * requests, where `thinking_blocks` carry the reasoning back.
+     * </pre>
+     *
+     * <code>optional string reasoning_content = 7 [json_name = "reasoningContent"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearReasoningContent() {
+      reasoningContent_ = getDefaultInstance().getReasoningContent();
+      bitField0_ = (bitField0_ & ~0x00000040);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant answers: the model's reasoning as text (all reasoning blocks joined). Ignored in
+     * requests, where `thinking_blocks` carry the reasoning back.
+     * </pre>
+     *
+     * <code>optional string reasoning_content = 7 [json_name = "reasoningContent"];</code>
+     * @param value The bytes for reasoningContent to set.
+     * @return This builder for chaining.
+     */
+    public Builder setReasoningContentBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      reasoningContent_ = value;
+      bitField0_ |= 0x00000040;
+      onChanged();
+      return this;
+    }
+
+    private java.util.List<dev.amazonchat.v1.ThinkingBlock> thinkingBlocks_ =
+      java.util.Collections.emptyList();
+    private void ensureThinkingBlocksIsMutable() {
+      if (!((bitField0_ & 0x00000080) != 0)) {
+        thinkingBlocks_ = new java.util.ArrayList<dev.amazonchat.v1.ThinkingBlock>(thinkingBlocks_);
+        bitField0_ |= 0x00000080;
+       }
+    }
+
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.amazonchat.v1.ThinkingBlock, dev.amazonchat.v1.ThinkingBlock.Builder, dev.amazonchat.v1.ThinkingBlockOrBuilder> thinkingBlocksBuilder_;
+
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public java.util.List<dev.amazonchat.v1.ThinkingBlock> getThinkingBlocksList() {
+      if (thinkingBlocksBuilder_ == null) {
+        return java.util.Collections.unmodifiableList(thinkingBlocks_);
+      } else {
+        return thinkingBlocksBuilder_.getMessageList();
+      }
+    }
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public int getThinkingBlocksCount() {
+      if (thinkingBlocksBuilder_ == null) {
+        return thinkingBlocks_.size();
+      } else {
+        return thinkingBlocksBuilder_.getCount();
+      }
+    }
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public dev.amazonchat.v1.ThinkingBlock getThinkingBlocks(int index) {
+      if (thinkingBlocksBuilder_ == null) {
+        return thinkingBlocks_.get(index);
+      } else {
+        return thinkingBlocksBuilder_.getMessage(index);
+      }
+    }
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder setThinkingBlocks(
+        int index, dev.amazonchat.v1.ThinkingBlock value) {
+      if (thinkingBlocksBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureThinkingBlocksIsMutable();
+        thinkingBlocks_.set(index, value);
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.setMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder setThinkingBlocks(
+        int index, dev.amazonchat.v1.ThinkingBlock.Builder builderForValue) {
+      if (thinkingBlocksBuilder_ == null) {
+        ensureThinkingBlocksIsMutable();
+        thinkingBlocks_.set(index, builderForValue.build());
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.setMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder addThinkingBlocks(dev.amazonchat.v1.ThinkingBlock value) {
+      if (thinkingBlocksBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureThinkingBlocksIsMutable();
+        thinkingBlocks_.add(value);
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.addMessage(value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder addThinkingBlocks(
+        int index, dev.amazonchat.v1.ThinkingBlock value) {
+      if (thinkingBlocksBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureThinkingBlocksIsMutable();
+        thinkingBlocks_.add(index, value);
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.addMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder addThinkingBlocks(
+        dev.amazonchat.v1.ThinkingBlock.Builder builderForValue) {
+      if (thinkingBlocksBuilder_ == null) {
+        ensureThinkingBlocksIsMutable();
+        thinkingBlocks_.add(builderForValue.build());
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.addMessage(builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder addThinkingBlocks(
+        int index, dev.amazonchat.v1.ThinkingBlock.Builder builderForValue) {
+      if (thinkingBlocksBuilder_ == null) {
+        ensureThinkingBlocksIsMutable();
+        thinkingBlocks_.add(index, builderForValue.build());
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.addMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder addAllThinkingBlocks(
+        java.lang.Iterable<? extends dev.amazonchat.v1.ThinkingBlock> values) {
+      if (thinkingBlocksBuilder_ == null) {
+        ensureThinkingBlocksIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, thinkingBlocks_);
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.addAllMessages(values);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder clearThinkingBlocks() {
+      if (thinkingBlocksBuilder_ == null) {
+        thinkingBlocks_ = java.util.Collections.emptyList();
+        bitField0_ = (bitField0_ & ~0x00000080);
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public Builder removeThinkingBlocks(int index) {
+      if (thinkingBlocksBuilder_ == null) {
+        ensureThinkingBlocksIsMutable();
+        thinkingBlocks_.remove(index);
+        onChanged();
+      } else {
+        thinkingBlocksBuilder_.remove(index);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public dev.amazonchat.v1.ThinkingBlock.Builder getThinkingBlocksBuilder(
+        int index) {
+      return internalGetThinkingBlocksFieldBuilder().getBuilder(index);
+    }
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public dev.amazonchat.v1.ThinkingBlockOrBuilder getThinkingBlocksOrBuilder(
+        int index) {
+      if (thinkingBlocksBuilder_ == null) {
+        return thinkingBlocks_.get(index);  } else {
+        return thinkingBlocksBuilder_.getMessageOrBuilder(index);
+      }
+    }
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public java.util.List<? extends dev.amazonchat.v1.ThinkingBlockOrBuilder> 
+         getThinkingBlocksOrBuilderList() {
+      if (thinkingBlocksBuilder_ != null) {
+        return thinkingBlocksBuilder_.getMessageOrBuilderList();
+      } else {
+        return java.util.Collections.unmodifiableList(thinkingBlocks_);
+      }
+    }
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public dev.amazonchat.v1.ThinkingBlock.Builder addThinkingBlocksBuilder() {
+      return internalGetThinkingBlocksFieldBuilder().addBuilder(
+          dev.amazonchat.v1.ThinkingBlock.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public dev.amazonchat.v1.ThinkingBlock.Builder addThinkingBlocksBuilder(
+        int index) {
+      return internalGetThinkingBlocksFieldBuilder().addBuilder(
+          index, dev.amazonchat.v1.ThinkingBlock.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+     * them back unchanged in the same assistant message when you continue the conversation.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+     */
+    public java.util.List<dev.amazonchat.v1.ThinkingBlock.Builder> 
+         getThinkingBlocksBuilderList() {
+      return internalGetThinkingBlocksFieldBuilder().getBuilderList();
+    }
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.amazonchat.v1.ThinkingBlock, dev.amazonchat.v1.ThinkingBlock.Builder, dev.amazonchat.v1.ThinkingBlockOrBuilder> 
+        internalGetThinkingBlocksFieldBuilder() {
+      if (thinkingBlocksBuilder_ == null) {
+        thinkingBlocksBuilder_ = new com.google.protobuf.RepeatedFieldBuilder<
+            dev.amazonchat.v1.ThinkingBlock, dev.amazonchat.v1.ThinkingBlock.Builder, dev.amazonchat.v1.ThinkingBlockOrBuilder>(
+                thinkingBlocks_,
+                ((bitField0_ & 0x00000080) != 0),
+                getParentForChildren(),
+                isClean());
+        thinkingBlocks_ = null;
+      }
+      return thinkingBlocksBuilder_;
+    }
+
+    private dev.amazonchat.v1.CacheControl cacheControl_;
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.amazonchat.v1.CacheControl, dev.amazonchat.v1.CacheControl.Builder, dev.amazonchat.v1.CacheControlOrBuilder> cacheControlBuilder_;
+    /**
+     * <pre>
+     * A prompt-cache marker after this message's content (on a system message: after the system
+     * prompt so far).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 9 [json_name = "cacheControl"];</code>
+     * @return Whether the cacheControl field is set.
+     */
+    public boolean hasCacheControl() {
+      return ((bitField0_ & 0x00000100) != 0);
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this message's content (on a system message: after the system
+     * prompt so far).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 9 [json_name = "cacheControl"];</code>
+     * @return The cacheControl.
+     */
+    public dev.amazonchat.v1.CacheControl getCacheControl() {
+      if (cacheControlBuilder_ == null) {
+        return cacheControl_ == null ? dev.amazonchat.v1.CacheControl.getDefaultInstance() : cacheControl_;
+      } else {
+        return cacheControlBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this message's content (on a system message: after the system
+     * prompt so far).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 9 [json_name = "cacheControl"];</code>
+     */
+    public Builder setCacheControl(dev.amazonchat.v1.CacheControl value) {
+      if (cacheControlBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        cacheControl_ = value;
+      } else {
+        cacheControlBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00000100;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this message's content (on a system message: after the system
+     * prompt so far).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 9 [json_name = "cacheControl"];</code>
+     */
+    public Builder setCacheControl(
+        dev.amazonchat.v1.CacheControl.Builder builderForValue) {
+      if (cacheControlBuilder_ == null) {
+        cacheControl_ = builderForValue.build();
+      } else {
+        cacheControlBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00000100;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this message's content (on a system message: after the system
+     * prompt so far).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 9 [json_name = "cacheControl"];</code>
+     */
+    public Builder mergeCacheControl(dev.amazonchat.v1.CacheControl value) {
+      if (cacheControlBuilder_ == null) {
+        if (((bitField0_ & 0x00000100) != 0) &&
+          cacheControl_ != null &&
+          cacheControl_ != dev.amazonchat.v1.CacheControl.getDefaultInstance()) {
+          getCacheControlBuilder().mergeFrom(value);
+        } else {
+          cacheControl_ = value;
+        }
+      } else {
+        cacheControlBuilder_.mergeFrom(value);
+      }
+      if (cacheControl_ != null) {
+        bitField0_ |= 0x00000100;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this message's content (on a system message: after the system
+     * prompt so far).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 9 [json_name = "cacheControl"];</code>
+     */
+    public Builder clearCacheControl() {
+      bitField0_ = (bitField0_ & ~0x00000100);
+      cacheControl_ = null;
+      if (cacheControlBuilder_ != null) {
+        cacheControlBuilder_.dispose();
+        cacheControlBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this message's content (on a system message: after the system
+     * prompt so far).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 9 [json_name = "cacheControl"];</code>
+     */
+    public dev.amazonchat.v1.CacheControl.Builder getCacheControlBuilder() {
+      bitField0_ |= 0x00000100;
+      onChanged();
+      return internalGetCacheControlFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this message's content (on a system message: after the system
+     * prompt so far).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 9 [json_name = "cacheControl"];</code>
+     */
+    public dev.amazonchat.v1.CacheControlOrBuilder getCacheControlOrBuilder() {
+      if (cacheControlBuilder_ != null) {
+        return cacheControlBuilder_.getMessageOrBuilder();
+      } else {
+        return cacheControl_ == null ?
+            dev.amazonchat.v1.CacheControl.getDefaultInstance() : cacheControl_;
+      }
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this message's content (on a system message: after the system
+     * prompt so far).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 9 [json_name = "cacheControl"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.amazonchat.v1.CacheControl, dev.amazonchat.v1.CacheControl.Builder, dev.amazonchat.v1.CacheControlOrBuilder> 
+        internalGetCacheControlFieldBuilder() {
+      if (cacheControlBuilder_ == null) {
+        cacheControlBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            dev.amazonchat.v1.CacheControl, dev.amazonchat.v1.CacheControl.Builder, dev.amazonchat.v1.CacheControlOrBuilder>(
+                getCacheControl(),
+                getParentForChildren(),
+                isClean());
+        cacheControl_ = null;
+      }
+      return cacheControlBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:amazon_chat.v1.Message)

@@ -190,5 +190,116 @@ public interface MessageOrBuilder extends
   com.google.protobuf.ByteString
       getToolCallIdBytes();
 
+  /**
+   * <pre>
+   * Assistant answers: the model's reasoning as text (all reasoning blocks joined). Ignored in
+   * requests, where `thinking_blocks` carry the reasoning back.
+   * </pre>
+   *
+   * <code>optional string reasoning_content = 7 [json_name = "reasoningContent"];</code>
+   * @return Whether the reasoningContent field is set.
+   */
+  boolean hasReasoningContent();
+  /**
+   * <pre>
+   * Assistant answers: the model's reasoning as text (all reasoning blocks joined). Ignored in
+   * requests, where `thinking_blocks` carry the reasoning back.
+   * </pre>
+   *
+   * <code>optional string reasoning_content = 7 [json_name = "reasoningContent"];</code>
+   * @return The reasoningContent.
+   */
+  java.lang.String getReasoningContent();
+  /**
+   * <pre>
+   * Assistant answers: the model's reasoning as text (all reasoning blocks joined). Ignored in
+   * requests, where `thinking_blocks` carry the reasoning back.
+   * </pre>
+   *
+   * <code>optional string reasoning_content = 7 [json_name = "reasoningContent"];</code>
+   * @return The bytes for reasoningContent.
+   */
+  com.google.protobuf.ByteString
+      getReasoningContentBytes();
+
+  /**
+   * <pre>
+   * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+   * them back unchanged in the same assistant message when you continue the conversation.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+   */
+  java.util.List<dev.amazonchat.v1.ThinkingBlock> 
+      getThinkingBlocksList();
+  /**
+   * <pre>
+   * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+   * them back unchanged in the same assistant message when you continue the conversation.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+   */
+  dev.amazonchat.v1.ThinkingBlock getThinkingBlocks(int index);
+  /**
+   * <pre>
+   * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+   * them back unchanged in the same assistant message when you continue the conversation.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+   */
+  int getThinkingBlocksCount();
+  /**
+   * <pre>
+   * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+   * them back unchanged in the same assistant message when you continue the conversation.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+   */
+  java.util.List<? extends dev.amazonchat.v1.ThinkingBlockOrBuilder> 
+      getThinkingBlocksOrBuilderList();
+  /**
+   * <pre>
+   * Assistant turns: the reasoning blocks with their signatures, in order. Answers carry them; send
+   * them back unchanged in the same assistant message when you continue the conversation.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.ThinkingBlock thinking_blocks = 8 [json_name = "thinkingBlocks"];</code>
+   */
+  dev.amazonchat.v1.ThinkingBlockOrBuilder getThinkingBlocksOrBuilder(
+      int index);
+
+  /**
+   * <pre>
+   * A prompt-cache marker after this message's content (on a system message: after the system
+   * prompt so far).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 9 [json_name = "cacheControl"];</code>
+   * @return Whether the cacheControl field is set.
+   */
+  boolean hasCacheControl();
+  /**
+   * <pre>
+   * A prompt-cache marker after this message's content (on a system message: after the system
+   * prompt so far).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 9 [json_name = "cacheControl"];</code>
+   * @return The cacheControl.
+   */
+  dev.amazonchat.v1.CacheControl getCacheControl();
+  /**
+   * <pre>
+   * A prompt-cache marker after this message's content (on a system message: after the system
+   * prompt so far).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 9 [json_name = "cacheControl"];</code>
+   */
+  dev.amazonchat.v1.CacheControlOrBuilder getCacheControlOrBuilder();
+
   dev.amazonchat.v1.Message.ContentCase getContentCase();
 }

@@ -139,6 +139,44 @@ private static final long serialVersionUID = 0L;
     return function_ == null ? dev.amazonchat.v1.FunctionDefinition.getDefaultInstance() : function_;
   }
 
+  public static final int CACHE_CONTROL_FIELD_NUMBER = 3;
+  private dev.amazonchat.v1.CacheControl cacheControl_;
+  /**
+   * <pre>
+   * A prompt-cache marker after this tool definition (caches the tools up to here).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+   * @return Whether the cacheControl field is set.
+   */
+  @java.lang.Override
+  public boolean hasCacheControl() {
+    return ((bitField0_ & 0x00000002) != 0);
+  }
+  /**
+   * <pre>
+   * A prompt-cache marker after this tool definition (caches the tools up to here).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+   * @return The cacheControl.
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.CacheControl getCacheControl() {
+    return cacheControl_ == null ? dev.amazonchat.v1.CacheControl.getDefaultInstance() : cacheControl_;
+  }
+  /**
+   * <pre>
+   * A prompt-cache marker after this tool definition (caches the tools up to here).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.CacheControlOrBuilder getCacheControlOrBuilder() {
+    return cacheControl_ == null ? dev.amazonchat.v1.CacheControl.getDefaultInstance() : cacheControl_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -159,6 +197,9 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000001) != 0)) {
       output.writeMessage(2, getFunction());
     }
+    if (((bitField0_ & 0x00000002) != 0)) {
+      output.writeMessage(3, getCacheControl());
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -169,6 +210,10 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000001) != 0)) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(2, getFunction());
+    }
+    if (((bitField0_ & 0x00000002) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(3, getCacheControl());
     }
     return size;
   }
@@ -201,6 +246,11 @@ private static final long serialVersionUID = 0L;
       if (!getFunction()
           .equals(other.getFunction())) return false;
     }
+    if (hasCacheControl() != other.hasCacheControl()) return false;
+    if (hasCacheControl()) {
+      if (!getCacheControl()
+          .equals(other.getCacheControl())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -217,6 +267,10 @@ private static final long serialVersionUID = 0L;
     if (hasFunction()) {
       hash = (37 * hash) + FUNCTION_FIELD_NUMBER;
       hash = (53 * hash) + getFunction().hashCode();
+    }
+    if (hasCacheControl()) {
+      hash = (37 * hash) + CACHE_CONTROL_FIELD_NUMBER;
+      hash = (53 * hash) + getCacheControl().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -353,6 +407,7 @@ private static final long serialVersionUID = 0L;
       if (com.google.protobuf.GeneratedMessage
               .alwaysUseFieldBuilders) {
         internalGetFunctionFieldBuilder();
+        internalGetCacheControlFieldBuilder();
       }
     }
     @java.lang.Override
@@ -364,6 +419,11 @@ private static final long serialVersionUID = 0L;
       if (functionBuilder_ != null) {
         functionBuilder_.dispose();
         functionBuilder_ = null;
+      }
+      cacheControl_ = null;
+      if (cacheControlBuilder_ != null) {
+        cacheControlBuilder_.dispose();
+        cacheControlBuilder_ = null;
       }
       return this;
     }
@@ -408,6 +468,12 @@ private static final long serialVersionUID = 0L;
             : functionBuilder_.build();
         to_bitField0_ |= 0x00000001;
       }
+      if (((from_bitField0_ & 0x00000004) != 0)) {
+        result.cacheControl_ = cacheControlBuilder_ == null
+            ? cacheControl_
+            : cacheControlBuilder_.build();
+        to_bitField0_ |= 0x00000002;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -430,6 +496,9 @@ private static final long serialVersionUID = 0L;
       }
       if (other.hasFunction()) {
         mergeFunction(other.getFunction());
+      }
+      if (other.hasCacheControl()) {
+        mergeCacheControl(other.getCacheControl());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -469,6 +538,13 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000002;
               break;
             } // case 18
+            case 26: {
+              input.readMessage(
+                  internalGetCacheControlFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00000004;
+              break;
+            } // case 26
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -733,6 +809,163 @@ private static final long serialVersionUID = 0L;
         function_ = null;
       }
       return functionBuilder_;
+    }
+
+    private dev.amazonchat.v1.CacheControl cacheControl_;
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.amazonchat.v1.CacheControl, dev.amazonchat.v1.CacheControl.Builder, dev.amazonchat.v1.CacheControlOrBuilder> cacheControlBuilder_;
+    /**
+     * <pre>
+     * A prompt-cache marker after this tool definition (caches the tools up to here).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     * @return Whether the cacheControl field is set.
+     */
+    public boolean hasCacheControl() {
+      return ((bitField0_ & 0x00000004) != 0);
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this tool definition (caches the tools up to here).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     * @return The cacheControl.
+     */
+    public dev.amazonchat.v1.CacheControl getCacheControl() {
+      if (cacheControlBuilder_ == null) {
+        return cacheControl_ == null ? dev.amazonchat.v1.CacheControl.getDefaultInstance() : cacheControl_;
+      } else {
+        return cacheControlBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this tool definition (caches the tools up to here).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     */
+    public Builder setCacheControl(dev.amazonchat.v1.CacheControl value) {
+      if (cacheControlBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        cacheControl_ = value;
+      } else {
+        cacheControlBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this tool definition (caches the tools up to here).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     */
+    public Builder setCacheControl(
+        dev.amazonchat.v1.CacheControl.Builder builderForValue) {
+      if (cacheControlBuilder_ == null) {
+        cacheControl_ = builderForValue.build();
+      } else {
+        cacheControlBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this tool definition (caches the tools up to here).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     */
+    public Builder mergeCacheControl(dev.amazonchat.v1.CacheControl value) {
+      if (cacheControlBuilder_ == null) {
+        if (((bitField0_ & 0x00000004) != 0) &&
+          cacheControl_ != null &&
+          cacheControl_ != dev.amazonchat.v1.CacheControl.getDefaultInstance()) {
+          getCacheControlBuilder().mergeFrom(value);
+        } else {
+          cacheControl_ = value;
+        }
+      } else {
+        cacheControlBuilder_.mergeFrom(value);
+      }
+      if (cacheControl_ != null) {
+        bitField0_ |= 0x00000004;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this tool definition (caches the tools up to here).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     */
+    public Builder clearCacheControl() {
+      bitField0_ = (bitField0_ & ~0x00000004);
+      cacheControl_ = null;
+      if (cacheControlBuilder_ != null) {
+        cacheControlBuilder_.dispose();
+        cacheControlBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this tool definition (caches the tools up to here).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     */
+    public dev.amazonchat.v1.CacheControl.Builder getCacheControlBuilder() {
+      bitField0_ |= 0x00000004;
+      onChanged();
+      return internalGetCacheControlFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this tool definition (caches the tools up to here).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     */
+    public dev.amazonchat.v1.CacheControlOrBuilder getCacheControlOrBuilder() {
+      if (cacheControlBuilder_ != null) {
+        return cacheControlBuilder_.getMessageOrBuilder();
+      } else {
+        return cacheControl_ == null ?
+            dev.amazonchat.v1.CacheControl.getDefaultInstance() : cacheControl_;
+      }
+    }
+    /**
+     * <pre>
+     * A prompt-cache marker after this tool definition (caches the tools up to here).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.amazonchat.v1.CacheControl, dev.amazonchat.v1.CacheControl.Builder, dev.amazonchat.v1.CacheControlOrBuilder> 
+        internalGetCacheControlFieldBuilder() {
+      if (cacheControlBuilder_ == null) {
+        cacheControlBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            dev.amazonchat.v1.CacheControl, dev.amazonchat.v1.CacheControl.Builder, dev.amazonchat.v1.CacheControlOrBuilder>(
+                getCacheControl(),
+                getParentForChildren(),
+                isClean());
+        cacheControl_ = null;
+      }
+      return cacheControlBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:amazon_chat.v1.Tool)

@@ -56,4 +56,31 @@ public interface ToolOrBuilder extends
    * <code>.amazon_chat.v1.FunctionDefinition function = 2 [json_name = "function"];</code>
    */
   dev.amazonchat.v1.FunctionDefinitionOrBuilder getFunctionOrBuilder();
+
+  /**
+   * <pre>
+   * A prompt-cache marker after this tool definition (caches the tools up to here).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+   * @return Whether the cacheControl field is set.
+   */
+  boolean hasCacheControl();
+  /**
+   * <pre>
+   * A prompt-cache marker after this tool definition (caches the tools up to here).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+   * @return The cacheControl.
+   */
+  dev.amazonchat.v1.CacheControl getCacheControl();
+  /**
+   * <pre>
+   * A prompt-cache marker after this tool definition (caches the tools up to here).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
+   */
+  dev.amazonchat.v1.CacheControlOrBuilder getCacheControlOrBuilder();
 }

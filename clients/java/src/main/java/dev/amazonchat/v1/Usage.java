@@ -57,7 +57,8 @@ private static final long serialVersionUID = 0L;
   private int promptTokens_ = 0;
   /**
    * <pre>
-   * Tokens in the prompt.
+   * Tokens in the prompt, cache reads and writes included (OpenAI counts them so; Bedrock reports
+   * them apart).
    * </pre>
    *
    * <code>uint32 prompt_tokens = 1 [json_name = "promptTokens"];</code>
@@ -102,7 +103,8 @@ private static final long serialVersionUID = 0L;
   private int cacheReadTokens_ = 0;
   /**
    * <pre>
-   * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them.
+   * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them. Part of
+   * `prompt_tokens`, as in OpenAI's usage.
    * </pre>
    *
    * <code>optional uint32 cache_read_tokens = 4 [json_name = "cacheReadTokens"];</code>
@@ -114,7 +116,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them.
+   * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them. Part of
+   * `prompt_tokens`, as in OpenAI's usage.
    * </pre>
    *
    * <code>optional uint32 cache_read_tokens = 4 [json_name = "cacheReadTokens"];</code>
@@ -129,7 +132,8 @@ private static final long serialVersionUID = 0L;
   private int cacheWriteTokens_ = 0;
   /**
    * <pre>
-   * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them.
+   * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them. Part of
+   * `prompt_tokens`.
    * </pre>
    *
    * <code>optional uint32 cache_write_tokens = 5 [json_name = "cacheWriteTokens"];</code>
@@ -141,7 +145,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them.
+   * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them. Part of
+   * `prompt_tokens`.
    * </pre>
    *
    * <code>optional uint32 cache_write_tokens = 5 [json_name = "cacheWriteTokens"];</code>
@@ -562,7 +567,8 @@ private static final long serialVersionUID = 0L;
     private int promptTokens_ ;
     /**
      * <pre>
-     * Tokens in the prompt.
+     * Tokens in the prompt, cache reads and writes included (OpenAI counts them so; Bedrock reports
+     * them apart).
      * </pre>
      *
      * <code>uint32 prompt_tokens = 1 [json_name = "promptTokens"];</code>
@@ -574,7 +580,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Tokens in the prompt.
+     * Tokens in the prompt, cache reads and writes included (OpenAI counts them so; Bedrock reports
+     * them apart).
      * </pre>
      *
      * <code>uint32 prompt_tokens = 1 [json_name = "promptTokens"];</code>
@@ -590,7 +597,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Tokens in the prompt.
+     * Tokens in the prompt, cache reads and writes included (OpenAI counts them so; Bedrock reports
+     * them apart).
      * </pre>
      *
      * <code>uint32 prompt_tokens = 1 [json_name = "promptTokens"];</code>
@@ -694,7 +702,8 @@ private static final long serialVersionUID = 0L;
     private int cacheReadTokens_ ;
     /**
      * <pre>
-     * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them.
+     * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them. Part of
+     * `prompt_tokens`, as in OpenAI's usage.
      * </pre>
      *
      * <code>optional uint32 cache_read_tokens = 4 [json_name = "cacheReadTokens"];</code>
@@ -706,7 +715,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them.
+     * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them. Part of
+     * `prompt_tokens`, as in OpenAI's usage.
      * </pre>
      *
      * <code>optional uint32 cache_read_tokens = 4 [json_name = "cacheReadTokens"];</code>
@@ -718,7 +728,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them.
+     * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them. Part of
+     * `prompt_tokens`, as in OpenAI's usage.
      * </pre>
      *
      * <code>optional uint32 cache_read_tokens = 4 [json_name = "cacheReadTokens"];</code>
@@ -734,7 +745,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them.
+     * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them. Part of
+     * `prompt_tokens`, as in OpenAI's usage.
      * </pre>
      *
      * <code>optional uint32 cache_read_tokens = 4 [json_name = "cacheReadTokens"];</code>
@@ -750,7 +762,8 @@ private static final long serialVersionUID = 0L;
     private int cacheWriteTokens_ ;
     /**
      * <pre>
-     * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them.
+     * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them. Part of
+     * `prompt_tokens`.
      * </pre>
      *
      * <code>optional uint32 cache_write_tokens = 5 [json_name = "cacheWriteTokens"];</code>
@@ -762,7 +775,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them.
+     * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them. Part of
+     * `prompt_tokens`.
      * </pre>
      *
      * <code>optional uint32 cache_write_tokens = 5 [json_name = "cacheWriteTokens"];</code>
@@ -774,7 +788,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them.
+     * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them. Part of
+     * `prompt_tokens`.
      * </pre>
      *
      * <code>optional uint32 cache_write_tokens = 5 [json_name = "cacheWriteTokens"];</code>
@@ -790,7 +805,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them.
+     * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them. Part of
+     * `prompt_tokens`.
      * </pre>
      *
      * <code>optional uint32 cache_write_tokens = 5 [json_name = "cacheWriteTokens"];</code>

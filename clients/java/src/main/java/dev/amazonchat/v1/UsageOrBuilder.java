@@ -12,7 +12,8 @@ public interface UsageOrBuilder extends
 
   /**
    * <pre>
-   * Tokens in the prompt.
+   * Tokens in the prompt, cache reads and writes included (OpenAI counts them so; Bedrock reports
+   * them apart).
    * </pre>
    *
    * <code>uint32 prompt_tokens = 1 [json_name = "promptTokens"];</code>
@@ -42,7 +43,8 @@ public interface UsageOrBuilder extends
 
   /**
    * <pre>
-   * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them.
+   * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them. Part of
+   * `prompt_tokens`, as in OpenAI's usage.
    * </pre>
    *
    * <code>optional uint32 cache_read_tokens = 4 [json_name = "cacheReadTokens"];</code>
@@ -51,7 +53,8 @@ public interface UsageOrBuilder extends
   boolean hasCacheReadTokens();
   /**
    * <pre>
-   * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them.
+   * Prompt tokens read from Bedrock's prompt cache, when Bedrock reports them. Part of
+   * `prompt_tokens`, as in OpenAI's usage.
    * </pre>
    *
    * <code>optional uint32 cache_read_tokens = 4 [json_name = "cacheReadTokens"];</code>
@@ -61,7 +64,8 @@ public interface UsageOrBuilder extends
 
   /**
    * <pre>
-   * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them.
+   * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them. Part of
+   * `prompt_tokens`.
    * </pre>
    *
    * <code>optional uint32 cache_write_tokens = 5 [json_name = "cacheWriteTokens"];</code>
@@ -70,7 +74,8 @@ public interface UsageOrBuilder extends
   boolean hasCacheWriteTokens();
   /**
    * <pre>
-   * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them.
+   * Prompt tokens written to Bedrock's prompt cache, when Bedrock reports them. Part of
+   * `prompt_tokens`.
    * </pre>
    *
    * <code>optional uint32 cache_write_tokens = 5 [json_name = "cacheWriteTokens"];</code>
