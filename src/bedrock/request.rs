@@ -14,16 +14,17 @@
 use super::document;
 use crate::chat::cache::CachePlan;
 use crate::chat::reasoning::Plan;
+use crate::chat::structured::{Format, Structured};
 use crate::chat::validate::data_url::{self, ImageKind};
 use crate::chat::validate::messages::is_blank;
 use crate::error::{Error, Result};
 use crate::proto::v1 as api;
 use aws_sdk_bedrockruntime::types::{
     AnyToolChoice, AutoToolChoice, CachePointBlock, CachePointType, CacheTtl, ContentBlock, ConversationRole,
-    GuardrailTrace, ImageBlock, ImageFormat, ImageSource, InferenceConfiguration, Message, OutputConfig,
-    ReasoningContentBlock, ReasoningTextBlock, SpecificToolChoice, SystemContentBlock, Tool, ToolChoice,
-    ToolConfiguration, ToolInputSchema, ToolResultBlock, ToolResultContentBlock, ToolSpecification,
-    ToolUseBlock,
+    GuardrailTrace, ImageBlock, ImageFormat, ImageSource, InferenceConfiguration, JsonSchemaDefinition,
+    Message, OutputConfig, OutputFormat, OutputFormatStructure, OutputFormatType, ReasoningContentBlock,
+    ReasoningTextBlock, SpecificToolChoice, SystemContentBlock, Tool, ToolChoice, ToolConfiguration,
+    ToolInputSchema, ToolResultBlock, ToolResultContentBlock, ToolSpecification, ToolUseBlock,
 };
 use aws_smithy_types::{Blob, Document};
 use base64::Engine as _;
@@ -39,15 +40,20 @@ pub struct Decisions<'a> {
     pub reasoning: &'a Plan,
     /// Prompt caching.
     pub cache: CachePlan,
+    /// The answer's format (and whether strict tools are sent as strict).
+    pub structured: &'a Structured,
 }
 
-impl Decisions<'_> {
-    /// Plain chat: no reasoning, no caching (tests and tools that map a bare request).
-    pub const PLAIN: Decisions<'static> = Decisions {
-        model_id: "",
-        reasoning: &Plan::Off,
-        cache: CachePlan { markers: false, in_tools: false, auto: false },
-    };
+impl<'a> Decisions<'a> {
+    /// Plain chat: no reasoning, no caching, text answers (tests and tools that map a bare request).
+    pub fn plain(structured: &'a Structured) -> Self {
+        Decisions {
+            model_id: "",
+            reasoning: &Plan::Off,
+            cache: CachePlan { markers: false, in_tools: false, auto: false },
+            structured,
+        }
+    }
 }
 
 /// A Converse request, ready to send with either Converse or ConverseStream.
@@ -117,17 +123,32 @@ pub fn to_converse(request: &api::ChatCompletionRequest, decisions: &Decisions) 
         additional_model_request_fields_json,
         reasoning_effort: _, // decided in `decisions.reasoning`
         thinking: _,         // decided in `decisions.reasoning`
-        response_format: _,  // validated: only "text" is taken so far, which is Converse's default
+        response_format: _,  // decided in `decisions.structured`
         prompt_cache: _,     // decided in `decisions.cache`
     } = request;
     let mode = tool_mode(tool_choice.as_ref(), tools)?;
+    // Whether the caller's tools are sent (else the history's tool calls are rendered as text).
     let tools_on = matches!(mode, ToolMode::On(_));
-    let tool_config = match &mode {
-        ToolMode::Off => None,
-        ToolMode::On(choice) => Some(
+    let strict = decisions.structured.native_strict_tools;
+    let (specs, choice) = match (&decisions.structured.format, mode) {
+        (Format::Tool { name, description, schema, forced: true }, _) => {
+            let specific = SpecificToolChoice::builder().name(name).build().map_err(internal)?;
+            (Some(vec![answer_tool(name, description, schema)?]), Some(ToolChoice::Tool(specific)))
+        }
+        (Format::Tool { name, description, schema, forced: false }, ToolMode::On(_)) => {
+            let mut specs = tool_specs(tools, decisions.cache, strict)?;
+            specs.push(answer_tool(name, description, schema)?);
+            (Some(specs), Some(ToolChoice::Any(AnyToolChoice::builder().build())))
+        }
+        (_, ToolMode::Off) => (None, None),
+        (_, ToolMode::On(choice)) => (Some(tool_specs(tools, decisions.cache, strict)?), choice),
+    };
+    let tool_config = match specs {
+        None => None,
+        Some(specs) => Some(
             ToolConfiguration::builder()
-                .set_tools(Some(tool_specs(tools, decisions.cache)?))
-                .set_tool_choice(choice.clone())
+                .set_tools(Some(specs))
+                .set_tool_choice(choice)
                 .build()
                 .map_err(internal)?,
         ),
@@ -139,8 +160,14 @@ pub fn to_converse(request: &api::ChatCompletionRequest, decisions: &Decisions) 
         (None, Some(text)) => Some(document::from_json_text(text).map_err(internal)?),
         (None, None) => None,
     };
-    let (additional_fields, output_config) =
+    let (additional_fields, effort) =
         reasoning_fields(passed, decisions.reasoning, decisions.model_id, tools_on);
+    let text_format = match &decisions.structured.format {
+        Format::Native { name, description, schema } => Some(native_format(name, description, schema)?),
+        _ => None,
+    };
+    let output_config = (effort.is_some() || text_format.is_some())
+        .then(|| OutputConfig::builder().set_effort(effort).set_text_format(text_format).build());
     let max_tokens = match decisions.reasoning {
         Plan::Budget { max_tokens, .. } => Some(*max_tokens),
         _ => max_tokens.or(*max_completion_tokens),
@@ -164,18 +191,46 @@ pub fn to_converse(request: &api::ChatCompletionRequest, decisions: &Decisions) 
     })
 }
 
-/// The model's own request fields with the reasoning plan merged in, and `outputConfig`.
+/// The answer tool of a structured output without native support.
+fn answer_tool(name: &str, description: &Option<String>, schema: &str) -> Result<Tool> {
+    let description = description.clone().unwrap_or_else(|| "Give the answer in this shape.".to_owned());
+    let spec = ToolSpecification::builder()
+        .name(name)
+        .description(description)
+        .input_schema(ToolInputSchema::Json(document::from_json_text(schema).map_err(internal)?))
+        .build()
+        .map_err(internal)?;
+    Ok(Tool::ToolSpec(spec))
+}
+
+/// `outputConfig.textFormat` for a native structured output.
+fn native_format(name: &str, description: &Option<String>, schema: &str) -> Result<OutputFormat> {
+    let definition = JsonSchemaDefinition::builder()
+        .schema(schema)
+        .name(name)
+        .set_description(description.clone())
+        .build()
+        .map_err(internal)?;
+    OutputFormat::builder()
+        .r#type(OutputFormatType::JsonSchema)
+        .structure(OutputFormatStructure::JsonSchema(definition))
+        .build()
+        .map_err(internal)
+}
+
+/// The model's own request fields with the reasoning plan merged in, and the effort of
+/// `outputConfig`.
 fn reasoning_fields(
     passed: Option<Document>,
     plan: &Plan,
     model_id: &str,
     tools_on: bool,
-) -> (Option<Document>, Option<OutputConfig>) {
+) -> (Option<Document>, Option<String>) {
     let text = |s: &str| Document::String(s.to_owned());
     let object = |pairs: Vec<(&str, Document)>| {
         Document::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect::<HashMap<_, _>>())
     };
-    let (added, output_config): (Vec<(&str, Document)>, Option<OutputConfig>) = match plan {
+    let (added, output_config): (Vec<(&str, Document)>, Option<String>) = match plan {
         Plan::Off | Plan::Raw | Plan::AlwaysOn => (Vec::new(), None),
         Plan::Budget { budget, .. } => {
             let mut added = vec![(
@@ -192,10 +247,9 @@ fn reasoning_fields(
             }
             (added, None)
         }
-        Plan::Adaptive { effort } => (
-            vec![("thinking", object(vec![("type", text("adaptive"))]))],
-            effort.map(|effort| OutputConfig::builder().effort(effort).build()),
-        ),
+        Plan::Adaptive { effort } => {
+            (vec![("thinking", object(vec![("type", text("adaptive"))]))], effort.map(str::to_owned))
+        }
         Plan::Nova { effort } => (
             vec![(
                 "reasoningConfig",
@@ -249,11 +303,12 @@ fn tool_mode(choice: Option<&api::ToolChoice>, tools: &[api::Tool]) -> Result<To
 }
 
 /// The declared tools as Converse tool specifications, with cache points where the plan places them.
-fn tool_specs(tools: &[api::Tool], cache: CachePlan) -> Result<Vec<Tool>> {
-    let mut specs = Vec::with_capacity(tools.len() + 1);
+/// `strict` sends strict tools as strict (models with native structured output).
+fn tool_specs(tools: &[api::Tool], cache: CachePlan, strict: bool) -> Result<Vec<Tool>> {
+    let mut specs = Vec::with_capacity(tools.len() + 2);
     let mut marked = false;
     for tool in tools {
-        specs.push(tool_spec(tool)?);
+        specs.push(tool_spec(tool, strict)?);
         if let Some(control) = &tool.cache_control
             && cache.markers
             && cache.in_tools
@@ -268,7 +323,7 @@ fn tool_specs(tools: &[api::Tool], cache: CachePlan) -> Result<Vec<Tool>> {
     Ok(specs)
 }
 
-fn tool_spec(tool: &api::Tool) -> Result<Tool> {
+fn tool_spec(tool: &api::Tool, send_strict: bool) -> Result<Tool> {
     let api::Tool { r#type: _, function, cache_control: _ } = tool; // validated: "function"
     let Some(function) = function else {
         return Err(internal("a tool without a function passed validation"));
@@ -277,7 +332,7 @@ fn tool_spec(tool: &api::Tool) -> Result<Tool> {
         name,
         description,
         parameters,
-        strict: _, // accepted, not sent yet: Converse's tool specification has no switch
+        strict, // sent where the model enforces it; checked after the answer either way
         parameters_json,
     } = function;
     let schema = match (parameters, parameters_json) {
@@ -289,6 +344,7 @@ fn tool_spec(tool: &api::Tool) -> Result<Tool> {
         .name(name)
         .set_description(description.clone().filter(|d| !d.is_empty()))
         .input_schema(ToolInputSchema::Json(schema))
+        .set_strict(strict.filter(|s| *s && send_strict))
         .build()
         .map_err(internal)?;
     Ok(Tool::ToolSpec(spec))
@@ -586,7 +642,7 @@ mod tests {
             message("user", "hi"),
             message("developer", "no emoji"),
         ]);
-        let converse = to_converse(&req, &Decisions::PLAIN).unwrap();
+        let converse = to_converse(&req, &Decisions::plain(&Structured::plain())).unwrap();
         assert_eq!(converse.system.len(), 2);
         assert_eq!(converse.messages.len(), 1);
     }
@@ -599,7 +655,7 @@ mod tests {
             message("assistant", "c"),
             message("user", "d"),
         ]);
-        let converse = to_converse(&req, &Decisions::PLAIN).unwrap();
+        let converse = to_converse(&req, &Decisions::plain(&Structured::plain())).unwrap();
         let shape: Vec<(ConversationRole, usize)> =
             converse.messages.iter().map(|m| (m.role().clone(), m.content().len())).collect();
         assert_eq!(
@@ -617,7 +673,7 @@ mod tests {
             tool_message("call_2", "rainy"),
         ]);
         req.tools = vec![weather_tool()];
-        let converse = to_converse(&req, &Decisions::PLAIN).unwrap();
+        let converse = to_converse(&req, &Decisions::plain(&Structured::plain())).unwrap();
         assert_eq!(converse.messages.len(), 3);
         let results = converse.messages[2].content();
         assert_eq!(results.len(), 2);
@@ -637,7 +693,7 @@ mod tests {
         req.tools = vec![weather_tool()];
         req.tool_choice =
             Some(api::ToolChoice { choice: Some(api::tool_choice::Choice::Mode("none".into())) });
-        let converse = to_converse(&req, &Decisions::PLAIN).unwrap();
+        let converse = to_converse(&req, &Decisions::plain(&Structured::plain())).unwrap();
         assert!(converse.tool_config.is_none());
         let rendered = format!("{:?}", converse.messages);
         assert!(rendered.contains("[tool call call_1: get_weather"), "{rendered}");
@@ -651,13 +707,17 @@ mod tests {
         let choice = |c: api::tool_choice::Choice| Some(api::ToolChoice { choice: Some(c) });
         req.tool_choice = choice(api::tool_choice::Choice::Mode("required".into()));
         assert!(matches!(
-            to_converse(&req, &Decisions::PLAIN).unwrap().tool_config.unwrap().tool_choice(),
+            to_converse(&req, &Decisions::plain(&Structured::plain()))
+                .unwrap()
+                .tool_config
+                .unwrap()
+                .tool_choice(),
             Some(ToolChoice::Any(_))
         ));
         req.tool_choice =
             choice(api::tool_choice::Choice::Function(api::NamedToolChoice { name: "get_weather".into() }));
         assert!(
-            matches!(to_converse(&req, &Decisions::PLAIN).unwrap().tool_config.unwrap().tool_choice(), Some(ToolChoice::Tool(t)) if t.name() == "get_weather")
+            matches!(to_converse(&req, &Decisions::plain(&Structured::plain())).unwrap().tool_config.unwrap().tool_choice(), Some(ToolChoice::Tool(t)) if t.name() == "get_weather")
         );
     }
 
@@ -674,11 +734,15 @@ mod tests {
                 ..Default::default()
             }])
         };
-        let ok = to_converse(&with("data:image/png;base64,iVBORw0KGgo="), &Decisions::PLAIN).unwrap();
+        let ok =
+            to_converse(&with("data:image/png;base64,iVBORw0KGgo="), &Decisions::plain(&Structured::plain()))
+                .unwrap();
         assert!(
             matches!(&ok.messages[0].content()[0], ContentBlock::Image(i) if *i.format() == ImageFormat::Png)
         );
-        let undecodable = to_converse(&with("data:image/png;base64,@@@"), &Decisions::PLAIN).unwrap_err();
+        let undecodable =
+            to_converse(&with("data:image/png;base64,@@@"), &Decisions::plain(&Structured::plain()))
+                .unwrap_err();
         assert!(undecodable.message.contains("base64"), "{undecodable}");
         assert_eq!(undecodable.field.as_deref(), Some("messages[0].content.parts[0].image_url.url"));
     }
@@ -690,7 +754,7 @@ mod tests {
         req.temperature = Some(0.0);
         req.top_p = Some(0.9);
         req.stop = vec!["END".into()];
-        let inference = to_converse(&req, &Decisions::PLAIN).unwrap().inference;
+        let inference = to_converse(&req, &Decisions::plain(&Structured::plain())).unwrap().inference;
         assert_eq!(inference.max_tokens(), Some(42));
         assert_eq!(inference.temperature(), Some(0.0));
         assert_eq!(inference.top_p(), Some(0.9));
@@ -710,7 +774,7 @@ mod tests {
             }),
             cache_control: None,
         }];
-        let converse = to_converse(&req, &Decisions::PLAIN).unwrap();
+        let converse = to_converse(&req, &Decisions::plain(&Structured::plain())).unwrap();
         let exact = aws_smithy_types::Number::PosInt(9_007_199_254_740_993);
         let Some(Document::Object(fields)) = &converse.additional_fields else { panic!("an object") };
         assert_eq!(fields["seed_like"], Document::Number(exact));

@@ -6,6 +6,7 @@
 
 pub mod cache;
 pub mod reasoning;
+pub mod structured;
 pub mod validate;
 
 use crate::bedrock::pool::BedrockPool;
@@ -66,7 +67,7 @@ impl Chat {
     fn prepare(
         &self,
         request: &mut api::ChatCompletionRequest,
-    ) -> Result<(bedrock::ConverseRequest, Bedrock)> {
+    ) -> Result<(bedrock::ConverseRequest, Bedrock, structured::Structured)> {
         validate::request(request)?;
         // The call's span (opened by the server for every request) carries who asked for what;
         // recorded once validation has bounded both.
@@ -89,12 +90,18 @@ impl Chat {
             &self.policies.budgets,
         )?;
         let cache = cache::plan(request, &route.model_id, self.policies.prompt_cache_auto)?;
-        let decisions = bedrock::Decisions { model_id: &route.model_id, reasoning: &plan, cache };
+        let structured = structured::plan(request, &route.model_id, &plan)?;
+        let decisions = bedrock::Decisions {
+            model_id: &route.model_id,
+            reasoning: &plan,
+            cache,
+            structured: &structured,
+        };
         let mut converse = bedrock::to_converse(request, &decisions)?;
         converse.model_id = route.model_id;
         let client =
             self.pool.client(route.region.as_deref()).map_err(|e| Error::new(ErrorKind::Internal, e))?;
-        Ok((converse, client))
+        Ok((converse, client, structured))
     }
 
     /// Answers in one piece.
@@ -102,8 +109,9 @@ impl Chat {
         &self,
         mut request: api::ChatCompletionRequest,
     ) -> Result<api::ChatCompletionResponse> {
-        let (converse, client) = self.prepare(&mut request)?;
-        let answer = within(self.timeouts.upstream, &request.model, client.converse(converse)).await?;
+        let (converse, client, structured) = self.prepare(&mut request)?;
+        let mut answer = within(self.timeouts.upstream, &request.model, client.converse(converse)).await?;
+        structured.shape(&mut answer.message, &mut answer.finish_reason)?;
         Ok(api::ChatCompletionResponse {
             id: completion_id(),
             object: "chat.completion".to_owned(),
@@ -123,7 +131,7 @@ impl Chat {
     /// Waits for Bedrock's first event before returning, so a request that Bedrock rejects at once
     /// fails with a normal error rather than a stream that breaks after it started.
     pub async fn stream(&self, mut request: api::ChatCompletionRequest) -> Result<ChunkStream> {
-        let (converse, client) = self.prepare(&mut request)?;
+        let (converse, client, structured) = self.prepare(&mut request)?;
         let include_usage = request.stream_options.as_ref().is_some_and(|o| o.include_usage);
         let region = client.region().to_owned();
         // One deadline for the call and its first event together.
@@ -144,6 +152,7 @@ impl Chat {
             idle: self.timeouts.stream_idle,
             finished: false,
             saw_stop: false,
+            shaper: structured.stream_shaper(),
         };
         Ok(Box::pin(futures::stream::unfold(state, StreamState::next_chunk)))
     }
@@ -160,6 +169,8 @@ struct StreamState {
     idle: Duration,
     finished: bool,
     saw_stop: bool,
+    /// Structured output's shaping and checks.
+    shaper: structured::StreamShaper,
 }
 
 impl StreamState {
@@ -194,7 +205,10 @@ impl StreamState {
             };
             self.saw_stop |= matches!(event, ConverseStreamOutput::MessageStop(_));
             if let Some(chunk) = self.translator.chunk(event) {
-                return Some((Ok(chunk), self));
+                return match self.shaper.chunk(chunk) {
+                    Ok(chunk) => Some((Ok(chunk), self)),
+                    Err(error) => self.fail(error),
+                };
             }
         }
     }

@@ -103,7 +103,17 @@ pub fn reply(model_id: &str, body: &Value) -> Result<Reply, Fault> {
 
     let tool_results: Vec<String> =
         content.iter().filter_map(|block| block.get("toolResult")).map(result_text).collect();
-    let calls = if tool_results.is_empty() { tool_calls(body, &prompt) } else { Vec::new() };
+    // A forced choice (`any`, `tool`) is a call whatever came before; under auto, tool results are
+    // answered in text.
+    let choice = &body["toolConfig"]["toolChoice"];
+    let forced = choice.get("any").is_some() || choice.get("tool").is_some();
+    let mut calls = if tool_results.is_empty() || forced { tool_calls(body, &prompt) } else { Vec::new() };
+    if directives.off_schema {
+        for (_, input) in &mut calls {
+            *input = json!({"unexpected": true});
+        }
+    }
+    let structured = super::structured::answer(model_id, body, directives.off_schema)?;
 
     let mut blocks = Vec::new();
     let mut stop_reason = if !calls.is_empty() {
@@ -121,6 +131,7 @@ pub fn reply(model_id: &str, body: &Value) -> Result<Reply, Fault> {
         "tool_use"
     } else {
         let text = match (&directives.words, tool_results.as_slice()) {
+            _ if structured.is_some() => structured.unwrap_or_default(),
             (Some(n), _) => vec!["lorem"; *n].join(" "),
             (None, []) => format!("You said: {prompt}{}", describe_images(content)).trim_end().to_owned(),
             (None, [one]) => format!("The tool returned: {one}"),
@@ -206,6 +217,14 @@ fn check_conversation(messages: &[Value], has_tool_config: bool) -> Result<(), F
 fn tool_calls(body: &Value, prompt: &str) -> Vec<(String, Value)> {
     let Some(tools) = body["toolConfig"]["tools"].as_array() else { return Vec::new() };
     let specs: Vec<&Value> = tools.iter().filter_map(|tool| tool.get("toolSpec")).collect();
+    // A model does not repeat a call it has just made: under `any`, the first tool not called yet.
+    let called: Vec<&str> = body["messages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|m| m["content"].as_array().into_iter().flatten())
+        .filter_map(|block| block["toolUse"]["name"].as_str())
+        .collect();
     let named_in_prompt: Vec<&&Value> =
         specs.iter().filter(|spec| spec["name"].as_str().is_some_and(|name| prompt.contains(name))).collect();
     let choice = &body["toolConfig"]["toolChoice"];
@@ -213,7 +232,9 @@ fn tool_calls(body: &Value, prompt: &str) -> Vec<(String, Value)> {
         specs.iter().copied().filter(|spec| spec["name"] == name).collect()
     } else if choice.get("any").is_some() {
         if named_in_prompt.is_empty() {
-            specs.first().copied().into_iter().collect()
+            let fresh =
+                specs.iter().copied().find(|s| !called.contains(&s["name"].as_str().unwrap_or_default()));
+            fresh.or(specs.first().copied()).into_iter().collect()
         } else {
             named_in_prompt.into_iter().copied().collect()
         }
@@ -232,7 +253,7 @@ fn tool_calls(body: &Value, prompt: &str) -> Vec<(String, Value)> {
 }
 
 /// A value satisfying a JSON schema's type and, for objects, its `required` properties.
-fn example(schema: &Value, key: &str, depth: usize) -> Value {
+pub fn example(schema: &Value, key: &str, depth: usize) -> Value {
     if let Some(first) = schema["enum"].as_array().and_then(|values| values.first()) {
         return first.clone();
     }

@@ -21,6 +21,7 @@
 //! | `guardrail` | stop reason `guardrail_intervened` |
 //! | `content-filtered` | stop reason `content_filtered` |
 //! | `cache` | usage reports prompt-cache read and write tokens |
+//! | `off-schema` | tool inputs and structured answers ignore their schema (`{"unexpected": true}`) |
 //! | `words=N` | answer with exactly N words (fixed-size answers for benchmarks) |
 
 use std::time::Duration;
@@ -42,6 +43,8 @@ pub struct Directives {
     pub stop_reason: Option<&'static str>,
     /// Report cache tokens in usage.
     pub cache: bool,
+    /// Answer JSON (tool input, structured output) that ignores the schema.
+    pub off_schema: bool,
     /// Answer with exactly this many words.
     pub words: Option<usize>,
 }
@@ -125,6 +128,7 @@ fn apply(directives: &mut Directives, directive: &str) -> Result<(), String> {
         ("guardrail", None) => directives.stop_reason = Some("guardrail_intervened"),
         ("content-filtered", None) => directives.stop_reason = Some("content_filtered"),
         ("cache", None) => directives.cache = true,
+        ("off-schema", None) => directives.off_schema = true,
         ("words", Some(value)) => {
             let words: usize = value.parse().map_err(|_| format!("words={value}: not a number"))?;
             if words > MAX_WORDS {

@@ -26,6 +26,7 @@ pub mod prompt_cache;
 mod routes;
 pub mod sigv4;
 pub mod standalone;
+mod structured;
 mod sts;
 mod thinking;
 pub mod world;

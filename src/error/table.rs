@@ -34,6 +34,8 @@ pub enum ErrorKind {
     Unavailable,
     /// Bedrock did not answer in time.
     DeadlineExceeded,
+    /// The model's answer does not match the strict schema the request asked for.
+    SchemaMismatch,
     /// A bug or an unexpected upstream answer.
     Internal,
     /// Start-up refused the configuration (a flag, a variable, a file): a usage error.
@@ -72,7 +74,7 @@ pub struct ErrorClass {
 
 impl ErrorKind {
     /// Every kind, in the table's order.
-    pub const ALL: [ErrorKind; 15] = {
+    pub const ALL: [ErrorKind; 16] = {
         use ErrorKind::*;
         [
             InvalidArgument,
@@ -87,6 +89,7 @@ impl ErrorKind {
             ResourceExhausted,
             Unavailable,
             DeadlineExceeded,
+            SchemaMismatch,
             Internal,
             Configuration,
             Startup,
@@ -186,6 +189,9 @@ impl ErrorKind {
                 1,
                 Call,
             ),
+            SchemaMismatch => {
+                (G::Unavailable, H::BAD_GATEWAY, "SCHEMA_MISMATCH", "api_error", "schema_mismatch", 1, Call)
+            }
             Internal => (G::Internal, H::INTERNAL_SERVER_ERROR, "INTERNAL", "api_error", "internal", 1, Call),
             Configuration => (
                 G::FailedPrecondition,

@@ -15,7 +15,28 @@ use std::convert::Infallible;
 #[utoipa::path(
     post,
     path = "/v1/chat/completions",
-    request_body = oa::ChatCompletionRequest,
+    request_body(
+        content = oa::ChatCompletionRequest,
+        examples(
+            ("chat" = (summary = "A plain question", value = json!({
+                "model": "anthropic.claude-3-haiku-20240307-v1:0",
+                "messages": [{"role": "user", "content": "Hello!"}]}))),
+            ("reasoning" = (summary = "Reasoning: the answer carries reasoning_content and thinking_blocks", value = json!({
+                "model": "us.anthropic.claude-sonnet-4-20250514-v1:0", "reasoning_effort": "low",
+                "messages": [{"role": "user", "content": "Plan a three-day trip to Lisbon"}]}))),
+            ("prompt_caching" = (summary = "Prompt caching: a cache point after the system prompt", value = json!({
+                "model": "us.anthropic.claude-sonnet-4-20250514-v1:0",
+                "messages": [
+                    {"role": "system", "content": "You are a support agent for ACME...", "cache_control": {"type": "ephemeral"}},
+                    {"role": "user", "content": "My order is late"}]}))),
+            ("structured_output" = (summary = "Structured output checked against a strict schema", value = json!({
+                "model": "anthropic.claude-3-haiku-20240307-v1:0",
+                "messages": [{"role": "user", "content": "Facts about Paris"}],
+                "response_format": {"type": "json_schema", "json_schema": {"name": "city_facts", "strict": true,
+                    "schema": {"type": "object", "properties": {"city": {"type": "string"}, "population": {"type": "integer"}},
+                        "required": ["city", "population"]}}}}))),
+        )
+    ),
     responses(
         (status = 200, description = "The answer: JSON, or with `stream: true` Server-Sent Events of `chat.completion.chunk` objects ending in `data: [DONE]`",
             content((oa::ChatCompletion = "application/json"), (String = "text/event-stream"))),
@@ -26,6 +47,7 @@ use std::convert::Infallible;
         (status = 413, description = "Body too large", body = oa::ErrorResponse),
         (status = 429, description = "Throttled; see Retry-After", body = oa::ErrorResponse),
         (status = 500, description = "Internal error", body = oa::ErrorResponse),
+        (status = 502, description = "The answer did not match the strict schema asked for", body = oa::ErrorResponse),
         (status = 503, description = "Bedrock unavailable", body = oa::ErrorResponse),
         (status = 504, description = "Bedrock timed out", body = oa::ErrorResponse),
     ),

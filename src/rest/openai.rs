@@ -356,8 +356,8 @@ pub struct FunctionDefinition {
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
     pub parameters: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Accepted, not sent yet: Converse's tool specification has no such switch, so the model is
-    /// not held to the schema.
+    /// Sent to models that enforce it (those with native structured output); the call's arguments
+    /// are checked against `parameters` either way (a mismatch is a 502, `schema_mismatch`).
     #[serde(default)]
     pub strict: Option<bool>,
 }

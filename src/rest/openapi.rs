@@ -70,6 +70,17 @@ mod tests {
         document["components"]["schemas"][name].clone()
     }
 
+    /// The agent features have runnable examples in the document.
+    #[test]
+    fn the_chat_endpoint_shows_each_feature_with_an_example() {
+        let document: Value = serde_json::from_str(&super::document()).unwrap();
+        let examples = &document["paths"]["/v1/chat/completions"]["post"]["requestBody"]["content"]["application/json"]
+            ["examples"];
+        for name in ["chat", "reasoning", "prompt_caching", "structured_output"] {
+            assert!(examples[name]["value"]["model"].is_string(), "{name}: {examples}");
+        }
+    }
+
     /// The document states the rules that `chat::validate` enforces; this keeps the two copies equal.
     #[test]
     fn the_documented_bounds_are_the_enforced_ones() {

@@ -9,6 +9,10 @@
 //	client, err := amazonchat.Dial("127.0.0.1:8000", amazonchat.WithAPIKey("KEY"))
 //	defer client.Close()
 //	answer, err := client.Chat(ctx, "anthropic.claude-3-haiku-20240307-v1:0", "Hello!")
+//
+// Reasoning: ChatAnswer with WithReasoningEffort("low") asks a model that can reason to think first,
+// and returns an Answer with the reasoning text beside the answer's; ReasoningText reads it from a
+// full response.
 package amazonchat
 
 import (
@@ -106,6 +110,68 @@ func (c *Client) Chat(ctx context.Context, model, prompt string) (string, error)
 		return "", err
 	}
 	return AnswerText(resp), nil
+}
+
+// RequestOption sets a field of the request ChatAnswer sends.
+type RequestOption func(*amazonchatv1.ChatCompletionRequest)
+
+// WithReasoningEffort asks a model that can reason to think first: "none" (thinking off), "minimal",
+// "low", "medium", "high", "xhigh" or "max" (OpenAI's reasoning efforts, mapped per model family). A
+// model that cannot reason fails with InvalidArgument.
+func WithReasoningEffort(effort string) RequestOption {
+	return func(req *amazonchatv1.ChatCompletionRequest) { req.ReasoningEffort = &effort }
+}
+
+// Answer is an answer with what came with it: ChatAnswer's result (or AnswerOf a response).
+type Answer struct {
+	// Text is the answer's text ("" if the model only called tools).
+	Text string
+	// Reasoning is the model's reasoning, all its blocks' text joined ("" if it did not reason).
+	Reasoning string
+	// ThinkingBlocks are the signed reasoning blocks, to replay unchanged.
+	ThinkingBlocks []*amazonchatv1.ThinkingBlock
+	// ToolCalls are the tool calls the model made.
+	ToolCalls []*amazonchatv1.ToolCall
+	// FinishReason is "stop", "length", "tool_calls" or "content_filter" ("" without a choice).
+	FinishReason string
+	// Message is the assistant message as the server sent it: append it to the conversation to
+	// continue (its thinking blocks and tool calls included).
+	Message *amazonchatv1.Message
+	// Response is the whole response.
+	Response *amazonchatv1.ChatCompletionResponse
+}
+
+// AnswerOf returns the Answer of a response's first choice.
+func AnswerOf(resp *amazonchatv1.ChatCompletionResponse) *Answer {
+	var choice *amazonchatv1.Choice
+	if len(resp.GetChoices()) > 0 {
+		choice = resp.GetChoices()[0]
+	}
+	message := choice.GetMessage()
+	return &Answer{
+		Text:           message.GetText(),
+		Reasoning:      message.GetReasoningContent(),
+		ThinkingBlocks: message.GetThinkingBlocks(),
+		ToolCalls:      message.GetToolCalls(),
+		FinishReason:   choice.GetFinishReason(),
+		Message:        message,
+		Response:       resp,
+	}
+}
+
+// ChatAnswer asks model and returns the Answer: its text, the model's reasoning (ask for it with
+// WithReasoningEffort), the thinking blocks and the assistant message to replay. prompt is a user
+// message's text.
+func (c *Client) ChatAnswer(ctx context.Context, model, prompt string, opts ...RequestOption) (*Answer, error) {
+	req := NewRequest(model, User(prompt))
+	for _, opt := range opts {
+		opt(req)
+	}
+	resp, err := c.ChatCompletion(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return AnswerOf(resp), nil
 }
 
 // ChatCompletion calls ChatService.ChatCompletion: the complete answer.
@@ -229,6 +295,14 @@ func AnswerText(resp *amazonchatv1.ChatCompletionResponse) string {
 		return ""
 	}
 	return resp.GetChoices()[0].GetMessage().GetText()
+}
+
+// ReasoningText returns the model's reasoning in a response's first choice ("" if it did not reason).
+func ReasoningText(resp *amazonchatv1.ChatCompletionResponse) string {
+	if len(resp.GetChoices()) == 0 {
+		return ""
+	}
+	return resp.GetChoices()[0].GetMessage().GetReasoningContent()
 }
 
 // DeltaText returns the text a chunk adds.

@@ -35,6 +35,8 @@ const (
 	model      = "anthropic.claude-3-haiku-20240307-v1:0"
 	prompt     = "hello there"
 	slowPrompt = "[[emulator:delay=2000ms]] are you there?"
+	// A model that can reason (the emulator thinks "Let me think about: <prompt>" first, and signs it).
+	sonnet4 = "us.anthropic.claude-sonnet-4-20250514-v1:0"
 )
 
 var (
@@ -347,6 +349,39 @@ func TestToolCallRoundTrip(t *testing.T) {
 	}
 	if second.GetChoices()[0].GetFinishReason() != "stop" || !strings.Contains(amazonchat.AnswerText(second), "sunny, 21C") {
 		t.Fatalf("second answer = %v", second)
+	}
+}
+
+func TestReasoning(t *testing.T) {
+	client := dial(t)
+	ctx := context.Background()
+	answer, err := client.ChatAnswer(ctx, sonnet4, prompt, amazonchat.WithReasoningEffort("low"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if answer.Text != "You said: hello there" || answer.Reasoning != "Let me think about: hello there" || answer.FinishReason != "stop" {
+		t.Fatalf("answer = %+v", answer)
+	}
+	if len(answer.ThinkingBlocks) != 1 {
+		t.Fatalf("thinking blocks = %v", answer.ThinkingBlocks)
+	}
+	block := answer.ThinkingBlocks[0]
+	if block.GetType() != "thinking" || block.GetThinking() != answer.Reasoning || block.GetSignature() == "" {
+		t.Fatalf("thinking block = %v", block)
+	}
+	if got := amazonchat.ReasoningText(answer.Response); got != answer.Reasoning {
+		t.Fatalf("ReasoningText = %q", got)
+	}
+
+	// The answer's message replays as it is (its signed block included).
+	req := amazonchat.NewRequest(sonnet4, amazonchat.User(prompt), answer.Message, amazonchat.User("and again"))
+	amazonchat.WithReasoningEffort("low")(req)
+	again, err := client.ChatCompletion(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := amazonchat.AnswerOf(again); a.Text != "You said: and again" || a.Reasoning != "Let me think about: and again" {
+		t.Fatalf("second answer = %+v", a)
 	}
 }
 

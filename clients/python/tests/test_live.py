@@ -8,12 +8,24 @@ import json
 import grpc
 import pytest
 
-from amazon_chat import AsyncClient, Client, assistant, chat_request, function_tool, tool_result, user
+from amazon_chat import (
+    Answer,
+    AsyncClient,
+    Client,
+    assistant,
+    chat_request,
+    function_tool,
+    reasoning_text,
+    tool_result,
+    user,
+)
 from amazon_chat.v1 import chat_pb2
 
 from .conftest import MODEL, Server
 
 PROMPT = "hello there"
+# A model that can reason (the emulator thinks "Let me think about: <prompt>" first, and signs it).
+SONNET_4 = "us.anthropic.claude-sonnet-4-20250514-v1:0"
 SLOW_PROMPT = "[[emulator:delay=2000ms]] are you there?"
 WEATHER = function_tool(
     "get_weather",
@@ -75,6 +87,26 @@ def test_tool_call_round_trip(client: Client) -> None:
     second = client.chat_completion(chat_request(MODEL, history, tools=[WEATHER]))
     assert second.choices[0].finish_reason == "stop"
     assert "sunny, 21C" in second.choices[0].message.text
+
+
+def test_reasoning(client: Client) -> None:
+    answer = client.chat_answer(SONNET_4, PROMPT, reasoning_effort="low")
+    assert isinstance(answer, Answer)
+    assert answer.text == "You said: hello there"
+    assert answer.reasoning == "Let me think about: hello there"
+    assert answer.finish_reason == "stop"
+    [block] = answer.thinking_blocks
+    assert (block.type, block.thinking) == ("thinking", answer.reasoning)
+    assert block.signature
+    assert reasoning_text(answer.response) == answer.reasoning
+    assert client.chat(SONNET_4, PROMPT, reasoning_effort="low") == answer.text
+
+    # The answer's message replays as it is (its signed block included), and so does assistant().
+    for replayed in (answer.message, assistant(answer.text, thinking_blocks=answer.thinking_blocks)):
+        again = client.chat_answer(
+            SONNET_4, [user(PROMPT), replayed, user("and again")], reasoning_effort="low"
+        )
+        assert (again.text, again.reasoning) == ("You said: and again", "Let me think about: and again")
 
 
 def test_wrong_api_key_is_unauthenticated(server: Server) -> None:

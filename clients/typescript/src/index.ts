@@ -11,6 +11,10 @@
  * const client = createAmazonChatClient({ target: "127.0.0.1:8000", apiKey: "KEY" });
  * console.log(await client.chat("anthropic.claude-3-haiku-20240307-v1:0", "Hello!"));
  * ```
+ *
+ * Reasoning: `{ reasoningEffort: "low" }` on `chat()`, `chatAnswer()` or `streamChat()` asks a model that
+ * can reason to think first; `chatAnswer()` resolves to an `Answer` with the reasoning text beside the
+ * answer's, and `reasoningText(response)` reads it from a full response.
  */
 
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
@@ -26,6 +30,7 @@ import {
   type ChatCompletionResponse,
   type Message,
   type StreamChatCompletionResponse,
+  type ThinkingBlock,
   type Tool,
   type ToolCall,
 } from "./gen/amazon_chat/v1/chat_pb.js";
@@ -66,8 +71,34 @@ export type ChatCompletionRequestInit = MessageInitShape<typeof ChatCompletionRe
 export type MessageInit = MessageInitShape<typeof MessageSchema>;
 /** A user message's text, one message, or the whole conversation. */
 export type Prompt = string | MessageInit | MessageInit[];
-/** Request fields other than the model and the messages, for `chat()` and `streamChat()`. */
-export type ChatFields = Omit<ChatCompletionRequestInit, "model" | "messages" | "$typeName">;
+/** OpenAI's reasoning efforts; "none" turns thinking off. */
+export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh" | "max";
+/**
+ * Request fields other than the model and the messages, for `chat()`, `chatAnswer()` and `streamChat()`.
+ * `reasoningEffort` asks a model that can reason to think first (any other model fails with
+ * INVALID_ARGUMENT); the server maps it per model family.
+ */
+export type ChatFields = Omit<ChatCompletionRequestInit, "model" | "messages" | "$typeName" | "reasoningEffort"> & {
+  reasoningEffort?: ReasoningEffort;
+};
+
+/** An answer with what came with it: `chatAnswer()`'s result. */
+export interface Answer {
+  /** The answer's text ("" if the model only called tools). */
+  text: string;
+  /** The model's reasoning, all its blocks' text joined ("" if it did not reason). */
+  reasoning: string;
+  /** The signed reasoning blocks, to replay unchanged. */
+  thinkingBlocks: ThinkingBlock[];
+  /** The tool calls the model made. */
+  toolCalls: ToolCall[];
+  /** "stop", "length", "tool_calls" or "content_filter" ("" if there was no choice). */
+  finishReason: string;
+  /** The assistant message as the server sent it: append it to the history to continue. */
+  message: Message;
+  /** The whole response. */
+  response: ChatCompletionResponse;
+}
 
 /** A system message. */
 export function system(text: string): Message {
@@ -79,12 +110,16 @@ export function user(text: string): Message {
   return create(MessageSchema, { role: "user", content: { case: "text", value: text } });
 }
 
-/** An assistant message (to replay history): text, tool calls, or both. */
-export function assistant(text?: string, toolCalls: ToolCall[] = []): Message {
+/**
+ * An assistant message (to replay history): text, tool calls, or both, with the thinking blocks the
+ * answer came with (send them back unchanged: their signatures are checked).
+ */
+export function assistant(text?: string, toolCalls: ToolCall[] = [], thinkingBlocks: ThinkingBlock[] = []): Message {
   return create(MessageSchema, {
     role: "assistant",
     content: text === undefined ? { case: undefined } : { case: "text", value: text },
     toolCalls,
+    thinkingBlocks,
   });
 }
 
@@ -96,6 +131,32 @@ export function toolResult(toolCallId: string, text: string): Message {
 /** A function tool; `parameters` is its arguments' JSON Schema. */
 export function functionTool(name: string, parameters?: JsonObject, description?: string): Tool {
   return create(ToolSchema, { type: "function", function: { name, parameters, description } });
+}
+
+/** The text of a response's first choice ("" if none). */
+export function answerText(response: ChatCompletionResponse): string {
+  const content = response.choices[0]?.message?.content;
+  return content?.case === "text" ? content.value : "";
+}
+
+/** The model's reasoning in a response's first choice ("" if it did not reason). */
+export function reasoningText(response: ChatCompletionResponse): string {
+  return response.choices[0]?.message?.reasoningContent ?? "";
+}
+
+/** The `Answer` of a response's first choice. */
+export function answerOf(response: ChatCompletionResponse): Answer {
+  const choice = response.choices[0];
+  const message = choice?.message ?? create(MessageSchema, { role: "assistant" });
+  return {
+    text: answerText(response),
+    reasoning: reasoningText(response),
+    thinkingBlocks: message.thinkingBlocks,
+    toolCalls: message.toolCalls,
+    finishReason: choice?.finishReason ?? "",
+    message,
+    response,
+  };
 }
 
 /** A ChatCompletionRequest for `model`. */
@@ -142,9 +203,16 @@ export class AmazonChatClient {
   async chat(model: string, prompt: Prompt, options: CallOptions & ChatFields = {}): Promise<string> {
     const { timeoutMs, signal, ...fields } = options;
     const response = await this.chatCompletion(chatRequest(model, prompt, fields), { timeoutMs, signal });
-    return response.choices[0]?.message?.content.case === "text"
-      ? response.choices[0].message.content.value
-      : "";
+    return answerText(response);
+  }
+
+  /**
+   * Asks `model` and resolves to the `Answer`: its text, the model's reasoning (ask for it with
+   * `{ reasoningEffort: "low" }`, ...), the thinking blocks and the assistant message to replay.
+   */
+  async chatAnswer(model: string, prompt: Prompt, options: CallOptions & ChatFields = {}): Promise<Answer> {
+    const { timeoutMs, signal, ...fields } = options;
+    return answerOf(await this.chatCompletion(chatRequest(model, prompt, fields), { timeoutMs, signal }));
   }
 
   /** ChatService.ChatCompletion: the complete answer. */

@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import {
   assistant,
   chatRequest,
+  reasoningText,
   Code,
   ConnectError,
   createAmazonChatClient,
@@ -17,6 +18,8 @@ import { startServer, type TestServer } from "./server.js";
 
 const MODEL = "anthropic.claude-3-haiku-20240307-v1:0";
 const PROMPT = "hello there";
+// A model that can reason (the emulator thinks "Let me think about: <prompt>" first, and signs it).
+const SONNET_4 = "us.anthropic.claude-sonnet-4-20250514-v1:0";
 const SLOW_PROMPT = "[[emulator:delay=2000ms]] are you there?";
 const WEATHER = functionTool(
   "get_weather",
@@ -110,6 +113,28 @@ describe("amazon-chat TypeScript client (live)", () => {
     assert.equal(second.choices[0]?.finishReason, "stop");
     const content = second.choices[0]?.message?.content;
     assert.ok(content?.case === "text" && content.value.includes("sunny, 21C"));
+  });
+
+  it("answers with its reasoning when asked to reason", async () => {
+    const answer = await client.chatAnswer(SONNET_4, PROMPT, { reasoningEffort: "low" });
+    assert.equal(answer.text, "You said: hello there");
+    assert.equal(answer.reasoning, "Let me think about: hello there");
+    assert.equal(answer.finishReason, "stop");
+    assert.equal(answer.thinkingBlocks.length, 1);
+    const [block] = answer.thinkingBlocks;
+    assert.equal(block?.type, "thinking");
+    assert.equal(block?.thinking, answer.reasoning);
+    assert.ok(block?.signature);
+    assert.equal(reasoningText(answer.response), answer.reasoning);
+    assert.equal(await client.chat(SONNET_4, PROMPT, { reasoningEffort: "low" }), answer.text);
+
+    // The answer's message replays as it is (its signed block included), and so does assistant().
+    for (const replayed of [answer.message, assistant(answer.text, [], answer.thinkingBlocks)]) {
+      const again = await client.chatAnswer(SONNET_4, [user(PROMPT), replayed, user("and again")], {
+        reasoningEffort: "low",
+      });
+      assert.deepEqual([again.text, again.reasoning], ["You said: and again", "Let me think about: and again"]);
+    }
   });
 
   it("fails with UNAUTHENTICATED for a wrong or missing API key", async () => {

@@ -135,15 +135,6 @@ pub fn request(request: &ChatCompletionRequest) -> Result<()> {
     reasoning(reasoning_effort.as_deref(), thinking.as_ref())?;
     if let Some(format) = response_format {
         self::response_format(format)?;
-        if format.r#type != "text" {
-            return Err(Error::invalid(
-                "response_format.type",
-                format!(
-                    "{:?} is not available yet on this gateway; only \"text\" (a tool with a JSON schema gives structured output meanwhile)",
-                    format.r#type
-                ),
-            ));
-        }
     }
     if let Some(policy) = prompt_cache
         && !PROMPT_CACHE_POLICIES.contains(&policy.as_str())

@@ -263,11 +263,8 @@ fn reasoning_settings_and_response_formats() {
         ..valid()
     };
     assert!(super::request(&format("text")).is_ok());
-    assert_eq!(
-        field(format("json_object")),
-        "response_format.type",
-        "not available yet: refused, not dropped"
-    );
+    assert!(super::request(&format("json_object")).is_ok());
+    assert_eq!(field(format("json_schema")), "response_format.json_schema");
     assert_eq!(field(format("yaml")), "response_format.type");
 }
 

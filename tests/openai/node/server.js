@@ -17,6 +17,8 @@ import { fileURLToPath } from "node:url";
 import OpenAI from "openai";
 
 export const MODEL = "anthropic.claude-3-haiku-20240307-v1:0";
+// A model that reasons (reasoning_effort, signed thinking blocks) and caches prompts of 1024+ tokens.
+export const SONNET_4 = "us.anthropic.claude-sonnet-4-20250514-v1:0";
 export const WEATHER_TOOL = {
   type: "function",
   function: {

@@ -13,6 +13,8 @@ import pytest
 from launch_server import Server, amazon_chat
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
+# A model that reasons (reasoning_effort, signed thinking blocks) and caches prompts of 1024+ tokens.
+SONNET_4 = "us.anthropic.claude-sonnet-4-20250514-v1:0"
 WEATHER_TOOL = {
     "type": "function",
     "function": {

@@ -10,11 +10,15 @@ The generated messages and stubs live in ``amazon_chat.v1`` (``chat_pb2``, ``cha
 
 from amazon_chat.client import (
     DEFAULT_TIMEOUT,
+    Answer,
     AsyncClient,
     Client,
+    ReasoningEffort,
+    answer_text,
     assistant,
     chat_request,
     function_tool,
+    reasoning_text,
     system,
     tool_result,
     user,
@@ -22,11 +26,15 @@ from amazon_chat.client import (
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "Answer",
     "AsyncClient",
     "Client",
+    "ReasoningEffort",
+    "answer_text",
     "assistant",
     "chat_request",
     "function_tool",
+    "reasoning_text",
     "system",
     "tool_result",
     "user",

@@ -6,6 +6,11 @@ deadline (the client's default ``timeout``, or the one passed to the call). Fail
 ``grpc.RpcError`` (``grpc.aio.AioRpcError`` in ``AsyncClient``) with the server's status code and
 message: ``err.code()``, ``err.details()``.
 
+Reasoning: ``reasoning_effort="low"`` (any of ``ReasoningEffort``) on ``chat``, ``chat_answer``,
+``stream_chat`` or ``chat_request`` asks a model that can reason to think first; ``chat_answer``
+returns an ``Answer`` with the reasoning text beside the answer's, and ``reasoning_text(response)``
+reads it from a full response.
+
 The generated messages and stubs are re-exported from ``amazon_chat.v1``; the raw stubs are on
 ``client.chat_service`` and ``client.model_service`` for anything this layer does not cover.
 """
@@ -13,8 +18,9 @@ The generated messages and stubs are re-exported from ``amazon_chat.v1``; the ra
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import grpc
 import grpc.aio
@@ -24,11 +30,15 @@ from amazon_chat.v1 import chat_pb2, chat_pb2_grpc, models_pb2, models_pb2_grpc
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "Answer",
     "AsyncClient",
     "Client",
+    "ReasoningEffort",
+    "answer_text",
     "assistant",
     "chat_request",
     "function_tool",
+    "reasoning_text",
     "system",
     "tool_result",
     "user",
@@ -50,6 +60,10 @@ Timeout = float | None | _UseClientTimeout
 
 Prompt = str | chat_pb2.Message | Iterable[chat_pb2.Message]
 
+ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+"""OpenAI's reasoning efforts; "none" turns thinking off. The server maps them per model family, and a
+model that cannot reason answers INVALID_ARGUMENT."""
+
 
 def system(text: str) -> chat_pb2.Message:
     """A system message."""
@@ -62,10 +76,15 @@ def user(text: str) -> chat_pb2.Message:
 
 
 def assistant(
-    text: str | None = None, tool_calls: Iterable[chat_pb2.ToolCall] = ()
+    text: str | None = None,
+    tool_calls: Iterable[chat_pb2.ToolCall] = (),
+    thinking_blocks: Iterable[chat_pb2.ThinkingBlock] = (),
 ) -> chat_pb2.Message:
-    """An assistant message (to replay history): text, tool calls, or both."""
-    message = chat_pb2.Message(role="assistant", tool_calls=tool_calls)
+    """An assistant message (to replay history): text, tool calls, or both, with the thinking blocks
+    the answer came with (send them back unchanged: their signatures are checked)."""
+    message = chat_pb2.Message(
+        role="assistant", tool_calls=tool_calls, thinking_blocks=thinking_blocks
+    )
     if text is not None:
         message.text = text
     return message
@@ -92,11 +111,18 @@ def function_tool(
     return chat_pb2.Tool(type="function", function=function)
 
 
-def chat_request(model: str, prompt: Prompt, **fields: Any) -> chat_pb2.ChatCompletionRequest:
+def chat_request(
+    model: str,
+    prompt: Prompt,
+    *,
+    reasoning_effort: ReasoningEffort | None = None,
+    **fields: Any,
+) -> chat_pb2.ChatCompletionRequest:
     """A ChatCompletionRequest for ``model``.
 
-    ``prompt`` is a user message's text, one message, or the whole conversation. Other request fields
-    (``max_tokens``, ``temperature``, ``tools``, ...) pass through as keyword arguments.
+    ``prompt`` is a user message's text, one message, or the whole conversation.
+    ``reasoning_effort`` asks the model to reason first (None: the model's default). Other request
+    fields (``max_tokens``, ``temperature``, ``tools``, ...) pass through as keyword arguments.
     """
     if isinstance(prompt, str):
         messages = [user(prompt)]
@@ -104,13 +130,64 @@ def chat_request(model: str, prompt: Prompt, **fields: Any) -> chat_pb2.ChatComp
         messages = [prompt]
     else:
         messages = list(prompt)
+    if reasoning_effort is not None:
+        fields["reasoning_effort"] = reasoning_effort
     return chat_pb2.ChatCompletionRequest(model=model, messages=messages, **fields)
 
 
-def _answer_text(response: chat_pb2.ChatCompletionResponse) -> str:
+def answer_text(response: chat_pb2.ChatCompletionResponse) -> str:
+    """The text of a response's first choice ("" if none)."""
     if not response.choices:
         return ""
     return response.choices[0].message.text
+
+
+def reasoning_text(response: chat_pb2.ChatCompletionResponse) -> str:
+    """The model's reasoning in a response's first choice, all its blocks' text joined ("" if the
+    model did not reason, or its reasoning came back redacted only)."""
+    if not response.choices:
+        return ""
+    return response.choices[0].message.reasoning_content
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer with what came with it: ``chat_answer``'s result.
+
+    ``message`` is the assistant message as the server sent it (tool calls and thinking blocks
+    included): append it to the history to continue the conversation.
+    """
+
+    text: str
+    """The answer's text ("" if the model only called tools)."""
+    reasoning: str
+    """The model's reasoning ("" if it did not reason)."""
+    finish_reason: str
+    """Why generation stopped: "stop", "length", "tool_calls" or "content_filter"."""
+    message: chat_pb2.Message
+    response: chat_pb2.ChatCompletionResponse
+
+    @property
+    def thinking_blocks(self) -> list[chat_pb2.ThinkingBlock]:
+        """The signed reasoning blocks, to replay unchanged."""
+        return list(self.message.thinking_blocks)
+
+    @property
+    def tool_calls(self) -> list[chat_pb2.ToolCall]:
+        """The tool calls the model made."""
+        return list(self.message.tool_calls)
+
+    @classmethod
+    def of(cls, response: chat_pb2.ChatCompletionResponse) -> Answer:
+        """The answer of a response's first choice."""
+        choice = response.choices[0] if response.choices else chat_pb2.Choice()
+        return cls(
+            text=choice.message.text,
+            reasoning=choice.message.reasoning_content,
+            finish_reason=choice.finish_reason,
+            message=choice.message,
+            response=response,
+        )
 
 
 def _delta_text(chunk: chat_pb2.StreamChatCompletionResponse) -> str:
@@ -168,12 +245,31 @@ class Client(_Base):
         self.close()
 
     def chat(
-        self, model: str, prompt: Prompt, *, timeout: Timeout = _CLIENT_DEFAULT, **fields: Any
+        self,
+        model: str,
+        prompt: Prompt,
+        *,
+        reasoning_effort: ReasoningEffort | None = None,
+        timeout: Timeout = _CLIENT_DEFAULT,
+        **fields: Any,
     ) -> str:
         """Asks ``model`` and returns the answer's text (one call, one line)."""
-        return _answer_text(
-            self.chat_completion(chat_request(model, prompt, **fields), timeout=timeout)
-        )
+        request = chat_request(model, prompt, reasoning_effort=reasoning_effort, **fields)
+        return answer_text(self.chat_completion(request, timeout=timeout))
+
+    def chat_answer(
+        self,
+        model: str,
+        prompt: Prompt,
+        *,
+        reasoning_effort: ReasoningEffort | None = None,
+        timeout: Timeout = _CLIENT_DEFAULT,
+        **fields: Any,
+    ) -> Answer:
+        """Asks ``model`` and returns the ``Answer``: its text, the model's reasoning, and the
+        assistant message to replay."""
+        request = chat_request(model, prompt, reasoning_effort=reasoning_effort, **fields)
+        return Answer.of(self.chat_completion(request, timeout=timeout))
 
     def chat_completion(
         self, request: chat_pb2.ChatCompletionRequest, *, timeout: Timeout = _CLIENT_DEFAULT
@@ -200,10 +296,17 @@ class Client(_Base):
             call.cancel()  # type: ignore[no-untyped-call]  # (grpc-stubs) a no-op once it ended
 
     def stream_chat(
-        self, model: str, prompt: Prompt, *, timeout: Timeout = _CLIENT_DEFAULT, **fields: Any
+        self,
+        model: str,
+        prompt: Prompt,
+        *,
+        reasoning_effort: ReasoningEffort | None = None,
+        timeout: Timeout = _CLIENT_DEFAULT,
+        **fields: Any,
     ) -> Iterator[str]:
-        """Streams the answer's text fragments."""
-        request = chat_request(model, prompt, **fields)
+        """Streams the answer's text fragments (not the reasoning's: see ``Delta.reasoning_content``
+        in ``stream_chat_completion``)."""
+        request = chat_request(model, prompt, reasoning_effort=reasoning_effort, **fields)
         for chunk in self.stream_chat_completion(request, timeout=timeout):
             text = _delta_text(chunk)
             if text:
@@ -265,11 +368,30 @@ class AsyncClient(_Base):
         await self.close()
 
     async def chat(
-        self, model: str, prompt: Prompt, *, timeout: Timeout = _CLIENT_DEFAULT, **fields: Any
+        self,
+        model: str,
+        prompt: Prompt,
+        *,
+        reasoning_effort: ReasoningEffort | None = None,
+        timeout: Timeout = _CLIENT_DEFAULT,
+        **fields: Any,
     ) -> str:
         """Asks ``model`` and returns the answer's text."""
-        response = await self.chat_completion(chat_request(model, prompt, **fields), timeout=timeout)
-        return _answer_text(response)
+        request = chat_request(model, prompt, reasoning_effort=reasoning_effort, **fields)
+        return answer_text(await self.chat_completion(request, timeout=timeout))
+
+    async def chat_answer(
+        self,
+        model: str,
+        prompt: Prompt,
+        *,
+        reasoning_effort: ReasoningEffort | None = None,
+        timeout: Timeout = _CLIENT_DEFAULT,
+        **fields: Any,
+    ) -> Answer:
+        """Asks ``model`` and returns the ``Answer`` (text, reasoning, message to replay)."""
+        request = chat_request(model, prompt, reasoning_effort=reasoning_effort, **fields)
+        return Answer.of(await self.chat_completion(request, timeout=timeout))
 
     async def chat_completion(
         self, request: chat_pb2.ChatCompletionRequest, *, timeout: Timeout = _CLIENT_DEFAULT
@@ -293,10 +415,16 @@ class AsyncClient(_Base):
             call.cancel()  # a no-op once the stream has ended; stops it if the caller broke off
 
     async def stream_chat(
-        self, model: str, prompt: Prompt, *, timeout: Timeout = _CLIENT_DEFAULT, **fields: Any
+        self,
+        model: str,
+        prompt: Prompt,
+        *,
+        reasoning_effort: ReasoningEffort | None = None,
+        timeout: Timeout = _CLIENT_DEFAULT,
+        **fields: Any,
     ) -> AsyncIterator[str]:
         """Streams the answer's text fragments."""
-        request = chat_request(model, prompt, **fields)
+        request = chat_request(model, prompt, reasoning_effort=reasoning_effort, **fields)
         async for chunk in self.stream_chat_completion(request, timeout=timeout):
             text = _delta_text(chunk)
             if text:

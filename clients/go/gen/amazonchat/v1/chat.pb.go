@@ -90,14 +90,17 @@ type ChatCompletionRequest struct {
 	// The same as `additional_model_request_fields`, as the text of a JSON object. Integers keep their
 	// exact value (the REST shim always uses this form). Set at most one of the two.
 	AdditionalModelRequestFieldsJson *string `protobuf:"bytes,21,opt,name=additional_model_request_fields_json,json=additionalModelRequestFieldsJson,proto3,oneof" json:"additional_model_request_fields_json,omitempty"`
-	// OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+	// OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high", "xhigh" or
+	// "max".
 	// Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
 	// answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
 	ReasoningEffort *string `protobuf:"bytes,22,opt,name=reasoning_effort,json=reasoningEffort,proto3,oneof" json:"reasoning_effort,omitempty"`
 	// Anthropic's thinking setting, for callers that speak it (LiteLLM, Anthropic SDK users): type
 	// "enabled" with `budget_tokens`, "adaptive", or "disabled".
 	Thinking *Thinking `protobuf:"bytes,23,opt,name=thinking,proto3" json:"thinking,omitempty"`
-	// The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+	// The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+	// structured output where the model has it; otherwise an answer tool the caller never sees (README,
+	// "Structured outputs").
 	ResponseFormat *ResponseFormat `protobuf:"bytes,24,opt,name=response_format,json=responseFormat,proto3" json:"response_format,omitempty"`
 	// The server-side prompt-cache policy for this request: "auto" lets a server running with
 	// `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
@@ -1191,8 +1194,9 @@ type FunctionDefinition struct {
 	// The arguments' JSON Schema (an object schema). Unset means a function without arguments. A
 	// Struct holds numbers as doubles (exact up to 2^53); `parameters_json` keeps them exact.
 	Parameters *structpb.Struct `protobuf:"bytes,3,opt,name=parameters,proto3" json:"parameters,omitempty"`
-	// OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
-	// such switch, so the model is not held to the schema.
+	// OpenAI's strict schema adherence: sent to models that enforce it (those with native structured
+	// output), and the call's arguments are checked against the schema before the answer is returned
+	// (a mismatch is UNAVAILABLE / HTTP 502, reason SCHEMA_MISMATCH).
 	Strict *bool `protobuf:"varint,4,opt,name=strict,proto3,oneof" json:"strict,omitempty"`
 	// The same as `parameters`, as the text of a JSON object (the REST shim always uses this form).
 	// Set at most one of the two.

@@ -53,6 +53,7 @@ const (
 //	RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
 //	UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
 //	DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+//	UNAVAILABLE (HTTP 502): the answer does not match the `strict` schema asked for.
 //	INTERNAL (HTTP 500): a bug.
 type ChatServiceClient interface {
 	// Returns one complete answer.
@@ -125,6 +126,7 @@ type ChatService_StreamChatCompletionClient = grpc.ServerStreamingClient[StreamC
 //	RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
 //	UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
 //	DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+//	UNAVAILABLE (HTTP 502): the answer does not match the `strict` schema asked for.
 //	INTERNAL (HTTP 500): a bug.
 type ChatServiceServer interface {
 	// Returns one complete answer.

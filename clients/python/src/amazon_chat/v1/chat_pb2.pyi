@@ -120,7 +120,8 @@ class ChatCompletionRequest(_message.Message):
     exact value (the REST shim always uses this form). Set at most one of the two.
     """
     reasoning_effort: _builtins.str
-    """OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+    """OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high", "xhigh" or
+    "max".
     Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
     answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
     """
@@ -178,7 +179,10 @@ class ChatCompletionRequest(_message.Message):
 
     @_builtins.property
     def response_format(self) -> Global___ResponseFormat:
-        """The answer's format: "text" (the default), "json_object", or "json_schema" with a schema."""
+        """The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+        structured output where the model has it; otherwise an answer tool the caller never sees (README,
+        "Structured outputs").
+        """
 
     def __init__(
         self,
@@ -751,8 +755,9 @@ class FunctionDefinition(_message.Message):
     description: _builtins.str
     """What the function does; the model reads this to decide when to call it."""
     strict: _builtins.bool
-    """OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
-    such switch, so the model is not held to the schema.
+    """OpenAI's strict schema adherence: sent to models that enforce it (those with native structured
+    output), and the call's arguments are checked against the schema before the answer is returned
+    (a mismatch is UNAVAILABLE / HTTP 502, reason SCHEMA_MISMATCH).
     """
     parameters_json: _builtins.str
     """The same as `parameters`, as the text of a JSON object (the REST shim always uses this form).

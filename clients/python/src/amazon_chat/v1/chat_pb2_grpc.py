@@ -44,6 +44,7 @@ class ChatServiceStub:
     RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
     UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
     DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+    UNAVAILABLE (HTTP 502): the answer does not match the `strict` schema asked for.
     INTERNAL (HTTP 500): a bug.
     """
 
@@ -84,6 +85,7 @@ class ChatServiceServicer:
     RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
     UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
     DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+    UNAVAILABLE (HTTP 502): the answer does not match the `strict` schema asked for.
     INTERNAL (HTTP 500): a bug.
     """
 
@@ -145,6 +147,7 @@ class ChatService:
     RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
     UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
     DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+    UNAVAILABLE (HTTP 502): the answer does not match the `strict` schema asked for.
     INTERNAL (HTTP 500): a bug.
     """
 

@@ -51,6 +51,7 @@ class ChatServiceStub:
       RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
       UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
       DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+      UNAVAILABLE (HTTP 502): the answer does not match the `strict` schema asked for.
       INTERNAL (HTTP 500): a bug.
     """
 
@@ -88,6 +89,7 @@ class ChatServiceAsyncStub(ChatServiceStub):
       RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
       UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
       DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+      UNAVAILABLE (HTTP 502): the answer does not match the `strict` schema asked for.
       INTERNAL (HTTP 500): a bug.
     """
 
@@ -121,6 +123,7 @@ class ChatServiceServicer(metaclass=_abc_1.ABCMeta):
       RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
       UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
       DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+      UNAVAILABLE (HTTP 502): the answer does not match the `strict` schema asked for.
       INTERNAL (HTTP 500): a bug.
     """
 

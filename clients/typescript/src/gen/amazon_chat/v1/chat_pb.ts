@@ -190,7 +190,8 @@ export type ChatCompletionRequest = Message$1<"amazon_chat.v1.ChatCompletionRequ
   additionalModelRequestFieldsJson?: string | undefined;
 
   /**
-   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high", "xhigh" or
+   * "max".
    * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
    * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
    *
@@ -207,7 +208,9 @@ export type ChatCompletionRequest = Message$1<"amazon_chat.v1.ChatCompletionRequ
   thinking?: Thinking | undefined;
 
   /**
-   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+   * structured output where the model has it; otherwise an answer tool the caller never sees (README,
+   * "Structured outputs").
    *
    * @generated from field: amazon_chat.v1.ResponseFormat response_format = 24;
    */
@@ -728,8 +731,9 @@ export type FunctionDefinition = Message$1<"amazon_chat.v1.FunctionDefinition"> 
   parameters?: JsonObject | undefined;
 
   /**
-   * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
-   * such switch, so the model is not held to the schema.
+   * OpenAI's strict schema adherence: sent to models that enforce it (those with native structured
+   * output), and the call's arguments are checked against the schema before the answer is returned
+   * (a mismatch is UNAVAILABLE / HTTP 502, reason SCHEMA_MISMATCH).
    *
    * @generated from field: optional bool strict = 4;
    */
@@ -1240,6 +1244,7 @@ export const FunctionCallDeltaSchema: GenMessage<FunctionCallDelta> = /*@__PURE_
  *   RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
  *   UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
  *   DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+ *   UNAVAILABLE (HTTP 502): the answer does not match the `strict` schema asked for.
  *   INTERNAL (HTTP 500): a bug.
  *
  * @generated from service amazon_chat.v1.ChatService

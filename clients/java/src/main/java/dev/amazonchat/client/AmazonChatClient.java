@@ -42,6 +42,11 @@ import java.util.concurrent.TimeUnit;
  *   System.out.println(client.chat("anthropic.claude-3-haiku-20240307-v1:0", "Hello!"));
  * }
  * }</pre>
+ *
+ * <p>Reasoning: {@link #chatAnswer(String, String, String)} with the effort {@code "low"} (or any of
+ * {@code "none"}, {@code "minimal"}, {@code "medium"}, {@code "high"}, {@code "xhigh"}, {@code "max"})
+ * asks a model that can reason to think first, and returns an {@link Answer} with the reasoning text
+ * beside the answer's; {@link #reasoningText} reads it from a full response.
  */
 public final class AmazonChatClient implements AutoCloseable {
   /** The deadline of a call unless the client or the call says otherwise. */
@@ -143,6 +148,28 @@ public final class AmazonChatClient implements AutoCloseable {
     return answerText(chatCompletion(Messages.request(model, Messages.user(prompt)).build()));
   }
 
+  /**
+   * Asks {@code model} and returns the {@link Answer}: its text, the model's reasoning, the thinking
+   * blocks and the assistant message to replay.
+   */
+  public Answer chatAnswer(String model, String prompt) {
+    return chatAnswer(model, prompt, null);
+  }
+
+  /**
+   * Asks {@code model} to reason with {@code reasoningEffort} ({@code "none"}, {@code "minimal"},
+   * {@code "low"}, {@code "medium"}, {@code "high"}, {@code "xhigh"} or {@code "max"}; {@code null}:
+   * the model's default) and returns the {@link Answer}. A model that cannot reason fails with
+   * INVALID_ARGUMENT.
+   */
+  public Answer chatAnswer(String model, String prompt, String reasoningEffort) {
+    ChatCompletionRequest.Builder request = Messages.request(model, Messages.user(prompt));
+    if (reasoningEffort != null) {
+      request.setReasoningEffort(reasoningEffort);
+    }
+    return Answer.of(chatCompletion(request.build()));
+  }
+
   /** ChatService.ChatCompletion with the client's default timeout. */
   public ChatCompletionResponse chatCompletion(ChatCompletionRequest request) {
     return chatCompletion(request, timeout);
@@ -227,6 +254,14 @@ public final class AmazonChatClient implements AutoCloseable {
     }
     Choice choice = response.getChoices(0);
     return choice.getMessage().getText();
+  }
+
+  /** The model's reasoning in a response's first choice ("" if it did not reason). */
+  public static String reasoningText(ChatCompletionResponse response) {
+    if (response.getChoicesCount() == 0) {
+      return "";
+    }
+    return response.getChoices(0).getMessage().getReasoningContent();
   }
 
   /** The text a chunk adds. */

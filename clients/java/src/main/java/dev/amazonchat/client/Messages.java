@@ -7,6 +7,7 @@ import com.google.protobuf.Value;
 import dev.amazonchat.v1.ChatCompletionRequest;
 import dev.amazonchat.v1.FunctionDefinition;
 import dev.amazonchat.v1.Message;
+import dev.amazonchat.v1.ThinkingBlock;
 import dev.amazonchat.v1.Tool;
 import dev.amazonchat.v1.ToolCall;
 import java.util.Arrays;
@@ -34,6 +35,15 @@ public final class Messages {
       message.setText(text);
     }
     return message.build();
+  }
+
+  /**
+   * An assistant message (to replay history) with the thinking blocks its answer came with: send them
+   * back unchanged, Bedrock checks their signatures.
+   */
+  public static Message assistant(
+      String text, List<ToolCall> toolCalls, List<ThinkingBlock> thinkingBlocks) {
+    return assistant(text, toolCalls).toBuilder().addAllThinkingBlocks(thinkingBlocks).build();
   }
 
   /** A tool message answering the tool call {@code toolCallId}. */

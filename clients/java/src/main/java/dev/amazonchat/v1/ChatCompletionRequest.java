@@ -1009,7 +1009,8 @@ java.lang.String defaultValue) {
   private volatile java.lang.Object reasoningEffort_ = "";
   /**
    * <pre>
-   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high", "xhigh" or
+   * "max".
    * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
    * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
    * </pre>
@@ -1023,7 +1024,8 @@ java.lang.String defaultValue) {
   }
   /**
    * <pre>
-   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high", "xhigh" or
+   * "max".
    * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
    * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
    * </pre>
@@ -1046,7 +1048,8 @@ java.lang.String defaultValue) {
   }
   /**
    * <pre>
-   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high", "xhigh" or
+   * "max".
    * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
    * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
    * </pre>
@@ -1114,7 +1117,9 @@ java.lang.String defaultValue) {
   private dev.amazonchat.v1.ResponseFormat responseFormat_;
   /**
    * <pre>
-   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+   * structured output where the model has it; otherwise an answer tool the caller never sees (README,
+   * "Structured outputs").
    * </pre>
    *
    * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
@@ -1126,7 +1131,9 @@ java.lang.String defaultValue) {
   }
   /**
    * <pre>
-   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+   * structured output where the model has it; otherwise an answer tool the caller never sees (README,
+   * "Structured outputs").
    * </pre>
    *
    * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
@@ -1138,7 +1145,9 @@ java.lang.String defaultValue) {
   }
   /**
    * <pre>
-   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+   * structured output where the model has it; otherwise an answer tool the caller never sees (README,
+   * "Structured outputs").
    * </pre>
    *
    * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
@@ -4974,7 +4983,8 @@ java.lang.String defaultValue) {
     private java.lang.Object reasoningEffort_ = "";
     /**
      * <pre>
-     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high", "xhigh" or
+     * "max".
      * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
      * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
      * </pre>
@@ -4987,7 +4997,8 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high", "xhigh" or
+     * "max".
      * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
      * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
      * </pre>
@@ -5009,7 +5020,8 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high", "xhigh" or
+     * "max".
      * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
      * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
      * </pre>
@@ -5032,7 +5044,8 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high", "xhigh" or
+     * "max".
      * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
      * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
      * </pre>
@@ -5051,7 +5064,8 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high", "xhigh" or
+     * "max".
      * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
      * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
      * </pre>
@@ -5067,7 +5081,8 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+     * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high", "xhigh" or
+     * "max".
      * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
      * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
      * </pre>
@@ -5257,7 +5272,9 @@ java.lang.String defaultValue) {
         dev.amazonchat.v1.ResponseFormat, dev.amazonchat.v1.ResponseFormat.Builder, dev.amazonchat.v1.ResponseFormatOrBuilder> responseFormatBuilder_;
     /**
      * <pre>
-     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+     * structured output where the model has it; otherwise an answer tool the caller never sees (README,
+     * "Structured outputs").
      * </pre>
      *
      * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
@@ -5268,7 +5285,9 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+     * structured output where the model has it; otherwise an answer tool the caller never sees (README,
+     * "Structured outputs").
      * </pre>
      *
      * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
@@ -5283,7 +5302,9 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+     * structured output where the model has it; otherwise an answer tool the caller never sees (README,
+     * "Structured outputs").
      * </pre>
      *
      * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
@@ -5303,7 +5324,9 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+     * structured output where the model has it; otherwise an answer tool the caller never sees (README,
+     * "Structured outputs").
      * </pre>
      *
      * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
@@ -5321,7 +5344,9 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+     * structured output where the model has it; otherwise an answer tool the caller never sees (README,
+     * "Structured outputs").
      * </pre>
      *
      * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
@@ -5346,7 +5371,9 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+     * structured output where the model has it; otherwise an answer tool the caller never sees (README,
+     * "Structured outputs").
      * </pre>
      *
      * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
@@ -5363,7 +5390,9 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+     * structured output where the model has it; otherwise an answer tool the caller never sees (README,
+     * "Structured outputs").
      * </pre>
      *
      * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
@@ -5375,7 +5404,9 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+     * structured output where the model has it; otherwise an answer tool the caller never sees (README,
+     * "Structured outputs").
      * </pre>
      *
      * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
@@ -5390,7 +5421,9 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+     * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+     * structured output where the model has it; otherwise an answer tool the caller never sees (README,
+     * "Structured outputs").
      * </pre>
      *
      * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>

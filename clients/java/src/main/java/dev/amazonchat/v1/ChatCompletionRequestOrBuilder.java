@@ -621,7 +621,8 @@ java.lang.String defaultValue);
 
   /**
    * <pre>
-   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high", "xhigh" or
+   * "max".
    * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
    * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
    * </pre>
@@ -632,7 +633,8 @@ java.lang.String defaultValue);
   boolean hasReasoningEffort();
   /**
    * <pre>
-   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high", "xhigh" or
+   * "max".
    * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
    * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
    * </pre>
@@ -643,7 +645,8 @@ java.lang.String defaultValue);
   java.lang.String getReasoningEffort();
   /**
    * <pre>
-   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high" or "xhigh".
+   * OpenAI's reasoning effort: "none" (thinking off), "minimal", "low", "medium", "high", "xhigh" or
+   * "max".
    * Mapped per model family to what Bedrock takes (README, "Reasoning"); a model that cannot reason
    * answers INVALID_ARGUMENT naming this field. Set at most one of this and `thinking`.
    * </pre>
@@ -686,7 +689,9 @@ java.lang.String defaultValue);
 
   /**
    * <pre>
-   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+   * structured output where the model has it; otherwise an answer tool the caller never sees (README,
+   * "Structured outputs").
    * </pre>
    *
    * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
@@ -695,7 +700,9 @@ java.lang.String defaultValue);
   boolean hasResponseFormat();
   /**
    * <pre>
-   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+   * structured output where the model has it; otherwise an answer tool the caller never sees (README,
+   * "Structured outputs").
    * </pre>
    *
    * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>
@@ -704,7 +711,9 @@ java.lang.String defaultValue);
   dev.amazonchat.v1.ResponseFormat getResponseFormat();
   /**
    * <pre>
-   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema.
+   * The answer's format: "text" (the default), "json_object", or "json_schema" with a schema. Native
+   * structured output where the model has it; otherwise an answer tool the caller never sees (README,
+   * "Structured outputs").
    * </pre>
    *
    * <code>.amazon_chat.v1.ResponseFormat response_format = 24 [json_name = "responseFormat"];</code>

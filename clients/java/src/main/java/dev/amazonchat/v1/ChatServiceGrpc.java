@@ -20,6 +20,7 @@ import static io.grpc.MethodDescriptor.generateFullMethodName;
  *   RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
  *   UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
  *   DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+ *   UNAVAILABLE (HTTP 502): the answer does not match the `strict` schema asked for.
  *   INTERNAL (HTTP 500): a bug.
  * </pre>
  */
@@ -158,6 +159,7 @@ public final class ChatServiceGrpc {
    *   RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
    *   UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
    *   DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+   *   UNAVAILABLE (HTTP 502): the answer does not match the `strict` schema asked for.
    *   INTERNAL (HTTP 500): a bug.
    * </pre>
    */
@@ -224,6 +226,7 @@ public final class ChatServiceGrpc {
    *   RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
    *   UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
    *   DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+   *   UNAVAILABLE (HTTP 502): the answer does not match the `strict` schema asked for.
    *   INTERNAL (HTTP 500): a bug.
    * </pre>
    */
@@ -283,6 +286,7 @@ public final class ChatServiceGrpc {
    *   RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
    *   UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
    *   DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+   *   UNAVAILABLE (HTTP 502): the answer does not match the `strict` schema asked for.
    *   INTERNAL (HTTP 500): a bug.
    * </pre>
    */
@@ -341,6 +345,7 @@ public final class ChatServiceGrpc {
    *   RESOURCE_EXHAUSTED (HTTP 429): throttled; a google.rpc.RetryInfo detail says when to retry.
    *   UNAVAILABLE (HTTP 503): Bedrock or the model is temporarily unavailable; safe to retry.
    *   DEADLINE_EXCEEDED (HTTP 504): Bedrock did not answer in time.
+   *   UNAVAILABLE (HTTP 502): the answer does not match the `strict` schema asked for.
    *   INTERNAL (HTTP 500): a bug.
    * </pre>
    */

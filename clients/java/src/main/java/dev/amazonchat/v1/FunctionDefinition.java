@@ -207,8 +207,9 @@ private static final long serialVersionUID = 0L;
   private boolean strict_ = false;
   /**
    * <pre>
-   * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
-   * such switch, so the model is not held to the schema.
+   * OpenAI's strict schema adherence: sent to models that enforce it (those with native structured
+   * output), and the call's arguments are checked against the schema before the answer is returned
+   * (a mismatch is UNAVAILABLE / HTTP 502, reason SCHEMA_MISMATCH).
    * </pre>
    *
    * <code>optional bool strict = 4 [json_name = "strict"];</code>
@@ -220,8 +221,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
-   * such switch, so the model is not held to the schema.
+   * OpenAI's strict schema adherence: sent to models that enforce it (those with native structured
+   * output), and the call's arguments are checked against the schema before the answer is returned
+   * (a mismatch is UNAVAILABLE / HTTP 502, reason SCHEMA_MISMATCH).
    * </pre>
    *
    * <code>optional bool strict = 4 [json_name = "strict"];</code>
@@ -1095,8 +1097,9 @@ private static final long serialVersionUID = 0L;
     private boolean strict_ ;
     /**
      * <pre>
-     * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
-     * such switch, so the model is not held to the schema.
+     * OpenAI's strict schema adherence: sent to models that enforce it (those with native structured
+     * output), and the call's arguments are checked against the schema before the answer is returned
+     * (a mismatch is UNAVAILABLE / HTTP 502, reason SCHEMA_MISMATCH).
      * </pre>
      *
      * <code>optional bool strict = 4 [json_name = "strict"];</code>
@@ -1108,8 +1111,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
-     * such switch, so the model is not held to the schema.
+     * OpenAI's strict schema adherence: sent to models that enforce it (those with native structured
+     * output), and the call's arguments are checked against the schema before the answer is returned
+     * (a mismatch is UNAVAILABLE / HTTP 502, reason SCHEMA_MISMATCH).
      * </pre>
      *
      * <code>optional bool strict = 4 [json_name = "strict"];</code>
@@ -1121,8 +1125,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
-     * such switch, so the model is not held to the schema.
+     * OpenAI's strict schema adherence: sent to models that enforce it (those with native structured
+     * output), and the call's arguments are checked against the schema before the answer is returned
+     * (a mismatch is UNAVAILABLE / HTTP 502, reason SCHEMA_MISMATCH).
      * </pre>
      *
      * <code>optional bool strict = 4 [json_name = "strict"];</code>
@@ -1138,8 +1143,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
-     * such switch, so the model is not held to the schema.
+     * OpenAI's strict schema adherence: sent to models that enforce it (those with native structured
+     * output), and the call's arguments are checked against the schema before the answer is returned
+     * (a mismatch is UNAVAILABLE / HTTP 502, reason SCHEMA_MISMATCH).
      * </pre>
      *
      * <code>optional bool strict = 4 [json_name = "strict"];</code>

@@ -91,8 +91,9 @@ public interface FunctionDefinitionOrBuilder extends
 
   /**
    * <pre>
-   * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
-   * such switch, so the model is not held to the schema.
+   * OpenAI's strict schema adherence: sent to models that enforce it (those with native structured
+   * output), and the call's arguments are checked against the schema before the answer is returned
+   * (a mismatch is UNAVAILABLE / HTTP 502, reason SCHEMA_MISMATCH).
    * </pre>
    *
    * <code>optional bool strict = 4 [json_name = "strict"];</code>
@@ -101,8 +102,9 @@ public interface FunctionDefinitionOrBuilder extends
   boolean hasStrict();
   /**
    * <pre>
-   * OpenAI's strict schema adherence. Accepted, not sent yet: Converse's tool specification has no
-   * such switch, so the model is not held to the schema.
+   * OpenAI's strict schema adherence: sent to models that enforce it (those with native structured
+   * output), and the call's arguments are checked against the schema before the answer is returned
+   * (a mismatch is UNAVAILABLE / HTTP 502, reason SCHEMA_MISMATCH).
    * </pre>
    *
    * <code>optional bool strict = 4 [json_name = "strict"];</code>

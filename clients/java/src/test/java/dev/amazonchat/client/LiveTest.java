@@ -13,6 +13,7 @@ import dev.amazonchat.v1.Message;
 import dev.amazonchat.v1.Model;
 import dev.amazonchat.v1.StreamChatCompletionResponse;
 import dev.amazonchat.v1.StreamOptions;
+import dev.amazonchat.v1.ThinkingBlock;
 import dev.amazonchat.v1.Tool;
 import dev.amazonchat.v1.ToolCall;
 import dev.amazonchat.v1.ToolChoice;
@@ -36,6 +37,8 @@ import org.junit.jupiter.api.function.Executable;
 class LiveTest {
   private static final String MODEL = "anthropic.claude-3-haiku-20240307-v1:0";
   private static final String PROMPT = "hello there";
+  // A model that can reason (the emulator thinks "Let me think about: <prompt>" first, and signs it).
+  private static final String SONNET_4 = "us.anthropic.claude-sonnet-4-20250514-v1:0";
   private static final String SLOW_PROMPT = "[[emulator:delay=2000ms]] are you there?";
   private static final Duration SHORT = Duration.ofMillis(250);
   private static final Tool WEATHER =
@@ -189,6 +192,36 @@ class LiveTest {
                 .build());
     assertEquals("stop", second.getChoices(0).getFinishReason());
     assertTrue(AmazonChatClient.answerText(second).contains("sunny, 21C"));
+  }
+
+  @Test
+  void reasoning() {
+    Answer answer = client.chatAnswer(SONNET_4, PROMPT, "low");
+    assertEquals("You said: hello there", answer.text());
+    assertEquals("Let me think about: hello there", answer.reasoning());
+    assertEquals("stop", answer.finishReason());
+    assertEquals(1, answer.thinkingBlocks().size());
+    ThinkingBlock block = answer.thinkingBlocks().get(0);
+    assertEquals("thinking", block.getType());
+    assertEquals(answer.reasoning(), block.getThinking());
+    assertFalse(block.getSignature().isEmpty());
+    assertEquals(answer.reasoning(), AmazonChatClient.reasoningText(answer.response()));
+
+    // The answer's message replays as it is (its signed block included), and so does assistant().
+    for (Message replayed :
+        List.of(
+            answer.message(),
+            Messages.assistant(answer.text(), List.of(), answer.thinkingBlocks()))) {
+      Answer again =
+          Answer.of(
+              client.chatCompletion(
+                  Messages.request(
+                          SONNET_4, Messages.user(PROMPT), replayed, Messages.user("and again"))
+                      .setReasoningEffort("low")
+                      .build()));
+      assertEquals("You said: and again", again.text());
+      assertEquals("Let me think about: and again", again.reasoning());
+    }
   }
 
   @Test
