@@ -320,3 +320,24 @@ fn the_auto_policy_places_cache_points_and_a_request_can_opt_out() {
     assert!(!sent["toolConfig"].to_string().contains("cachePoint"), "{sent}");
     assert!(sent["system"].to_string().contains("cachePoint"));
 }
+
+#[tokio::test]
+async fn grpc_cache_control_fields_place_cache_points_and_usage_reports_them() {
+    let stack = Stack::start();
+    let mut chat = stack.chat().await;
+    let marker = Some(api::CacheControl { r#type: "ephemeral".into(), ttl: None });
+    let ask = |question: &str| api::ChatCompletionRequest {
+        model: SONNET_4.into(),
+        ..request(vec![
+            api::Message { cache_control: marker.clone(), ..message("system", &long_system("gRPC caching")) },
+            message("user", question),
+        ])
+    };
+    let first = chat.chat_completion(ask("one")).await.unwrap().into_inner().usage.unwrap();
+    let written = first.cache_write_tokens.unwrap();
+    assert!(written > 1024 && first.cache_read_tokens == Some(0), "{first:?}");
+    assert_eq!(stack.last_recorded()["body"]["system"][1], json!({"cachePoint": {"type": "default"}}));
+    let second = chat.chat_completion(ask("two")).await.unwrap().into_inner().usage.unwrap();
+    assert_eq!((second.cache_read_tokens, second.cache_write_tokens), (Some(written), Some(0)));
+    assert!(second.prompt_tokens > written, "prompt_tokens count the cache reads: {second:?}");
+}

@@ -171,3 +171,26 @@ fn strict_tools_are_sent_strict_where_enforced_and_checked_everywhere() {
     assert!(stack.last_recorded()["body"]["toolConfig"]["tools"][0]["toolSpec"].get("strict").is_none());
     assert!(response.json()["error"]["message"].as_str().unwrap().contains("get_weather"));
 }
+
+#[tokio::test]
+async fn grpc_response_format_with_a_json_text_schema() {
+    use amazon_chat::proto::v1 as api;
+    let stack = Stack::start();
+    let schema = r#"{"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}"#;
+    let request = api::ChatCompletionRequest {
+        response_format: Some(api::ResponseFormat {
+            r#type: "json_schema".into(),
+            json_schema: Some(api::JsonSchema {
+                name: "count".into(),
+                schema_json: Some(schema.into()),
+                strict: Some(true),
+                ..Default::default()
+            }),
+        }),
+        ..ask("how many?")
+    };
+    let response = stack.chat().await.chat_completion(request).await.unwrap().into_inner();
+    assert_eq!(answer_text(&response), r#"{"n":1}"#);
+    assert_eq!(response.choices[0].finish_reason, "stop");
+    assert!(response.choices[0].message.as_ref().unwrap().tool_calls.is_empty());
+}

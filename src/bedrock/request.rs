@@ -783,4 +783,91 @@ mod tests {
         let Some(ToolInputSchema::Json(Document::Object(schema))) = spec.input_schema() else { panic!() };
         assert_eq!(schema["maximum"], Document::Number(exact));
     }
+
+    fn thinking(text: &str, before: Option<u32>) -> api::ThinkingBlock {
+        api::ThinkingBlock {
+            r#type: "thinking".into(),
+            thinking: Some(text.into()),
+            signature: Some(format!("sig-{text}")),
+            data: None,
+            tool_calls_before: before,
+        }
+    }
+
+    #[test]
+    fn reasoning_blocks_are_replayed_in_their_places_between_tool_calls() {
+        let mut assistant = api::Message {
+            content: Some(Content::Text("Checking.".into())),
+            ..assistant_calling(&["a", "b"])
+        };
+        assistant.thinking_blocks = vec![thinking("first", None), thinking("between", Some(1))];
+        let mut req =
+            request(vec![message("user", "q"), assistant, tool_message("a", "x"), tool_message("b", "y")]);
+        req.tools = vec![weather_tool()];
+        let structured = Structured::plain();
+        let plan = Plan::Budget { budget: 2048, max_tokens: 6144 };
+        let decisions = Decisions {
+            model_id: "anthropic.claude-sonnet-4-20250514-v1:0",
+            reasoning: &plan,
+            ..Decisions::plain(&structured)
+        };
+        let converse = to_converse(&req, &decisions).unwrap();
+        let kinds: Vec<String> = converse.messages[1]
+            .content()
+            .iter()
+            .map(|block| match block {
+                ContentBlock::ReasoningContent(ReasoningContentBlock::ReasoningText(t)) => {
+                    format!("thinking:{}", t.text())
+                }
+                ContentBlock::Text(t) => format!("text:{t}"),
+                ContentBlock::ToolUse(u) => format!("tool:{}", u.tool_use_id()),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(kinds, ["thinking:first", "text:Checking.", "tool:a", "thinking:between", "tool:b"]);
+        let Some(Document::Object(fields)) = &converse.additional_fields else { panic!("thinking fields") };
+        assert!(fields.contains_key("thinking") && fields.contains_key("anthropic_beta"), "{fields:?}");
+        assert_eq!(converse.inference.max_tokens(), Some(6144));
+        // With thinking off, the blocks stay home.
+        let off = to_converse(&req, &Decisions::plain(&structured)).unwrap();
+        assert!(!format!("{:?}", off.messages[1]).contains("ReasoningContent"));
+    }
+
+    #[test]
+    fn reasoning_fields_merge_with_the_callers_own() {
+        let mut req = request(vec![message("user", "q")]);
+        req.additional_model_request_fields_json = Some(r#"{"top_k": 40}"#.into());
+        let structured = Structured::plain();
+        let plan = Plan::Nova { effort: "high" };
+        let decisions = Decisions {
+            model_id: "us.amazon.nova-2-lite-v1:0",
+            reasoning: &plan,
+            ..Decisions::plain(&structured)
+        };
+        let Some(Document::Object(fields)) = to_converse(&req, &decisions).unwrap().additional_fields else {
+            panic!()
+        };
+        assert_eq!(fields["top_k"], Document::Number(aws_smithy_types::Number::PosInt(40)));
+        assert!(fields.contains_key("reasoningConfig"));
+    }
+
+    #[test]
+    fn cache_markers_become_cache_points_after_their_blocks() {
+        let marker = Some(api::CacheControl { r#type: "ephemeral".into(), ttl: Some("1h".into()) });
+        let mut req = request(vec![
+            api::Message { cache_control: marker.clone(), ..message("system", "s") },
+            api::Message { cache_control: marker.clone(), ..message("user", "q") },
+        ]);
+        req.tools = vec![api::Tool { cache_control: marker, ..weather_tool() }];
+        let structured = Structured::plain();
+        let cache = CachePlan { markers: true, in_tools: false, auto: false };
+        let decisions = Decisions { cache, ..Decisions::plain(&structured) };
+        let converse = to_converse(&req, &decisions).unwrap();
+        assert!(
+            matches!(&converse.system[1], SystemContentBlock::CachePoint(p) if p.ttl() == Some(&CacheTtl::OneHour))
+        );
+        assert!(matches!(converse.messages[0].content().last(), Some(ContentBlock::CachePoint(_))));
+        let tools = converse.tool_config.unwrap();
+        assert_eq!(tools.tools().len(), 1, "no cache point in tools where the model takes none");
+    }
 }
