@@ -71,7 +71,14 @@ pub async fn run(config: &Config, model: &str, out: &mut String) -> bool {
         }
     };
     let timeouts = Timeouts { upstream: Duration::from_secs(30), stream_idle: Duration::from_secs(30) };
-    let chat = Chat::new(aws.pool.clone(), catalog, timeouts, crate::chat::Policies::default());
+    let limiter = match crate::limits::Limiter::new(None).await {
+        Ok(limiter) => limiter,
+        Err(error) => {
+            fail(out, "model access", &error, None);
+            return false;
+        }
+    };
+    let chat = Chat::new(aws.pool.clone(), catalog, timeouts, crate::chat::Policies::default(), limiter);
     let probe = api::ChatCompletionRequest {
         model: model.to_owned(),
         messages: vec![api::Message {
@@ -82,8 +89,8 @@ pub async fn run(config: &Config, model: &str, out: &mut String) -> bool {
         max_tokens: Some(10),
         ..Default::default()
     };
-    match chat.complete(probe).await {
-        Ok(response) => {
+    match chat.complete(probe, &crate::auth::Caller::anonymous()).await {
+        Ok((response, _quota)) => {
             let tokens = response.usage.map(|u| u.total_tokens).unwrap_or_default();
             pass(out, "model access", &format!("{model} answered in {} ({tokens} tokens)", aws.region()));
         }

@@ -4,7 +4,7 @@
 //! # A request's journey
 //!
 //! ```text
-//!  client ──gRPC──▶ server ──▶ auth ──▶ grpc::ChatApi ──┐
+//!  client ──gRPC──▶ server ──▶ auth ──▶ grpc::ChatApi ──┐      (caller: key name, models, limits)
 //!         ──REST──▶ (one port,         rest handlers ───┴─▶ chat::Chat ─────────────────▶ bedrock::Bedrock ──SigV4/HTTP──▶ Bedrock
 //!                    request id,       (thin adapters:      │ chat::validate: the rules    (proto ⇄ Converse     (or emulator)
 //!                    call span)         proto / OpenAI      │ catalog: alias, allow-list,   mapping, SDK errors
@@ -27,11 +27,18 @@
 //!   [`auth`]), serves gRPC with health and reflection, and drains in-flight calls on SIGTERM.
 //! - [`rest`]: the OpenAI-compatible REST shim (JSON and Server-Sent Events) over the same core,
 //!   with its OpenAPI document.
+//! - [`auth`]: API keys (plain, and the named keys of the keys file, reloaded live): who the caller
+//!   is, and which models it may use.
+//! - [`limits`]: per-key rate limits, on one replica or shared through Redis.
+//! - [`observe`]: Prometheus metrics and `/metrics`; the access record of each chat call is
+//!   [`chat::record`].
 //! - [`health`]: the serving status shared by gRPC health and REST readiness.
 //! - [`grpc`]: tonic adapters, one small method per RPC, translating [`error::Error`] into a
 //!   `tonic::Status` with rich details.
 //! - [`chat`]: the core. [`chat::validate`] holds every rule of a request; [`chat::Chat`] routes it
-//!   through the catalog, calls Bedrock, and shapes answers and stream chunks. It knows nothing of
+//!   through the catalog, checks the caller's policy and limits, decides reasoning
+//!   ([`chat::reasoning`]), prompt caching ([`chat::cache`]) and structured output
+//!   ([`chat::structured`]), calls Bedrock, and shapes answers and stream chunks. It knows nothing of
 //!   tonic or HTTP.
 //! - [`catalog`]: the model catalog (Bedrock's control plane, cached), aliases, allow-list, and
 //!   region-aware routing of each request.
@@ -63,6 +70,8 @@ pub mod emulator;
 pub mod error;
 pub mod grpc;
 pub mod health;
+pub mod limits;
+pub mod observe;
 pub mod proto;
 pub mod rest;
 pub mod server;

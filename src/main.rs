@@ -1,7 +1,7 @@
 //! The `amazon-chat` binary: loads `.env`, parses the command line, and runs a command. Exit
 //! statuses come from the error table: 0 ok, 1 a runtime failure, 2 a usage error.
 
-use amazon_chat::config::{Cli, Command, ConfigCommand, LogFormat, env_file};
+use amazon_chat::config::{Cli, Command, ConfigCommand, KeysCommand, LogFormat, env_file};
 use amazon_chat::error::{Error, ErrorKind};
 use amazon_chat::{emulator, server, telemetry};
 use clap::Parser;
@@ -39,6 +39,19 @@ fn main() -> ExitCode {
         Command::Config(ConfigCommand::Show(config)) => {
             println!("{}", config.show());
             Ok(())
+        }
+        Command::Keys(KeysCommand::New { name }) => {
+            let (key, entry) = amazon_chat::auth::keys_file::new_key(&name);
+            // The entry is checked as the server would check it, so a bad name fails here.
+            match amazon_chat::auth::keys_file::KeysFile::parse(&entry) {
+                Ok(_) => {
+                    println!(
+                        "# The key (give it to the caller; it is not stored anywhere):\n# {key}\n{entry}"
+                    );
+                    Ok(())
+                }
+                Err(error) => Err(Error::startup(ErrorKind::Configuration, format!("--name: {error}"))),
+            }
         }
     };
     match result {

@@ -33,16 +33,22 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     let refused = |message: String| Error::startup(ErrorKind::Configuration, message);
     let failed = |message: String| Error::startup(ErrorKind::Startup, message);
     let addr = config.listen_addr().map_err(refused)?;
-    let keys = ApiKeys::new(&config.all_api_keys().map_err(refused)?);
+    crate::observe::install().map_err(failed)?;
+    let keys = ApiKeys::with_file(&config.all_api_keys().map_err(refused)?, config.keys_file.clone())
+        .map_err(refused)?;
     if keys.is_open() {
         tracing::warn!(
-            "no API key configured (API_KEY, API_KEYS or API_KEYS_FILE): the server accepts every caller"
+            "no API key configured (API_KEY, API_KEYS, API_KEYS_FILE or --keys-file): the server accepts every caller"
         );
     }
+    let keys_watch = keys.watch();
 
     let aws = Aws::connect(&config).await.map_err(refused)?;
     tracing::info!(region = aws.region(), credentials = %aws.selection, "Bedrock client ready");
     let catalog = aws.catalog(&config).await.map_err(refused)?;
+    let limiter = crate::limits::Limiter::new(config.redis_url.as_ref().map(|url| url.expose()))
+        .await
+        .map_err(refused)?;
     let chat = Chat::new(
         aws.pool.clone(),
         catalog.clone(),
@@ -51,6 +57,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
             budgets: config.reasoning_budgets,
             prompt_cache_auto: config.prompt_cache == crate::config::serve::PromptCachePolicy::Auto,
         },
+        limiter,
     );
 
     let (reporter, health_service) = tonic_health::server::health_reporter();
@@ -77,16 +84,12 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         .into_axum_router()
         .merge(rest)
         .fallback(unknown_route);
-    if !keys.is_open() {
-        router = router.layer(axum::middleware::from_fn_with_state(keys, require_api_key));
-    }
+    // Always layered: it also hands the adapters the caller (anonymous on an open server).
+    router = router.layer(axum::middleware::from_fn_with_state(keys, require_api_key));
     let router = router
-        // One INFO line per finished call, carrying the span's request id, model and user.
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(request_span)
-                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
-        )
+        .layer(axum::middleware::from_fn(crate::observe::layer))
+        // Chat calls log one INFO access line each (`chat::record`); the HTTP layer's own line is DEBUG.
+        .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(DefaultOnResponse::new()))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
 
@@ -125,6 +128,9 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     tracing::info!(grace = ?config.shutdown_grace, "shutting down: no new connections, draining in-flight calls");
     if let Some(watcher) = watcher {
         watcher.abort();
+    }
+    if let Some(keys_watch) = keys_watch {
+        keys_watch.abort();
     }
     health.set_serving(false).await;
     draining.notify_one();
@@ -189,26 +195,38 @@ impl CredentialWatch {
 
 fn request_span(request: &http::Request<axum::body::Body>) -> tracing::Span {
     let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+    let grpc = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/grpc"));
     tracing::info_span!(
         "call",
         request_id = %id,
+        protocol = if grpc { "grpc" } else { "rest" },
         method = %request.method(),
         path = %request.uri().path(),
+        key = tracing::field::Empty,
         model = tracing::field::Empty,
         user = tracing::field::Empty,
     )
 }
 
 /// Rejects calls without a valid API key: a gRPC status for gRPC, OpenAI's envelope for HTTP.
-async fn require_api_key(State(keys): State<ApiKeys>, request: Request, next: Next) -> Response {
+/// The caller goes into the request's extensions, where the adapters find it.
+async fn require_api_key(State(keys): State<ApiKeys>, mut request: Request, next: Next) -> Response {
     if ApiKeys::is_open_path(request.uri().path()) {
         return next.run(request).await;
     }
     let authorization = request.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let Err(error) = keys.check(authorization) else {
-        return next.run(request).await;
-    };
-    error_for(&request, &error)
+    match keys.check(authorization) {
+        Ok(caller) => {
+            tracing::Span::current().record("key", &*caller.name);
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
+        Err(error) => error_for(&request, &error),
+    }
 }
 
 /// Anything no route serves: a gRPC UNIMPLEMENTED status, or a 404 envelope for HTTP (one row of

@@ -25,12 +25,19 @@ pub struct StreamTranslator {
     tool_blocks: Vec<(i32, u32)>,
     /// The reasoning block in progress: its Bedrock index and its text so far.
     reasoning: Option<(i32, String)>,
+    /// The usage Bedrock reported, whether or not the caller asked for the usage chunk.
+    usage: Option<api::Usage>,
 }
 
 impl StreamTranslator {
     /// A translator for one completion.
     pub fn new(id: String, created: i64, model: String, include_usage: bool) -> Self {
-        Self { id, created, model, include_usage, tool_blocks: Vec::new(), reasoning: None }
+        Self { id, created, model, include_usage, tool_blocks: Vec::new(), reasoning: None, usage: None }
+    }
+
+    /// The usage Bedrock reported at the end, once it has.
+    pub fn usage(&self) -> Option<&api::Usage> {
+        self.usage.as_ref()
     }
 
     /// A reasoning delta: text fragments out at once, the signature with the block's whole text.
@@ -120,9 +127,11 @@ impl StreamTranslator {
             ConverseStreamOutput::MessageStop(stop) => {
                 Some(self.delta(api::Delta::default(), Some(finish_reason(&stop.stop_reason))))
             }
-            ConverseStreamOutput::Metadata(metadata) if self.include_usage => {
+            ConverseStreamOutput::Metadata(metadata) => {
                 let usage = metadata.usage.as_ref().map(to_usage);
-                Some(api::StreamChatCompletionResponse { usage, ..self.envelope(Vec::new()) })
+                self.usage.clone_from(&usage);
+                self.include_usage
+                    .then(|| api::StreamChatCompletionResponse { usage, ..self.envelope(Vec::new()) })
             }
             _ => None,
         }

@@ -186,6 +186,29 @@ impl Catalog {
         Ok(api::Model { id: requested.to_owned(), ..model })
     }
 
+    /// The models `caller` may use (all of them for a key without a model list).
+    pub fn list_for(&self, caller: &crate::auth::Caller) -> api::ListModelsResponse {
+        let mut list = self.list();
+        list.data.retain(|model| caller.may_use(&model.id, &model.id));
+        list
+    }
+
+    /// One model, if `caller` may use it.
+    pub fn get_for(&self, requested: &str, caller: &crate::auth::Caller) -> Result<api::Model> {
+        let model = self.get(requested)?;
+        if caller.may_use(requested, &model.id) {
+            Ok(model)
+        } else {
+            Err(Error::new(
+                crate::error::ErrorKind::ModelNotAllowed,
+                format!(
+                    "key {:?} may not use model {requested:?} (its models are set in the keys file)",
+                    caller.name
+                ),
+            ))
+        }
+    }
+
     fn describe(&self, id: &str, home: &Snapshot) -> Result<api::Model, ()> {
         if let Some(entry) = home.get(id) {
             return Ok(entry.model.clone());

@@ -6,17 +6,21 @@
 
 pub mod cache;
 pub mod reasoning;
+pub mod record;
 pub mod structured;
 pub mod validate;
 
+use crate::auth::Caller;
 use crate::bedrock::pool::BedrockPool;
 use crate::bedrock::{self, Bedrock, EventStream, stream::StreamTranslator};
 use crate::catalog::Catalog;
 use crate::catalog::models_file::Defaults;
 use crate::error::{Error, ErrorKind, Result};
+use crate::limits::{self, Admission, Limiter, Quota};
 use crate::proto::v1 as api;
 use aws_sdk_bedrockruntime::types::ConverseStreamOutput;
 use futures::Stream;
+use record::CallRecord;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -49,12 +53,19 @@ pub struct Chat {
     catalog: Catalog,
     timeouts: Timeouts,
     policies: Policies,
+    limiter: Arc<Limiter>,
 }
 
 impl Chat {
     /// A core over Bedrock clients and the model catalog.
-    pub fn new(pool: Arc<BedrockPool>, catalog: Catalog, timeouts: Timeouts, policies: Policies) -> Self {
-        Self { pool, catalog, timeouts, policies }
+    pub fn new(
+        pool: Arc<BedrockPool>,
+        catalog: Catalog,
+        timeouts: Timeouts,
+        policies: Policies,
+        limiter: Arc<Limiter>,
+    ) -> Self {
+        Self { pool, catalog, timeouts, policies, limiter }
     }
 
     /// The model catalog.
@@ -67,6 +78,7 @@ impl Chat {
     fn prepare(
         &self,
         request: &mut api::ChatCompletionRequest,
+        caller: &Caller,
     ) -> Result<(bedrock::ConverseRequest, Bedrock, structured::Structured)> {
         validate::request(request)?;
         // The call's span (opened by the server for every request) carries who asked for what;
@@ -77,6 +89,15 @@ impl Chat {
             span.record("user", user.as_str());
         }
         let route = self.catalog.route(&request.model)?;
+        if !caller.may_use(&request.model, &route.model_id) {
+            return Err(Error::new(
+                ErrorKind::ModelNotAllowed,
+                format!(
+                    "key {:?} may not use model {:?} (its models are set in the keys file)",
+                    caller.name, request.model
+                ),
+            ));
+        }
         let caller_max_tokens =
             validate::max_output_tokens(request.max_tokens, request.max_completion_tokens)?;
         apply_defaults(request, route.defaults);
@@ -104,15 +125,38 @@ impl Chat {
         Ok((converse, client, structured))
     }
 
-    /// Answers in one piece.
+    /// Answers in one piece, with the caller's quota after the call.
     pub async fn complete(
         &self,
+        request: api::ChatCompletionRequest,
+        caller: &Caller,
+    ) -> Result<(api::ChatCompletionResponse, Quota)> {
+        let mut record = CallRecord::start(caller.name.clone(), &request, false);
+        let result = self.complete_recorded(request, caller, &mut record).await;
+        record.finish(result.as_ref().map(|(response, _)| response.usage.as_ref()));
+        result
+    }
+
+    async fn complete_recorded(
+        &self,
         mut request: api::ChatCompletionRequest,
-    ) -> Result<api::ChatCompletionResponse> {
-        let (converse, client, structured) = self.prepare(&mut request)?;
-        let mut answer = within(self.timeouts.upstream, &request.model, client.converse(converse)).await?;
+        caller: &Caller,
+        record: &mut CallRecord,
+    ) -> Result<(api::ChatCompletionResponse, Quota)> {
+        let (converse, client, structured) = self.prepare(&mut request, caller)?;
+        record.routed(&converse.model_id, client.region(), self.catalog.get(&converse.model_id).is_ok());
+        let (admission, quota) = self.limiter.admit(caller, limits::estimate(&request), false).await?;
+        let call = within(self.timeouts.upstream, &request.model, client.converse(converse));
+        let mut answer = match call.await {
+            Ok(answer) => answer,
+            Err(error) => {
+                admission.finish(Some(0)); // Bedrock did not answer: no tokens were used
+                return Err(error);
+            }
+        };
+        admission.finish(answer.usage.as_ref().map(|u| u64::from(u.total_tokens)));
         structured.shape(&mut answer.message, &mut answer.finish_reason)?;
-        Ok(api::ChatCompletionResponse {
+        let response = api::ChatCompletionResponse {
             id: completion_id(),
             object: "chat.completion".to_owned(),
             created: unix_now(),
@@ -123,15 +167,41 @@ impl Chat {
                 finish_reason: answer.finish_reason.to_owned(),
             }],
             usage: answer.usage,
-        })
+        };
+        Ok((response, quota))
     }
 
     /// Answers as a stream of chunks.
     ///
     /// Waits for Bedrock's first event before returning, so a request that Bedrock rejects at once
     /// fails with a normal error rather than a stream that breaks after it started.
-    pub async fn stream(&self, mut request: api::ChatCompletionRequest) -> Result<ChunkStream> {
-        let (converse, client, structured) = self.prepare(&mut request)?;
+    pub async fn stream(
+        &self,
+        request: api::ChatCompletionRequest,
+        caller: &Caller,
+    ) -> Result<(ChunkStream, Quota)> {
+        let mut record = CallRecord::start(caller.name.clone(), &request, true);
+        match self.stream_recorded(request, caller, &mut record).await {
+            Ok((mut state, quota)) => {
+                state.record = Some(record);
+                Ok((Box::pin(futures::stream::unfold(state, StreamState::next_chunk)), quota))
+            }
+            Err(error) => {
+                record.finish(Err(&error));
+                Err(error)
+            }
+        }
+    }
+
+    async fn stream_recorded(
+        &self,
+        mut request: api::ChatCompletionRequest,
+        caller: &Caller,
+        record: &mut CallRecord,
+    ) -> Result<(StreamState, Quota)> {
+        let (converse, client, structured) = self.prepare(&mut request, caller)?;
+        record.routed(&converse.model_id, client.region(), self.catalog.get(&converse.model_id).is_ok());
+        let (admission, quota) = self.limiter.admit(caller, limits::estimate(&request), true).await?;
         let include_usage = request.stream_options.as_ref().is_some_and(|o| o.include_usage);
         let region = client.region().to_owned();
         // One deadline for the call and its first event together.
@@ -140,7 +210,13 @@ impl Chat {
             let first = Bedrock::next_event(&mut events, &request.model, &region).await?;
             Ok((events, first))
         };
-        let (events, first) = within(self.timeouts.upstream, &request.model, opening).await?;
+        let (events, first) = match within(self.timeouts.upstream, &request.model, opening).await {
+            Ok(opened) => opened,
+            Err(error) => {
+                admission.finish(Some(0));
+                return Err(error);
+            }
+        };
         let translator =
             StreamTranslator::new(completion_id(), unix_now(), request.model.clone(), include_usage);
         let state = StreamState {
@@ -153,8 +229,11 @@ impl Chat {
             finished: false,
             saw_stop: false,
             shaper: structured.stream_shaper(),
+            admission: Some(admission),
+            record: None,
+            _open: OpenStream::new(),
         };
-        Ok(Box::pin(futures::stream::unfold(state, StreamState::next_chunk)))
+        Ok((state, quota))
     }
 }
 
@@ -171,9 +250,48 @@ struct StreamState {
     saw_stop: bool,
     /// Structured output's shaping and checks.
     shaper: structured::StreamShaper,
+    /// The rate-limit admission, settled when the stream ends (or released if it is dropped).
+    admission: Option<Admission>,
+    /// The call's record, finished when the stream ends (or as client-closed if it is dropped).
+    record: Option<CallRecord>,
+    /// Counts the stream in the open-streams gauge while it lives.
+    _open: OpenStream,
+}
+
+/// A stream counted in `amazon_chat_open_streams` for as long as it lives.
+struct OpenStream;
+
+impl OpenStream {
+    fn new() -> Self {
+        metrics::gauge!("amazon_chat_open_streams").increment(1.0);
+        OpenStream
+    }
+}
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        metrics::gauge!("amazon_chat_open_streams").decrement(1.0);
+    }
 }
 
 impl StreamState {
+    /// Settles the admission with the usage Bedrock reported.
+    fn settle(&mut self) {
+        if let Some(admission) = self.admission.take() {
+            admission.finish(self.translator.usage().map(|u| u64::from(u.total_tokens)));
+        }
+    }
+
+    /// Ends the record: with the usage, or with the error that ended the stream.
+    fn close(&mut self, error: Option<&Error>) {
+        if let Some(mut record) = self.record.take() {
+            match error {
+                Some(error) => record.finish(Err(error)),
+                None => record.finish(Ok(self.translator.usage())),
+            }
+        }
+    }
+
     async fn next_chunk(mut self) -> Option<(Result<api::StreamChatCompletionResponse>, Self)> {
         loop {
             if self.finished {
@@ -195,16 +313,25 @@ impl StreamState {
             };
             let Some(event) = event else {
                 self.finished = true;
+                self.settle();
                 if self.saw_stop {
+                    self.close(None);
                     return None;
                 }
                 let message = "Bedrock's stream ended before the answer was complete; retrying may succeed";
                 let error =
                     Error::new(ErrorKind::Unavailable, message).with_retry_after(Duration::from_secs(1));
+                self.close(Some(&error));
                 return Some((Err(error), self));
             };
             self.saw_stop |= matches!(event, ConverseStreamOutput::MessageStop(_));
             if let Some(chunk) = self.translator.chunk(event) {
+                let has_token = chunk.choices.iter().filter_map(|c| c.delta.as_ref()).any(|d| {
+                    d.content.is_some() || d.reasoning_content.is_some() || !d.tool_calls.is_empty()
+                });
+                if has_token && let Some(record) = self.record.as_mut() {
+                    record.first_token();
+                }
                 return match self.shaper.chunk(chunk) {
                     Ok(chunk) => Some((Ok(chunk), self)),
                     Err(error) => self.fail(error),
@@ -215,6 +342,8 @@ impl StreamState {
 
     fn fail(mut self, error: Error) -> Option<(Result<api::StreamChatCompletionResponse>, Self)> {
         self.finished = true;
+        self.settle();
+        self.close(Some(&error));
         Some((Err(error), self))
     }
 }

@@ -55,6 +55,20 @@ pub enum Command {
     /// Inspect the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Manage API keys for the keys file.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+/// `keys` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Print a new random key (give it to the caller) and its keys-file entry (only the hash).
+    New {
+        /// The key's name, shown in logs, metrics and errors.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 /// `doctor`'s arguments: the server's configuration, and the model to probe.

@@ -87,6 +87,16 @@ pub struct Config {
     #[arg(long, env = "API_KEYS_FILE", value_name = "PATH")]
     pub api_keys_file: Option<PathBuf>,
 
+    /// A keys file (TOML): named keys stored as SHA-256 hashes, each with its models and limits
+    /// (`amazon-chat keys new` makes one). Reloaded when it changes or on SIGHUP.
+    #[arg(long, env = "AMAZON_CHAT_KEYS_FILE", value_name = "PATH")]
+    pub keys_file: Option<PathBuf>,
+
+    /// Share rate limits across replicas through this Redis (`redis://host:6379/0`). When Redis is
+    /// unreachable each replica falls back to its own counters until it returns.
+    #[arg(long, env = "AMAZON_CHAT_REDIS_URL", value_name = "URL", hide_env_values = true)]
+    pub redis_url: Option<Secret>,
+
     /// Log format.
     #[arg(long, env = "AMAZON_CHAT_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,

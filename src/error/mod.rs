@@ -35,6 +35,8 @@ pub struct Error {
     /// What the failure is about, for NOT_FOUND and the like (boxed: rare, and errors travel in
     /// every `Result`, so they stay small).
     pub resource: Option<Box<Resource>>,
+    /// The caller's quota, when a rate limit refused the call (for the `x-ratelimit-*` headers).
+    pub quota: Option<Box<crate::limits::Quota>>,
 }
 
 impl Error {
@@ -47,6 +49,7 @@ impl Error {
             retry_after: None,
             upstream_code: None,
             resource: None,
+            quota: None,
         }
     }
 
@@ -78,6 +81,12 @@ impl Error {
     /// Adds a retry delay.
     pub fn with_retry_after(mut self, delay: Duration) -> Self {
         self.retry_after = Some(delay);
+        self
+    }
+
+    /// Records the caller's quota.
+    pub fn with_quota(mut self, quota: crate::limits::Quota) -> Self {
+        self.quota = Some(Box::new(quota));
         self
     }
 

@@ -20,6 +20,8 @@ pub enum ErrorKind {
     Unauthenticated,
     /// The server's AWS identity may not do this (IAM).
     PermissionDenied,
+    /// The caller's key may not use this model (its policy in the keys file).
+    ModelNotAllowed,
     /// The model the request names is unknown, or not offered in the region.
     ModelNotFound,
     /// Bedrock reported something else missing.
@@ -30,6 +32,8 @@ pub enum ErrorKind {
     MethodNotAllowed,
     /// Throttled by Bedrock or over a service quota; retry later.
     ResourceExhausted,
+    /// Over the caller's own limit (keys file); retry after the window resets.
+    RateLimited,
     /// Bedrock or the model is temporarily unavailable; safe to retry.
     Unavailable,
     /// Bedrock did not answer in time.
@@ -74,7 +78,7 @@ pub struct ErrorClass {
 
 impl ErrorKind {
     /// Every kind, in the table's order.
-    pub const ALL: [ErrorKind; 16] = {
+    pub const ALL: [ErrorKind; 18] = {
         use ErrorKind::*;
         [
             InvalidArgument,
@@ -82,11 +86,13 @@ impl ErrorKind {
             InvalidApiKey,
             Unauthenticated,
             PermissionDenied,
+            ModelNotAllowed,
             ModelNotFound,
             NotFound,
             UnknownRoute,
             MethodNotAllowed,
             ResourceExhausted,
+            RateLimited,
             Unavailable,
             DeadlineExceeded,
             SchemaMismatch,
@@ -146,6 +152,15 @@ impl ErrorKind {
                 1,
                 Call,
             ),
+            ModelNotAllowed => (
+                G::PermissionDenied,
+                H::FORBIDDEN,
+                "MODEL_NOT_ALLOWED",
+                "permission_error",
+                "model_not_allowed",
+                1,
+                Call,
+            ),
             ModelNotFound => {
                 (G::NotFound, H::NOT_FOUND, "NOT_FOUND", "not_found_error", "model_not_found", 1, Call)
             }
@@ -166,6 +181,15 @@ impl ErrorKind {
                 G::ResourceExhausted,
                 H::TOO_MANY_REQUESTS,
                 "THROTTLED",
+                "rate_limit_error",
+                "rate_limit_exceeded",
+                1,
+                Call,
+            ),
+            RateLimited => (
+                G::ResourceExhausted,
+                H::TOO_MANY_REQUESTS,
+                "RATE_LIMITED",
                 "rate_limit_error",
                 "rate_limit_exceeded",
                 1,

@@ -47,7 +47,11 @@ impl ChatService for ChatApi {
         &self,
         request: Request<ChatCompletionRequest>,
     ) -> Result<Response<ChatCompletionResponse>, Status> {
-        self.chat.complete(self.accept(request)?).await.map(Response::new).map_err(failed)
+        let caller = super::caller(&request);
+        let (answer, quota) = self.chat.complete(self.accept(request)?, &caller).await.map_err(failed)?;
+        let mut response = Response::new(answer);
+        super::status::quota_metadata(response.metadata_mut(), &quota);
+        Ok(response)
     }
 
     type StreamChatCompletionStream =
@@ -57,7 +61,12 @@ impl ChatService for ChatApi {
         &self,
         request: Request<ChatCompletionRequest>,
     ) -> Result<Response<Self::StreamChatCompletionStream>, Status> {
-        let chunks = self.chat.stream(self.accept(request)?).await.map_err(failed)?;
-        Ok(Response::new(Box::pin(chunks.map(|chunk| chunk.map_err(failed)))))
+        let caller = super::caller(&request);
+        let (chunks, quota) = self.chat.stream(self.accept(request)?, &caller).await.map_err(failed)?;
+        let mut response = Response::new(
+            Box::pin(chunks.map(|chunk| chunk.map_err(failed))) as Self::StreamChatCompletionStream
+        );
+        super::status::quota_metadata(response.metadata_mut(), &quota);
+        Ok(response)
     }
 }

@@ -9,3 +9,9 @@ pub mod status;
 
 pub use chat::ChatApi;
 pub use models::ModelApi;
+
+/// The caller the authentication layer found (anonymous when it found none, e.g. in tests that
+/// call the service directly).
+pub fn caller<T>(request: &tonic::Request<T>) -> crate::auth::Caller {
+    request.extensions().get::<crate::auth::Caller>().cloned().unwrap_or_else(crate::auth::Caller::anonymous)
+}

@@ -23,16 +23,17 @@ impl ModelApi {
 impl ModelService for ModelApi {
     async fn list_models(
         &self,
-        _: Request<ListModelsRequest>,
+        request: Request<ListModelsRequest>,
     ) -> Result<Response<ListModelsResponse>, Status> {
-        Ok(Response::new(self.catalog.list()))
+        Ok(Response::new(self.catalog.list_for(&super::caller(&request))))
     }
 
     async fn get_model(
         &self,
         request: Request<GetModelRequest>,
     ) -> Result<Response<GetModelResponse>, Status> {
-        let model = self.catalog.get(&request.into_inner().id).map_err(|e| to_status(&e))?;
+        let caller = super::caller(&request);
+        let model = self.catalog.get_for(&request.into_inner().id, &caller).map_err(|e| to_status(&e))?;
         Ok(Response::new(GetModelResponse { model: Some(model) }))
     }
 }

@@ -30,7 +30,20 @@ pub fn to_status(error: &Error) -> tonic::Status {
     {
         details.add_bad_request_violation(field.clone(), error.message.clone());
     }
-    tonic::Status::with_error_details(class.grpc, error.message.clone(), details)
+    let mut status = tonic::Status::with_error_details(class.grpc, error.message.clone(), details);
+    if let Some(quota) = &error.quota {
+        quota_metadata(status.metadata_mut(), quota);
+    }
+    status
+}
+
+/// OpenAI's `x-ratelimit-*` headers, as gRPC metadata.
+pub fn quota_metadata(metadata: &mut tonic::metadata::MetadataMap, quota: &crate::limits::Quota) {
+    for (name, value) in crate::limits::headers(quota) {
+        if let Ok(value) = value.parse() {
+            metadata.insert(name, value);
+        }
+    }
 }
 
 #[cfg(test)]

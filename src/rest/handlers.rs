@@ -2,6 +2,7 @@
 
 use super::openai as oa;
 use super::{RestState, body, convert, error_response};
+use crate::auth::Caller;
 use crate::chat::ChunkStream;
 use axum::Json;
 use axum::extract::{Path, Request, State};
@@ -54,6 +55,7 @@ use std::convert::Infallible;
     security(("bearer" = []))
 )]
 pub async fn chat_completions(State(state): State<RestState>, request: Request) -> Response {
+    let caller = caller(&request);
     let parsed: oa::ChatCompletionRequest =
         match body::read_json(request.into_body(), state.max_request_bytes).await {
             Ok(parsed) => parsed,
@@ -64,13 +66,15 @@ pub async fn chat_completions(State(state): State<RestState>, request: Request) 
         Err(error) => return error_response(&error),
     };
     if stream {
-        match state.chat.stream(proto).await {
-            Ok(chunks) => sse(chunks).into_response(),
+        match state.chat.stream(proto, &caller).await {
+            Ok((chunks, quota)) => super::with_quota(sse(chunks).into_response(), &quota),
             Err(error) => error_response(&error),
         }
     } else {
-        match state.chat.complete(proto).await {
-            Ok(response) => Json(convert::completion(response)).into_response(),
+        match state.chat.complete(proto, &caller).await {
+            Ok((response, quota)) => {
+                super::with_quota(Json(convert::completion(response)).into_response(), &quota)
+            }
             Err(error) => error_response(&error),
         }
     }
@@ -108,8 +112,12 @@ fn json_event(value: &impl serde::Serialize) -> Event {
     ),
     security(("bearer" = []))
 )]
-pub async fn list_models(State(state): State<RestState>) -> Json<oa::ModelList> {
-    let list = state.chat.catalog().list();
+pub async fn list_models(
+    State(state): State<RestState>,
+    caller: Option<axum::Extension<Caller>>,
+) -> Json<oa::ModelList> {
+    let caller = caller.map(|axum::Extension(c)| c).unwrap_or_else(Caller::anonymous);
+    let list = state.chat.catalog().list_for(&caller);
     Json(oa::ModelList { object: list.object, data: list.data.into_iter().map(convert::model).collect() })
 }
 
@@ -125,8 +133,13 @@ pub async fn list_models(State(state): State<RestState>) -> Json<oa::ModelList> 
     ),
     security(("bearer" = []))
 )]
-pub async fn get_model(State(state): State<RestState>, Path(id): Path<String>) -> Response {
-    match state.chat.catalog().get(&id) {
+pub async fn get_model(
+    State(state): State<RestState>,
+    caller: Option<axum::Extension<Caller>>,
+    Path(id): Path<String>,
+) -> Response {
+    let caller = caller.map(|axum::Extension(c)| c).unwrap_or_else(Caller::anonymous);
+    match state.chat.catalog().get_for(&id, &caller) {
         Ok(model) => Json(convert::model(model)).into_response(),
         Err(error) => error_response(&error),
     }
@@ -150,4 +163,9 @@ pub async fn ready(State(state): State<RestState>) -> (StatusCode, Json<oa::Heal
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, Json(oa::HealthStatus { status: "not_serving".to_owned() }))
     }
+}
+
+/// The caller the authentication layer found.
+fn caller(request: &Request) -> Caller {
+    request.extensions().get::<Caller>().cloned().unwrap_or_else(Caller::anonymous)
 }

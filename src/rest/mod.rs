@@ -40,6 +40,7 @@ pub fn router(state: RestState) -> Router {
         .route("/v1/models/{*id}", get(handlers::get_model))
         .route("/health", get(handlers::health))
         .route("/ready", get(handlers::ready))
+        .route("/metrics", get(crate::observe::render))
         .route(
             "/openapi.json",
             get(move || {
@@ -70,11 +71,24 @@ pub fn envelope(error: &Error) -> openai::ErrorResponse {
     }
 }
 
+/// A response with OpenAI's `x-ratelimit-*` headers for the caller's quota.
+pub fn with_quota(mut response: Response, quota: &crate::limits::Quota) -> Response {
+    for (name, value) in crate::limits::headers(quota) {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}
+
 /// An error as an HTTP response: the table's status, the envelope, and Retry-After when known.
 /// Logged, like every failed gRPC call.
 pub fn error_response(error: &Error) -> Response {
     error.log();
     let mut response = (error.class().http, Json(envelope(error))).into_response();
+    if let Some(quota) = &error.quota {
+        response = with_quota(response, quota);
+    }
     if let Some(delay) = error.retry_after {
         let seconds = delay.as_secs_f64().ceil().max(1.0) as u64;
         response.headers_mut().insert(axum::http::header::RETRY_AFTER, HeaderValue::from(seconds));

@@ -1237,7 +1237,8 @@ export const FunctionCallDeltaSchema: GenMessage<FunctionCallDelta> = /*@__PURE_
  *   INVALID_ARGUMENT (HTTP 400): the request cannot be honoured; a BadRequest detail names the field.
  *   RESOURCE_EXHAUSTED (HTTP 413): the request is larger than the server accepts.
  *   UNAUTHENTICATED (HTTP 401): a missing or wrong API key, or the server's AWS credentials failed.
- *   PERMISSION_DENIED (HTTP 403): the server's AWS identity may not invoke the model.
+ *   PERMISSION_DENIED (HTTP 403): the server's AWS identity may not invoke the model, or the
+ *   caller's key may not use it (reason MODEL_NOT_ALLOWED).
  *   NOT_FOUND (HTTP 404): unknown model, or a model not offered in the region (a ResourceInfo detail).
  *   UNIMPLEMENTED (HTTP 404): no such method (REST: no such path).
  *   UNIMPLEMENTED (HTTP 405): REST only: a known path called with the wrong HTTP method.

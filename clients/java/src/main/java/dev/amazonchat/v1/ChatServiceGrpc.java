@@ -13,7 +13,8 @@ import static io.grpc.MethodDescriptor.generateFullMethodName;
  *   INVALID_ARGUMENT (HTTP 400): the request cannot be honoured; a BadRequest detail names the field.
  *   RESOURCE_EXHAUSTED (HTTP 413): the request is larger than the server accepts.
  *   UNAUTHENTICATED (HTTP 401): a missing or wrong API key, or the server's AWS credentials failed.
- *   PERMISSION_DENIED (HTTP 403): the server's AWS identity may not invoke the model.
+ *   PERMISSION_DENIED (HTTP 403): the server's AWS identity may not invoke the model, or the
+ *   caller's key may not use it (reason MODEL_NOT_ALLOWED).
  *   NOT_FOUND (HTTP 404): unknown model, or a model not offered in the region (a ResourceInfo detail).
  *   UNIMPLEMENTED (HTTP 404): no such method (REST: no such path).
  *   UNIMPLEMENTED (HTTP 405): REST only: a known path called with the wrong HTTP method.
@@ -152,7 +153,8 @@ public final class ChatServiceGrpc {
    *   INVALID_ARGUMENT (HTTP 400): the request cannot be honoured; a BadRequest detail names the field.
    *   RESOURCE_EXHAUSTED (HTTP 413): the request is larger than the server accepts.
    *   UNAUTHENTICATED (HTTP 401): a missing or wrong API key, or the server's AWS credentials failed.
-   *   PERMISSION_DENIED (HTTP 403): the server's AWS identity may not invoke the model.
+   *   PERMISSION_DENIED (HTTP 403): the server's AWS identity may not invoke the model, or the
+   *   caller's key may not use it (reason MODEL_NOT_ALLOWED).
    *   NOT_FOUND (HTTP 404): unknown model, or a model not offered in the region (a ResourceInfo detail).
    *   UNIMPLEMENTED (HTTP 404): no such method (REST: no such path).
    *   UNIMPLEMENTED (HTTP 405): REST only: a known path called with the wrong HTTP method.
@@ -219,7 +221,8 @@ public final class ChatServiceGrpc {
    *   INVALID_ARGUMENT (HTTP 400): the request cannot be honoured; a BadRequest detail names the field.
    *   RESOURCE_EXHAUSTED (HTTP 413): the request is larger than the server accepts.
    *   UNAUTHENTICATED (HTTP 401): a missing or wrong API key, or the server's AWS credentials failed.
-   *   PERMISSION_DENIED (HTTP 403): the server's AWS identity may not invoke the model.
+   *   PERMISSION_DENIED (HTTP 403): the server's AWS identity may not invoke the model, or the
+   *   caller's key may not use it (reason MODEL_NOT_ALLOWED).
    *   NOT_FOUND (HTTP 404): unknown model, or a model not offered in the region (a ResourceInfo detail).
    *   UNIMPLEMENTED (HTTP 404): no such method (REST: no such path).
    *   UNIMPLEMENTED (HTTP 405): REST only: a known path called with the wrong HTTP method.
@@ -279,7 +282,8 @@ public final class ChatServiceGrpc {
    *   INVALID_ARGUMENT (HTTP 400): the request cannot be honoured; a BadRequest detail names the field.
    *   RESOURCE_EXHAUSTED (HTTP 413): the request is larger than the server accepts.
    *   UNAUTHENTICATED (HTTP 401): a missing or wrong API key, or the server's AWS credentials failed.
-   *   PERMISSION_DENIED (HTTP 403): the server's AWS identity may not invoke the model.
+   *   PERMISSION_DENIED (HTTP 403): the server's AWS identity may not invoke the model, or the
+   *   caller's key may not use it (reason MODEL_NOT_ALLOWED).
    *   NOT_FOUND (HTTP 404): unknown model, or a model not offered in the region (a ResourceInfo detail).
    *   UNIMPLEMENTED (HTTP 404): no such method (REST: no such path).
    *   UNIMPLEMENTED (HTTP 405): REST only: a known path called with the wrong HTTP method.
@@ -338,7 +342,8 @@ public final class ChatServiceGrpc {
    *   INVALID_ARGUMENT (HTTP 400): the request cannot be honoured; a BadRequest detail names the field.
    *   RESOURCE_EXHAUSTED (HTTP 413): the request is larger than the server accepts.
    *   UNAUTHENTICATED (HTTP 401): a missing or wrong API key, or the server's AWS credentials failed.
-   *   PERMISSION_DENIED (HTTP 403): the server's AWS identity may not invoke the model.
+   *   PERMISSION_DENIED (HTTP 403): the server's AWS identity may not invoke the model, or the
+   *   caller's key may not use it (reason MODEL_NOT_ALLOWED).
    *   NOT_FOUND (HTTP 404): unknown model, or a model not offered in the region (a ResourceInfo detail).
    *   UNIMPLEMENTED (HTTP 404): no such method (REST: no such path).
    *   UNIMPLEMENTED (HTTP 405): REST only: a known path called with the wrong HTTP method.
