@@ -78,7 +78,13 @@ pub async fn run(config: &Config, model: &str, out: &mut String) -> bool {
             return false;
         }
     };
-    let chat = Chat::new(aws.pool.clone(), catalog, timeouts, crate::chat::Policies::default(), limiter);
+    let chat = Chat::new(
+        aws.pool.clone(),
+        catalog,
+        timeouts,
+        crate::chat::Policies { max_open_streams: 0, ..Default::default() },
+        limiter,
+    );
     let probe = api::ChatCompletionRequest {
         model: model.to_owned(),
         messages: vec![api::Message {

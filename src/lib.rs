@@ -32,6 +32,7 @@
 //! - [`limits`]: per-key rate limits, on one replica or shared through Redis.
 //! - [`observe`]: Prometheus metrics and `/metrics`; the access record of each chat call is
 //!   [`chat::record`].
+//! - [`guard`]: a handler's panic becomes INTERNAL / 500; incoming request ids are bounded.
 //! - [`health`]: the serving status shared by gRPC health and REST readiness.
 //! - [`grpc`]: tonic adapters, one small method per RPC, translating [`error::Error`] into a
 //!   `tonic::Status` with rich details.
@@ -69,6 +70,7 @@ pub mod doctor;
 pub mod emulator;
 pub mod error;
 pub mod grpc;
+pub mod guard;
 pub mod health;
 pub mod limits;
 pub mod observe;

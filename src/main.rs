@@ -21,16 +21,21 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Serve(config) => {
-            telemetry::init(config.log_format);
-            runtime.block_on(server::run(config, shutdown_signal()))
-        }
-        Command::Emulator(config) => {
-            telemetry::init(LogFormat::Text);
-            runtime.block_on(emulator::standalone::run(config, shutdown_signal()))
-        }
+        Command::Serve(config) => runtime.block_on(async {
+            // Inside the runtime: the OTLP exporter, when configured, runs on it.
+            let telemetry = telemetry::init(config.log_format);
+            let result = server::run(config, shutdown_signal()).await;
+            telemetry.shutdown();
+            result
+        }),
+        Command::Emulator(config) => runtime.block_on(async {
+            let telemetry = telemetry::init(LogFormat::Text);
+            let result = emulator::standalone::run(config, shutdown_signal()).await;
+            telemetry.shutdown();
+            result
+        }),
         Command::Doctor(args) => {
-            telemetry::init(args.config.log_format);
+            let _telemetry = runtime.block_on(async { telemetry::init(args.config.log_format) });
             let mut report = String::new();
             let ok = runtime.block_on(amazon_chat::doctor::run(&args.config, &args.model, &mut report));
             print!("{report}");

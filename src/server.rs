@@ -56,6 +56,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         crate::chat::Policies {
             budgets: config.reasoning_budgets,
             prompt_cache_auto: config.prompt_cache == crate::config::serve::PromptCachePolicy::Auto,
+            max_open_streams: config.max_open_streams,
         },
         limiter,
     );
@@ -87,11 +88,14 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     // Always layered: it also hands the adapters the caller (anonymous on an open server).
     router = router.layer(axum::middleware::from_fn_with_state(keys, require_api_key));
     let router = router
+        .layer(axum::middleware::from_fn_with_state(InFlight::new(config.max_in_flight), shed_past_the_cap))
+        .layer(axum::middleware::from_fn(crate::guard::catch_panics))
         .layer(axum::middleware::from_fn(crate::observe::layer))
         // Chat calls log one INFO access line each (`chat::record`); the HTTP layer's own line is DEBUG.
         .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(DefaultOnResponse::new()))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::from_fn(crate::guard::sanitize_request_id));
 
     // First attempt inline, so a server with working credentials is SERVING when it says it listens;
     // otherwise keep trying in the background.
@@ -200,8 +204,10 @@ fn request_span(request: &http::Request<axum::body::Body>) -> tracing::Span {
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/grpc"));
-    tracing::info_span!(
+    let span = tracing::info_span!(
         "call",
+        otel.name = %request.uri().path(),
+        otel.kind = "server",
         request_id = %id,
         protocol = if grpc { "grpc" } else { "rest" },
         method = %request.method(),
@@ -209,7 +215,9 @@ fn request_span(request: &http::Request<axum::body::Body>) -> tracing::Span {
         key = tracing::field::Empty,
         model = tracing::field::Empty,
         user = tracing::field::Empty,
-    )
+    );
+    crate::telemetry::continue_trace(&span, request.headers());
+    span
 }
 
 /// Rejects calls without a valid API key: a gRPC status for gRPC, OpenAI's envelope for HTTP.
@@ -226,6 +234,40 @@ async fn require_api_key(State(keys): State<ApiKeys>, mut request: Request, next
             next.run(request).await
         }
         Err(error) => error_for(&request, &error),
+    }
+}
+
+/// The cap on calls in flight.
+#[derive(Clone)]
+struct InFlight {
+    permits: Arc<tokio::sync::Semaphore>,
+    cap: usize,
+}
+
+impl InFlight {
+    fn new(cap: usize) -> Self {
+        let permits = if cap == 0 { tokio::sync::Semaphore::MAX_PERMITS } else { cap };
+        Self { permits: Arc::new(tokio::sync::Semaphore::new(permits)), cap }
+    }
+}
+
+/// Refuses a call at once when `--max-in-flight` calls are running (never queues it); health
+/// checks, readiness and metrics always answer.
+async fn shed_past_the_cap(State(in_flight): State<InFlight>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.starts_with("/grpc.health.v1.Health/") || ["/health", "/ready", "/metrics"].contains(&path) {
+        return next.run(request).await;
+    }
+    match in_flight.permits.clone().try_acquire_owned() {
+        Ok(_permit) => next.run(request).await,
+        Err(_) => {
+            metrics::counter!("amazon_chat_shed_total").increment(1);
+            let message =
+                format!("this server has {} calls in flight, its limit; retry shortly", in_flight.cap);
+            let error = Error::new(ErrorKind::Overloaded, message)
+                .with_retry_after(std::time::Duration::from_secs(1));
+            error_for(&request, &error)
+        }
     }
 }
 

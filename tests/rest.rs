@@ -362,3 +362,17 @@ fn health_readiness_and_openapi_need_no_key() {
     assert!(document["paths"]["/v1/chat/completions"]["post"].is_object());
     assert!(document["components"]["schemas"]["ChatCompletionRequest"].is_object());
 }
+
+#[test]
+fn request_ids_are_echoed_when_plain_and_replaced_when_not() {
+    let stack = start();
+    let with_id = |id: &str| {
+        let header = format!("x-request-id: {id}");
+        curl(&stack.server.url, "/health", &["-H", &header]).header("x-request-id").unwrap().to_owned()
+    };
+    assert_eq!(with_id("my-trace-42"), "my-trace-42");
+    let long = "a".repeat(300);
+    let replaced = with_id(&long);
+    assert_ne!(replaced, long, "a 300-character id is not kept");
+    assert_eq!(replaced.len(), 36, "a fresh UUID instead: {replaced}");
+}

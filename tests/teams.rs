@@ -429,3 +429,52 @@ fn one_json_access_record_per_call_with_who_what_and_how_much() {
     assert_eq!(span["protocol"], "rest");
     assert!(!logs.contains(keys.key("logged")));
 }
+
+#[tokio::test]
+async fn past_the_in_flight_cap_calls_are_refused_at_once_and_health_still_answers() {
+    let stack = Stack::start_with(&["--max-in-flight", "1"], &[]);
+    let mut chat = stack.chat().await;
+    let slow = tokio::spawn(async move { chat.chat_completion(ask("[[emulator:delay=1500ms]] slow")).await });
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while stack.recorded_ops("converse").is_empty() {
+        assert!(Instant::now() < deadline, "the slow call never reached Bedrock");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let started = Instant::now();
+    let refused = curl_chat(
+        &stack.server.url,
+        None,
+        &json!({"model": MODEL, "messages": [{"role": "user", "content": "hi"}]}).to_string(),
+    );
+    assert!(started.elapsed() < Duration::from_millis(1000), "refused at once, not queued");
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    assert_eq!(refused.json()["error"]["code"], "overloaded");
+    assert_eq!(refused.header("retry-after"), Some("1"));
+    assert_eq!(curl(&stack.server.url, "/health", &[]).status, 200, "health answers at the cap");
+    assert_eq!(curl(&stack.server.url, "/ready", &[]).status, 200);
+    assert!(slow.await.unwrap().is_ok(), "the call in flight finishes");
+    let after = curl_chat(
+        &stack.server.url,
+        None,
+        &json!({"model": MODEL, "messages": [{"role": "user", "content": "hi"}]}).to_string(),
+    );
+    assert_eq!(after.status, 200);
+}
+
+#[tokio::test]
+async fn past_the_open_streams_cap_new_streams_are_refused() {
+    let stack = Stack::start_with(&["--max-open-streams", "1"], &[]);
+    let mut chat = stack.chat().await;
+    let mut open = chat
+        .stream_chat_completion(ask("[[emulator:slow-stream=100ms]] a b c d"))
+        .await
+        .unwrap()
+        .into_inner();
+    open.message().await.unwrap();
+    let refused = chat.stream_chat_completion(ask("second")).await.unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::Unavailable);
+    assert!(refused.message().contains("streams open"), "{}", refused.message());
+    assert!(chat.chat_completion(ask("unary is not a stream")).await.is_ok());
+    assert!(collect(open).await.1.is_none());
+    assert!(chat.stream_chat_completion(ask("third")).await.is_ok(), "the slot came back");
+}

@@ -89,6 +89,12 @@ impl Catalog {
             let fetched_in_time = tokio::time::timeout(FETCH_TIMEOUT, plane.fetch()).await;
             let result = fetched_in_time
                 .unwrap_or_else(|_| Err(FetchError::Other(format!("no answer within {FETCH_TIMEOUT:?}"))));
+            let outcome = match &result {
+                Ok(_) => "ok",
+                Err(FetchError::AccessDenied(_)) => "access_denied",
+                Err(_) => "failed",
+            };
+            metrics::counter!("amazon_chat_catalog_refreshes_total", "outcome" => outcome).increment(1);
             match result {
                 Ok(snapshot) => fetched.push((plane.region().to_owned(), Some(Arc::new(snapshot)))),
                 Err(FetchError::AccessDenied(detail)) => {

@@ -24,6 +24,7 @@ use record::CallRecord;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tracing::Instrument as _;
 
 /// A stream of answer chunks. Dropping it drops the upstream Bedrock stream at once.
 pub type ChunkStream = Pin<Box<dyn Stream<Item = Result<api::StreamChatCompletionResponse>> + Send>>;
@@ -44,6 +45,8 @@ pub struct Policies {
     pub budgets: reasoning::Budgets,
     /// `--prompt-cache auto`: place cache points for requests that set none.
     pub prompt_cache_auto: bool,
+    /// `--max-open-streams` (0: no cap).
+    pub max_open_streams: usize,
 }
 
 /// The chat service core.
@@ -54,6 +57,7 @@ pub struct Chat {
     timeouts: Timeouts,
     policies: Policies,
     limiter: Arc<Limiter>,
+    streams: Arc<tokio::sync::Semaphore>,
 }
 
 impl Chat {
@@ -65,7 +69,19 @@ impl Chat {
         policies: Policies,
         limiter: Arc<Limiter>,
     ) -> Self {
-        Self { pool, catalog, timeouts, policies, limiter }
+        let cap = if policies.max_open_streams == 0 {
+            tokio::sync::Semaphore::MAX_PERMITS
+        } else {
+            policies.max_open_streams
+        };
+        Self {
+            pool,
+            catalog,
+            timeouts,
+            policies,
+            limiter,
+            streams: Arc::new(tokio::sync::Semaphore::new(cap)),
+        }
     }
 
     /// The model catalog.
@@ -132,7 +148,8 @@ impl Chat {
         caller: &Caller,
     ) -> Result<(api::ChatCompletionResponse, Quota)> {
         let mut record = CallRecord::start(caller.name.clone(), &request, false);
-        let result = self.complete_recorded(request, caller, &mut record).await;
+        let span = record.span().clone();
+        let result = self.complete_recorded(request, caller, &mut record).instrument(span).await;
         record.finish(result.as_ref().map(|(response, _)| response.usage.as_ref()));
         result
     }
@@ -146,7 +163,9 @@ impl Chat {
         let (converse, client, structured) = self.prepare(&mut request, caller)?;
         record.routed(&converse.model_id, client.region(), self.catalog.get(&converse.model_id).is_ok());
         let (admission, quota) = self.limiter.admit(caller, limits::estimate(&request), false).await?;
-        let call = within(self.timeouts.upstream, &request.model, client.converse(converse));
+        let upstream = bedrock_span("Converse", &converse.model_id, client.region());
+        let call =
+            within(self.timeouts.upstream, &request.model, client.converse(converse)).instrument(upstream);
         let mut answer = match call.await {
             Ok(answer) => answer,
             Err(error) => {
@@ -181,7 +200,8 @@ impl Chat {
         caller: &Caller,
     ) -> Result<(ChunkStream, Quota)> {
         let mut record = CallRecord::start(caller.name.clone(), &request, true);
-        match self.stream_recorded(request, caller, &mut record).await {
+        let span = record.span().clone();
+        match self.stream_recorded(request, caller, &mut record).instrument(span).await {
             Ok((mut state, quota)) => {
                 state.record = Some(record);
                 Ok((Box::pin(futures::stream::unfold(state, StreamState::next_chunk)), quota))
@@ -201,22 +221,35 @@ impl Chat {
     ) -> Result<(StreamState, Quota)> {
         let (converse, client, structured) = self.prepare(&mut request, caller)?;
         record.routed(&converse.model_id, client.region(), self.catalog.get(&converse.model_id).is_ok());
+        let slot = self.streams.clone().try_acquire_owned().map_err(|_| {
+            Error::new(
+                ErrorKind::Overloaded,
+                format!(
+                    "this server has {} streams open, its limit; retry shortly",
+                    self.policies.max_open_streams
+                ),
+            )
+            .with_retry_after(Duration::from_secs(1))
+        })?;
         let (admission, quota) = self.limiter.admit(caller, limits::estimate(&request), true).await?;
         let include_usage = request.stream_options.as_ref().is_some_and(|o| o.include_usage);
         let region = client.region().to_owned();
+        let converse_model = converse.model_id.clone();
         // One deadline for the call and its first event together.
         let opening = async {
             let mut events = client.converse_stream(converse).await?;
             let first = Bedrock::next_event(&mut events, &request.model, &region).await?;
             Ok((events, first))
         };
-        let (events, first) = match within(self.timeouts.upstream, &request.model, opening).await {
-            Ok(opened) => opened,
-            Err(error) => {
-                admission.finish(Some(0));
-                return Err(error);
-            }
-        };
+        let upstream = bedrock_span("ConverseStream", &converse_model, &region);
+        let (events, first) =
+            match within(self.timeouts.upstream, &request.model, opening).instrument(upstream).await {
+                Ok(opened) => opened,
+                Err(error) => {
+                    admission.finish(Some(0));
+                    return Err(error);
+                }
+            };
         let translator =
             StreamTranslator::new(completion_id(), unix_now(), request.model.clone(), include_usage);
         let state = StreamState {
@@ -232,6 +265,7 @@ impl Chat {
             admission: Some(admission),
             record: None,
             _open: OpenStream::new(),
+            _slot: slot,
         };
         Ok((state, quota))
     }
@@ -256,6 +290,8 @@ struct StreamState {
     record: Option<CallRecord>,
     /// Counts the stream in the open-streams gauge while it lives.
     _open: OpenStream,
+    /// Its place under `--max-open-streams`, given back when the stream is dropped.
+    _slot: tokio::sync::OwnedSemaphorePermit,
 }
 
 /// A stream counted in `amazon_chat_open_streams` for as long as it lives.
@@ -346,6 +382,21 @@ impl StreamState {
         self.close(Some(&error));
         Some((Err(error), self))
     }
+}
+
+/// The client span of a Bedrock call.
+fn bedrock_span(operation: &'static str, model: &str, region: &str) -> tracing::Span {
+    tracing::info_span!(
+        "bedrock",
+        otel.name = %format!("BedrockRuntime/{operation}"),
+        otel.kind = "client",
+        rpc.system = "aws-api",
+        rpc.service = "BedrockRuntime",
+        rpc.method = operation,
+        gen_ai.provider.name = "aws.bedrock",
+        gen_ai.request.model = %model,
+        cloud.region = %region,
+    )
 }
 
 /// Fills what the request leaves unset from the model family's defaults (models file).

@@ -21,13 +21,32 @@ pub struct CallRecord {
     model_label: String,
     first_token: Option<Duration>,
     done: bool,
+    /// The call's span (OpenTelemetry's GenAI conventions).
+    span: tracing::Span,
 }
 
 impl CallRecord {
     /// A call starts.
     pub fn start(key: Arc<str>, request: &api::ChatCompletionRequest, stream: bool) -> Self {
         let bounded = |text: &str| text.chars().take(256).collect::<String>();
+        let model = bounded(&request.model);
+        let span = tracing::info_span!(
+            "chat",
+            otel.name = %format!("chat {model}"),
+            otel.kind = "internal",
+            gen_ai.operation.name = "chat",
+            gen_ai.provider.name = "aws.bedrock",
+            gen_ai.request.model = %model,
+            gen_ai.request.max_tokens = request.max_tokens.or(request.max_completion_tokens).map(i64::from),
+            gen_ai.request.temperature = request.temperature,
+            gen_ai.response.model = tracing::field::Empty,
+            gen_ai.usage.input_tokens = tracing::field::Empty,
+            gen_ai.usage.output_tokens = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+            aws.region = tracing::field::Empty,
+        );
         Self {
+            span,
             started: Instant::now(),
             key,
             requested: bounded(&request.model),
@@ -43,7 +62,14 @@ impl CallRecord {
 
     /// The model and region it goes to; `known` says whether the catalog lists the model (its
     /// label is the model id then, else `other`).
+    /// The call's span, to run the call in.
+    pub fn span(&self) -> &tracing::Span {
+        &self.span
+    }
+
     pub fn routed(&mut self, called: &str, region: &str, known: bool) {
+        self.span.record("gen_ai.response.model", called);
+        self.span.record("aws.region", region);
         self.called = Some(called.to_owned());
         self.region = Some(region.to_owned());
         if known {
@@ -55,6 +81,12 @@ impl CallRecord {
     pub fn first_token(&mut self) {
         if self.first_token.is_none() {
             self.first_token = Some(self.started.elapsed());
+            // An OpenTelemetry event on the span only, not a log line per stream.
+            tracing_opentelemetry::OpenTelemetrySpanExt::add_event(
+                &self.span,
+                "gen_ai.first_token",
+                Vec::new(),
+            );
             metrics::histogram!("amazon_chat_time_to_first_token_seconds", "model" => self.model_label.clone())
                 .record(self.started.elapsed().as_secs_f64());
         }
@@ -76,6 +108,12 @@ impl CallRecord {
 
     fn emit(&self, status: &'static str, usage: Option<api::Usage>, latency: Duration) {
         let usage = usage.unwrap_or_default();
+        // As i64: OpenTelemetry has no unsigned integers (a u32 would arrive as text).
+        self.span.record("gen_ai.usage.input_tokens", i64::from(usage.prompt_tokens));
+        self.span.record("gen_ai.usage.output_tokens", i64::from(usage.completion_tokens));
+        if status != "ok" {
+            self.span.record("error.type", status);
+        }
         let read = usage.cache_read_tokens.unwrap_or_default();
         let write = usage.cache_write_tokens.unwrap_or_default();
         let labels = [("model", self.model_label.clone()), ("key", self.key.to_string())];

@@ -90,8 +90,8 @@ impl Structured {
             })?;
             if let Some(error) = validator.iter_errors(&value).next() {
                 return Err(mismatch(format!(
-                    "the answer does not match response_format's schema: {error} (at {})",
-                    error.instance_path()
+                    "the answer does not match response_format's schema: {error} ({})",
+                    location(&error.instance_path().to_string())
                 )));
             }
         }
@@ -104,14 +104,19 @@ impl Structured {
             let value: serde_json::Value = serde_json::from_str(&function.arguments).unwrap_or_default();
             if let Some(error) = validator.iter_errors(&value).next() {
                 return Err(mismatch(format!(
-                    "the arguments of the call to {:?} do not match its strict schema: {error} (at {})",
+                    "the arguments of the call to {:?} do not match its strict schema: {error} ({})",
                     function.name,
-                    error.instance_path()
+                    location(&error.instance_path().to_string())
                 )));
             }
         }
         Ok(())
     }
+}
+
+/// Where in the JSON a mismatch is: a JSON pointer, or the top level.
+fn location(pointer: &str) -> String {
+    if pointer.is_empty() { "at the top level".to_owned() } else { format!("at {pointer}") }
 }
 
 fn mismatch(message: String) -> Error {

@@ -75,6 +75,15 @@ pub struct Config {
     #[arg(long, env = "AMAZON_CHAT_MAX_REQUEST_BYTES", default_value_t = 20 * 1024 * 1024)]
     pub max_request_bytes: usize,
 
+    /// The most calls in flight at once; past it, calls are refused at once with UNAVAILABLE / 503
+    /// and Retry-After (never queued). Health checks and /metrics are not counted.
+    #[arg(long, env = "AMAZON_CHAT_MAX_IN_FLIGHT", default_value_t = 4096)]
+    pub max_in_flight: usize,
+
+    /// The most answer streams open at once; past it, new streams are refused the same way.
+    #[arg(long, env = "AMAZON_CHAT_MAX_OPEN_STREAMS", default_value_t = 2048)]
+    pub max_open_streams: usize,
+
     /// A client API key. With no key configured the server runs open (and warns).
     #[arg(long, env = "API_KEY", hide_env_values = true)]
     pub api_key: Option<Secret>,

@@ -138,13 +138,37 @@ pub async fn provider(
             _ => platform::provider(sdk_config).await,
         })
     };
-    match selection.method {
-        CredentialMethod::WebIdentity => web_identity::provider(config, sdk_config),
+    let provider = match selection.method {
+        CredentialMethod::WebIdentity => web_identity::provider(config, sdk_config)?,
         CredentialMethod::AssumeRole => {
             let base = single(selection.base.unwrap_or(CredentialMethod::Platform)).await?;
-            Ok(assume_role::provider(config, sdk_config, base).await)
+            assume_role::provider(config, sdk_config, base).await
         }
-        method => single(method).await,
+        method => single(method).await?,
+    };
+    Ok(SharedCredentialsProvider::new(Counted { inner: provider, method: selection.method }))
+}
+
+/// A provider that counts its resolutions (`amazon_chat_credential_refreshes_total`): the SDK's
+/// identity cache calls it once per refresh, so the count is the number of refreshes.
+#[derive(Debug)]
+struct Counted {
+    inner: SharedCredentialsProvider,
+    method: CredentialMethod,
+}
+
+impl ProvideCredentials for Counted {
+    fn provide_credentials<'a>(&'a self) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        aws_credential_types::provider::future::ProvideCredentials::new(async move {
+            let result = self.inner.provide_credentials().await;
+            let outcome = if result.is_ok() { "ok" } else { "failed" };
+            metrics::counter!("amazon_chat_credential_refreshes_total", "method" => self.method.to_string(), "outcome" => outcome)
+                .increment(1);
+            result
+        })
     }
 }
 

@@ -36,6 +36,8 @@ pub enum ErrorKind {
     RateLimited,
     /// Bedrock or the model is temporarily unavailable; safe to retry.
     Unavailable,
+    /// This server is at its cap of calls in flight or streams open; retry shortly (elsewhere).
+    Overloaded,
     /// Bedrock did not answer in time.
     DeadlineExceeded,
     /// The model's answer does not match the strict schema the request asked for.
@@ -78,7 +80,7 @@ pub struct ErrorClass {
 
 impl ErrorKind {
     /// Every kind, in the table's order.
-    pub const ALL: [ErrorKind; 18] = {
+    pub const ALL: [ErrorKind; 19] = {
         use ErrorKind::*;
         [
             InvalidArgument,
@@ -94,6 +96,7 @@ impl ErrorKind {
             ResourceExhausted,
             RateLimited,
             Unavailable,
+            Overloaded,
             DeadlineExceeded,
             SchemaMismatch,
             Internal,
@@ -204,6 +207,9 @@ impl ErrorKind {
                 1,
                 Call,
             ),
+            Overloaded => {
+                (G::Unavailable, H::SERVICE_UNAVAILABLE, "OVERLOADED", "api_error", "overloaded", 1, Call)
+            }
             DeadlineExceeded => (
                 G::DeadlineExceeded,
                 H::GATEWAY_TIMEOUT,
