@@ -69,9 +69,8 @@ pub async fn layer(request: Request, next: Next) -> Response {
     let protocol = if grpc { "grpc" } else { "rest" };
     let route = route(request.uri().path());
     let started = Instant::now();
-    metrics::gauge!("amazon_chat_in_flight_requests").increment(1.0);
+    let _in_flight = InFlightGauge::new();
     let response = next.run(request).await;
-    metrics::gauge!("amazon_chat_in_flight_requests").decrement(1.0);
     // gRPC answers HTTP 200; its status is in grpc-status (for streams: in the trailers, unseen here).
     let status = match response.headers().get("grpc-status").and_then(|v| v.to_str().ok()) {
         Some(code) => code.to_owned(),
@@ -83,4 +82,21 @@ pub async fn layer(request: Request, next: Next) -> Response {
     metrics::histogram!("amazon_chat_request_duration_seconds", "protocol" => protocol, "route" => route)
         .record(started.elapsed().as_secs_f64());
     response
+}
+
+/// A call counted in `amazon_chat_in_flight_requests` while it runs, also when its future is
+/// dropped midway (a client that disconnects).
+struct InFlightGauge;
+
+impl InFlightGauge {
+    fn new() -> Self {
+        metrics::gauge!("amazon_chat_in_flight_requests").increment(1.0);
+        InFlightGauge
+    }
+}
+
+impl Drop for InFlightGauge {
+    fn drop(&mut self) {
+        metrics::gauge!("amazon_chat_in_flight_requests").decrement(1.0);
+    }
 }

@@ -341,3 +341,18 @@ async fn grpc_cache_control_fields_place_cache_points_and_usage_reports_them() {
     assert_eq!((second.cache_read_tokens, second.cache_write_tokens), (Some(written), Some(0)));
     assert!(second.prompt_tokens > written, "prompt_tokens count the cache reads: {second:?}");
 }
+
+#[tokio::test]
+async fn a_models_file_default_temperature_does_not_block_reasoning() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("models.toml");
+    std::fs::write(&path, "[defaults.anthropic]\ntemperature = 0.5\nmax_tokens = 512\n").unwrap();
+    let stack = Stack::start_with(&["--models-file", path.to_str().unwrap()], &[]);
+    let mut chat = stack.chat().await;
+    let response = chat.chat_completion(reasoning("hi", SONNET_4, "low")).await.unwrap().into_inner();
+    assert!(first_message(&response).reasoning_content.is_some());
+    let sent = &stack.last_recorded()["body"]["inferenceConfig"];
+    assert!(sent.get("temperature").is_none(), "the default is left out with thinking on: {sent}");
+    chat.chat_completion(ask("no reasoning")).await.unwrap();
+    assert_eq!(stack.last_recorded()["body"]["inferenceConfig"]["temperature"], 0.5, "and applies otherwise");
+}

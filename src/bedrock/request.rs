@@ -267,7 +267,19 @@ fn reasoning_fields(
         _ => HashMap::new(),
     };
     for (key, value) in added {
-        fields.insert(key.to_owned(), value);
+        match (fields.get_mut(key), value) {
+            // The caller's own betas stay; ours joins them.
+            (Some(Document::Array(theirs)), Document::Array(ours)) => {
+                for beta in ours {
+                    if !theirs.contains(&beta) {
+                        theirs.push(beta);
+                    }
+                }
+            }
+            (_, value) => {
+                fields.insert(key.to_owned(), value);
+            }
+        }
     }
     (Some(Document::Object(fields)), output_config)
 }
@@ -448,6 +460,7 @@ fn assistant_blocks(
         blocks.push(reasoning_block(block)?);
     }
     blocks.extend(text);
+    let count = calls.len();
     for (k, call) in calls.into_iter().enumerate() {
         if k > 0 {
             for block in reasoning.iter().filter(|b| before(b) == k) {
@@ -455,6 +468,12 @@ fn assistant_blocks(
             }
         }
         blocks.push(call);
+    }
+    // Reasoning after the last call (validation allows tool_calls_before up to the count).
+    if count > 0 {
+        for block in reasoning.iter().filter(|b| before(b) == count) {
+            blocks.push(reasoning_block(block)?);
+        }
     }
     Ok(blocks)
 }
@@ -800,7 +819,8 @@ mod tests {
             content: Some(Content::Text("Checking.".into())),
             ..assistant_calling(&["a", "b"])
         };
-        assistant.thinking_blocks = vec![thinking("first", None), thinking("between", Some(1))];
+        assistant.thinking_blocks =
+            vec![thinking("first", None), thinking("between", Some(1)), thinking("last", Some(2))];
         let mut req =
             request(vec![message("user", "q"), assistant, tool_message("a", "x"), tool_message("b", "y")]);
         req.tools = vec![weather_tool()];
@@ -824,13 +844,36 @@ mod tests {
                 other => format!("{other:?}"),
             })
             .collect();
-        assert_eq!(kinds, ["thinking:first", "text:Checking.", "tool:a", "thinking:between", "tool:b"]);
+        assert_eq!(
+            kinds,
+            ["thinking:first", "text:Checking.", "tool:a", "thinking:between", "tool:b", "thinking:last"]
+        );
         let Some(Document::Object(fields)) = &converse.additional_fields else { panic!("thinking fields") };
         assert!(fields.contains_key("thinking") && fields.contains_key("anthropic_beta"), "{fields:?}");
         assert_eq!(converse.inference.max_tokens(), Some(6144));
         // With thinking off, the blocks stay home.
         let off = to_converse(&req, &Decisions::plain(&structured)).unwrap();
         assert!(!format!("{:?}", off.messages[1]).contains("ReasoningContent"));
+    }
+
+    #[test]
+    fn the_interleaved_thinking_beta_joins_the_callers_betas() {
+        let mut req = request(vec![message("user", "q")]);
+        req.tools = vec![weather_tool()];
+        req.additional_model_request_fields_json =
+            Some(r#"{"anthropic_beta": ["context-1m-2025-08-07"]}"#.into());
+        let structured = Structured::plain();
+        let plan = Plan::Budget { budget: 1024, max_tokens: 4096 };
+        let decisions = Decisions {
+            model_id: "us.anthropic.claude-sonnet-4-20250514-v1:0",
+            reasoning: &plan,
+            ..Decisions::plain(&structured)
+        };
+        let Some(Document::Object(fields)) = to_converse(&req, &decisions).unwrap().additional_fields else {
+            panic!()
+        };
+        let betas = format!("{:?}", fields["anthropic_beta"]);
+        assert!(betas.contains("context-1m") && betas.contains("interleaved-thinking"), "{betas}");
     }
 
     #[test]

@@ -97,13 +97,6 @@ impl Chat {
         caller: &Caller,
     ) -> Result<(bedrock::ConverseRequest, Bedrock, structured::Structured)> {
         validate::request(request)?;
-        // The call's span (opened by the server for every request) carries who asked for what;
-        // recorded once validation has bounded both.
-        let span = tracing::Span::current();
-        span.record("model", request.model.as_str());
-        if let Some(user) = &request.user {
-            span.record("user", user.as_str());
-        }
         let route = self.catalog.route(&request.model)?;
         if !caller.may_use(&request.model, &route.model_id) {
             return Err(Error::new(
@@ -116,9 +109,12 @@ impl Chat {
         }
         let caller_max_tokens =
             validate::max_output_tokens(request.max_tokens, request.max_completion_tokens)?;
+        let caller_temperature = request.temperature;
         apply_defaults(request, route.defaults);
         let default_max_tokens =
             validate::max_output_tokens(request.max_tokens, request.max_completion_tokens)?;
+        // Claude's thinking rules are about the caller's temperature, not a models-file default.
+        let default_temperature = std::mem::replace(&mut request.temperature, caller_temperature);
         let plan = reasoning::plan(
             request,
             &route.model_id,
@@ -126,6 +122,9 @@ impl Chat {
             default_max_tokens,
             &self.policies.budgets,
         )?;
+        if !plan.is_claude_thinking() {
+            request.temperature = default_temperature;
+        }
         let cache = cache::plan(request, &route.model_id, self.policies.prompt_cache_auto)?;
         let structured = structured::plan(request, &route.model_id, &plan)?;
         let decisions = bedrock::Decisions {
@@ -147,6 +146,7 @@ impl Chat {
         request: api::ChatCompletionRequest,
         caller: &Caller,
     ) -> Result<(api::ChatCompletionResponse, Quota)> {
+        record_on_call_span(&request);
         let mut record = CallRecord::start(caller.name.clone(), &request, false);
         let span = record.span().clone();
         let result = self.complete_recorded(request, caller, &mut record).instrument(span).await;
@@ -199,6 +199,7 @@ impl Chat {
         request: api::ChatCompletionRequest,
         caller: &Caller,
     ) -> Result<(ChunkStream, Quota)> {
+        record_on_call_span(&request);
         let mut record = CallRecord::start(caller.name.clone(), &request, true);
         let span = record.span().clone();
         match self.stream_recorded(request, caller, &mut record).instrument(span).await {
@@ -266,6 +267,7 @@ impl Chat {
             record: None,
             _open: OpenStream::new(),
             _slot: slot,
+            deferred: None,
         };
         Ok((state, quota))
     }
@@ -292,6 +294,8 @@ struct StreamState {
     _open: OpenStream,
     /// Its place under `--max-open-streams`, given back when the stream is dropped.
     _slot: tokio::sync::OwnedSemaphorePermit,
+    /// A failed structured-output check, held until Bedrock's last event brings the usage.
+    deferred: Option<Error>,
 }
 
 /// A stream counted in `amazon_chat_open_streams` for as long as it lives.
@@ -348,6 +352,9 @@ impl StreamState {
                 }
             };
             let Some(event) = event else {
+                if let Some(error) = self.deferred.take() {
+                    return self.fail(error);
+                }
                 self.finished = true;
                 self.settle();
                 if self.saw_stop {
@@ -361,6 +368,11 @@ impl StreamState {
                 return Some((Err(error), self));
             };
             self.saw_stop |= matches!(event, ConverseStreamOutput::MessageStop(_));
+            if self.deferred.is_some() {
+                // The answer already failed its check: only the usage is still wanted.
+                let _ = self.translator.chunk(event);
+                continue;
+            }
             if let Some(chunk) = self.translator.chunk(event) {
                 let has_token = chunk.choices.iter().filter_map(|c| c.delta.as_ref()).any(|d| {
                     d.content.is_some() || d.reasoning_content.is_some() || !d.tool_calls.is_empty()
@@ -368,19 +380,32 @@ impl StreamState {
                 if has_token && let Some(record) = self.record.as_mut() {
                     record.first_token();
                 }
-                return match self.shaper.chunk(chunk) {
-                    Ok(chunk) => Some((Ok(chunk), self)),
-                    Err(error) => self.fail(error),
-                };
+                match self.shaper.chunk(chunk) {
+                    Ok(chunk) => return Some((Ok(chunk), self)),
+                    Err(error) => self.deferred = Some(error),
+                }
             }
         }
     }
 
     fn fail(mut self, error: Error) -> Option<(Result<api::StreamChatCompletionResponse>, Self)> {
+        // A failed check that was waiting for the usage is what the caller must hear about.
+        let error = self.deferred.take().unwrap_or(error);
         self.finished = true;
         self.settle();
         self.close(Some(&error));
         Some((Err(error), self))
+    }
+}
+
+/// The server's span of the call (the current one, before the chat span is entered) carries who
+/// asked for what on every log line of the call; bounded, as validation has not run yet.
+fn record_on_call_span(request: &api::ChatCompletionRequest) {
+    let span = tracing::Span::current();
+    let bounded = |text: &str| text.chars().take(validate::MAX_USER_CHARS).collect::<String>();
+    span.record("model", bounded(&request.model).as_str());
+    if let Some(user) = &request.user {
+        span.record("user", bounded(user).as_str());
     }
 }
 

@@ -137,8 +137,8 @@ impl Plan {
         claude && matches!(self, Plan::Raw | Plan::Budget { .. } | Plan::Adaptive { .. })
     }
 
-    /// Whether Claude's thinking rules apply.
-    fn is_claude_thinking(&self) -> bool {
+    /// Whether Claude's thinking rules apply (and a models-file default temperature does not).
+    pub fn is_claude_thinking(&self) -> bool {
         matches!(self, Plan::Budget { .. } | Plan::Adaptive { .. })
     }
 }

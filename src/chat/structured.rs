@@ -146,7 +146,11 @@ pub fn plan(request: &api::ChatCompletionRequest, model_id: &str, reasoning: &Pl
     if strict {
         structured.answer_check = Some(compile("response_format.json_schema.schema", &schema)?);
     }
-    let thinking = matches!(reasoning, Plan::Budget { .. } | Plan::Adaptive { .. } | Plan::Raw);
+    let claude = matches!(
+        features::of(model_id).reasoning,
+        Some(features::Reasoning::AnthropicBudget | features::Reasoning::AnthropicAdaptive)
+    );
+    let thinking = reasoning.is_claude_thinking() || (claude && *reasoning == Plan::Raw);
     structured.format = if native {
         Format::Native { name, description, schema }
     } else {
@@ -267,6 +271,9 @@ pub struct StreamShaper {
     renumbered: Vec<(u32, u32)>,
     content: String,
     calls: Vec<api::ToolCall>,
+    /// Text before the answer tool (answer-tool mode): dropped if the tool comes, as the unary
+    /// answer drops it; sent with the finish chunk if it does not.
+    held: String,
 }
 
 impl StreamShaper {
@@ -315,9 +322,22 @@ impl StreamShaper {
             }
             delta.tool_calls = kept;
             if self.answer_index.is_none()
-                && let Some(text) = &delta.content
+                && let Some(text) = delta.content.take()
             {
-                self.content.push_str(text);
+                if structured.answer_tool().is_some() {
+                    self.held.push_str(&text);
+                } else {
+                    self.content.push_str(&text);
+                    delta.content = Some(text);
+                }
+            }
+            if self.answer_index.is_some() {
+                self.held.clear();
+            }
+            if choice.finish_reason.is_some() && self.answer_index.is_none() && !self.held.is_empty() {
+                let held = std::mem::take(&mut self.held);
+                self.content.push_str(&held);
+                delta.content = Some(held + &delta.content.take().unwrap_or_default());
             }
             if choice.finish_reason.is_some() {
                 if self.calls.is_empty() && choice.finish_reason.as_deref() == Some("tool_calls") {

@@ -40,6 +40,8 @@ pub struct Checked {
     pub refused: Option<usize>,
     /// Each counter's value: after the add when admitted, as it was when refused.
     pub values: Vec<u64>,
+    /// Whether Redis answered (else the local counters did).
+    pub shared: bool,
 }
 
 /// A limit's state, for OpenAI's `x-ratelimit-*` headers.
@@ -74,12 +76,15 @@ pub struct Limiter {
 pub struct Admission {
     limiter: Arc<Limiter>,
     name: Arc<str>,
-    estimate: u64,
     minute: u64,
     day: u64,
-    tokens_per_minute: bool,
-    tokens_per_day: bool,
+    /// Tokens added to the per-minute counter at admission (reconciled against the real use).
+    minute_tokens: Option<i64>,
+    /// Tokens added to the per-day counter.
+    day_tokens: Option<i64>,
     stream: bool,
+    /// Whether Redis counted the admission.
+    shared: bool,
     done: bool,
 }
 
@@ -102,13 +107,15 @@ impl Limiter {
         self.local.check_and_add(counters)
     }
 
-    async fn add(&self, counters: Vec<Counter>) {
-        if let Some(shared) = &self.shared
-            && shared.add(&counters).await
-        {
-            return;
+    /// Adds where the admission was counted: Redis, or this replica. (A release that Redis does
+    /// not take in time is lost; the counters' TTLs bound what that costs.)
+    async fn add(&self, counters: Vec<Counter>, shared: bool) {
+        match (&self.shared, shared) {
+            (Some(redis), true) => {
+                redis.add(&counters).await;
+            }
+            _ => self.local.add(&counters),
         }
-        self.local.add(&counters);
     }
 
     /// Admits a call of `caller` expected to use `estimate` tokens, or refuses it with
@@ -127,6 +134,7 @@ impl Limiter {
         let name = &caller.name;
         let mut counters = Vec::new();
         let mut what = Vec::new();
+        let (mut minute_tokens, mut day_tokens) = (None, None);
         if let Some(limit) = limits.requests_per_minute {
             counters.push(Counter {
                 key: format!("rl:{name}:rpm:{minute}"),
@@ -138,6 +146,7 @@ impl Limiter {
         }
         if let Some(limit) = limits.tokens_per_minute {
             let add = i64::try_from(estimate.min(u64::from(limit))).unwrap_or(i64::MAX);
+            minute_tokens = Some(add);
             counters.push(Counter {
                 key: format!("rl:{name}:tpm:{minute}"),
                 add,
@@ -148,6 +157,7 @@ impl Limiter {
         }
         if let Some(limit) = limits.tokens_per_day {
             let add = i64::try_from(estimate.min(limit)).unwrap_or(i64::MAX);
+            day_tokens = Some(add);
             counters.push(Counter { key: format!("rl:{name}:tpd:{day}"), add, limit, ttl: 90_000 });
             what.push(("tokens per day", day_reset));
         }
@@ -160,21 +170,22 @@ impl Limiter {
             });
             what.push(("concurrent streams", Duration::from_secs(1)));
         }
-        let admission = Admission {
+        let mut admission = Admission {
             limiter: self.clone(),
             name: name.clone(),
-            estimate,
             minute,
             day,
-            tokens_per_minute: limits.tokens_per_minute.is_some(),
-            tokens_per_day: limits.tokens_per_day.is_some(),
+            minute_tokens,
+            day_tokens,
             stream: stream && limits.concurrent_streams.is_some(),
+            shared: false,
             done: counters.is_empty(),
         };
         if counters.is_empty() {
             return Ok((admission, Quota::default()));
         }
         let checked = self.check_and_add(&counters).await;
+        admission.shared = checked.shared;
         let window =
             |key_part: &str, reset: Duration| {
                 counters.iter().zip(&checked.values).find(|(c, _)| c.key.contains(key_part)).map(
@@ -183,7 +194,6 @@ impl Limiter {
             };
         let quota = Quota { requests: window(":rpm:", minute_reset), tokens: window(":tpm:", minute_reset) };
         if let Some(index) = checked.refused {
-            let mut admission = admission;
             admission.done = true; // nothing was added
             let (limit, retry) = what.get(index).copied().unwrap_or(("requests per minute", minute_reset));
             let error = Error::new(
@@ -213,24 +223,21 @@ impl Admission {
             return;
         }
         self.done = true;
-        let delta = used_tokens.map(|used| used as i64 - self.estimate as i64).unwrap_or(0);
+        let used = used_tokens.map(|used| i64::try_from(used).unwrap_or(i64::MAX));
         let name = &self.name;
         let mut counters = Vec::new();
-        if delta != 0 && self.tokens_per_minute {
-            counters.push(Counter {
-                key: format!("rl:{name}:tpm:{}", self.minute),
-                add: delta,
-                limit: 0,
-                ttl: 120,
-            });
+        // The real use replaces exactly what admission added (which was capped at the limit).
+        if let (Some(used), Some(added)) = (used, self.minute_tokens)
+            && used != added
+        {
+            let key = format!("rl:{name}:tpm:{}", self.minute);
+            counters.push(Counter { key, add: used - added, limit: 0, ttl: 120 });
         }
-        if delta != 0 && self.tokens_per_day {
-            counters.push(Counter {
-                key: format!("rl:{name}:tpd:{}", self.day),
-                add: delta,
-                limit: 0,
-                ttl: 90_000,
-            });
+        if let (Some(used), Some(added)) = (used, self.day_tokens)
+            && used != added
+        {
+            let key = format!("rl:{name}:tpd:{}", self.day);
+            counters.push(Counter { key, add: used - added, limit: 0, ttl: 90_000 });
         }
         if self.stream {
             counters.push(Counter { key: format!("rl:{name}:streams"), add: -1, limit: 0, ttl: 3600 });
@@ -241,7 +248,8 @@ impl Admission {
         let limiter = self.limiter.clone();
         // Off the request path: the answer does not wait for the bookkeeping.
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move { limiter.add(counters).await });
+            let shared = self.shared;
+            runtime.spawn(async move { limiter.add(counters, shared).await });
         }
     }
 }

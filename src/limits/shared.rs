@@ -31,18 +31,19 @@ for i = 1, n do
 end
 for i = 1, n do
   values[i] = redis.call('INCRBY', KEYS[i], ARGV[3 * i - 2])
-  if redis.call('TTL', KEYS[i]) < 0 then redis.call('EXPIRE', KEYS[i], ARGV[3 * i]) end
+  redis.call('EXPIRE', KEYS[i], ARGV[3 * i])
 end
 local admitted = {1, 0}
 for i = 1, n do admitted[i + 2] = values[i] end
 return admitted
 ";
 
-/// KEYS: the counters. ARGV: add and TTL of each.
+/// KEYS: the counters. ARGV: add and TTL of each. A counter never goes below zero, and every add
+/// renews its TTL (a counter in use, like open streams, never expires under it).
 const ADD: &str = r"
 for i = 1, #KEYS do
-  redis.call('INCRBY', KEYS[i], ARGV[2 * i - 1])
-  if redis.call('TTL', KEYS[i]) < 0 then redis.call('EXPIRE', KEYS[i], ARGV[2 * i]) end
+  if redis.call('INCRBY', KEYS[i], ARGV[2 * i - 1]) < 0 then redis.call('SET', KEYS[i], 0) end
+  redis.call('EXPIRE', KEYS[i], ARGV[2 * i])
 end
 return 1
 ";
@@ -124,6 +125,7 @@ impl Shared {
                     admitted: reply[0] == 1,
                     refused,
                     values: reply[2..].iter().map(|v| (*v).max(0) as u64).collect(),
+                    shared: true,
                 })
             }
             Ok(Ok(reply)) => {

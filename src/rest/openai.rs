@@ -411,7 +411,8 @@ pub struct StreamOptions {
 /// `response_format`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct ResponseFormat {
-    /// `text`; `json_object` and `json_schema` are refused so far (400).
+    /// `text`, `json_object` (any JSON object) or `json_schema` (JSON matching `json_schema.schema`):
+    /// native structured output where the model has it, else an answer tool the caller never sees.
     #[serde(rename = "type")]
     #[schema(pattern = "^(text|json_object|json_schema)$")]
     pub kind: String,

@@ -45,7 +45,7 @@ pub fn definitions(tools: &[api::Tool]) -> Result<()> {
             name,
             description,
             parameters,
-            strict: _, // accepted, not sent (see chat.proto)
+            strict: _, // sent where enforced and checked after the answer (chat::structured)
             parameters_json,
         } = function;
         if !is_valid_name(name) {
