@@ -18,7 +18,6 @@ use crate::rest::{self, RestState};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use axum::serve::ListenerExt as _;
 use std::future::Future;
 use std::io::Write as _;
 use std::sync::Arc;
@@ -118,16 +117,8 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     tracing::info!(%bound, "serving gRPC");
 
     let draining = Arc::new(tokio::sync::Notify::new());
-    let stop_accepting = draining.clone();
-    // Stream chunks are small writes: send them at once rather than wait for Nagle's algorithm.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    let server = tokio::spawn(
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move { stop_accepting.notified().await })
-            .into_future(),
-    );
+    let server =
+        tokio::spawn(connections::serve(listener, router, draining.clone(), config.header_read_timeout));
     shutdown.await;
     tracing::info!(grace = ?config.shutdown_grace, "shutting down: no new connections, draining in-flight calls");
     if let Some(watcher) = watcher {
@@ -139,14 +130,81 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     health.set_serving(false).await;
     draining.notify_one();
     match tokio::time::timeout(config.shutdown_grace, server).await {
-        Ok(Ok(Ok(()))) => tracing::info!("drained; bye"),
-        Ok(Ok(Err(error))) => return Err(Error::new(ErrorKind::Internal, format!("server error: {error}"))),
+        Ok(Ok(())) => tracing::info!("drained; bye"),
         Ok(Err(join_error)) => {
             return Err(Error::new(ErrorKind::Internal, format!("server task failed: {join_error}")));
         }
         Err(_) => tracing::warn!("grace period over with calls still in flight; exiting anyway"),
     }
     Ok(())
+}
+
+/// The connection loop: hyper's HTTP/1 and HTTP/2 server on one port (gRPC needs HTTP/2, REST
+/// clients mostly speak HTTP/1.1), with its limits set on purpose rather than left to defaults.
+mod connections {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    /// HTTP/2 streams one connection may have open (one gRPC call or stream each).
+    pub const MAX_CONCURRENT_STREAMS: u32 = 256;
+    /// The largest request head, HTTP/2 (HTTP/1's parser caps heads at about 400 KB of headers).
+    pub const MAX_HEADER_LIST_BYTES: u32 = 64 * 1024;
+    /// HTTP/2 pings an idle connection this often, and drops it if no answer comes in the timeout.
+    pub const KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(30);
+    /// See [`KEEP_ALIVE_INTERVAL`].
+    pub const KEEP_ALIVE_TIMEOUT: Duration = Duration::from_secs(20);
+
+    /// Accepts connections until `stop` is notified, then lets every open connection finish its
+    /// calls (new requests on them are refused) and returns once all are closed.
+    /// `header_read_timeout`: a half-sent HTTP/1 request head is dropped after this long, so
+    /// slow-loris clients hold nothing.
+    pub async fn serve(
+        listener: tokio::net::TcpListener,
+        router: axum::Router,
+        stop: Arc<tokio::sync::Notify>,
+        header_read_timeout: Duration,
+    ) {
+        let mut builder = Builder::new(TokioExecutor::new());
+        builder.http1().timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+        builder
+            .http2()
+            .timer(TokioTimer::new())
+            .max_concurrent_streams(MAX_CONCURRENT_STREAMS)
+            .max_header_list_size(MAX_HEADER_LIST_BYTES)
+            .keep_alive_interval(Some(KEEP_ALIVE_INTERVAL))
+            .keep_alive_timeout(KEEP_ALIVE_TIMEOUT);
+        let graceful = GracefulShutdown::new();
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => {
+                    let tcp = match accepted {
+                        Ok((tcp, _)) => tcp,
+                        Err(error) => {
+                            // Out of descriptors and the like: pause rather than spin.
+                            tracing::warn!("cannot accept a connection: {error}");
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            continue;
+                        }
+                    };
+                    // Stream chunks are small writes: send them at once rather than wait for Nagle.
+                    let _ = tcp.set_nodelay(true);
+                    let service = TowerToHyperService::new(router.clone());
+                    let connection = builder.serve_connection_with_upgrades(TokioIo::new(tcp), service).into_owned();
+                    let connection = graceful.watch(connection);
+                    tokio::spawn(async move {
+                        let _ = connection.await;
+                    });
+                }
+                () = stop.notified() => break,
+            }
+        }
+        drop(listener);
+        graceful.shutdown().await;
+    }
 }
 
 /// Resolves credentials until they work: SERVING once they do; until then NOT_SERVING, with a log

@@ -167,3 +167,19 @@ fn start_up_failures_exit_with_the_tables_status() {
     assert_eq!(busy.status.code(), Some(1), "{}", String::from_utf8_lossy(&busy.stderr));
     assert!(String::from_utf8_lossy(&busy.stderr).contains("cannot listen"));
 }
+
+#[test]
+fn a_half_sent_request_head_is_dropped_after_the_header_read_timeout() {
+    use std::io::{Read, Write};
+    let stack = Stack::start_with(&["--header-read-timeout", "300ms"], &[]);
+    let host = stack.server.url.trim_start_matches("http://").to_owned();
+    let mut slow = std::net::TcpStream::connect(&host).unwrap();
+    slow.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n").unwrap(); // and never the blank line
+    slow.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let started = std::time::Instant::now();
+    let mut buffer = Vec::new();
+    let _ = slow.read_to_end(&mut buffer);
+    assert!(started.elapsed() < Duration::from_secs(3), "closed by the server, not by our 5 s read timeout");
+    assert!(String::from_utf8_lossy(&buffer).is_empty() || String::from_utf8_lossy(&buffer).contains("408"));
+    assert_eq!(curl(&stack.server.url, "/health", &[]).status, 200, "and the server answers others");
+}

@@ -75,6 +75,12 @@ pub struct Config {
     #[arg(long, env = "AMAZON_CHAT_MAX_REQUEST_BYTES", default_value_t = 20 * 1024 * 1024)]
     pub max_request_bytes: usize,
 
+    /// How long a client may take to send a request's head (HTTP/1) before the connection is
+    /// closed: half-sent requests hold nothing for long.
+    #[arg(long, env = "AMAZON_CHAT_HEADER_READ_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
+    pub header_read_timeout: Duration,
+
     /// The most calls in flight at once; past it, calls are refused at once with UNAVAILABLE / 503
     /// and Retry-After (never queued). Health checks and /metrics are not counted.
     #[arg(long, env = "AMAZON_CHAT_MAX_IN_FLIGHT", default_value_t = 4096)]
