@@ -128,13 +128,25 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         keys_watch.abort();
     }
     health.set_serving(false).await;
+    if !config.drain_delay.is_zero() {
+        // Load balancers see NOT_SERVING / 503 and stop sending before the listener goes.
+        tracing::info!(delay = ?config.drain_delay, "NOT_SERVING; the listener stays open for the drain delay");
+        tokio::time::sleep(config.drain_delay).await;
+    }
     draining.notify_one();
     match tokio::time::timeout(config.shutdown_grace, server).await {
         Ok(Ok(())) => tracing::info!("drained; bye"),
         Ok(Err(join_error)) => {
             return Err(Error::new(ErrorKind::Internal, format!("server task failed: {join_error}")));
         }
-        Err(_) => tracing::warn!("grace period over with calls still in flight; exiting anyway"),
+        Err(_) => {
+            // Work was cut: say so in the exit status too, so an orchestrator can tell.
+            let message = format!(
+                "the grace period of {:?} ended with calls still in flight; they were cut",
+                config.shutdown_grace
+            );
+            return Err(Error::new(ErrorKind::Unavailable, message));
+        }
     }
     Ok(())
 }

@@ -206,3 +206,30 @@ async fn role_specific_fields_on_the_wrong_role_are_rejected() {
     let blank_system = request(vec![message("system", "   "), message("user", "hi")]);
     assert_eq!(unary_error(&stack, blank_system).await.code(), Code::InvalidArgument);
 }
+
+#[test]
+fn bytes_that_are_not_a_protobuf_message_are_invalid_argument() {
+    let stack = Stack::start();
+    let dir = tempfile::tempdir().unwrap();
+    let frame = dir.path().join("frame");
+    // A gRPC frame (uncompressed, 5 bytes) whose payload is not a valid ChatCompletionRequest.
+    std::fs::write(&frame, [0u8, 0, 0, 0, 5, 0xff, 0xff, 0xff, 0xff, 0xff]).unwrap();
+    let response = curl(
+        &stack.server.url,
+        "/amazon_chat.v1.ChatService/ChatCompletion",
+        &[
+            "--http2-prior-knowledge",
+            "-H",
+            "content-type: application/grpc",
+            "-H",
+            "te: trailers",
+            "--data-binary",
+            &format!("@{}", frame.display()),
+        ],
+    );
+    let status = response.header("grpc-status").map(str::to_owned).or_else(|| {
+        // Sent in the trailers when the server had begun the response.
+        response.body.lines().find_map(|l| l.strip_prefix("grpc-status:").map(|s| s.trim().to_owned()))
+    });
+    assert_eq!(status.as_deref(), Some("3"), "INVALID_ARGUMENT: {response:?}");
+}

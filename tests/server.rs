@@ -183,3 +183,27 @@ fn a_half_sent_request_head_is_dropped_after_the_header_read_timeout() {
     assert!(String::from_utf8_lossy(&buffer).is_empty() || String::from_utf8_lossy(&buffer).contains("408"));
     assert_eq!(curl(&stack.server.url, "/health", &[]).status, 200, "and the server answers others");
 }
+
+#[test]
+fn draining_is_observable_and_cut_calls_make_the_exit_status_non_zero() {
+    let mut stack = Stack::start_with(&["--drain-delay", "800ms", "--shutdown-grace", "300ms"], &[]);
+    assert_eq!(curl(&stack.server.url, "/ready", &[]).status, 200);
+    // A call that outlives the grace period.
+    let url = stack.server.url.clone();
+    let slow = std::thread::spawn(move || {
+        let body = serde_json::json!({"model": MODEL, "messages": [{"role": "user", "content": "[[emulator:delay=3s]] slow"}]});
+        curl_chat(&url, None, &body.to_string())
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    stack.server.terminate();
+    // During the drain delay the listener still answers, and says NOT_SERVING.
+    let deadline = std::time::Instant::now() + Duration::from_millis(600);
+    let mut saw_not_serving = false;
+    while std::time::Instant::now() < deadline && !saw_not_serving {
+        saw_not_serving = curl(&stack.server.url, "/ready", &[]).status == 503;
+    }
+    assert!(saw_not_serving, "/ready answered 503 while draining");
+    let exit = stack.server.wait_exit(Duration::from_secs(10)).expect("the server exits");
+    assert_eq!(exit.code(), Some(1), "a call was cut at the grace limit: {exit:?}");
+    let _ = slow.join();
+}

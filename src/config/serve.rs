@@ -71,6 +71,12 @@ pub struct Config {
     #[serde(serialize_with = "serialize_duration")]
     pub shutdown_grace: Duration,
 
+    /// On SIGTERM/SIGINT, how long health reports NOT_SERVING (and `/ready` 503) while the listener
+    /// still accepts, so a load balancer notices before connections are refused.
+    #[arg(long, env = "AMAZON_CHAT_DRAIN_DELAY", default_value = "0s", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
+    pub drain_delay: Duration,
+
     /// Largest accepted request message, in bytes (images are inline, so this is generous).
     #[arg(long, env = "AMAZON_CHAT_MAX_REQUEST_BYTES", default_value_t = 20 * 1024 * 1024)]
     pub max_request_bytes: usize,

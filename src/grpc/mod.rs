@@ -4,6 +4,7 @@
 //! [`crate::error::Error`] into a `tonic::Status` via [`status::to_status`]. No logic lives here.
 
 pub mod chat;
+pub mod codec;
 pub mod models;
 pub mod status;
 
