@@ -15,6 +15,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod drive;
+mod overload;
 mod procs;
 mod report;
 mod stats;
@@ -115,6 +116,9 @@ async fn main() {
         )
     };
 
+    eprintln!("overload: {}x the capacity of a server with --max-in-flight {}", 3, overload::MAX_IN_FLIGHT);
+    let overload = overload::run(&bin, &emulator, 3.0, if args.quick { 0.5 } else { 4.0 }).await;
+
     let results = report::Results {
         machine: machine(),
         rate: args.rate,
@@ -126,6 +130,7 @@ async fn main() {
         streams_rss_mb: mb(streams_rss),
         streams: if args.latency_only { 0 } else { args.streams },
         start_to_serving_ms: start_to_serving.as_secs_f64() * 1000.0,
+        overload,
     };
     let markdown = results.markdown();
     println!("{markdown}");

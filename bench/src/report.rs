@@ -29,6 +29,8 @@ pub struct Results {
     pub streams: usize,
     /// Median time from process start to SERVING, ms.
     pub start_to_serving_ms: f64,
+    /// The overload run.
+    pub overload: super::overload::Overload,
 }
 
 fn find(rows: &[(Mode, Summary)], mode: Mode) -> Option<&Summary> {
@@ -152,6 +154,51 @@ impl Results {
             "| start to SERVING <= 100 ms | {:.1} ms | {} |",
             self.start_to_serving_ms,
             check(self.start_to_serving_ms <= 100.0)
+        );
+        let o = &self.overload;
+        let _ = writeln!(
+            out,
+            "\n### Overload: {:.0} req/s offered to a server of {:.0} req/s capacity (`--max-in-flight {}`, {} ms upstream)\n",
+            o.offered,
+            o.capacity,
+            super::overload::MAX_IN_FLIGHT,
+            super::overload::UPSTREAM.as_millis()
+        );
+        let _ = writeln!(
+            out,
+            "| goodput req/s | shed | other failures | admitted p50 / p99 ms | shed p50 / p99 ms |"
+        );
+        let _ = writeln!(out, "|---|---|---|---|---|");
+        let _ = writeln!(
+            out,
+            "| {:.0} | {:.0}% | {} | {:.1} / {:.1} | {:.1} / {:.1} |\n",
+            o.goodput,
+            o.shed_share * 100.0,
+            o.other_failures,
+            o.admitted_p50_ms,
+            o.admitted_p99_ms,
+            o.shed_p50_ms,
+            o.shed_p99_ms
+        );
+        let upstream_ms = super::overload::UPSTREAM.as_secs_f64() * 1000.0;
+        let _ = writeln!(out, "| overload target | measured | |\n|---|---|---|");
+        let _ = writeln!(
+            out,
+            "| goodput >= 80% of capacity | {:.0}% | {} |",
+            100.0 * o.goodput / o.capacity,
+            check(o.goodput >= 0.8 * o.capacity)
+        );
+        let _ = writeln!(
+            out,
+            "| shed calls fail fast: p99 <= 25 ms | {:.1} ms | {} |",
+            o.shed_p99_ms,
+            check(o.shed_p99_ms <= 25.0)
+        );
+        let _ = writeln!(
+            out,
+            "| admitted latency bounded: p99 <= 3x upstream | {:.1} ms | {} |",
+            o.admitted_p99_ms,
+            check(o.admitted_p99_ms <= 3.0 * upstream_ms)
         );
         out
     }
