@@ -26,6 +26,16 @@ pub fn install() -> Result<(), String> {
         .map_err(|e| format!("metrics: {e}"))?
         .install_recorder()
         .map_err(|e| format!("metrics: {e}"))?;
+    // Histograms keep their samples until upkeep folds them into the buckets: without it they
+    // grow with every call until the next scrape (or forever, when nothing scrapes).
+    let upkeep = handle.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            every.tick().await;
+            upkeep.run_upkeep();
+        }
+    });
     let _ = HANDLE.set(handle);
     Ok(())
 }

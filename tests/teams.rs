@@ -424,6 +424,7 @@ fn one_json_access_record_per_call_with_who_what_and_how_much() {
     assert_eq!(record["user"], "end-user-7");
     assert_eq!((record["input_tokens"].as_u64(), record["output_tokens"].as_u64()), (Some(2), Some(4)));
     assert!(record["latency_ms"].is_u64());
+    assert_eq!(record["upstream_attempts"], 1, "one attempt at Bedrock, counted by the SDK interceptor");
     let span = &record["span"];
     assert_eq!(span["request_id"], "req-abc-123", "{record}");
     assert_eq!(span["protocol"], "rest");

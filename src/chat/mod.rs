@@ -164,8 +164,9 @@ impl Chat {
         record.routed(&converse.model_id, client.region(), self.catalog.get(&converse.model_id).is_ok());
         let (admission, quota) = self.limiter.admit(caller, limits::estimate(&request), false).await?;
         let upstream = bedrock_span("Converse", &converse.model_id, client.region());
-        let call =
-            within(self.timeouts.upstream, &request.model, client.converse(converse)).instrument(upstream);
+        let attempts = record.attempts();
+        let call = within(self.timeouts.upstream, &request.model, client.converse(converse, &attempts))
+            .instrument(upstream);
         let mut answer = match call.await {
             Ok(answer) => answer,
             Err(error) => {
@@ -237,8 +238,9 @@ impl Chat {
         let region = client.region().to_owned();
         let converse_model = converse.model_id.clone();
         // One deadline for the call and its first event together.
+        let attempts = record.attempts();
         let opening = async {
-            let mut events = client.converse_stream(converse).await?;
+            let mut events = client.converse_stream(converse, &attempts).await?;
             let first = Bedrock::next_event(&mut events, &request.model, &region).await?;
             Ok((events, first))
         };

@@ -23,6 +23,8 @@ pub struct CallRecord {
     done: bool,
     /// The call's span (OpenTelemetry's GenAI conventions).
     span: tracing::Span,
+    /// The SDK's attempts at the Bedrock call.
+    attempts: crate::bedrock::attempts::Attempts,
 }
 
 impl CallRecord {
@@ -47,6 +49,7 @@ impl CallRecord {
         );
         Self {
             span,
+            attempts: crate::bedrock::attempts::Attempts::default(),
             started: Instant::now(),
             key,
             requested: bounded(&request.model),
@@ -62,6 +65,11 @@ impl CallRecord {
 
     /// The model and region it goes to; `known` says whether the catalog lists the model (its
     /// label is the model id then, else `other`).
+    /// The counter of the Bedrock call's attempts, to hand to the SDK.
+    pub fn attempts(&self) -> crate::bedrock::attempts::Attempts {
+        self.attempts.clone()
+    }
+
     /// The call's span, to run the call in.
     pub fn span(&self) -> &tracing::Span {
         &self.span
@@ -154,6 +162,7 @@ impl CallRecord {
             cache_write_tokens = write,
             latency_ms = latency.as_millis() as u64,
             ttft_ms = self.first_token.map(|t| t.as_millis() as u64),
+            upstream_attempts = self.attempts.count(),
             user = self.user.as_deref(),
             "chat call finished"
         );
