@@ -66,7 +66,7 @@ impl Aws {
 
     async fn connect_demo(config: &Config) -> Result<Aws, String> {
         let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-        let (address, task) = Arc::new(Emulator::new())
+        let (address, task) = Arc::new(Emulator::embedded())
             .spawn(loopback)
             .await
             .map_err(|e| format!("starting the emulator: {e}"))?;

@@ -33,7 +33,16 @@ async fn demo_mode_answers_with_no_aws_configuration_at_all() {
         collect(chat.stream_chat_completion(ask("hello demo")).await.unwrap().into_inner()).await;
     assert!(status.is_none(), "{status:?}");
     assert_eq!(streamed_text(&chunks), "You said: hello demo");
-    assert!(server.logs().contains("DEMO MODE"), "the banner says answers come from the emulator");
+    let logs = server.logs();
+    assert!(logs.contains("DEMO MODE"), "the banner says answers come from the emulator");
+    // The embedded emulator keeps no prompts: its request log is not there to read.
+    let at = logs.find("built-in Bedrock emulator at http://").expect("the banner names the emulator");
+    let emulator: String = logs[at + "built-in Bedrock emulator at ".len()..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '"' && *c != ',')
+        .collect();
+    let log = curl(&emulator, "/_emulator/requests", &[]);
+    assert_eq!(log.status, 404, "{emulator}: {}", log.body);
 }
 
 #[tokio::test]

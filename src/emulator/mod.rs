@@ -46,6 +46,9 @@ pub const DEMO_SECRET_ACCESS_KEY: &str = "emulator-demo-secret-access-key-not-a-
 
 /// How many requests the log keeps (the oldest are dropped).
 const LOG_CAPACITY: usize = 10_000;
+/// How many bytes of request bodies the log keeps (the oldest are dropped): 80 prompts of 5 MB
+/// must not take the process to half a gigabyte.
+const LOG_BYTES: usize = 16 * 1024 * 1024;
 
 /// The demo credentials, for the SDK.
 pub fn demo_credentials() -> Credentials {
@@ -77,7 +80,13 @@ pub struct Recorded {
 pub struct Emulator {
     issuer: Issuer,
     imds_tokens: Mutex<HashSet<String>>,
-    log: Mutex<VecDeque<Recorded>>,
+    log: Mutex<VecDeque<(Recorded, usize)>>,
+    /// The bytes the log holds.
+    log_bytes: AtomicU64,
+    /// Whether requests are kept and `GET /_emulator/requests` answers: yes when run on its own (its
+    /// callers' tests read it), no inside `serve --demo` (nobody reads it there, and it would keep
+    /// every prompt).
+    keeps_log: bool,
     next_seq: AtomicU64,
     prompt_cache: prompt_cache::PromptCache,
 }
@@ -109,11 +118,23 @@ impl Emulator {
             issuer: Issuer::new(settings),
             imds_tokens: Mutex::default(),
             log: Mutex::default(),
+            log_bytes: AtomicU64::new(0),
+            keeps_log: true,
             next_seq: AtomicU64::new(1),
             prompt_cache: prompt_cache::PromptCache::default(),
         };
         emulator.accept(DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, None, "emulator-demo");
         emulator
+    }
+
+    /// The emulator `serve --demo` embeds: it keeps no request log.
+    pub fn embedded() -> Self {
+        Self { keeps_log: false, ..Self::new() }
+    }
+
+    /// Whether it keeps (and serves) its request log.
+    pub fn keeps_log(&self) -> bool {
+        self.keeps_log
     }
 
     /// Accepts another credential, of the IAM user `user` (with a session token: temporary ones).
@@ -129,17 +150,30 @@ impl Emulator {
 
     /// Everything received so far, oldest first.
     pub fn requests(&self) -> Vec<Recorded> {
-        self.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter().cloned().collect()
+        self.log
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .map(|(r, _)| r.clone())
+            .collect()
     }
 
     fn record(&self, mut entry: Recorded) -> u64 {
         let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
         entry.seq = seq;
-        let mut log = self.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if log.len() == LOG_CAPACITY {
-            log.pop_front();
+        if !self.keeps_log {
+            return seq;
         }
-        log.push_back(entry);
+        let size = entry.body.to_string().len() + entry.operation.len() + entry.model_id.len() + 256;
+        let mut log = self.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut bytes = self.log_bytes.load(Ordering::Relaxed) as usize + size;
+        while !log.is_empty() && (log.len() >= LOG_CAPACITY || bytes > LOG_BYTES) {
+            if let Some((_, dropped)) = log.pop_front() {
+                bytes -= dropped;
+            }
+        }
+        log.push_back((entry, size));
+        self.log_bytes.store(bytes as u64, Ordering::Relaxed);
         seq
     }
 
@@ -150,14 +184,15 @@ impl Emulator {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .iter_mut()
             .rev()
-            .find(|e| e.seq == seq)
+            .find(|(e, _)| e.seq == seq)
         {
-            entry.outcome = outcome.into();
+            entry.0.outcome = outcome.into();
         }
     }
 
     fn clear(&self) {
         self.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+        self.log_bytes.store(0, Ordering::Relaxed);
     }
 
     /// Serves the emulator on `listener` until the task is dropped or aborted.
@@ -183,5 +218,36 @@ impl Emulator {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let bound = listener.local_addr()?;
         Ok((bound, self.serve(listener)))
+    }
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::*;
+
+    fn entry(body_bytes: usize) -> Recorded {
+        Recorded {
+            seq: 0,
+            operation: "converse".into(),
+            model_id: "m".into(),
+            access_key_id: None,
+            region: None,
+            session_token_sent: false,
+            outcome: String::new(),
+            body: serde_json::json!({"text": "x".repeat(body_bytes)}),
+        }
+    }
+
+    #[test]
+    fn the_log_is_bounded_by_bytes_and_the_embedded_one_keeps_nothing() {
+        let emulator = Emulator::new();
+        for _ in 0..40 {
+            emulator.record(entry(1024 * 1024));
+        }
+        let kept = emulator.requests().len();
+        assert!((10..=16).contains(&kept), "about 16 MiB of 1 MiB bodies, got {kept}");
+        let embedded = Emulator::embedded();
+        embedded.record(entry(10));
+        assert!(embedded.requests().is_empty());
     }
 }

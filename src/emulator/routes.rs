@@ -31,6 +31,10 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
 }
 
 async fn list_requests(State(emulator): State<Arc<Emulator>>) -> Response {
+    if !emulator.keeps_log() {
+        return (StatusCode::NOT_FOUND, "the embedded emulator of serve --demo keeps no request log")
+            .into_response();
+    }
     axum::Json(emulator.requests()).into_response()
 }
 
