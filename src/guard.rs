@@ -31,11 +31,7 @@ pub async fn sanitize_request_id(mut request: Request, next: Next) -> Response {
 
 /// Answers a handler's panic with INTERNAL / 500 in the caller's protocol, and logs it.
 pub async fn catch_panics(request: Request, next: Next) -> Response {
-    let grpc = request
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/grpc"));
+    let grpc = crate::grpc::is_grpc(request.headers());
     let path = request.uri().path().to_owned();
     match AssertUnwindSafe(next.run(request)).catch_unwind().await {
         Ok(response) => response,

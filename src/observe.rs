@@ -71,11 +71,7 @@ fn route(path: &str) -> &'static str {
 
 /// Counts and times every call, and keeps the in-flight gauge.
 pub async fn layer(request: Request, next: Next) -> Response {
-    let grpc = request
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/grpc"));
+    let grpc = crate::grpc::is_grpc(request.headers());
     let protocol = if grpc { "grpc" } else { "rest" };
     let route = route(request.uri().path());
     let started = Instant::now();

@@ -269,11 +269,7 @@ impl CredentialWatch {
 
 fn request_span(request: &http::Request<axum::body::Body>) -> tracing::Span {
     let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-    let grpc = request
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/grpc"));
+    let grpc = crate::grpc::is_grpc(request.headers());
     let span = tracing::info_span!(
         "call",
         otel.name = %request.uri().path(),
@@ -355,11 +351,7 @@ async fn unknown_route(request: Request) -> Response {
 
 /// An error in the caller's protocol (a gRPC status, or OpenAI's envelope), logged.
 fn error_for(request: &Request, error: &Error) -> Response {
-    let is_grpc = request
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/grpc"));
+    let is_grpc = crate::grpc::is_grpc(request.headers());
     if is_grpc {
         error.log();
         crate::grpc::status::to_status(error).into_http()

@@ -97,9 +97,10 @@ async fn a_chat_call_is_a_genai_span_under_the_callers_trace_with_a_bedrock_chil
     let deadline = Instant::now() + Duration::from_secs(10);
     let spans = loop {
         let spans = receiver.spans.lock().unwrap().clone();
-        if spans.iter().any(|s| s.name.starts_with("chat "))
-            && spans.iter().any(|s| s.name.starts_with("BedrockRuntime/"))
-        {
+        // The server span ends last (with the response body), so it may come in a later batch.
+        let chat = spans.iter().find(|s| s.name.starts_with("chat "));
+        let server = chat.and_then(|chat| spans.iter().find(|s| s.span_id == chat.parent_span_id));
+        if server.is_some() && spans.iter().any(|s| s.name.starts_with("BedrockRuntime/")) {
             break spans;
         }
         assert!(Instant::now() < deadline, "no spans arrived: {spans:?}\n{}", stack.server.logs());

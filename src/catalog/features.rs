@@ -75,10 +75,15 @@ const fn features(reasoning: Option<Reasoning>, prompt_cache: Option<PromptCache
 /// Inference-profile prefixes that come before a model id.
 const PROFILE_PREFIXES: &[&str] = &["us", "eu", "apac", "global", "us-gov", "jp", "au", "ca"];
 
+/// Whether `id` is a cross-region inference profile id (`us.anthropic...` and the like).
+pub fn is_profile_id(id: &str) -> bool {
+    id.split_once('.').is_some_and(|(prefix, rest)| PROFILE_PREFIXES.contains(&prefix) && rest.contains('.'))
+}
+
 /// The model id without its inference-profile prefix.
 pub fn base_id(id: &str) -> &str {
     match id.split_once('.') {
-        Some((prefix, rest)) if PROFILE_PREFIXES.contains(&prefix) && rest.contains('.') => rest,
+        Some((_, rest)) if is_profile_id(id) => rest,
         _ => id,
     }
 }

@@ -19,6 +19,9 @@ pub struct Route {
     pub region: Option<String>,
     /// Defaults for this model's family.
     pub defaults: Defaults,
+    /// Whether the catalog knows the model (metrics label it by id then; else `other`, so that
+    /// ids from callers cannot grow the label set).
+    pub known: bool,
 }
 
 /// The routing inputs: the home region's snapshot and the fallback regions' snapshots, in order.
@@ -45,23 +48,29 @@ impl Routing<'_> {
         }
         let id = self.file.resolve(requested);
         let defaults = self.file.defaults.get(family(id)).copied().unwrap_or_default();
-        let direct = |model_id: &str| Ok(Route { model_id: model_id.to_owned(), region: None, defaults });
+        let direct = |model_id: &str, known: bool| {
+            Ok(Route { model_id: model_id.to_owned(), region: None, defaults, known })
+        };
         // ARNs and profile ids name exactly what to call.
-        if id.starts_with("arn:") || is_profile_id(id) {
-            return direct(id);
+        if id.starts_with("arn:") {
+            return direct(id, false);
+        }
+        if super::features::is_profile_id(id) {
+            let base = super::features::base_id(id);
+            return direct(id, self.home.get(base).is_some() || built_in::find(base).is_some());
         }
         if let Some(callable) = self.home.callable_id(id, self.home_region) {
-            return direct(&callable);
+            return direct(&callable, true);
         }
         for (region, snapshot) in self.fallbacks {
             if let Some(callable) = snapshot.callable_id(id, region) {
-                return Ok(Route { model_id: callable, region: Some(region.clone()), defaults });
+                return Ok(Route { model_id: callable, region: Some(region.clone()), defaults, known: true });
             }
         }
         // A model no catalog knows may be newer than the catalog: let Bedrock decide.
         let Some(info) = built_in::find(id) else {
             let known_somewhere = self.fallbacks.iter().any(|(_, s)| s.get(id).is_some());
-            return if known_somewhere { Err(self.not_offered(id, &[])) } else { direct(id) };
+            return if known_somewhere { Err(self.not_offered(id, &[])) } else { direct(id, false) };
         };
         Err(self.not_offered(id, info.regions))
     }
@@ -88,16 +97,9 @@ impl Routing<'_> {
     }
 }
 
-/// `us.anthropic...` and the like.
-fn is_profile_id(id: &str) -> bool {
-    id.split_once('.').is_some_and(|(prefix, rest)| {
-        ["us", "eu", "apac", "global", "us-gov"].contains(&prefix) && rest.contains('.')
-    })
-}
-
 /// The provider part of a model id (`anthropic` for `us.anthropic.claude...`).
 pub fn family(id: &str) -> &str {
-    let id = if is_profile_id(id) { id.split_once('.').map_or(id, |(_, rest)| rest) } else { id };
+    let id = super::features::base_id(id);
     id.split('.').next().unwrap_or(id)
 }
 

@@ -16,7 +16,7 @@ use crate::bedrock::{self, Bedrock, EventStream, stream::StreamTranslator};
 use crate::catalog::Catalog;
 use crate::catalog::models_file::Defaults;
 use crate::error::{Error, ErrorKind, Result};
-use crate::limits::{self, Admission, Limiter, Quota};
+use crate::limits::{Admission, Limiter, Quota};
 use crate::proto::v1 as api;
 use aws_sdk_bedrockruntime::types::ConverseStreamOutput;
 use futures::Stream;
@@ -95,6 +95,7 @@ impl Chat {
         &self,
         request: &mut api::ChatCompletionRequest,
         caller: &Caller,
+        record: &mut CallRecord,
     ) -> Result<(bedrock::ConverseRequest, Bedrock, structured::Structured)> {
         validate::request(request)?;
         let route = self.catalog.route(&request.model)?;
@@ -137,6 +138,7 @@ impl Chat {
         converse.model_id = route.model_id;
         let client =
             self.pool.client(route.region.as_deref()).map_err(|e| Error::new(ErrorKind::Internal, e))?;
+        record.routed(&converse.model_id, client.region(), route.known);
         Ok((converse, client, structured))
     }
 
@@ -160,9 +162,8 @@ impl Chat {
         caller: &Caller,
         record: &mut CallRecord,
     ) -> Result<(api::ChatCompletionResponse, Quota)> {
-        let (converse, client, structured) = self.prepare(&mut request, caller)?;
-        record.routed(&converse.model_id, client.region(), self.catalog.get(&converse.model_id).is_ok());
-        let (admission, quota) = self.limiter.admit(caller, limits::estimate(&request), false).await?;
+        let (converse, client, structured) = self.prepare(&mut request, caller, record)?;
+        let (admission, quota) = self.limiter.admit(caller, &request, false).await?;
         let upstream = bedrock_span("Converse", &converse.model_id, client.region());
         let attempts = record.attempts();
         let call = within(self.timeouts.upstream, &request.model, client.converse(converse, &attempts))
@@ -221,8 +222,7 @@ impl Chat {
         caller: &Caller,
         record: &mut CallRecord,
     ) -> Result<(StreamState, Quota)> {
-        let (converse, client, structured) = self.prepare(&mut request, caller)?;
-        record.routed(&converse.model_id, client.region(), self.catalog.get(&converse.model_id).is_ok());
+        let (converse, client, structured) = self.prepare(&mut request, caller, record)?;
         let slot = self.streams.clone().try_acquire_owned().map_err(|_| {
             Error::new(
                 ErrorKind::Overloaded,
@@ -233,7 +233,7 @@ impl Chat {
             )
             .with_retry_after(Duration::from_secs(1))
         })?;
-        let (admission, quota) = self.limiter.admit(caller, limits::estimate(&request), true).await?;
+        let (admission, quota) = self.limiter.admit(caller, &request, true).await?;
         let include_usage = request.stream_options.as_ref().is_some_and(|o| o.include_usage);
         let region = client.region().to_owned();
         let converse_model = converse.model_id.clone();

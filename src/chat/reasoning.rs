@@ -258,12 +258,14 @@ fn asked(request: &api::ChatCompletionRequest) -> Asked<'_> {
 
 /// The key of `additional_model_request_fields` that switches reasoning on by hand, if any.
 fn raw_reasoning_key(request: &api::ChatCompletionRequest) -> Option<&'static str> {
+    // Parsed once (validation has checked it is an object).
+    let parsed = request
+        .additional_model_request_fields_json
+        .as_deref()
+        .and_then(|text| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text).ok());
     let has = |key: &str| {
         request.additional_model_request_fields.as_ref().is_some_and(|s| s.fields.contains_key(key))
-            || request.additional_model_request_fields_json.as_deref().is_some_and(|text| {
-                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
-                    .is_ok_and(|map| map.contains_key(key))
-            })
+            || parsed.as_ref().is_some_and(|map| map.contains_key(key))
     };
     RAW_KEYS.iter().copied().find(|key| has(key))
 }

@@ -37,14 +37,7 @@ fn invalid(message: impl Into<String>) -> Fault {
 }
 
 fn model(model_id: &str) -> Option<(u32, bool, bool)> {
-    let id = match model_id.split_once('.') {
-        Some((prefix, rest))
-            if ["us", "eu", "apac", "global", "us-gov", "jp", "au", "ca"].contains(&prefix) =>
-        {
-            rest
-        }
-        _ => model_id,
-    };
+    let id = super::world::base_model_id(model_id);
     MODELS
         .iter()
         .find(|(prefix, ..)| id.starts_with(prefix))

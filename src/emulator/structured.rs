@@ -14,14 +14,7 @@ const MODELS: &[&str] = &[
 ];
 
 fn supported(model_id: &str) -> bool {
-    let id = match model_id.split_once('.') {
-        Some((prefix, rest))
-            if ["us", "eu", "apac", "global", "us-gov", "jp", "au", "ca"].contains(&prefix) =>
-        {
-            rest
-        }
-        _ => model_id,
-    };
+    let id = super::world::base_model_id(model_id);
     MODELS.iter().any(|prefix| id.starts_with(prefix))
 }
 

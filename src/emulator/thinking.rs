@@ -44,14 +44,7 @@ const MODELS: &[(&str, Family)] = &[
 ];
 
 fn family(model_id: &str) -> Option<Family> {
-    let id = match model_id.split_once('.') {
-        Some((prefix, rest))
-            if ["us", "eu", "apac", "global", "us-gov", "jp", "au", "ca"].contains(&prefix) =>
-        {
-            rest
-        }
-        _ => model_id,
-    };
+    let id = super::world::base_model_id(model_id);
     MODELS.iter().find(|(prefix, _)| id.starts_with(prefix)).map(|(_, f)| *f)
 }
 

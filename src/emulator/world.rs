@@ -49,6 +49,18 @@ pub fn check_invocable(model_id: &str, region: &str) -> Result<(), String> {
     }
 }
 
+/// A model id without its inference-profile prefix, by the emulator's own list of prefixes.
+pub fn base_model_id(model_id: &str) -> &str {
+    match model_id.split_once('.') {
+        Some((prefix, rest))
+            if ["us", "eu", "apac", "global", "us-gov", "jp", "au", "ca"].contains(&prefix) =>
+        {
+            rest
+        }
+        _ => model_id,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

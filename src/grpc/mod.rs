@@ -16,3 +16,12 @@ pub use models::ModelApi;
 pub fn caller<T>(request: &tonic::Request<T>) -> crate::auth::Caller {
     request.extensions().get::<crate::auth::Caller>().cloned().unwrap_or_else(crate::auth::Caller::anonymous)
 }
+
+/// Whether an HTTP request is a gRPC call (by its content type): errors, metrics and spans answer
+/// in the caller's protocol.
+pub fn is_grpc(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/grpc"))
+}

@@ -79,6 +79,11 @@ mod reconcile_tests {
         Caller { limits, ..Caller::plain() }
     }
 
+    /// A request estimated at `tokens` (prompt bytes / 4 + max_tokens).
+    fn asking(tokens: u32) -> crate::proto::v1::ChatCompletionRequest {
+        crate::proto::v1::ChatCompletionRequest { max_tokens: Some(tokens), ..Default::default() }
+    }
+
     /// Lets the bookkeeping spawned by `finish` run.
     async fn settle() {
         for _ in 0..10 {
@@ -91,14 +96,14 @@ mod reconcile_tests {
         let limiter = Limiter::new(None).await.unwrap();
         let key = caller(Limits { tokens_per_minute: Some(10_000), ..Limits::default() });
         // An estimate above the limit is admitted at the limit, then reconciled to the real 2,000.
-        let (admission, _) = limiter.admit(&key, 32_100, false).await.unwrap();
+        let (admission, _) = limiter.admit(&key, &asking(32_100), false).await.unwrap();
         admission.finish(Some(2_000));
         settle().await;
-        let (fits, _) = limiter.admit(&key, 8_000, false).await.unwrap();
+        let (fits, _) = limiter.admit(&key, &asking(7_990), false).await.unwrap();
         fits.finish(Some(8_000));
         settle().await;
         assert!(
-            limiter.admit(&key, 1, false).await.is_err(),
+            limiter.admit(&key, &asking(1), false).await.is_err(),
             "2,000 + 8,000 fill the minute: no free tokens"
         );
     }
@@ -107,12 +112,15 @@ mod reconcile_tests {
     async fn a_stream_slot_comes_back_once_and_never_below_zero() {
         let limiter = Limiter::new(None).await.unwrap();
         let key = caller(Limits { concurrent_streams: Some(1), ..Limits::default() });
-        let (open, _) = limiter.admit(&key, 1, true).await.unwrap();
-        assert!(limiter.admit(&key, 1, true).await.is_err());
+        let (open, _) = limiter.admit(&key, &asking(1), true).await.unwrap();
+        assert!(limiter.admit(&key, &asking(1), true).await.is_err());
         drop(open);
         settle().await;
-        let (again, _) = limiter.admit(&key, 1, true).await.unwrap();
-        assert!(limiter.admit(&key, 1, true).await.is_err(), "one release makes room for one stream only");
+        let (again, _) = limiter.admit(&key, &asking(1), true).await.unwrap();
+        assert!(
+            limiter.admit(&key, &asking(1), true).await.is_err(),
+            "one release makes room for one stream only"
+        );
         drop(again);
     }
 }

@@ -118,15 +118,20 @@ impl Limiter {
         }
     }
 
-    /// Admits a call of `caller` expected to use `estimate` tokens, or refuses it with
-    /// RESOURCE_EXHAUSTED / 429 and when to retry.
+    /// Admits `request` of `caller`, or refuses it with RESOURCE_EXHAUSTED / 429 and when to
+    /// retry. Its tokens are estimated only for a key with token limits.
     pub async fn admit(
         self: &Arc<Self>,
         caller: &Caller,
-        estimate: u64,
+        request: &crate::proto::v1::ChatCompletionRequest,
         stream: bool,
     ) -> Result<(Admission, Quota)> {
         let limits = caller.limits;
+        let estimate = if limits.tokens_per_minute.is_some() || limits.tokens_per_day.is_some() {
+            estimate(request)
+        } else {
+            0
+        };
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
         let (minute, day) = (now / 60, now / 86_400);
         let minute_reset = Duration::from_secs(60 - now % 60);
