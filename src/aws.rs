@@ -38,9 +38,7 @@ impl Aws {
         if config.demo {
             return Self::connect_demo(config).await;
         }
-        let sdk_config =
-            sdk::load(config.region.clone(), config.bedrock_max_attempts, config.credentials_refresh_window)
-                .await?;
+        let sdk_config = sdk::load(config.region.clone(), config.sdk_settings()).await?;
         let selection = credentials::select(&config.aws)?;
         let provider = credentials::provider(&selection, &config.aws, &sdk_config).await?;
         let bedrock = sdk::bedrock(&sdk_config, provider.clone(), config.bedrock_endpoint.as_deref())?;
@@ -73,8 +71,7 @@ impl Aws {
         let url = format!("http://{address}");
         tracing::warn!(emulator = %url, "DEMO MODE: answers come from the built-in Bedrock emulator at {url}, not from AWS");
         let region = config.region.clone().unwrap_or_else(|| "us-east-1".to_owned());
-        let sdk_config =
-            sdk::load(Some(region), config.bedrock_max_attempts, config.credentials_refresh_window).await?;
+        let sdk_config = sdk::load(Some(region), config.sdk_settings()).await?;
         let provider = SharedCredentialsProvider::new(emulator::demo_credentials());
         let bedrock = sdk::bedrock(&sdk_config, provider.clone(), Some(&url))?;
         let pool =

@@ -84,6 +84,8 @@ pub async fn run(config: &Config, model: &str, out: &mut String) -> bool {
         timeouts,
         crate::chat::Policies { max_open_streams: 0, ..Default::default() },
         limiter,
+        // One attempt: the probe reports what Bedrock says first.
+        crate::chat::retry::RetryPolicy { max_attempts: 1, ..Default::default() },
     );
     let probe = api::ChatCompletionRequest {
         model: model.to_owned(),
@@ -96,7 +98,7 @@ pub async fn run(config: &Config, model: &str, out: &mut String) -> bool {
         ..Default::default()
     };
     match chat.complete(probe, &crate::auth::Caller::anonymous()).await {
-        Ok((response, _quota)) => {
+        Ok((response, _served)) => {
             let tokens = response.usage.map(|u| u.total_tokens).unwrap_or_default();
             pass(out, "model access", &format!("{model} answered in {} ({tokens} tokens)", aws.region()));
         }

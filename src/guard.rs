@@ -29,6 +29,56 @@ pub async fn sanitize_request_id(mut request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+/// How often an aggregated log line may be written.
+pub const LOG_WINDOW: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Rate-limits a log line that callers can trigger at will (a wrong API key): at most one per
+/// [`LOG_WINDOW`], which reports how many were left out since the last.
+#[derive(Debug)]
+pub struct LogWindow {
+    /// When the last line was written, in milliseconds since the process's first use of a window.
+    last: std::sync::atomic::AtomicU64,
+    suppressed: std::sync::atomic::AtomicU64,
+}
+
+impl LogWindow {
+    /// A window that lets the first line through.
+    pub const fn new() -> Self {
+        Self {
+            last: std::sync::atomic::AtomicU64::new(u64::MAX),
+            suppressed: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// `Some(left out since the last line)` when a line may be written now.
+    pub fn allow(&self) -> Option<u64> {
+        self.allow_at(elapsed_millis())
+    }
+
+    fn allow_at(&self, now: u64) -> Option<u64> {
+        use std::sync::atomic::Ordering;
+        let last = self.last.load(Ordering::Acquire);
+        let due = last == u64::MAX || now.saturating_sub(last) >= LOG_WINDOW.as_millis() as u64;
+        if due && self.last.compare_exchange(last, now, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+            return Some(self.suppressed.swap(0, Ordering::AcqRel));
+        }
+        self.suppressed.fetch_add(1, Ordering::AcqRel);
+        None
+    }
+}
+
+impl Default for LogWindow {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Milliseconds since the first call (a monotonic clock for [`LogWindow`]).
+fn elapsed_millis() -> u64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START.get_or_init(std::time::Instant::now).elapsed().as_millis() as u64
+}
+
 /// Answers a handler's panic with INTERNAL / 500 in the caller's protocol, and logs it.
 pub async fn catch_panics(request: Request, next: Next) -> Response {
     let grpc = crate::grpc::is_grpc(request.headers());
@@ -57,6 +107,17 @@ pub async fn catch_panics(request: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_log_window_writes_one_line_per_window_and_counts_the_rest() {
+        let window = LogWindow::new();
+        assert_eq!(window.allow_at(0), Some(0), "the first line is written");
+        for ms in [1, 500, 9_999] {
+            assert_eq!(window.allow_at(ms), None);
+        }
+        assert_eq!(window.allow_at(10_000), Some(3), "the next window reports the three left out");
+        assert_eq!(window.allow_at(10_001), None);
+    }
     use axum::Router;
     use axum::body::Body;
     use axum::routing::get;

@@ -6,7 +6,6 @@
 //! - [`errors`] classifies SDK failures into [`crate::error::Error`].
 //! - [`document`] converts JSON-ish values to and from the SDK's `Document`.
 
-pub mod attempts;
 pub mod document;
 pub mod errors;
 pub mod pool;
@@ -69,14 +68,13 @@ impl Bedrock {
         &self.region
     }
 
-    /// One Converse call.
-    /// `attempts` counts the SDK's attempts (retries included) of this call.
-    pub async fn converse(&self, request: ConverseRequest, attempts: &attempts::Attempts) -> Result<Answer> {
+    /// One Converse call (one attempt: the core retries).
+    pub async fn converse(&self, request: ConverseRequest) -> Result<Answer> {
         let model = request.model_id.clone();
         let call = with_request!(self.client.converse(), request, GuardrailConfiguration);
         // The SDK's futures are tens of kilobytes: boxed, they are not copied into (and with) every
         // future that awaits them.
-        match Box::pin(call.customize().interceptor(attempts.clone()).send()).await {
+        match Box::pin(call.send()).await {
             Ok(output) => Ok(response::answer(output.output(), output.stop_reason(), output.usage())),
             Err(error) => {
                 let status = error.raw_response().map(|r| r.status().as_u16());
@@ -85,15 +83,11 @@ impl Bedrock {
         }
     }
 
-    /// Starts a ConverseStream call; events are read with [`Bedrock::next_event`].
-    pub async fn converse_stream(
-        &self,
-        request: ConverseRequest,
-        attempts: &attempts::Attempts,
-    ) -> Result<EventStream> {
+    /// Starts a ConverseStream call (one attempt); events are read with [`Bedrock::next_event`].
+    pub async fn converse_stream(&self, request: ConverseRequest) -> Result<EventStream> {
         let model = request.model_id.clone();
         let call = with_request!(self.client.converse_stream(), request, GuardrailStreamConfiguration);
-        match Box::pin(call.customize().interceptor(attempts.clone()).send()).await {
+        match Box::pin(call.send()).await {
             Ok(output) => Ok(output.stream),
             Err(error) => {
                 let status = error.raw_response().map(|r| r.status().as_u16());

@@ -13,16 +13,24 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_bedrockruntime::config::Region;
 use std::time::Duration;
 
+/// The SDK settings that come from flags.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Attempts per call for the clients that keep the SDK's own retries (control plane, STS);
+    /// Bedrock Runtime calls are retried by [`crate::chat::retry`] instead.
+    pub max_attempts: u32,
+    /// How long a connection to AWS may take to open.
+    pub connect_timeout: Duration,
+    /// How long before credentials expire they are refreshed.
+    pub refresh_window: Duration,
+}
+
 /// Loads the shared SDK configuration: region (the flag, else the SDK's chain: AWS_REGION,
 /// AWS_DEFAULT_REGION, the profile), retries and timeouts.
 ///
 /// Credentials are cached by the SDK's lazy identity cache, refreshed `refresh_window` (plus up to
 /// half again) before they expire; concurrent calls share one refresh.
-pub async fn load(
-    region: Option<String>,
-    max_attempts: u32,
-    refresh_window: Duration,
-) -> Result<SdkConfig, String> {
+pub async fn load(region: Option<String>, settings: Settings) -> Result<SdkConfig, String> {
     // An empty endpoint variable makes the SDK panic ("URL was unset"); refuse it with a clear message.
     for variable in ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"] {
         if std::env::var_os(variable).is_some_and(|value| value.is_empty()) {
@@ -30,9 +38,9 @@ pub async fn load(
         }
     }
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::standard().with_max_attempts(max_attempts.max(1)))
-        .timeout_config(TimeoutConfig::builder().connect_timeout(Duration::from_secs(5)).build())
-        .identity_cache(IdentityCache::lazy().buffer_time(refresh_window).build());
+        .retry_config(RetryConfig::standard().with_max_attempts(settings.max_attempts.max(1)))
+        .timeout_config(TimeoutConfig::builder().connect_timeout(settings.connect_timeout).build())
+        .identity_cache(IdentityCache::lazy().buffer_time(settings.refresh_window).build());
     if let Some(region) = region {
         loader = loader.region(Region::new(region));
     }
@@ -46,15 +54,17 @@ pub async fn load(
     Ok(sdk_config)
 }
 
-/// The Bedrock Runtime client, signing with `credentials`, optionally sent to `endpoint`.
+/// The Bedrock Runtime client, signing with `credentials`, optionally sent to `endpoint`. It makes
+/// one attempt per call: the core retries (deadline-aware, budgeted per target, with failover).
 pub fn bedrock(
     sdk_config: &SdkConfig,
     credentials: SharedCredentialsProvider,
     endpoint: Option<&str>,
 ) -> Result<Bedrock, String> {
     let region = sdk_config.region().map(|r| r.to_string()).unwrap_or_default();
-    let mut builder =
-        aws_sdk_bedrockruntime::config::Builder::from(sdk_config).credentials_provider(credentials);
+    let mut builder = aws_sdk_bedrockruntime::config::Builder::from(sdk_config)
+        .credentials_provider(credentials)
+        .retry_config(RetryConfig::disabled());
     if let Some(endpoint) = endpoint {
         if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
             return Err(format!("--bedrock-endpoint: {endpoint:?} is not an http(s) URL"));

@@ -3,10 +3,10 @@
 //! serve it.
 //!
 //! It is the server's fallback catalog when the Bedrock control plane cannot be read (no
-//! `bedrock:ListFoundationModels` permission), and the emulator's picture of the world, so the
-//! emulator rejects an unknown id, or a model missing from a region, exactly as Bedrock does. The
-//! regions follow the authentication guide's availability table (Claude 3 Opus: us-east-1 and
-//! us-west-2 only).
+//! `bedrock:ListFoundationModels` permission). The emulator keeps its own table
+//! (`emulator/models.rs`), so a mistake here shows up as a test the emulator fails rather than
+//! one it shares. The regions follow the authentication guide's availability table (Claude 3
+//! Opus: us-east-1 and us-west-2 only).
 
 use crate::proto::v1::{Model, ModelCapabilities};
 

@@ -150,6 +150,32 @@ impl Catalog {
         .route(requested)
     }
 
+    /// The failover chain of a requested model (the models file); empty for most.
+    pub fn failover(&self, requested: &str) -> &[models_file::FailoverTarget] {
+        self.inner.file.failover(requested)
+    }
+
+    /// Routes a failover target of `requested`: its model (or `requested`) in its region (or
+    /// wherever routing sends it), with that region's catalog (live for the home and fallback
+    /// regions, the built-in one elsewhere).
+    pub fn route_target(&self, requested: &str, target: &models_file::FailoverTarget) -> Result<Route> {
+        let model = target.model.as_deref().unwrap_or(requested);
+        let Some(region) = target.region.as_deref().filter(|r| *r != self.inner.home_region) else {
+            return self.route(model);
+        };
+        let fallbacks =
+            self.inner.fallbacks.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        let snapshot = match fallbacks.iter().find(|(r, _)| r == region) {
+            Some((_, snapshot)) => snapshot.clone(),
+            None => Arc::new(Snapshot::built_in(region)),
+        };
+        let none = RegionSnapshots::new();
+        let routing =
+            Routing { file: &self.inner.file, home_region: region, home: &snapshot, fallbacks: &none };
+        let route = routing.route(model)?;
+        Ok(Route { region: Some(region.to_owned()), ..route })
+    }
+
     /// The models callable here (and the aliases), filtered by the allow-list, sorted by id.
     pub fn list(&self) -> api::ListModelsResponse {
         let home = self.inner.home.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();

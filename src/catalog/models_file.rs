@@ -11,6 +11,12 @@
 //! "claude-3-haiku" = "anthropic.claude-3-haiku-20240307-v1:0"
 //! "gpt-4o-mini" = "anthropic.claude-3-haiku-20240307-v1:0"
 //!
+//! # When a model is throttled or unavailable once its retries are spent, try these next, in
+//! # order: another model ("id" or alias), the same model in another region ("@us-west-2"), or
+//! # both ("amazon.nova-lite-v1:0@us-east-1"). A stream fails over only before it has started.
+//! [failover]
+//! "claude-3-haiku" = ["@us-west-2", "amazon.nova-lite-v1:0"]
+//!
 //! # Keyed by provider (the id's first part: anthropic, amazon, meta, mistral, cohere, ai21, deepseek).
 //! [defaults.anthropic]
 //! max_tokens = 1024
@@ -37,6 +43,45 @@ pub struct ModelsFile {
     /// Provider -> defaults.
     #[serde(default)]
     pub defaults: HashMap<String, Defaults>,
+    /// Model id or alias -> where to go next when it is throttled or unavailable, in order.
+    #[serde(default)]
+    pub failover: HashMap<String, Vec<FailoverTarget>>,
+}
+
+/// One step of a failover chain: another model, the same model in another region, or both.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct FailoverTarget {
+    /// The model (id or alias); `None`: the model the request named.
+    pub model: Option<String>,
+    /// The region; `None`: wherever routing sends the model.
+    pub region: Option<String>,
+}
+
+/// The longest failover chain a model may have.
+pub const MAX_FAILOVER_TARGETS: usize = 8;
+
+impl TryFrom<String> for FailoverTarget {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        let (model, region) = match text.split_once('@') {
+            Some((model, region)) => (model, Some(region)),
+            None => (text.as_str(), None),
+        };
+        if let Some(region) = region
+            && !crate::config::parse::is_region_name(region)
+        {
+            return Err(format!("{text:?}: {region:?} is not a region name (like us-west-2)"));
+        }
+        if model.is_empty() && region.is_none() {
+            return Err("an empty failover target; write \"model\", \"model@region\" or \"@region\"".into());
+        }
+        Ok(FailoverTarget {
+            model: (!model.is_empty()).then(|| model.to_owned()),
+            region: region.map(str::to_owned),
+        })
+    }
 }
 
 /// Defaults applied when a request leaves a setting unset.
@@ -67,6 +112,14 @@ impl ModelsFile {
                 ));
             }
         }
+        for (model, chain) in &file.failover {
+            if chain.len() > MAX_FAILOVER_TARGETS {
+                return Err(format!(
+                    "failover.{model:?} has {} targets; at most {MAX_FAILOVER_TARGETS}",
+                    chain.len()
+                ));
+            }
+        }
         for (family, defaults) in &file.defaults {
             if defaults.max_tokens == Some(0) {
                 return Err(format!("defaults.{family}.max_tokens must be at least 1"));
@@ -83,6 +136,14 @@ impl ModelsFile {
     /// The model id an alias stands for, or the id itself.
     pub fn resolve<'a>(&'a self, requested: &'a str) -> &'a str {
         self.aliases.get(requested).map(String::as_str).unwrap_or(requested)
+    }
+
+    /// The failover chain of `requested` (by the name asked for, else the id it resolves to).
+    pub fn failover(&self, requested: &str) -> &[FailoverTarget] {
+        self.failover
+            .get(requested)
+            .or_else(|| self.failover.get(self.resolve(requested)))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Whether `requested` (or what it resolves to) is allowed.
@@ -134,5 +195,27 @@ mod tests {
                 .contains("defaults.meta.max_tokens")
         );
         assert!(ModelsFile::parse("[aliases]\na = \"b\"\nb = \"c\"").unwrap_err().contains("another alias"));
+        assert!(
+            ModelsFile::parse("[failover]\nm = [\"x@Mars\"]")
+                .unwrap_err()
+                .contains("\"Mars\" is not a region")
+        );
+        assert!(ModelsFile::parse("[failover]\nm = [\"\"]").unwrap_err().contains("empty failover target"));
+        let long = format!("[failover]\nm = [{}]", ["\"@us-west-2\""; 9].join(","));
+        assert!(ModelsFile::parse(&long).unwrap_err().contains("at most 8"));
+    }
+
+    #[test]
+    fn failover_chains_name_models_regions_or_both() {
+        let file = ModelsFile::parse(
+            "[aliases]\nfast = \"a.b\"\n[failover]\n\"a.b\" = [\"@us-west-2\", \"c.d\", \"e.f@eu-west-1\"]",
+        )
+        .unwrap();
+        let chain = file.failover("fast");
+        assert_eq!(chain.len(), 3, "found through the alias");
+        assert_eq!(chain[0], FailoverTarget { model: None, region: Some("us-west-2".into()) });
+        assert_eq!(chain[1], FailoverTarget { model: Some("c.d".into()), region: None });
+        assert_eq!(chain[2], FailoverTarget { model: Some("e.f".into()), region: Some("eu-west-1".into()) });
+        assert!(file.failover("other").is_empty());
     }
 }

@@ -7,6 +7,7 @@
 pub mod cache;
 pub mod reasoning;
 pub mod record;
+pub mod retry;
 pub mod structured;
 pub mod validate;
 
@@ -14,13 +15,14 @@ use crate::auth::Caller;
 use crate::bedrock::pool::BedrockPool;
 use crate::bedrock::{self, Bedrock, EventStream, stream::StreamTranslator};
 use crate::catalog::Catalog;
-use crate::catalog::models_file::Defaults;
+use crate::catalog::models_file::{Defaults, FailoverTarget};
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{Admission, Limiter, Quota};
 use crate::proto::v1 as api;
 use aws_sdk_bedrockruntime::types::ConverseStreamOutput;
 use futures::Stream;
 use record::CallRecord;
+use retry::Retrier;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -49,6 +51,42 @@ pub struct Policies {
     pub max_open_streams: usize,
 }
 
+/// What the adapters tell the caller besides the answer: the caller's quota after the call, and
+/// where the call was served (failover may have sent it elsewhere).
+#[derive(Debug, Clone, Default)]
+pub struct Served {
+    /// The caller's quota.
+    pub quota: Quota,
+    /// The id Bedrock was called with.
+    pub model_id: String,
+    /// The region that answered.
+    pub region: String,
+    /// Upstream attempts, retries and failovers included.
+    pub attempts: u32,
+}
+
+impl Served {
+    /// As response headers (REST) or metadata (gRPC): OpenAI's `x-ratelimit-*`, and
+    /// `x-amazon-chat-model-id`, `x-amazon-chat-region`, `x-amazon-chat-attempts`.
+    pub fn headers(&self) -> Vec<(&'static str, String)> {
+        let mut headers = crate::limits::headers(&self.quota);
+        headers.push(("x-amazon-chat-model-id", self.model_id.clone()));
+        headers.push(("x-amazon-chat-region", self.region.clone()));
+        headers.push(("x-amazon-chat-attempts", self.attempts.to_string()));
+        headers
+    }
+}
+
+/// One target made ready: the Converse request, the client to send it with, and the
+/// structured-output plan for its answer.
+struct Prepared {
+    converse: bedrock::ConverseRequest,
+    client: Bedrock,
+    structured: structured::Structured,
+    /// The retry budget's name: `region/model` (`region/other` for models the catalog does not know).
+    budget: String,
+}
+
 /// The chat service core.
 #[derive(Clone)]
 pub struct Chat {
@@ -58,6 +96,7 @@ pub struct Chat {
     policies: Policies,
     limiter: Arc<Limiter>,
     streams: Arc<tokio::sync::Semaphore>,
+    retrier: Arc<Retrier>,
 }
 
 impl Chat {
@@ -68,6 +107,7 @@ impl Chat {
         timeouts: Timeouts,
         policies: Policies,
         limiter: Arc<Limiter>,
+        retry: retry::RetryPolicy,
     ) -> Self {
         let cap = if policies.max_open_streams == 0 {
             tokio::sync::Semaphore::MAX_PERMITS
@@ -81,6 +121,7 @@ impl Chat {
             policies,
             limiter,
             streams: Arc::new(tokio::sync::Semaphore::new(cap)),
+            retrier: Arc::new(Retrier::new(retry)),
         }
     }
 
@@ -89,22 +130,27 @@ impl Chat {
         &self.catalog
     }
 
-    /// Validates, routes (alias, allow-list, region) and maps a request: the Converse request and the
-    /// client to send it with.
+    /// Validates, routes (alias, allow-list, region) and maps a request for its model, or for a
+    /// failover `target`: the Converse request and the client to send it with.
     fn prepare(
         &self,
         request: &mut api::ChatCompletionRequest,
         caller: &Caller,
         record: &mut CallRecord,
-    ) -> Result<(bedrock::ConverseRequest, Bedrock, structured::Structured)> {
+        target: Option<&FailoverTarget>,
+    ) -> Result<Prepared> {
         validate::request(request)?;
-        let route = self.catalog.route(&request.model)?;
-        if !caller.may_use(&request.model, &route.model_id) {
+        let route = match target {
+            None => self.catalog.route(&request.model)?,
+            Some(target) => self.catalog.route_target(&request.model, target)?,
+        };
+        let named = target.and_then(|t| t.model.as_deref()).unwrap_or(&request.model);
+        if !caller.may_use(named, &route.model_id) {
             return Err(Error::new(
                 ErrorKind::ModelNotAllowed,
                 format!(
-                    "key {:?} may not use model {:?} (its models are set in the keys file)",
-                    caller.name, request.model
+                    "key {:?} may not use model {named:?} (its models are set in the keys file)",
+                    caller.name
                 ),
             ));
         }
@@ -139,15 +185,79 @@ impl Chat {
         let client =
             self.pool.client(route.region.as_deref()).map_err(|e| Error::new(ErrorKind::Internal, e))?;
         record.routed(&converse.model_id, client.region(), route.known);
-        Ok((converse, client, structured))
+        let budget =
+            format!("{}/{}", client.region(), if route.known { converse.model_id.as_str() } else { "other" });
+        Ok(Prepared { converse, client, structured, budget })
     }
 
-    /// Answers in one piece, with the caller's quota after the call.
+    /// Calls Bedrock for a prepared request: retried on its target, then on each target of the
+    /// model's failover chain, all within one deadline. `call` makes one attempt. `pristine` is
+    /// the request as it came (before defaults), kept only when there is a chain to prepare again.
+    async fn call_upstream<T, F, Fut>(
+        &self,
+        prepared: Prepared,
+        pristine: Option<&api::ChatCompletionRequest>,
+        caller: &Caller,
+        record: &mut CallRecord,
+        call: F,
+    ) -> Result<(T, Prepared)>
+    where
+        F: Fn(bedrock::ConverseRequest, Bedrock) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let deadline = tokio::time::Instant::now() + self.timeouts.upstream;
+        let requested = pristine.map(|r| r.model.clone()).unwrap_or_default();
+        let chain = pristine.map_or(&[][..], |r| self.catalog.failover(&r.model));
+        let mut prepared = prepared;
+        let mut next = chain.iter();
+        loop {
+            let model = prepared.converse.model_id.clone();
+            let attempt = || call(prepared.converse.clone(), prepared.client.clone());
+            let error =
+                match self.retrier.run(&prepared.budget, &model, deadline, record.tally(), attempt).await {
+                    Ok(value) => return Ok((value, prepared)),
+                    Err(error) => error,
+                };
+            if !retry::moves_on(&error) {
+                return Err(error);
+            }
+            // The next target of the chain that can be prepared (for this caller, this request).
+            let mut replacement = None;
+            for target in next.by_ref() {
+                let Some(pristine) = pristine else { break };
+                let mut request = pristine.clone();
+                match self.prepare(&mut request, caller, record, Some(target)) {
+                    Ok(ready) => {
+                        replacement = Some(ready);
+                        break;
+                    }
+                    Err(skipped) => tracing::warn!(
+                        model = %requested,
+                        target = ?target,
+                        "failover target skipped: {}",
+                        skipped.message
+                    ),
+                }
+            }
+            let Some(ready) = replacement else { return Err(error) };
+            metrics::counter!("amazon_chat_upstream_failovers_total").increment(1);
+            tracing::warn!(
+                from = %prepared.budget,
+                to = %ready.budget,
+                upstream = error.upstream_code.as_deref().unwrap_or(error.class().reason),
+                "failing over: {}",
+                error.message
+            );
+            prepared = ready;
+        }
+    }
+
+    /// Answers in one piece, with the caller's quota after the call and where it was served.
     pub async fn complete(
         &self,
         request: api::ChatCompletionRequest,
         caller: &Caller,
-    ) -> Result<(api::ChatCompletionResponse, Quota)> {
+    ) -> Result<(api::ChatCompletionResponse, Served)> {
         record_on_call_span(&request);
         let mut record = CallRecord::start(caller.name.clone(), &request, false);
         let span = record.span().clone();
@@ -161,22 +271,24 @@ impl Chat {
         mut request: api::ChatCompletionRequest,
         caller: &Caller,
         record: &mut CallRecord,
-    ) -> Result<(api::ChatCompletionResponse, Quota)> {
-        let (converse, client, structured) = self.prepare(&mut request, caller, record)?;
+    ) -> Result<(api::ChatCompletionResponse, Served)> {
+        let pristine = self.pristine_for_failover(&request);
+        let prepared = self.prepare(&mut request, caller, record, None)?;
         let (admission, quota) = self.limiter.admit(caller, &request, false).await?;
-        let upstream = bedrock_span("Converse", &converse.model_id, client.region());
-        let attempts = record.attempts();
-        let call = within(self.timeouts.upstream, &request.model, client.converse(converse, &attempts))
-            .instrument(upstream);
-        let mut answer = match call.await {
-            Ok(answer) => answer,
+        let upstream = bedrock_span("Converse", &prepared.converse.model_id, prepared.client.region());
+        let call = |converse, client: Bedrock| async move { client.converse(converse).await };
+        let called =
+            self.call_upstream(prepared, pristine.as_ref(), caller, record, call).instrument(upstream);
+        let (mut answer, prepared) = match called.await {
+            Ok(called) => called,
             Err(error) => {
                 admission.finish(Some(0)); // Bedrock did not answer: no tokens were used
                 return Err(error);
             }
         };
         admission.finish(answer.usage.as_ref().map(|u| u64::from(u.total_tokens)));
-        structured.shape(&mut answer.message, &mut answer.finish_reason)?;
+        prepared.structured.shape(&mut answer.message, &mut answer.finish_reason)?;
+        let served = record.served(quota);
         let response = api::ChatCompletionResponse {
             id: completion_id(),
             object: "chat.completion".to_owned(),
@@ -189,7 +301,15 @@ impl Chat {
             }],
             usage: answer.usage,
         };
-        Ok((response, quota))
+        Ok((response, served))
+    }
+
+    /// A copy of the request as it came, for preparing failover targets; only when it has some.
+    fn pristine_for_failover(
+        &self,
+        request: &api::ChatCompletionRequest,
+    ) -> Option<api::ChatCompletionRequest> {
+        (!self.catalog.failover(&request.model).is_empty()).then(|| request.clone())
     }
 
     /// Answers as a stream of chunks.
@@ -200,7 +320,7 @@ impl Chat {
         &self,
         request: api::ChatCompletionRequest,
         caller: &Caller,
-    ) -> Result<(ChunkStream, Quota)> {
+    ) -> Result<(ChunkStream, Served)> {
         record_on_call_span(&request);
         let mut record = CallRecord::start(caller.name.clone(), &request, true);
         let span = record.span().clone();
@@ -221,8 +341,9 @@ impl Chat {
         mut request: api::ChatCompletionRequest,
         caller: &Caller,
         record: &mut CallRecord,
-    ) -> Result<(StreamState, Quota)> {
-        let (converse, client, structured) = self.prepare(&mut request, caller, record)?;
+    ) -> Result<(StreamState, Served)> {
+        let pristine = self.pristine_for_failover(&request);
+        let prepared = self.prepare(&mut request, caller, record, None)?;
         let slot = self.streams.clone().try_acquire_owned().map_err(|_| {
             Error::new(
                 ErrorKind::Overloaded,
@@ -235,24 +356,29 @@ impl Chat {
         })?;
         let (admission, quota) = self.limiter.admit(caller, &request, true).await?;
         let include_usage = request.stream_options.as_ref().is_some_and(|o| o.include_usage);
-        let region = client.region().to_owned();
-        let converse_model = converse.model_id.clone();
-        // One deadline for the call and its first event together.
-        let attempts = record.attempts();
-        let opening = async {
-            let mut events = client.converse_stream(converse, &attempts).await?;
-            let first = Bedrock::next_event(&mut events, &request.model, &region).await?;
-            Ok((events, first))
+        // An attempt is the call and its first event together: nothing has reached the caller yet,
+        // so it may be retried or failed over. Once the stream is returned, it never is.
+        let model = request.model.clone();
+        let open = |converse, client: Bedrock| {
+            let model = model.clone();
+            async move {
+                let mut events = client.converse_stream(converse).await?;
+                let first = Bedrock::next_event(&mut events, &model, client.region()).await?;
+                Ok((events, first))
+            }
         };
-        let upstream = bedrock_span("ConverseStream", &converse_model, &region);
-        let (events, first) =
-            match within(self.timeouts.upstream, &request.model, opening).instrument(upstream).await {
-                Ok(opened) => opened,
-                Err(error) => {
-                    admission.finish(Some(0));
-                    return Err(error);
-                }
-            };
+        let upstream = bedrock_span("ConverseStream", &prepared.converse.model_id, prepared.client.region());
+        let called =
+            self.call_upstream(prepared, pristine.as_ref(), caller, record, open).instrument(upstream);
+        let ((events, first), prepared) = match called.await {
+            Ok(opened) => opened,
+            Err(error) => {
+                admission.finish(Some(0));
+                return Err(error);
+            }
+        };
+        let region = prepared.client.region().to_owned();
+        let structured = prepared.structured;
         let translator =
             StreamTranslator::new(completion_id(), unix_now(), request.model.clone(), include_usage);
         let state = StreamState {
@@ -271,7 +397,7 @@ impl Chat {
             _slot: slot,
             deferred: None,
         };
-        Ok((state, quota))
+        Ok((state, record.served(quota)))
     }
 }
 
@@ -436,48 +562,10 @@ fn apply_defaults(request: &mut api::ChatCompletionRequest, defaults: Defaults) 
     }
 }
 
-/// Runs an upstream call under a timeout.
-async fn within<T>(limit: Duration, model: &str, call: impl Future<Output = Result<T>>) -> Result<T> {
-    tokio::time::timeout(limit, call).await.unwrap_or_else(|_| {
-        Err(Error::new(
-            ErrorKind::DeadlineExceeded,
-            format!("Bedrock did not answer within {limit:?} for model {model:?}"),
-        ))
-    })
-}
-
 fn completion_id() -> String {
     format!("chatcmpl-{}", uuid::Uuid::new_v4().simple())
 }
 
 fn unix_now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    // The clock is paused: an hour of upstream silence passes at once.
-    #[tokio::test(start_paused = true)]
-    async fn an_upstream_call_over_its_limit_is_deadline_exceeded_naming_the_model() {
-        let silent = async {
-            tokio::time::sleep(Duration::from_secs(3600)).await;
-            Ok(())
-        };
-        let started = tokio::time::Instant::now();
-        let error = within(Duration::from_secs(300), "m-1", silent).await.unwrap_err();
-        assert_eq!(error.kind, ErrorKind::DeadlineExceeded);
-        assert!(error.message.contains("300s") && error.message.contains("m-1"), "{}", error.message);
-        assert_eq!(started.elapsed(), Duration::from_secs(300), "it gives up at the limit, not later");
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn an_upstream_call_within_its_limit_returns_its_answer() {
-        let quick = async {
-            tokio::time::sleep(Duration::from_secs(299)).await;
-            Ok(7)
-        };
-        assert_eq!(within(Duration::from_secs(300), "m", quick).await.unwrap(), 7);
-    }
 }

@@ -23,8 +23,8 @@ pub struct CallRecord {
     done: bool,
     /// The call's span (OpenTelemetry's GenAI conventions).
     span: tracing::Span,
-    /// The SDK's attempts at the Bedrock call.
-    attempts: crate::bedrock::attempts::Attempts,
+    /// The upstream attempts, across retries and failover.
+    tally: super::retry::Tally,
 }
 
 impl CallRecord {
@@ -49,7 +49,7 @@ impl CallRecord {
         );
         Self {
             span,
-            attempts: crate::bedrock::attempts::Attempts::default(),
+            tally: super::retry::Tally::default(),
             started: Instant::now(),
             key,
             requested: bounded(&request.model),
@@ -63,11 +63,19 @@ impl CallRecord {
         }
     }
 
-    /// The model and region it goes to; `known` says whether the catalog lists the model (its
-    /// label is the model id then, else `other`).
-    /// The counter of the Bedrock call's attempts, to hand to the SDK.
-    pub fn attempts(&self) -> crate::bedrock::attempts::Attempts {
-        self.attempts.clone()
+    /// The count of upstream attempts, for the retry loop to keep.
+    pub fn tally(&mut self) -> &mut super::retry::Tally {
+        &mut self.tally
+    }
+
+    /// Where the call was served, with the caller's quota, for the response headers.
+    pub fn served(&self, quota: crate::limits::Quota) -> super::Served {
+        super::Served {
+            quota,
+            model_id: self.called.clone().unwrap_or_default(),
+            region: self.region.clone().unwrap_or_default(),
+            attempts: self.tally.attempts,
+        }
     }
 
     /// The call's span, to run the call in.
@@ -75,6 +83,8 @@ impl CallRecord {
         &self.span
     }
 
+    /// The model and region it goes to; `known` says whether the catalog lists the model (its
+    /// label is the model id then, else `other`). Called again when the call fails over.
     pub fn routed(&mut self, called: &str, region: &str, known: bool) {
         self.span.record("gen_ai.response.model", called);
         self.span.record("aws.region", region);
@@ -162,7 +172,7 @@ impl CallRecord {
             cache_write_tokens = write,
             latency_ms = latency.as_millis() as u64,
             ttft_ms = self.first_token.map(|t| t.as_millis() as u64),
-            upstream_attempts = self.attempts.count(),
+            upstream_attempts = self.tally.attempts,
             user = self.user.as_deref(),
             "chat call finished"
         );

@@ -30,6 +30,25 @@ pub fn socket_addr(flag: &str, host: &str, port: u16) -> Result<SocketAddr, Stri
         .map_err(|_| format!("{flag}: {host:?} is not an IP address"))
 }
 
+/// Whether `text` has the shape of an AWS region name: `us-west-2`, `eu-central-1`,
+/// `us-gov-west-1`, `ap-southeast-5` (the list grows, so the shape is checked, not a list).
+pub fn is_region_name(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let lower = |part: &&str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase());
+    match parts.as_slice() {
+        [geo, middle @ .., number] => {
+            geo.len() == 2
+                && lower(geo)
+                && !middle.is_empty()
+                && middle.iter().all(lower)
+                && !number.is_empty()
+                && number.len() <= 2
+                && number.bytes().all(|b| b.is_ascii_digit())
+        }
+        _ => false,
+    }
+}
+
 /// Durations print as whole milliseconds (`"30000ms"`) in `config show`.
 pub fn serialize_duration<S: serde::Serializer>(
     duration: &Duration,
@@ -41,6 +60,16 @@ pub fn serialize_duration<S: serde::Serializer>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn region_names_are_checked_by_shape() {
+        for good in ["us-east-1", "eu-central-1", "us-gov-west-1", "ap-southeast-5", "il-central-1"] {
+            assert!(is_region_name(good), "{good}");
+        }
+        for bad in ["", "us", "us-east", "US-EAST-1", "us-east-1a", "mars-1", "us--1", "us-east-123"] {
+            assert!(!is_region_name(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn durations_parse_with_units() {

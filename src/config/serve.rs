@@ -51,11 +51,47 @@ pub struct Config {
     #[serde(serialize_with = "serialize_duration")]
     pub catalog_ttl: Duration,
 
-    /// Attempts per Bedrock call, first included; throttling and 5xx are retried with backoff.
-    #[arg(long, env = "AMAZON_CHAT_BEDROCK_MAX_ATTEMPTS", default_value_t = 3)]
+    /// Attempts per Bedrock call and target, first included; throttling and 5xx are retried with
+    /// backoff while the deadline (--upstream-timeout) and the target's retry budget allow.
+    #[arg(long, env = "AMAZON_CHAT_BEDROCK_MAX_ATTEMPTS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
     pub bedrock_max_attempts: u32,
 
-    /// How long a unary call, or a stream's first event, may take upstream.
+    /// The first retry's backoff step; each further step doubles, up to --retry-max-backoff.
+    #[arg(long, env = "AMAZON_CHAT_RETRY_INITIAL_BACKOFF", default_value = "100ms", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
+    pub retry_initial_backoff: Duration,
+
+    /// The largest backoff step.
+    #[arg(long, env = "AMAZON_CHAT_RETRY_MAX_BACKOFF", default_value = "5s", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
+    pub retry_max_backoff: Duration,
+
+    /// `full`: each wait is random between zero and its step (spreads many callers' retries);
+    /// `none`: exactly the step.
+    #[arg(long, env = "AMAZON_CHAT_RETRY_JITTER", value_enum, default_value = "full")]
+    pub retry_jitter: crate::chat::retry::Jitter,
+
+    /// Retry tokens per upstream target (region and model): a retry costs 5, a success gives 1
+    /// back; an empty budget means one attempt per call on that target until successes refill it.
+    #[arg(long, env = "AMAZON_CHAT_RETRY_BUDGET", default_value_t = 500)]
+    pub retry_budget: u32,
+
+    /// How long opening a connection to AWS may take.
+    #[arg(long, env = "AMAZON_CHAT_CONNECT_TIMEOUT", default_value = "5s", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
+    pub connect_timeout: Duration,
+
+    /// A connection with no request in flight for this long is closed (HTTP/2 with GOAWAY).
+    #[arg(long, env = "AMAZON_CHAT_IDLE_TIMEOUT", default_value = "120s", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
+    pub idle_timeout: Duration,
+
+    /// Open connections at most (0: half the open-files limit, which start-up raises to the hard
+    /// limit). Past it, a small reserve answers health checks only; the rest are closed.
+    #[arg(long, env = "AMAZON_CHAT_MAX_CONNECTIONS", default_value_t = 0)]
+    pub max_connections: usize,
+
+    /// How long a unary call, or a stream's first event, may take upstream (retries included).
     #[arg(long, env = "AMAZON_CHAT_UPSTREAM_TIMEOUT", default_value = "300s", value_parser = parse_duration)]
     #[serde(serialize_with = "serialize_duration")]
     pub upstream_timeout: Duration,
@@ -186,6 +222,26 @@ impl Config {
         config.stream_idle_timeout = Duration::from_secs(30);
         config.shutdown_grace = Duration::from_secs(5);
         config
+    }
+
+    /// The SDK settings the flags describe.
+    pub fn sdk_settings(&self) -> crate::bedrock::sdk::Settings {
+        crate::bedrock::sdk::Settings {
+            max_attempts: self.bedrock_max_attempts,
+            connect_timeout: self.connect_timeout,
+            refresh_window: self.credentials_refresh_window,
+        }
+    }
+
+    /// The retry policy the flags describe.
+    pub fn retry_policy(&self) -> crate::chat::retry::RetryPolicy {
+        crate::chat::retry::RetryPolicy {
+            max_attempts: self.bedrock_max_attempts,
+            initial_backoff: self.retry_initial_backoff,
+            max_backoff: self.retry_max_backoff,
+            jitter: self.retry_jitter,
+            budget: self.retry_budget,
+        }
     }
 
     /// The address to bind, or a message naming the bad flag.

@@ -1,10 +1,13 @@
 //! Bedrock's control plane, emulated for the model catalog: `GET /foundation-models` (the models
-//! offered in the caller's region, from the SigV4 scope) and `GET /inference-profiles`, paginated
-//! with `maxResults` / `nextToken` (default page: 4 profiles, so a catalog spans several pages).
+//! offered in the caller's region, from the SigV4 scope, with `byProvider`, `byOutputModality`,
+//! `byInferenceType` and `byCustomizationType` filters) and `GET /inference-profiles` (the
+//! system-defined profiles callable from that region, with their member models per destination),
+//! paginated with `maxResults` / `nextToken` (default page: 4 profiles, so a catalog spans several
+//! pages). The facts come from the emulator's own table ([`world`]).
 
 use super::answer::Fault;
-use super::{Emulator, Recorded, sigv4, world};
-use crate::catalog::built_in::geography;
+use super::world::{self, SystemProfile};
+use super::{Emulator, Recorded, sigv4};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, Method, Uri};
@@ -27,30 +30,30 @@ pub async fn list_foundation_models(
         Ok(region) => region,
         Err(fault) => return super::routes::fault_response(fault),
     };
-    let wanted_type = query.get("byInferenceType").map(String::as_str);
-    let summaries: Vec<Value> = world::models()
-        .filter(|m| m.regions.contains(&region.as_str()))
-        .map(|m| {
-            let inference = if m.on_demand { "ON_DEMAND" } else { "INFERENCE_PROFILE" };
-            (m, inference)
-        })
-        .filter(|(_, inference)| wanted_type.is_none_or(|t| t == *inference))
-        .map(|(m, inference)| {
-            let mut inputs = vec!["TEXT"];
-            if m.image_input {
-                inputs.push("IMAGE");
-            }
+    let filter = |name: &str| query.get(name).map(String::as_str);
+    let provider = filter("byProvider");
+    let output = filter("byOutputModality");
+    let inference = filter("byInferenceType");
+    // No model here offers customization, so asking for any leaves nothing.
+    let customization = filter("byCustomizationType");
+    let summaries: Vec<Value> = world::offered_in(&region)
+        .into_iter()
+        .filter(|(model, _)| provider.is_none_or(|p| p.eq_ignore_ascii_case(model.provider)))
+        .filter(|(model, _)| output.is_none_or(|o| model.output.iter().any(|m| m.eq_ignore_ascii_case(o))))
+        .filter(|(_, served)| inference.is_none_or(|t| t == served.as_str()))
+        .filter(|_| customization.is_none())
+        .map(|(model, served)| {
             json!({
-                "modelArn": format!("arn:aws:bedrock:{region}::foundation-model/{}", m.id),
-                "modelId": m.id,
-                "modelName": m.name,
-                "providerName": provider_name(m.provider),
-                "inputModalities": inputs,
-                "outputModalities": ["TEXT"],
-                "responseStreamingSupported": true,
+                "modelArn": model.arn_in(&region),
+                "modelId": model.id,
+                "modelName": model.name,
+                "providerName": model.provider,
+                "inputModalities": model.input,
+                "outputModalities": model.output,
+                "responseStreamingSupported": model.streaming,
                 "customizationsSupported": [],
-                "inferenceTypesSupported": [inference],
-                "modelLifecycle": { "status": "ACTIVE" },
+                "inferenceTypesSupported": [served.as_str()],
+                "modelLifecycle": { "status": model.lifecycle.status() },
             })
         })
         .collect();
@@ -70,19 +73,20 @@ pub async fn list_inference_profiles(
         Err(fault) => return super::routes::fault_response(fault),
     };
     let account = &emulator.issuer.settings.account_id;
-    let all: Vec<Value> = world::models()
-        .flat_map(|m| m.profiles.iter().map(move |prefix| (m, *prefix)))
-        .filter(|(m, prefix)| m.profile_usable_from(prefix, &region))
-        .map(|(m, prefix)| {
-            let id = format!("{prefix}.{}", m.id);
-            let member_regions: Vec<&str> =
-                m.regions.iter().copied().filter(|r| prefix == "global" || geography(r) == Some(prefix)).collect();
+    // Application profiles are the caller's own: the emulator has none.
+    let system_defined = query.get("type").is_none_or(|t| t == "SYSTEM_DEFINED");
+    let profiles = if system_defined { world::profiles_usable_from(&region) } else { Vec::new() };
+    let all: Vec<Value> = profiles
+        .iter()
+        .map(|profile| {
+            let models: Vec<Value> =
+                profile.member_arns(&region).into_iter().map(|arn| json!({ "modelArn": arn })).collect();
             json!({
-                "inferenceProfileName": format!("{} {}", prefix.to_ascii_uppercase(), m.name),
-                "inferenceProfileArn": format!("arn:aws:bedrock:{region}:{account}:inference-profile/{id}"),
-                "inferenceProfileId": id,
-                "description": format!("Routes requests to {} across regions", m.name),
-                "models": member_regions.iter().map(|r| json!({ "modelArn": format!("arn:aws:bedrock:{r}::foundation-model/{}", m.id) })).collect::<Vec<_>>(),
+                "inferenceProfileName": profile_name(profile),
+                "inferenceProfileArn": profile.arn(&region, account),
+                "inferenceProfileId": profile.id(),
+                "description": profile_description(profile),
+                "models": models,
                 "status": "ACTIVE",
                 "type": "SYSTEM_DEFINED",
             })
@@ -90,12 +94,42 @@ pub async fn list_inference_profiles(
         .collect();
     let page = query.get("maxResults").and_then(|n| n.parse().ok()).unwrap_or(DEFAULT_PAGE).max(1);
     let start: usize = query.get("nextToken").and_then(|t| t.parse().ok()).unwrap_or(0);
-    let end = (start + page).min(all.len());
+    let end = start.saturating_add(page).min(all.len());
     let mut body = json!({ "inferenceProfileSummaries": all.get(start..end).unwrap_or_default() });
     if end < all.len() {
         body["nextToken"] = end.to_string().into();
     }
     Json(body).into_response()
+}
+
+/// The geography as profile names spell it: `US`, `EU`, `APAC`, `JP`, `AU`, `US-GOV`, `GLOBAL`.
+fn geography_label(profile: &SystemProfile) -> String {
+    profile.profile.prefix.to_ascii_uppercase()
+}
+
+/// `US Anthropic Claude Sonnet 4`, `US Nova Pro`, `US DeepSeek-R1`.
+fn profile_name(profile: &SystemProfile) -> String {
+    let model = profile.model;
+    let label = geography_label(profile);
+    if model.provider == "Amazon" || model.name.starts_with(model.provider) {
+        format!("{label} {}", model.name)
+    } else {
+        format!("{label} {} {}", model.provider, model.name)
+    }
+}
+
+fn profile_description(profile: &SystemProfile) -> String {
+    let model = profile.model;
+    if profile.profile.prefix == world::GLOBAL {
+        format!("Routes requests to {} {} in commercial AWS Regions", model.provider, model.name)
+    } else {
+        format!(
+            "Routes requests to {} {} in {} Regions",
+            model.provider,
+            model.name,
+            geography_label(profile)
+        )
+    }
 }
 
 /// Verifies the signature and records the call; returns the caller's region.
@@ -106,8 +140,8 @@ fn authorize(
     uri: &Uri,
     headers: &HeaderMap,
 ) -> Result<String, Fault> {
-    let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-    let signer = sigv4::verify(method.as_str(), path, headers, b"", |id| emulator.issuer.lookup(id));
+    let request = sigv4::Request::new(method, uri, headers, b"");
+    let signer = sigv4::verify_request(sigv4::BEDROCK, &request, |id| emulator.issuer.lookup(id));
     let denied = emulator.issuer.settings.deny_control_plane;
     let outcome = match (&signer, denied) {
         (Err(fault), _) => format!("error:{}", fault.1),
@@ -134,19 +168,5 @@ fn authorize(
             ),
         )),
         Ok(signer) => Ok(signer.region),
-    }
-}
-
-fn provider_name(provider: &str) -> String {
-    match provider {
-        "ai21" => "AI21 Labs".to_owned(),
-        "meta" => "Meta".to_owned(),
-        other => {
-            let mut name = other.to_owned();
-            if let Some(first) = name.get_mut(0..1) {
-                first.make_ascii_uppercase();
-            }
-            name
-        }
     }
 }

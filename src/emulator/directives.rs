@@ -23,6 +23,15 @@
 //! | `cache` | usage reports prompt-cache read and write tokens |
 //! | `off-schema` | tool inputs and structured answers ignore their schema (`{"unexpected": true}`) |
 //! | `words=N` | answer with exactly N words (fixed-size answers for benchmarks) |
+//!
+//! Faults (the exceptions above, `stream-error`, `stream-cut`) can be scoped, to prove retries and
+//! failover:
+//!
+//! | scope | the faults apply only |
+//! |---|---|
+//! | `times=N` | to the first N requests with this body (then the emulator answers normally) |
+//! | `region=R` or `region=R1,R2` | to requests signed for these regions |
+//! | `model=TEXT` | to model ids that contain TEXT |
 
 use std::time::Duration;
 
@@ -47,6 +56,33 @@ pub struct Directives {
     pub off_schema: bool,
     /// Answer with exactly this many words.
     pub words: Option<usize>,
+    /// Where the faults apply.
+    pub scope: Scope,
+}
+
+/// Where a prompt's faults apply; everywhere by default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scope {
+    /// Only the first N requests with the same body.
+    pub times: Option<u32>,
+    /// Only these regions.
+    pub regions: Vec<String>,
+    /// Only model ids containing this.
+    pub model: Option<String>,
+}
+
+impl Directives {
+    /// Whether there is a fault to scope.
+    pub fn has_fault(&self) -> bool {
+        self.fault.is_some() || self.stream_error.is_some() || self.stream_cut
+    }
+
+    /// Takes the faults away (the request is out of their scope).
+    pub fn disarm(&mut self) {
+        self.fault = None;
+        self.stream_error = None;
+        self.stream_cut = false;
+    }
 }
 
 const OPEN: &str = "[[emulator:";
@@ -129,6 +165,14 @@ fn apply(directives: &mut Directives, directive: &str) -> Result<(), String> {
         ("content-filtered", None) => directives.stop_reason = Some("content_filtered"),
         ("cache", None) => directives.cache = true,
         ("off-schema", None) => directives.off_schema = true,
+        ("times", Some(value)) => {
+            let times: u32 = value.parse().map_err(|_| format!("times={value}: not a number"))?;
+            directives.scope.times = Some(times);
+        }
+        ("region", Some(value)) => {
+            directives.scope.regions = value.split(',').map(|r| r.trim().to_owned()).collect();
+        }
+        ("model", Some(value)) if !value.is_empty() => directives.scope.model = Some(value.to_owned()),
         ("words", Some(value)) => {
             let words: usize = value.parse().map_err(|_| format!("words={value}: not a number"))?;
             if words > MAX_WORDS {
@@ -173,6 +217,22 @@ mod tests {
         assert!(parse("[[emulator:words=many]]").is_err());
         assert!(parse("[[emulator:words=10000000000]]").is_err());
         assert!(parse("[[emulator:delay=99999999999999999999h]]").is_err());
+    }
+
+    #[test]
+    fn faults_can_be_scoped() {
+        let (d, _) =
+            parse("[[emulator:throttle]] [[emulator:times=2]] [[emulator:region=us-east-1,us-west-2]] [[emulator:model=haiku]]")
+                .unwrap();
+        assert_eq!(
+            d.scope,
+            Scope {
+                times: Some(2),
+                regions: vec!["us-east-1".into(), "us-west-2".into()],
+                model: Some("haiku".into())
+            }
+        );
+        assert!(parse("[[emulator:times=x]]").is_err());
     }
 
     #[test]

@@ -5,13 +5,15 @@
 //!   emulator's credential table ([`sigv4`]) and unknown model ids rejected as Bedrock does.
 //! - Deterministic answers derived from the request ([`answer`]), framed as event streams
 //!   ([`eventstream`]) for ConverseStream.
-//! - Faults and timing driven from the prompt ([`directives`]).
+//! - Faults and timing driven from the prompt ([`directives`]), scoped to regions, models or the
+//!   first N tries, to prove retries and failover.
 //! - The identity side ([`issuer`]): STS AssumeRole (ExternalId checked), AssumeRoleWithWebIdentity
 //!   and GetCallerIdentity at `POST /`, EC2's IMDSv2 under `/latest/`, and a container-credentials
 //!   endpoint at `/container-credentials`, all issuing temporary credentials that Bedrock accepts.
 //! - Bedrock's control plane for the model catalog: `GET /foundation-models` and a paginated
-//!   `GET /inference-profiles`, per region, with models offered per the guide's region table
-//!   ([`world`]); a model not offered in the caller's region is rejected as Bedrock does.
+//!   `GET /inference-profiles`, per region, from the emulator's own table of models, regions and
+//!   profiles ([`world`], written from AWS's documentation and sharing nothing with the server's);
+//!   a model not offered in the caller's region is rejected with Bedrock's own message.
 //! - A log of what it received: `GET /_emulator/requests` (JSON), `DELETE` to clear it.
 //!
 //! `serve --demo` runs it in-process on a loopback port; `amazon-chat emulator` runs it alone.
@@ -22,6 +24,7 @@ pub mod directives;
 pub mod eventstream;
 pub mod issuer;
 mod metadata;
+mod models;
 pub mod prompt_cache;
 mod routes;
 pub mod sigv4;
@@ -34,7 +37,7 @@ pub mod world;
 use aws_credential_types::Credentials;
 use issuer::{Issuer, IssuerSettings};
 use serde::Serialize;
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -49,6 +52,9 @@ const LOG_CAPACITY: usize = 10_000;
 /// How many bytes of request bodies the log keeps (the oldest are dropped): 80 prompts of 5 MB
 /// must not take the process to half a gigabyte.
 const LOG_BYTES: usize = 16 * 1024 * 1024;
+
+/// How many bodies `times=N` counts at once (the table is cleared when full).
+const FAULT_COUNTS: usize = 10_000;
 
 /// The demo credentials, for the SDK.
 pub fn demo_credentials() -> Credentials {
@@ -79,7 +85,8 @@ pub struct Recorded {
 /// The emulator's state: accepted credentials and the request log.
 pub struct Emulator {
     issuer: Issuer,
-    imds_tokens: Mutex<HashSet<String>>,
+    /// IMDS session tokens and when each expires.
+    imds_tokens: Mutex<HashMap<String, std::time::Instant>>,
     log: Mutex<VecDeque<(Recorded, usize)>>,
     /// The bytes the log holds.
     log_bytes: AtomicU64,
@@ -89,6 +96,8 @@ pub struct Emulator {
     keeps_log: bool,
     next_seq: AtomicU64,
     prompt_cache: prompt_cache::PromptCache,
+    /// Requests seen per body, for faults scoped with `times=N`.
+    fault_counts: Mutex<HashMap<[u8; 16], u32>>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -122,6 +131,7 @@ impl Emulator {
             keeps_log: true,
             next_seq: AtomicU64::new(1),
             prompt_cache: prompt_cache::PromptCache::default(),
+            fault_counts: Mutex::default(),
         };
         emulator.accept(DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, None, "emulator-demo");
         emulator
@@ -130,6 +140,35 @@ impl Emulator {
     /// The emulator `serve --demo` embeds: it keeps no request log.
     pub fn embedded() -> Self {
         Self { keeps_log: false, ..Self::new() }
+    }
+
+    /// Whether a prompt's faults apply to this request (see [`directives::Scope`]); a request
+    /// within `times=N` counts toward it.
+    pub fn fault_applies(
+        &self,
+        scope: &directives::Scope,
+        model_id: &str,
+        region: &str,
+        body: &[u8],
+    ) -> bool {
+        if !scope.regions.is_empty() && !scope.regions.iter().any(|r| r == region) {
+            return false;
+        }
+        if scope.model.as_deref().is_some_and(|m| !model_id.contains(m)) {
+            return false;
+        }
+        let Some(times) = scope.times else { return true };
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(body);
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&digest[..16]);
+        let mut counts = self.fault_counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if counts.len() >= FAULT_COUNTS {
+            counts.clear();
+        }
+        let seen = counts.entry(key).or_default();
+        *seen += 1;
+        *seen <= times
     }
 
     /// Whether it keeps (and serves) its request log.

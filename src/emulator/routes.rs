@@ -60,8 +60,8 @@ async fn accept(
     body: &[u8],
 ) -> Result<Accepted, Response> {
     let started = Instant::now();
-    let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-    let signer = sigv4::verify(method.as_str(), path, headers, body, |id| emulator.issuer.lookup(id));
+    let request = sigv4::Request::new(method, uri, headers, body);
+    let signer = sigv4::verify_request(sigv4::BEDROCK, &request, |id| emulator.issuer.lookup(id));
     let json_body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let seq = emulator.record(Recorded {
         seq: 0,
@@ -94,8 +94,10 @@ async fn accept(
         return Err(fail((403, "AccessDeniedException", message)));
     }
     let region = signer.as_ref().map(|s| s.region.clone()).unwrap_or_default();
-    if let Err(message) = super::world::check_invocable(&model_id, &region) {
-        return Err(fail((400, "ValidationException", message)));
+    if let Err(fault) =
+        super::world::check_invocable(&model_id, &region, &emulator.issuer.settings.account_id)
+    {
+        return Err(fail(fault));
     }
     if json_body.is_null() {
         return Err(fail((
@@ -105,6 +107,11 @@ async fn accept(
         )));
     }
     let mut reply = answer::reply(&model_id, &json_body).map_err(fail)?;
+    if reply.directives.has_fault()
+        && !emulator.fault_applies(&reply.directives.scope, &model_id, &region, body)
+    {
+        reply.directives.disarm();
+    }
     reply.cache = emulator.prompt_cache.apply(&model_id, &json_body).map_err(fail)?;
     if let Some(delay) = reply.directives.delay {
         tokio::time::sleep(delay).await;

@@ -26,8 +26,8 @@ pub async fn handle(
     let signer = if action == "AssumeRoleWithWebIdentity" {
         None
     } else {
-        let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-        match sigv4::verify(method.as_str(), path, &headers, &body, |id| emulator.issuer.lookup(id)) {
+        let request = sigv4::Request::new(&method, &uri, &headers, &body);
+        match sigv4::verify_request(sigv4::STS, &request, |id| emulator.issuer.lookup(id)) {
             Ok(signer) => Some(signer),
             Err(fault) => return fail(&emulator, &action, None, &params, fault),
         }

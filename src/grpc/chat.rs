@@ -48,9 +48,9 @@ impl ChatService for ChatApi {
         request: Request<ChatCompletionRequest>,
     ) -> Result<Response<ChatCompletionResponse>, Status> {
         let caller = super::caller(&request);
-        let (answer, quota) = self.chat.complete(self.accept(request)?, &caller).await.map_err(failed)?;
+        let (answer, served) = self.chat.complete(self.accept(request)?, &caller).await.map_err(failed)?;
         let mut response = Response::new(answer);
-        super::status::quota_metadata(response.metadata_mut(), &quota);
+        super::status::add_metadata(response.metadata_mut(), served.headers());
         Ok(response)
     }
 
@@ -62,11 +62,11 @@ impl ChatService for ChatApi {
         request: Request<ChatCompletionRequest>,
     ) -> Result<Response<Self::StreamChatCompletionStream>, Status> {
         let caller = super::caller(&request);
-        let (chunks, quota) = self.chat.stream(self.accept(request)?, &caller).await.map_err(failed)?;
+        let (chunks, served) = self.chat.stream(self.accept(request)?, &caller).await.map_err(failed)?;
         let mut response = Response::new(
             Box::pin(chunks.map(|chunk| chunk.map_err(failed))) as Self::StreamChatCompletionStream
         );
-        super::status::quota_metadata(response.metadata_mut(), &quota);
+        super::status::add_metadata(response.metadata_mut(), served.headers());
         Ok(response)
     }
 }

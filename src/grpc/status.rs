@@ -32,14 +32,14 @@ pub fn to_status(error: &Error) -> tonic::Status {
     }
     let mut status = tonic::Status::with_error_details(class.grpc, error.message.clone(), details);
     if let Some(quota) = &error.quota {
-        quota_metadata(status.metadata_mut(), quota);
+        add_metadata(status.metadata_mut(), crate::limits::headers(quota));
     }
     status
 }
 
-/// OpenAI's `x-ratelimit-*` headers, as gRPC metadata.
-pub fn quota_metadata(metadata: &mut tonic::metadata::MetadataMap, quota: &crate::limits::Quota) {
-    for (name, value) in crate::limits::headers(quota) {
+/// Response headers (the caller's quota, where the call was served) as gRPC metadata.
+pub fn add_metadata(metadata: &mut tonic::metadata::MetadataMap, headers: Vec<(&'static str, String)>) {
+    for (name, value) in headers {
         if let Ok(value) = value.parse() {
             metadata.insert(name, value);
         }

@@ -67,13 +67,13 @@ pub async fn chat_completions(State(state): State<RestState>, request: Request) 
     };
     if stream {
         match state.chat.stream(proto, &caller).await {
-            Ok((chunks, quota)) => super::with_quota(sse(chunks).into_response(), &quota),
+            Ok((chunks, served)) => super::with_headers(sse(chunks).into_response(), served.headers()),
             Err(error) => error_response(&error),
         }
     } else {
         match state.chat.complete(proto, &caller).await {
-            Ok((response, quota)) => {
-                super::with_quota(Json(convert::completion(response)).into_response(), &quota)
+            Ok((response, served)) => {
+                super::with_headers(Json(convert::completion(response)).into_response(), served.headers())
             }
             Err(error) => error_response(&error),
         }

@@ -52,6 +52,14 @@ pub fn router(state: RestState) -> Router {
         .with_state(state)
 }
 
+/// The health routes alone, for connections served past the connection cap.
+pub fn health_router(state: RestState) -> Router {
+    Router::new()
+        .route("/health", get(handlers::health))
+        .route("/ready", get(handlers::ready))
+        .with_state(state)
+}
+
 /// A known path with the wrong method: 405 in OpenAI's envelope, like every other REST error.
 async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> Response {
     let message = format!("{method} is not allowed on {}", uri.path());
@@ -71,9 +79,10 @@ pub fn envelope(error: &Error) -> openai::ErrorResponse {
     }
 }
 
-/// A response with OpenAI's `x-ratelimit-*` headers for the caller's quota.
-pub fn with_quota(mut response: Response, quota: &crate::limits::Quota) -> Response {
-    for (name, value) in crate::limits::headers(quota) {
+/// A response with headers added: the caller's quota (OpenAI's `x-ratelimit-*`) and where the call
+/// was served ([`crate::chat::Served::headers`]).
+pub fn with_headers(mut response: Response, headers: Vec<(&'static str, String)>) -> Response {
+    for (name, value) in headers {
         if let Ok(value) = HeaderValue::from_str(&value) {
             response.headers_mut().insert(name, value);
         }
@@ -85,9 +94,14 @@ pub fn with_quota(mut response: Response, quota: &crate::limits::Quota) -> Respo
 /// Logged, like every failed gRPC call.
 pub fn error_response(error: &Error) -> Response {
     error.log();
+    unlogged_error_response(error)
+}
+
+/// [`error_response`] without the log line, for failures logged in aggregate (rejected keys).
+pub fn unlogged_error_response(error: &Error) -> Response {
     let mut response = (error.class().http, Json(envelope(error))).into_response();
     if let Some(quota) = &error.quota {
-        response = with_quota(response, quota);
+        response = with_headers(response, crate::limits::headers(quota));
     }
     if let Some(delay) = error.retry_after {
         let seconds = delay.as_secs_f64().ceil().max(1.0) as u64;

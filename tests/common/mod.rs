@@ -177,15 +177,15 @@ impl Stack {
         args.extend_from_slice(emulator_args);
         let emulator = Process::start(&args, &[]);
         let (server_args, env) = setup(&emulator.url);
-        let mut all_args: Vec<&str> = vec![
-            "serve",
-            "--port",
-            "0",
-            "--bedrock-endpoint",
-            emulator.url.as_str(),
-            "--bedrock-max-attempts",
-            "1",
-        ];
+        let mut all_args: Vec<&str> = vec!["serve", "--port", "0"];
+        // The emulator, unless the test points the server elsewhere.
+        if !server_args.iter().any(|a| a == "--bedrock-endpoint") {
+            all_args.extend(["--bedrock-endpoint", emulator.url.as_str()]);
+        }
+        // One attempt unless the test is about retries.
+        if !server_args.iter().any(|a| a == "--bedrock-max-attempts") {
+            all_args.extend(["--bedrock-max-attempts", "1"]);
+        }
         all_args.extend(server_args.iter().map(String::as_str));
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let home = home.unwrap_or_else(|| tempfile::tempdir().expect("temp HOME"));

@@ -24,6 +24,8 @@ use std::sync::Arc;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+mod connections;
+
 /// Runs the server until `shutdown` resolves, then drains for up to `config.shutdown_grace`.
 ///
 /// A failure to start is a [`Scope::Process`](crate::error::Scope) row of the error table, which
@@ -32,6 +34,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     let refused = |message: String| Error::startup(ErrorKind::Configuration, message);
     let failed = |message: String| Error::startup(ErrorKind::Startup, message);
     let addr = config.listen_addr().map_err(refused)?;
+    let open_files = connections::raise_open_files_limit();
     crate::observe::install().map_err(failed)?;
     let keys = ApiKeys::with_file(&config.all_api_keys().map_err(refused)?, config.keys_file.clone())
         .map_err(refused)?;
@@ -58,6 +61,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
             max_open_streams: config.max_open_streams,
         },
         limiter,
+        config.retry_policy(),
     );
 
     let (reporter, health_service) = tonic_health::server::health_reporter();
@@ -71,8 +75,13 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     let reflection_v1alpha = reflection().build_v1alpha().map_err(|e| failed(format!("reflection: {e}")))?;
 
     let limit = config.max_request_bytes;
-    let rest =
-        rest::router(RestState { chat: chat.clone(), health: health.clone(), max_request_bytes: limit });
+    let rest_state = RestState { chat: chat.clone(), health: health.clone(), max_request_bytes: limit };
+    // What connections past the cap get: health checks, and 503 for the rest.
+    let overflow = tonic::service::Routes::new(health_service.clone())
+        .into_axum_router()
+        .merge(rest::health_router(rest_state.clone()))
+        .fallback(over_the_connection_cap);
+    let rest = rest::router(rest_state);
     let mut router = tonic::service::Routes::new(health_service)
         .add_service(
             ChatServiceServer::new(ChatApi::new(chat, limit))
@@ -116,9 +125,19 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     let _ = std::io::stdout().flush();
     tracing::info!(%bound, "serving gRPC");
 
+    let max_connections = match config.max_connections {
+        0 => connections::auto_max_connections(open_files),
+        cap => cap,
+    };
+    tracing::info!(max_connections, open_files, "connection limits set");
+    let limits = connections::Limits {
+        header_read_timeout: config.header_read_timeout,
+        idle_timeout: config.idle_timeout,
+        max_connections,
+    };
+    let routers = connections::Routers { full: router, overflow };
     let draining = Arc::new(tokio::sync::Notify::new());
-    let server =
-        tokio::spawn(connections::serve(listener, router, draining.clone(), config.header_read_timeout));
+    let server = tokio::spawn(connections::serve(listener, routers, draining.clone(), limits));
     shutdown.await;
     tracing::info!(grace = ?config.shutdown_grace, "shutting down: no new connections, draining in-flight calls");
     if let Some(watcher) = watcher {
@@ -149,74 +168,6 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         }
     }
     Ok(())
-}
-
-/// The connection loop: hyper's HTTP/1 and HTTP/2 server on one port (gRPC needs HTTP/2, REST
-/// clients mostly speak HTTP/1.1), with its limits set on purpose rather than left to defaults.
-mod connections {
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    use hyper_util::server::conn::auto::Builder;
-    use hyper_util::server::graceful::GracefulShutdown;
-    use hyper_util::service::TowerToHyperService;
-    use std::sync::Arc;
-    use std::time::Duration;
-
-    /// HTTP/2 streams one connection may have open (one gRPC call or stream each).
-    pub const MAX_CONCURRENT_STREAMS: u32 = 256;
-    /// The largest request head, HTTP/2 (HTTP/1's parser caps heads at about 400 KB of headers).
-    pub const MAX_HEADER_LIST_BYTES: u32 = 64 * 1024;
-    /// HTTP/2 pings an idle connection this often, and drops it if no answer comes in the timeout.
-    pub const KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(30);
-    /// See [`KEEP_ALIVE_INTERVAL`].
-    pub const KEEP_ALIVE_TIMEOUT: Duration = Duration::from_secs(20);
-
-    /// Accepts connections until `stop` is notified, then lets every open connection finish its
-    /// calls (new requests on them are refused) and returns once all are closed.
-    /// `header_read_timeout`: a half-sent HTTP/1 request head is dropped after this long, so
-    /// slow-loris clients hold nothing.
-    pub async fn serve(
-        listener: tokio::net::TcpListener,
-        router: axum::Router,
-        stop: Arc<tokio::sync::Notify>,
-        header_read_timeout: Duration,
-    ) {
-        let mut builder = Builder::new(TokioExecutor::new());
-        builder.http1().timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
-        builder
-            .http2()
-            .timer(TokioTimer::new())
-            .max_concurrent_streams(MAX_CONCURRENT_STREAMS)
-            .max_header_list_size(MAX_HEADER_LIST_BYTES)
-            .keep_alive_interval(Some(KEEP_ALIVE_INTERVAL))
-            .keep_alive_timeout(KEEP_ALIVE_TIMEOUT);
-        let graceful = GracefulShutdown::new();
-        loop {
-            tokio::select! {
-                accepted = listener.accept() => {
-                    let tcp = match accepted {
-                        Ok((tcp, _)) => tcp,
-                        Err(error) => {
-                            // Out of descriptors and the like: pause rather than spin.
-                            tracing::warn!("cannot accept a connection: {error}");
-                            tokio::time::sleep(Duration::from_millis(50)).await;
-                            continue;
-                        }
-                    };
-                    // Stream chunks are small writes: send them at once rather than wait for Nagle.
-                    let _ = tcp.set_nodelay(true);
-                    let service = TowerToHyperService::new(router.clone());
-                    let connection = builder.serve_connection_with_upgrades(TokioIo::new(tcp), service).into_owned();
-                    let connection = graceful.watch(connection);
-                    tokio::spawn(async move {
-                        let _ = connection.await;
-                    });
-                }
-                () = stop.notified() => break,
-            }
-        }
-        drop(listener);
-        graceful.shutdown().await;
-    }
 }
 
 /// Resolves credentials until they work: SERVING once they do; until then NOT_SERVING, with a log
@@ -299,9 +250,29 @@ async fn require_api_key(State(keys): State<ApiKeys>, mut request: Request, next
             request.extensions_mut().insert(caller);
             next.run(request).await
         }
-        Err(error) => error_for(&request, &error),
+        Err(error) => {
+            // Anyone can send a wrong key: the log gets one line per window, with a count.
+            metrics::counter!("amazon_chat_rejected_keys_total").increment(1);
+            if let Some(suppressed) = REJECTED_KEYS_LOG.allow() {
+                tracing::warn!(
+                    kind = ?error.kind,
+                    suppressed,
+                    "{} (lines like this are written at most once per {:?}; `suppressed` counts the ones left out)",
+                    error.message,
+                    crate::guard::LOG_WINDOW
+                );
+            }
+            if crate::grpc::is_grpc(request.headers()) {
+                crate::grpc::status::to_status(&error).into_http()
+            } else {
+                rest::unlogged_error_response(&error)
+            }
+        }
     }
 }
+
+/// The aggregate log of rejected keys.
+static REJECTED_KEYS_LOG: crate::guard::LogWindow = crate::guard::LogWindow::new();
 
 /// The cap on calls in flight.
 #[derive(Clone)]
@@ -339,6 +310,15 @@ async fn shed_past_the_cap(State(in_flight): State<InFlight>, request: Request, 
 
 /// Anything no route serves: a gRPC UNIMPLEMENTED status, or a 404 envelope for HTTP (one row of
 /// the error table).
+/// Everything but health checks on a connection past `--max-connections`.
+async fn over_the_connection_cap(request: Request) -> Response {
+    let message = "this server is at its cap of open connections; retry shortly (elsewhere)";
+    error_for(
+        &request,
+        &Error::new(ErrorKind::Overloaded, message).with_retry_after(std::time::Duration::from_secs(1)),
+    )
+}
+
 async fn unknown_route(request: Request) -> Response {
     let path = request.uri().path().to_owned();
     let message = format!("no such endpoint: {} {path}", request.method());
