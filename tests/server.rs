@@ -216,3 +216,32 @@ fn draining_is_observable_and_cut_calls_make_the_exit_status_non_zero() {
     assert_eq!(exit.code(), Some(1), "a call was cut at the grace limit: {exit:?}");
     let _ = slow.join();
 }
+
+#[tokio::test]
+async fn calls_cut_at_the_grace_limit_end_with_an_error_rather_than_a_reset() {
+    let mut stack = Stack::start_with(&["--shutdown-grace", "300ms"], &[]);
+    // A REST stream and a gRPC stream that would take 10 s.
+    let url = stack.server.url.clone();
+    let rest = std::thread::spawn(move || {
+        let prompt = format!("[[emulator:slow-stream=100ms]] {}", "word ".repeat(100));
+        let body = serde_json::json!({"model": MODEL, "stream": true, "messages": [{"role": "user", "content": prompt}]});
+        curl_chat(&url, None, &body.to_string())
+    });
+    let prompt = format!("[[emulator:slow-stream=100ms]] {}", "word ".repeat(100));
+    let grpc = stack.chat().await.stream_chat_completion(ask(&prompt)).await.unwrap().into_inner();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stack.server.terminate();
+    let (chunks, status) = collect(grpc).await;
+    assert!(!chunks.is_empty());
+    let status = status.expect("the gRPC stream ends with a status");
+    assert_eq!(status.code(), tonic::Code::Unavailable, "{status:?}");
+    assert!(status.message().contains("shutting down"), "{}", status.message());
+    let rest = rest.join().unwrap();
+    assert!(
+        rest.body.contains("shutting down") && rest.body.contains("\"error\""),
+        "a final error event: {}",
+        rest.body
+    );
+    let exit = stack.server.wait_exit(Duration::from_secs(10)).expect("the server exits");
+    assert_eq!(exit.code(), Some(1), "calls were cut: {exit:?}");
+}

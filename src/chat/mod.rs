@@ -97,6 +97,8 @@ pub struct Chat {
     limiter: Arc<Limiter>,
     streams: Arc<tokio::sync::Semaphore>,
     retrier: Arc<Retrier>,
+    /// Set when shutdown's grace period ends: calls still running end with UNAVAILABLE.
+    cut: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Chat {
@@ -122,7 +124,15 @@ impl Chat {
             limiter,
             streams: Arc::new(tokio::sync::Semaphore::new(cap)),
             retrier: Arc::new(Retrier::new(retry)),
+            cut: Arc::new(tokio::sync::watch::channel(false).0),
         }
+    }
+
+    /// Ends every call still running (shutdown's grace period is over): streams get a final
+    /// UNAVAILABLE error (an error event on REST) rather than a reset connection, unary calls an
+    /// UNAVAILABLE answer.
+    pub fn cut_running_calls(&self) {
+        let _ = self.cut.send(true);
     }
 
     /// The model catalog.
@@ -154,33 +164,8 @@ impl Chat {
                 ),
             ));
         }
-        let caller_max_tokens =
-            validate::max_output_tokens(request.max_tokens, request.max_completion_tokens)?;
-        let caller_temperature = request.temperature;
-        apply_defaults(request, route.defaults);
-        let default_max_tokens =
-            validate::max_output_tokens(request.max_tokens, request.max_completion_tokens)?;
-        // Claude's thinking rules are about the caller's temperature, not a models-file default.
-        let default_temperature = std::mem::replace(&mut request.temperature, caller_temperature);
-        let plan = reasoning::plan(
-            request,
-            &route.model_id,
-            caller_max_tokens,
-            default_max_tokens,
-            &self.policies.budgets,
-        )?;
-        if !plan.is_claude_thinking() {
-            request.temperature = default_temperature;
-        }
-        let cache = cache::plan(request, &route.model_id, self.policies.prompt_cache_auto)?;
-        let structured = structured::plan(request, &route.model_id, &plan)?;
-        let decisions = bedrock::Decisions {
-            model_id: &route.model_id,
-            reasoning: &plan,
-            cache,
-            structured: &structured,
-        };
-        let mut converse = bedrock::to_converse(request, &decisions)?;
+        let (mut converse, structured) =
+            map_request(request, &route.model_id, route.defaults, &self.policies)?;
         converse.model_id = route.model_id;
         let client =
             self.pool.client(route.region.as_deref()).map_err(|e| Error::new(ErrorKind::Internal, e))?;
@@ -193,8 +178,10 @@ impl Chat {
     /// Calls Bedrock for a prepared request: retried on its target, then on each target of the
     /// model's failover chain, all within one deadline. `call` makes one attempt. `pristine` is
     /// the request as it came (before defaults), kept only when there is a chain to prepare again.
+    /// Each target's attempts run in a client span of `operation` naming that target.
     async fn call_upstream<T, F, Fut>(
         &self,
+        operation: &'static str,
         prepared: Prepared,
         pristine: Option<&api::ChatCompletionRequest>,
         caller: &Caller,
@@ -213,11 +200,12 @@ impl Chat {
         loop {
             let model = prepared.converse.model_id.clone();
             let attempt = || call(prepared.converse.clone(), prepared.client.clone());
-            let error =
-                match self.retrier.run(&prepared.budget, &model, deadline, record.tally(), attempt).await {
-                    Ok(value) => return Ok((value, prepared)),
-                    Err(error) => error,
-                };
+            let span = bedrock_span(operation, &model, prepared.client.region());
+            let attempts = self.retrier.run(&prepared.budget, &model, deadline, record.tally(), attempt);
+            let error = match attempts.instrument(span).await {
+                Ok(value) => return Ok((value, prepared)),
+                Err(error) => error,
+            };
             if !retry::moves_on(&error) {
                 return Err(error);
             }
@@ -275,10 +263,9 @@ impl Chat {
         let pristine = self.pristine_for_failover(&request);
         let prepared = self.prepare(&mut request, caller, record, None)?;
         let (admission, quota) = self.limiter.admit(caller, &request, false).await?;
-        let upstream = bedrock_span("Converse", &prepared.converse.model_id, prepared.client.region());
         let call = |converse, client: Bedrock| async move { client.converse(converse).await };
-        let called =
-            self.call_upstream(prepared, pristine.as_ref(), caller, record, call).instrument(upstream);
+        let called = self.call_upstream("Converse", prepared, pristine.as_ref(), caller, record, call);
+        let called = until_cut(self.cut.subscribe(), called);
         let (mut answer, prepared) = match called.await {
             Ok(called) => called,
             Err(error) => {
@@ -367,9 +354,8 @@ impl Chat {
                 Ok((events, first))
             }
         };
-        let upstream = bedrock_span("ConverseStream", &prepared.converse.model_id, prepared.client.region());
-        let called =
-            self.call_upstream(prepared, pristine.as_ref(), caller, record, open).instrument(upstream);
+        let called = self.call_upstream("ConverseStream", prepared, pristine.as_ref(), caller, record, open);
+        let called = until_cut(self.cut.subscribe(), called);
         let ((events, first), prepared) = match called.await {
             Ok(opened) => opened,
             Err(error) => {
@@ -388,6 +374,7 @@ impl Chat {
             model: request.model,
             region,
             idle: self.timeouts.stream_idle,
+            cut: self.cut.subscribe(),
             finished: false,
             saw_stop: false,
             shaper: structured.stream_shaper(),
@@ -410,6 +397,8 @@ struct StreamState {
     model: String,
     region: String,
     idle: Duration,
+    /// Shutdown's cut (see [`Chat::cut_running_calls`]).
+    cut: tokio::sync::watch::Receiver<bool>,
     finished: bool,
     saw_stop: bool,
     /// Structured output's shaping and checks.
@@ -469,7 +458,12 @@ impl StreamState {
                 Some(event) => Some(event),
                 None => {
                     let next = Bedrock::next_event(&mut self.events, &self.model, &self.region);
-                    match tokio::time::timeout(self.idle, next).await {
+                    let waited = tokio::select! {
+                        waited = tokio::time::timeout(self.idle, next) => Some(waited),
+                        _ = self.cut.wait_for(|cut| *cut) => None,
+                    };
+                    let Some(waited) = waited else { return self.fail(cut_error()) };
+                    match waited {
                         Ok(Ok(event)) => event,
                         Ok(Err(error)) => return self.fail(error),
                         Err(_) => {
@@ -526,6 +520,32 @@ impl StreamState {
     }
 }
 
+/// Maps a validated request for `model_id` onto Converse: the family's defaults, then the reasoning,
+/// prompt-cache and structured-output decisions, then the mapping itself. No I/O: the property
+/// tests drive it with any request.
+pub fn map_request(
+    request: &mut api::ChatCompletionRequest,
+    model_id: &str,
+    defaults: Defaults,
+    policies: &Policies,
+) -> Result<(bedrock::ConverseRequest, structured::Structured)> {
+    let caller_max_tokens = validate::max_output_tokens(request.max_tokens, request.max_completion_tokens)?;
+    let caller_temperature = request.temperature;
+    apply_defaults(request, defaults);
+    let default_max_tokens = validate::max_output_tokens(request.max_tokens, request.max_completion_tokens)?;
+    // Claude's thinking rules are about the caller's temperature, not a models-file default.
+    let default_temperature = std::mem::replace(&mut request.temperature, caller_temperature);
+    let plan = reasoning::plan(request, model_id, caller_max_tokens, default_max_tokens, &policies.budgets)?;
+    if !plan.is_claude_thinking() {
+        request.temperature = default_temperature;
+    }
+    let cache = cache::plan(request, model_id, policies.prompt_cache_auto)?;
+    let structured = structured::plan(request, model_id, &plan)?;
+    let decisions = bedrock::Decisions { model_id, reasoning: &plan, cache, structured: &structured };
+    let converse = bedrock::to_converse(request, &decisions)?;
+    Ok((converse, structured))
+}
+
 /// The server's span of the call (the current one, before the chat span is entered) carries who
 /// asked for what on every log line of the call; bounded, as validation has not run yet.
 fn record_on_call_span(request: &api::ChatCompletionRequest) {
@@ -560,6 +580,26 @@ fn apply_defaults(request: &mut api::ChatCompletionRequest, defaults: Defaults) 
     if request.temperature.is_none() {
         request.temperature = defaults.temperature;
     }
+}
+
+/// Runs a call unless shutdown cuts it first.
+async fn until_cut<T>(
+    mut cut: tokio::sync::watch::Receiver<bool>,
+    call: impl Future<Output = Result<T>>,
+) -> Result<T> {
+    tokio::select! {
+        result = call => result,
+        _ = cut.wait_for(|cut| *cut) => Err(cut_error()),
+    }
+}
+
+/// What a call cut at the end of shutdown's grace period ends with.
+fn cut_error() -> Error {
+    Error::new(
+        ErrorKind::Unavailable,
+        "the server is shutting down and its grace period is over; retry (another replica will answer)",
+    )
+    .with_retry_after(Duration::from_secs(1))
 }
 
 fn completion_id() -> String {

@@ -75,6 +75,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     let reflection_v1alpha = reflection().build_v1alpha().map_err(|e| failed(format!("reflection: {e}")))?;
 
     let limit = config.max_request_bytes;
+    let cutter = chat.clone();
     let rest_state = RestState { chat: chat.clone(), health: health.clone(), max_request_bytes: limit };
     // What connections past the cap get: health checks, and 503 for the rest.
     let overflow = tonic::service::Routes::new(health_service.clone())
@@ -137,7 +138,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     };
     let routers = connections::Routers { full: router, overflow };
     let draining = Arc::new(tokio::sync::Notify::new());
-    let server = tokio::spawn(connections::serve(listener, routers, draining.clone(), limits));
+    let mut server = tokio::spawn(connections::serve(listener, routers, draining.clone(), limits));
     shutdown.await;
     tracing::info!(grace = ?config.shutdown_grace, "shutting down: no new connections, draining in-flight calls");
     if let Some(watcher) = watcher {
@@ -153,12 +154,16 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         tokio::time::sleep(config.drain_delay).await;
     }
     draining.notify_one();
-    match tokio::time::timeout(config.shutdown_grace, server).await {
+    match tokio::time::timeout(config.shutdown_grace, &mut server).await {
         Ok(Ok(())) => tracing::info!("drained; bye"),
         Ok(Err(join_error)) => {
             return Err(Error::new(ErrorKind::Internal, format!("server task failed: {join_error}")));
         }
         Err(_) => {
+            // Calls still running end with UNAVAILABLE (streams with a final error event), not a
+            // reset connection; they get a moment to reach their callers.
+            cutter.cut_running_calls();
+            let _ = tokio::time::timeout(CUT_FLUSH, server).await;
             // Work was cut: say so in the exit status too, so an orchestrator can tell.
             let message = format!(
                 "the grace period of {:?} ended with calls still in flight; they were cut",
@@ -169,6 +174,9 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     }
     Ok(())
 }
+
+/// How long calls cut at the end of the grace period have to deliver their final error.
+const CUT_FLUSH: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Resolves credentials until they work: SERVING once they do; until then NOT_SERVING, with a log
 /// line naming the method and the fix, retried with backoff so the server recovers on its own.
@@ -308,8 +316,6 @@ async fn shed_past_the_cap(State(in_flight): State<InFlight>, request: Request, 
     }
 }
 
-/// Anything no route serves: a gRPC UNIMPLEMENTED status, or a 404 envelope for HTTP (one row of
-/// the error table).
 /// Everything but health checks on a connection past `--max-connections`.
 async fn over_the_connection_cap(request: Request) -> Response {
     let message = "this server is at its cap of open connections; retry shortly (elsewhere)";
@@ -319,6 +325,8 @@ async fn over_the_connection_cap(request: Request) -> Response {
     )
 }
 
+/// Anything no route serves: a gRPC UNIMPLEMENTED status, or a 404 envelope for HTTP (one row of
+/// the error table).
 async fn unknown_route(request: Request) -> Response {
     let path = request.uri().path().to_owned();
     let message = format!("no such endpoint: {} {path}", request.method());

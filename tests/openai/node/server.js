@@ -49,8 +49,18 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   });
 }
 
-/** Starts a server; resolves to { url, baseURL, apiKey, client(opts), log(), stop() }. */
-export async function startServer({ timeoutMs = 60_000 } = {}) {
+// `--bedrock-max-attempts 1` (an error surfaces at once), then `extraArgs`. The server rejects a flag
+// given twice, so extra args that set the attempts (the retry tests) replace the default.
+export function serverArgs(extraArgs = []) {
+  const setsAttempts = extraArgs.some((a) => a === "--bedrock-max-attempts" || a.startsWith("--bedrock-max-attempts="));
+  return [...(setsAttempts ? [] : ["--bedrock-max-attempts", "1"]), ...extraArgs];
+}
+
+/**
+ * Starts a server (more `serve` flags in `extraArgs`); resolves to
+ * { url, baseURL, apiKey, client(opts), log(), stop() }.
+ */
+export async function startServer({ timeoutMs = 60_000, extraArgs = [] } = {}) {
   const binary = resolve(process.env.AMAZON_CHAT_BIN || join(REPO, "target", "debug", "amazon-chat"));
   if (!existsSync(binary)) {
     throw new Error(`amazon-chat binary not found at ${binary} (cargo build, or set AMAZON_CHAT_BIN)`);
@@ -63,7 +73,7 @@ export async function startServer({ timeoutMs = 60_000 } = {}) {
   const logFd = openSync(logPath, "w");
   const child = spawn(
     binary,
-    ["serve", "--demo", "--host", "127.0.0.1", "--port", "0", "--api-key", apiKey, "--bedrock-max-attempts", "1"],
+    ["serve", "--demo", "--host", "127.0.0.1", "--port", "0", "--api-key", apiKey, ...serverArgs(extraArgs)],
     { env, cwd: home, stdio: ["ignore", "pipe", logFd] },
   );
   closeSync(logFd);

@@ -4,7 +4,7 @@ and clients of the official `openai` package pointed at it, changed in nothing b
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import openai
@@ -57,10 +57,20 @@ def client(server: Server) -> Iterator[openai.OpenAI]:
         yield c
 
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Attach the server log's tail to failures: it usually says why."""
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach the server log's tail to failures: it usually says why. The log of the servers among
+    the test's fixtures (a module may start its own, with other flags), else the latest started."""
+    report = yield
     if report.failed and report.when == "call":
         from launch_server import LAST_SERVER
 
-        if LAST_SERVER is not None:
-            report.sections.append(("amazon-chat server log (tail)", LAST_SERVER.log_tail(3000)))
+        funcargs = getattr(item, "funcargs", {})
+        servers = list({id(v): v for v in funcargs.values() if isinstance(v, Server)}.values())
+        if not servers and LAST_SERVER is not None:
+            servers = [LAST_SERVER]
+        for s in servers:
+            report.sections.append((f"amazon-chat server log (tail) {s.url}", s.log_tail(3000)))
+    return report

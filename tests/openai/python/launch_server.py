@@ -7,7 +7,8 @@ as HOME and working directory (where it would look for a .env file). It listens 
 127.0.0.1 with `--port 0` and we read the chosen port from its `amazon-chat listening on ...` line,
 so there is no free-port race. Killed on exit.
 
-As a module: `with amazon_chat() as server: server.base_url, server.api_key`.
+As a module: `with amazon_chat() as server: server.base_url, server.api_key`; more `serve` flags with
+`amazon_chat(extra_args=(...))` (a `--bedrock-max-attempts` among them replaces the default 1).
 As a script: `python launch_server.py -- CMD ARGS...` starts a server, runs CMD with AMAZON_CHAT_URL
 (http://127.0.0.1:P), AMAZON_CHAT_OPENAI_BASE_URL (.../v1) and AMAZON_CHAT_API_KEY in its
 environment, stops the server and exits with CMD's status. `{url}` and `{api_key}` in ARGS are
@@ -72,22 +73,31 @@ def amazon_chat(timeout: float = 60.0, extra_args: tuple[str, ...] = ()) -> Iter
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(
                 [str(binary()), "serve", "--demo", "--host", "127.0.0.1", "--port", "0",
-                 "--api-key", api_key, "--bedrock-max-attempts", "1", *extra_args],
+                 "--api-key", api_key, *server_args(extra_args)],
                 env=env, cwd=home, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
                 preexec_fn=_die_with_parent,
             )
+            global LAST_SERVER
+            previous = LAST_SERVER  # back when this one stops (a module's own server inside the session's)
             try:
                 url = _wait_ready(proc, timeout, log_path)
-                global LAST_SERVER
                 LAST_SERVER = Server(url=url, api_key=api_key, log_path=log_path)
                 yield LAST_SERVER
             finally:
+                LAST_SERVER = previous
                 proc.terminate()
                 try:
                     proc.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
+
+
+def server_args(extra_args: tuple[str, ...] = ()) -> list[str]:
+    """`--bedrock-max-attempts 1` (an error surfaces at once), then `extra_args`. The server rejects a
+    flag given twice, so extra args that set the attempts (the retry tests) replace the default."""
+    sets_attempts = any(a == "--bedrock-max-attempts" or a.startswith("--bedrock-max-attempts=") for a in extra_args)
+    return [*([] if sets_attempts else ["--bedrock-max-attempts", "1"]), *extra_args]
 
 
 def _dropped(name: str) -> bool:
