@@ -69,7 +69,9 @@ pub async fn serve(listener: tokio::net::TcpListener, routers: Routers, stop: Ar
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let reserve = Arc::new(Semaphore::new(OVERFLOW_RESERVE));
     let (draining, drain_signal) = watch::channel(false);
-    let mut refused_logged = tokio::time::Instant::now() - Duration::from_secs(60);
+    // When the last "closing new connections" line was written (an Instant minus a minute could
+    // underflow on a machine booted less than a minute ago).
+    let mut refused_logged: Option<tokio::time::Instant> = None;
     loop {
         let tcp = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -94,8 +96,8 @@ pub async fn serve(listener: tokio::net::TcpListener, routers: Routers, stop: Ar
         } else {
             metrics::counter!("amazon_chat_connections_over_cap_total", "outcome" => "closed").increment(1);
             // One line a minute at most: a flood must not become a flood of log lines.
-            if refused_logged.elapsed() >= Duration::from_secs(60) {
-                refused_logged = tokio::time::Instant::now();
+            if refused_logged.is_none_or(|at| at.elapsed() >= Duration::from_secs(60)) {
+                refused_logged = Some(tokio::time::Instant::now());
                 tracing::warn!(
                     max_connections = limits.max_connections,
                     "at the connection cap and its health-check reserve: closing new connections"
