@@ -30,14 +30,6 @@ fn start(region: &str, emulator_args: &[&str], server_args: &[&str]) -> Stack {
     })
 }
 
-fn models_file(text: &str) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("models.toml");
-    std::fs::write(&path, text).unwrap();
-    let path = path.to_str().unwrap().to_owned();
-    (dir, path)
-}
-
 async fn list(stack: &Stack) -> Vec<api::Model> {
     stack.models().await.list_models(api::ListModelsRequest {}).await.unwrap().into_inner().data
 }

@@ -34,14 +34,6 @@ fn metadata(response: &tonic::metadata::MetadataMap, name: &str) -> String {
     response.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
 }
 
-fn models_file(text: &str) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("models.toml");
-    std::fs::write(&path, text).unwrap();
-    let path = path.to_str().unwrap().to_owned();
-    (dir, path)
-}
-
 #[tokio::test]
 async fn transient_throttling_and_5xx_are_retried_until_they_pass() {
     let stack = Stack::start_with(RETRYING, &[]);

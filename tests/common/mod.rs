@@ -140,6 +140,15 @@ pub struct Stack {
     pub server: Process,
 }
 
+/// A models file with `text` in a fresh temp dir (kept alive by the returned guard), and its path.
+pub fn models_file(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("models.toml");
+    std::fs::write(&path, text).expect("write the models file");
+    let path = path.to_str().expect("a UTF-8 temp path").to_owned();
+    (dir, path)
+}
+
 /// The model the tests call.
 pub const MODEL: &str = "anthropic.claude-3-haiku-20240307-v1:0";
 
