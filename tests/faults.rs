@@ -254,15 +254,3 @@ async fn stream_idle_and_first_byte_timeouts_end_the_call_as_deadline_exceeded()
     let body = serde_json::json!({"model": MODEL, "messages": [{"role": "user", "content": "[[emulator:delay=3s]] first-byte"}]});
     assert_eq!(curl_chat(&stack.server.url, None, &body.to_string()).status, 504);
 }
-
-/// The demo credentials in the server's environment (what `Stack::start_with` sets).
-fn demo_env() -> Vec<(String, String)> {
-    [
-        ("AWS_ACCESS_KEY_ID", amazon_chat::emulator::DEMO_ACCESS_KEY_ID),
-        ("AWS_SECRET_ACCESS_KEY", amazon_chat::emulator::DEMO_SECRET_ACCESS_KEY),
-        ("AWS_REGION", "us-east-1"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
-}

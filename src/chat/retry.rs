@@ -212,8 +212,9 @@ impl Retrier {
         }
     }
 
-    /// Tokens left in `target`'s budget (for tests and diagnostics).
-    pub fn budget_left(&self, target: &str) -> f64 {
+    /// Tokens left in `target`'s budget.
+    #[cfg(test)]
+    fn budget_left(&self, target: &str) -> f64 {
         let spent = self.spent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         spent.get(target).copied().unwrap_or(f64::from(self.policy.budget))
     }

@@ -83,8 +83,10 @@ impl<'a> Request<'a> {
 }
 
 /// Verifies the signature of a request to Bedrock (signing name `bedrock`) against the known
-/// credentials. The host signed is the `host` header's.
-pub fn verify(
+/// credentials. The host signed is the `host` header's. A shorthand for the tests: the routes
+/// call [`verify_request`].
+#[cfg(test)]
+fn verify(
     method: &str,
     path_and_query: &str,
     headers: &HeaderMap,

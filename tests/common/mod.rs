@@ -149,6 +149,19 @@ pub fn models_file(text: &str) -> (tempfile::TempDir, String) {
     (dir, path)
 }
 
+/// The server's environment in [`Stack::start_with`]: the emulator's demo credentials (the
+/// static-keys method) and us-east-1.
+pub fn demo_env() -> Vec<(String, String)> {
+    [
+        ("AWS_ACCESS_KEY_ID", DEMO_ACCESS_KEY_ID),
+        ("AWS_SECRET_ACCESS_KEY", DEMO_SECRET_ACCESS_KEY),
+        ("AWS_REGION", "us-east-1"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
 /// The model the tests call.
 pub const MODEL: &str = "anthropic.claude-3-haiku-20240307-v1:0";
 
@@ -160,16 +173,11 @@ impl Stack {
 
     /// Starts both; `args` and `env` are added to the server's (`env` wins over the defaults).
     pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Stack {
-        let mut server_env: Vec<(String, String)> = [
-            ("AWS_ACCESS_KEY_ID", DEMO_ACCESS_KEY_ID),
-            ("AWS_SECRET_ACCESS_KEY", DEMO_SECRET_ACCESS_KEY),
-            ("AWS_REGION", "us-east-1"),
-        ]
-        .iter()
-        .filter(|(key, _)| !env.iter().any(|(k, _)| k == key))
-        .chain(env)
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+        let mut server_env: Vec<(String, String)> = demo_env()
+            .into_iter()
+            .filter(|(key, _)| !env.iter().any(|(k, _)| k == key))
+            .chain(env.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+            .collect();
         let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         Self::start_custom(&[], None, move |_| (args, std::mem::take(&mut server_env)))
     }
