@@ -1,5 +1,5 @@
 # One entry point for developers and CI. `make help` lists the targets.
-.PHONY: help demo run test test-rust test-openai test-clients test-bench lint generate bench clean
+.PHONY: help demo run test test-rust test-openai test-clients test-bench test-fuzz lint generate bench soak fuzz clean
 
 CARGO ?= cargo
 
@@ -12,7 +12,7 @@ demo: ## Run the server against the built-in Bedrock emulator (no AWS account ne
 run: ## Run the server against AWS (credentials and region from the environment or .env)
 	$(CARGO) run --release -- serve
 
-test: lint test-rust test-openai test-clients test-bench ## Everything CI runs: lint, Rust tests, OpenAI SDK suites, clients, bench smoke
+test: lint test-rust test-openai test-clients test-bench test-fuzz ## Everything CI runs: lint, Rust tests, OpenAI SDK suites, clients, bench smoke, bounded fuzzing
 
 lint: ## rustfmt and clippy, warnings are errors
 	$(CARGO) fmt --all -- --check
@@ -33,11 +33,22 @@ test-clients: ## Generated clients: lint, drift check, and each language's suite
 test-bench: ## The benchmark harness in quick mode (checks it works, not the timings)
 	$(CARGO) build -p amazon-chat -p amazon-chat-bench
 	target/debug/amazon-chat-bench --quick --bin target/debug/amazon-chat --out target/bench-quick
+	target/debug/amazon-chat-bench --soak 3 --bin target/debug/amazon-chat --out target/bench-quick
+
+test-fuzz: ## Every fuzz target under libFuzzer, 20 s each (nightly; skipped with a message without it)
+	fuzz/run.sh
+
+fuzz: ## The fuzz targets for longer: FUZZ_SECONDS each (default 300)
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} fuzz/run.sh
 
 bench: ## Measure the gateway's overhead against calling Bedrock directly (release build, < 5 min)
 	$(CARGO) build --release -p amazon-chat -p amazon-chat-bench
 	target/release/amazon-chat-bench --bin target/release/amazon-chat --out bench/results
 	@echo "results: bench/results/latest.md (copy the table into docs/benchmarks.md when it changes)"
+
+soak: ## Five minutes of mixed traffic, faults and disconnects: memory and descriptors flat, no unexpected error
+	$(CARGO) build --release -p amazon-chat -p amazon-chat-bench
+	target/release/amazon-chat-bench --soak $${SOAK_SECONDS:-300} --bin target/release/amazon-chat --out bench/results
 
 generate: ## Regenerate the four clients from proto/
 	clients/generate.sh

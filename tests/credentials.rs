@@ -331,14 +331,18 @@ fn secrets_stay_out_of_config_show() {
         .env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI-secret-for-config-show")
         .env("AWS_SESSION_TOKEN", "session-token-for-config-show")
         .env("API_KEYS", "sk-one-for-config-show,sk-two-for-config-show")
+        .env("AMAZON_CHAT_REDIS_URL", "redis://limits:redis-password-for-config-show@127.0.0.1:6379/0")
         .output()
         .unwrap();
     assert!(output.status.success());
     let shown = String::from_utf8(output.stdout).unwrap();
-    for secret in ["wJalrXUtnFEMI", "session-token-for-config-show", "sk-one-for", "sk-two-for"] {
+    for secret in
+        ["wJalrXUtnFEMI", "session-token-for-config-show", "sk-one-for", "sk-two-for", "redis-password-for"]
+    {
         assert!(!shown.contains(secret), "{secret} leaked: {shown}");
     }
     let json: Value = serde_json::from_str(&shown).unwrap();
     assert_eq!(json["aws"]["access_key_id"], "AKIAEXAMPLEKEYID0001");
     assert_eq!(json["aws"]["secret_access_key"], "****");
+    assert_eq!(json["redis_url"], "****", "the URL may hold a password");
 }

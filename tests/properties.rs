@@ -5,46 +5,68 @@
 //!   mapping without a panic either;
 //! - any JSON document the REST shim parses maps without a panic;
 //! - any valid request maps onto Converse and keeps what it must: every message's role and text,
-//!   in order, the system prompt, and the inference settings.
+//!   in order, the system prompt, and the inference settings;
+//! - AWS's SigV4 test vectors with bytes overwritten go through the emulator's verifier, and any
+//!   bytes (and mutated emulator frames) through the event-stream decoder, without a panic.
 //!
-//! These are the fuzz targets of the issue on hostile input, run as bounded property loops:
-//! proptest shrinks a failure to a minimal input and prints it.
+//! The bodies are the fuzz targets' (`fuzz/src/lib.rs`): `make fuzz` runs them under libFuzzer
+//! on nightly; here they run as bounded property loops on stable, and proptest shrinks a failure
+//! to a minimal input and prints it.
 
 // Test code: a panic is a failed test with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use amazon_chat::catalog::models_file::Defaults;
 use amazon_chat::chat::{Policies, map_request, validate};
+use amazon_chat::emulator::eventstream;
 use amazon_chat::proto::v1 as api;
-use amazon_chat::rest::{body, convert, openai};
 use aws_sdk_bedrockruntime::types::{ContentBlock, ConversationRole, SystemContentBlock};
 use proptest::prelude::*;
 use prost::Message as _;
+use std::sync::LazyLock;
 
-/// The models the mappings are exercised for: each family's rules differ (reasoning, caching,
-/// structured output).
-const MODELS: &[&str] = &[
-    "anthropic.claude-3-haiku-20240307-v1:0",
-    "us.anthropic.claude-sonnet-4-20250514-v1:0",
-    "amazon.nova-lite-v1:0",
-    "meta.llama3-8b-instruct-v1:0",
-    "openai.gpt-oss-120b-1:0",
-    "unknown.model-v1",
-];
+/// The fuzz targets' bodies, which libFuzzer runs under `make fuzz`.
+#[path = "../fuzz/src/lib.rs"]
+mod harness;
+use harness::MODELS;
 
 fn config() -> ProptestConfig {
     ProptestConfig { cases: 2048, failure_persistence: None, ..ProptestConfig::default() }
 }
 
-/// The whole request path after decoding: validation, then the mapping for every model. Errors
-/// are fine; panics are what the properties rule out.
-fn map_everywhere(request: &api::ChatCompletionRequest) {
-    for model in MODELS {
-        let mut request = request.clone();
-        if validate::request(&request).is_ok() {
-            let _ = map_request(&mut request, model, Defaults::default(), &Policies::default());
+/// The SigV4 test suite's signed requests, the seeds the verifier's mutations start from.
+static SIGNED_VECTORS: LazyLock<Vec<Vec<u8>>> = LazyLock::new(|| {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/emulator/sigv4_vectors");
+    let mut vectors: Vec<Vec<u8>> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|entry| std::fs::read(entry.unwrap().path().join("header-signed-request.txt")).ok())
+        .collect();
+    vectors.sort();
+    assert_eq!(vectors.len(), 33, "the vectors sigv4_vectors/README.md lists");
+    vectors
+});
+
+/// A ConverseStream reply as the emulator frames it, the seed of the event-stream mutations.
+fn stream_frames(texts: &[String]) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(&eventstream::event("messageStart", &serde_json::json!({"role": "assistant"})));
+    for text in texts {
+        let delta = serde_json::json!({"contentBlockIndex": 0, "delta": {"text": text}});
+        bytes.extend_from_slice(&eventstream::event("contentBlockDelta", &delta));
+    }
+    bytes.extend_from_slice(&eventstream::exception("throttlingException", "Too many requests"));
+    bytes
+}
+
+/// A seed with 1–8 bytes overwritten.
+fn mutated(mut bytes: Vec<u8>, flips: &[(prop::sample::Index, u8)]) -> Vec<u8> {
+    if !bytes.is_empty() {
+        for (index, value) in flips {
+            let at = index.index(bytes.len());
+            bytes[at] = *value;
         }
     }
+    bytes
 }
 
 /// JSON documents of any shape, a few levels deep, biased toward the request's own field names.
@@ -141,28 +163,17 @@ proptest! {
 
     #[test]
     fn any_bytes_into_the_rest_parser_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
-        if let Ok(parsed) = body::parse::<openai::ChatCompletionRequest>(&bytes)
-            && let Ok((request, _)) = convert::request(parsed)
-        {
-            map_everywhere(&request);
-        }
+        harness::rest_body(&bytes);
     }
 
     #[test]
     fn any_json_the_shim_accepts_maps_without_panic(document in json()) {
-        let bytes = serde_json::to_vec(&document).unwrap();
-        if let Ok(parsed) = body::parse::<openai::ChatCompletionRequest>(&bytes)
-            && let Ok((request, _)) = convert::request(parsed)
-        {
-            map_everywhere(&request);
-        }
+        harness::rest_body(&serde_json::to_vec(&document).unwrap());
     }
 
     #[test]
     fn any_bytes_into_the_protobuf_decoder_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
-        if let Ok(request) = api::ChatCompletionRequest::decode(bytes.as_slice()) {
-            map_everywhere(&request);
-        }
+        harness::grpc_body(&bytes);
     }
 
     #[test]
@@ -170,14 +181,31 @@ proptest! {
         request in valid_request(),
         flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
     ) {
-        let mut bytes = request.encode_to_vec();
-        for (index, value) in flips {
-            let at = index.index(bytes.len());
-            bytes[at] = value;
-        }
-        if let Ok(request) = api::ChatCompletionRequest::decode(bytes.as_slice()) {
-            map_everywhere(&request);
-        }
+        harness::grpc_body(&mutated(request.encode_to_vec(), &flips));
+    }
+
+    #[test]
+    fn mutated_signed_requests_verify_or_fail_cleanly(
+        seed in any::<prop::sample::Index>(),
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+    ) {
+        harness::sigv4_request(&mutated(seed.get(&SIGNED_VECTORS).clone(), &flips));
+    }
+
+    #[test]
+    fn mutated_event_streams_decode_or_fail_cleanly(
+        chunk in any::<u8>(),
+        texts in prop::collection::vec(".{0,40}", 0..4),
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+    ) {
+        let mut bytes = vec![chunk];
+        bytes.extend(mutated(stream_frames(&texts), &flips));
+        harness::event_stream(&bytes);
+    }
+
+    #[test]
+    fn any_bytes_as_an_event_stream_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        harness::event_stream(&bytes);
     }
 
     #[test]

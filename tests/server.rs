@@ -193,8 +193,8 @@ fn a_half_sent_request_head_is_dropped_after_the_header_read_timeout() {
     assert_eq!(curl(&stack.server.url, "/health", &[]).status, 200, "and the server answers others");
 }
 
-#[test]
-fn draining_is_observable_and_cut_calls_make_the_exit_status_non_zero() {
+#[tokio::test]
+async fn draining_is_observable_and_cut_calls_make_the_exit_status_non_zero() {
     let mut stack = Stack::start_with(&["--drain-delay", "800ms", "--shutdown-grace", "300ms"], &[]);
     assert_eq!(curl(&stack.server.url, "/ready", &[]).status, 200);
     // A call that outlives the grace period.
@@ -205,13 +205,16 @@ fn draining_is_observable_and_cut_calls_make_the_exit_status_non_zero() {
     });
     std::thread::sleep(Duration::from_millis(200));
     stack.server.terminate();
-    // During the drain delay the listener still answers, and says NOT_SERVING.
+    // During the drain delay the listener still answers, and says NOT_SERVING on both protocols
+    // (each probe on a new connection, as a load balancer's would be).
     let deadline = std::time::Instant::now() + Duration::from_millis(600);
-    let mut saw_not_serving = false;
-    while std::time::Instant::now() < deadline && !saw_not_serving {
-        saw_not_serving = curl(&stack.server.url, "/ready", &[]).status == 503;
+    let (mut rest_not_serving, mut grpc_not_serving) = (false, false);
+    while std::time::Instant::now() < deadline && !(rest_not_serving && grpc_not_serving) {
+        rest_not_serving |= curl(&stack.server.url, "/ready", &[]).status == 503;
+        grpc_not_serving |= grpc_health(&stack.server.url).await == Some(ServingStatus::NotServing);
     }
-    assert!(saw_not_serving, "/ready answered 503 while draining");
+    assert!(rest_not_serving, "/ready answered 503 while draining");
+    assert!(grpc_not_serving, "gRPC health answered NOT_SERVING while draining");
     let exit = stack.server.wait_exit(Duration::from_secs(10)).expect("the server exits");
     assert_eq!(exit.code(), Some(1), "a call was cut at the grace limit: {exit:?}");
     let _ = slow.join();
@@ -244,4 +247,11 @@ async fn calls_cut_at_the_grace_limit_end_with_an_error_rather_than_a_reset() {
     );
     let exit = stack.server.wait_exit(Duration::from_secs(10)).expect("the server exits");
     assert_eq!(exit.code(), Some(1), "calls were cut: {exit:?}");
+}
+
+/// The gRPC health status of the whole server, over a new connection.
+async fn grpc_health(url: &str) -> Option<ServingStatus> {
+    let channel = tonic::transport::Channel::from_shared(url.to_owned()).ok()?.connect().await.ok()?;
+    let reply = HealthClient::new(channel).check(HealthCheckRequest { service: String::new() }).await.ok()?;
+    Some(reply.into_inner().status())
 }

@@ -18,6 +18,7 @@ mod drive;
 mod overload;
 mod procs;
 mod report;
+mod soak;
 mod stats;
 mod workload;
 
@@ -59,6 +60,10 @@ struct Args {
     /// Extra environment for the server, KEY=VALUE (repeatable), e.g. TOKIO_WORKER_THREADS=1.
     #[arg(long = "server-env", value_name = "KEY=VALUE")]
     server_env: Vec<String>,
+    /// Run only the soak, for this many seconds (mixed traffic, faults and disconnects; memory and
+    /// descriptors sampled), and write soak.{json,md}.
+    #[arg(long, value_name = "SECONDS")]
+    soak: Option<f64>,
     /// The amazon-chat binary (default: next to this one).
     #[arg(long)]
     bin: Option<PathBuf>,
@@ -76,6 +81,10 @@ async fn main() {
     let bin = args.bin.clone().unwrap_or_else(procs::default_binary);
     // Absolute: the children run in their own temporary working directories.
     let bin = std::fs::canonicalize(&bin).unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
+    if let Some(seconds) = args.soak {
+        run_soak(&bin, seconds, &args.out).await;
+        return;
+    }
     let (emulator, server) = procs::start_stack(&bin, &args.server_env);
     let clients = Clients::new(&emulator.url, &server.url).await;
 
@@ -141,6 +150,23 @@ async fn main() {
     let failures: usize = results.open_loop.iter().chain(&results.closed_loop).map(|(_, s)| s.errors).sum();
     if failures > 0 {
         eprintln!("{failures} requests failed");
+        std::process::exit(1);
+    }
+}
+
+/// The soak alone: its own emulator and server; exits non-zero when it fails.
+async fn run_soak(bin: &std::path::Path, seconds: f64, out: &std::path::Path) {
+    let emulator = procs::Process::start(bin, &["emulator", "--port", "0"], &[]);
+    eprintln!("soak: {seconds} s of mixed traffic");
+    let soak = soak::run(bin, &emulator, seconds).await;
+    let markdown = soak.markdown();
+    println!("{markdown}");
+    std::fs::create_dir_all(out).expect("create the output folder");
+    std::fs::write(out.join("soak.json"), serde_json::to_string_pretty(&soak).expect("json"))
+        .expect("write json");
+    std::fs::write(out.join("soak.md"), &markdown).expect("write markdown");
+    if !soak.passed() {
+        eprintln!("the soak failed: see the outcomes above");
         std::process::exit(1);
     }
 }

@@ -53,7 +53,7 @@ const LOG_CAPACITY: usize = 10_000;
 /// must not take the process to half a gigabyte.
 const LOG_BYTES: usize = 16 * 1024 * 1024;
 
-/// How many bodies `times=N` counts at once (the table is cleared when full).
+/// How many bodies `times=N` counts per generation (two generations are kept).
 const FAULT_COUNTS: usize = 10_000;
 
 /// The demo credentials, for the SDK.
@@ -97,7 +97,7 @@ pub struct Emulator {
     next_seq: AtomicU64,
     prompt_cache: prompt_cache::PromptCache,
     /// Requests seen per body, for faults scoped with `times=N`.
-    fault_counts: Mutex<HashMap<[u8; 16], u32>>,
+    fault_counts: Mutex<[HashMap<[u8; 16], u32>; 2]>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -163,10 +163,14 @@ impl Emulator {
         let mut key = [0u8; 16];
         key.copy_from_slice(&digest[..16]);
         let mut counts = self.fault_counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if counts.len() >= FAULT_COUNTS {
-            counts.clear();
+        let [current, previous] = &mut *counts;
+        // Two generations: a full table becomes the previous one, whose counts still apply, so a
+        // body seen just before the turnover (a retry on its way) keeps its count.
+        if current.len() >= FAULT_COUNTS && !current.contains_key(&key) {
+            *previous = std::mem::take(current);
         }
-        let seen = counts.entry(key).or_default();
+        let carried = previous.remove(&key).unwrap_or(0);
+        let seen = current.entry(key).or_insert(carried);
         *seen += 1;
         *seen <= times
     }

@@ -94,7 +94,7 @@ fn verify(
     lookup: impl Fn(&str) -> Option<KnownCredential>,
 ) -> Result<Signer, Fault> {
     let request = Request { method, path_and_query, authority: None, headers, body };
-    verify_at(BEDROCK, &request, lookup, SystemTime::now())
+    verify_request_at(BEDROCK, &request, lookup, SystemTime::now())
 }
 
 /// Verifies the signature of a request to `service` (its signing name: [`BEDROCK`], [`STS`])
@@ -104,11 +104,12 @@ pub fn verify_request(
     request: &Request<'_>,
     lookup: impl Fn(&str) -> Option<KnownCredential>,
 ) -> Result<Signer, Fault> {
-    verify_at(service, request, lookup, SystemTime::now())
+    verify_request_at(service, request, lookup, SystemTime::now())
 }
 
-/// [`verify_request`] with the server's time `now`.
-fn verify_at(
+/// [`verify_request`] with the server's time `now`: the AWS test suite's vectors and the fuzz
+/// target verify requests signed at a fixed moment.
+pub fn verify_request_at(
     service: &str,
     request: &Request<'_>,
     lookup: impl Fn(&str) -> Option<KnownCredential>,
@@ -708,17 +709,18 @@ mod tests {
                 })
             }
         };
-        let signer = verify_at(auth.service, &request, lookup(secret.clone()), now)
+        let signer = verify_request_at(auth.service, &request, lookup(secret.clone()), now)
             .unwrap_or_else(|fault| panic!("{name}: {fault:?}"));
         assert_eq!(signer.access_key_id, auth.access_key_id, "{name}");
         assert_eq!(signer.region, auth.region, "{name}");
 
-        let fault = verify_at(auth.service, &request, lookup("another secret".to_owned()), now).unwrap_err();
+        let fault =
+            verify_request_at(auth.service, &request, lookup("another secret".to_owned()), now).unwrap_err();
         assert_eq!(fault.1, "InvalidSignatureException", "{name}: another secret");
         let mut body = parsed.body.clone();
         body.push(b'!');
         let tampered = Request { body: &body, ..request };
-        let fault = verify_at(auth.service, &tampered, lookup(secret), now).unwrap_err();
+        let fault = verify_request_at(auth.service, &tampered, lookup(secret), now).unwrap_err();
         assert_eq!(fault.1, "InvalidSignatureException", "{name}: another body");
     }
 
@@ -782,7 +784,7 @@ mod tests {
         now: SystemTime,
     ) -> Result<Signer, Fault> {
         let request = Request { method: "POST", path_and_query: PATH, authority, headers, body: b"{}" };
-        verify_at(service, &request, example_key, now)
+        verify_request_at(service, &request, example_key, now)
     }
 
     const HOST: [(&str, &str); 2] = [("host", "127.0.0.1:9"), ("content-type", "application/json")];
@@ -913,16 +915,16 @@ mod tests {
         let request =
             Request { method: "POST", path_and_query: PATH, authority: None, headers: &good, body: b"{}" };
         assert_eq!(
-            verify_at(BEDROCK, &request, temporary(now + minutes(60)), now).unwrap_err().1,
+            verify_request_at(BEDROCK, &request, temporary(now + minutes(60)), now).unwrap_err().1,
             "UnrecognizedClientException"
         );
         let with_token = [HOST[0], HOST[1], ("x-amz-security-token", "the-token")];
         let signed = sign_own(&with_token, SCOPE, "content-type;host;x-amz-date;x-amz-security-token", b"{}");
         let request = Request { headers: &signed, ..request };
-        let signer = verify_at(BEDROCK, &request, temporary(now + minutes(60)), now).unwrap();
+        let signer = verify_request_at(BEDROCK, &request, temporary(now + minutes(60)), now).unwrap();
         assert!(signer.session_token_sent);
         assert_eq!(
-            verify_at(BEDROCK, &request, temporary(now - minutes(1)), now).unwrap_err().1,
+            verify_request_at(BEDROCK, &request, temporary(now - minutes(1)), now).unwrap_err().1,
             "ExpiredTokenException"
         );
 
@@ -931,10 +933,10 @@ mod tests {
         let with_hash = [HOST[0], HOST[1], ("x-amz-content-sha256", declared.as_str())];
         let signed = sign_own(&with_hash, SCOPE, "content-type;host;x-amz-content-sha256;x-amz-date", b"{}");
         let request = Request { headers: &signed, ..request };
-        assert!(verify_at(BEDROCK, &request, example_key, now).is_ok());
+        assert!(verify_request_at(BEDROCK, &request, example_key, now).is_ok());
         let other_body = Request { body: b"{ }", ..request };
         assert_eq!(
-            verify_at(BEDROCK, &other_body, example_key, now).unwrap_err().1,
+            verify_request_at(BEDROCK, &other_body, example_key, now).unwrap_err().1,
             "InvalidSignatureException"
         );
     }

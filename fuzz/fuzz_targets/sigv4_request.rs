@@ -1,0 +1,4 @@
+//! libFuzzer entry point of [`amazon_chat_fuzz::sigv4_request`] (its doc says what it drives).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|bytes: &[u8]| amazon_chat_fuzz::sigv4_request(bytes));
