@@ -243,7 +243,6 @@ fn content_parts_the_shim_does_not_take_are_refused_by_type_and_path() {
     let stack = start();
     let cases = [
         (json!({"type": "input_audio", "input_audio": {"data": "AAAA", "format": "wav"}}), "input_audio", ""),
-        (json!({"type": "file", "file": {"file_data": "data:application/pdf;base64,AAAA"}}), "file", ""),
         // A type nobody knows is an unknown value of the part's `type`, with the ones that exist.
         (json!({"type": "video_url", "video_url": {"url": "x"}}), "video_url", ".type"),
     ];
@@ -263,7 +262,7 @@ fn content_parts_the_shim_does_not_take_are_refused_by_type_and_path() {
 fn options_accepted_but_not_sent_reach_bedrock_as_nothing() {
     let stack = start();
     let body = json!({"model": MODEL, "messages": [{"role": "user", "content": "hi"}],
-        "parallel_tool_calls": false, "service_tier": "flex", "metadata": {"team": "search"}, "store": true,
+        "parallel_tool_calls": false, "store": true,
         "user": "alice-42",
         "tools": [{"type": "function", "function": {"name": "f", "strict": true,
             "parameters": {"type": "object", "properties": {}}}}]});
@@ -272,8 +271,14 @@ fn options_accepted_but_not_sent_reach_bedrock_as_nothing() {
     let sent = &stack.last_recorded()["body"];
     let mut keys: Vec<&str> = sent.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort_unstable();
-    assert_eq!(keys, ["inferenceConfig", "messages", "toolConfig"], "nothing else reaches Bedrock: {sent}");
+    assert_eq!(
+        keys,
+        ["inferenceConfig", "messages", "requestMetadata", "toolConfig"],
+        "nothing else reaches Bedrock: {sent}"
+    );
     assert_eq!(sent["inferenceConfig"], json!({}));
+    // Every call is attributed to its key in Bedrock's invocation logs (a plain key is `default`).
+    assert_eq!(sent["requestMetadata"], json!({"api_key_name": "default"}));
     let spec = sent["toolConfig"]["tools"][0]["toolSpec"].as_object().unwrap();
     let mut spec_keys: Vec<&str> = spec.keys().map(String::as_str).collect();
     spec_keys.sort_unstable();

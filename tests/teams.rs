@@ -9,44 +9,8 @@ mod common;
 
 use common::*;
 use serde_json::json;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
-
-/// A keys file with these entries; returns the plaintext keys by name.
-struct KeysFile {
-    dir: tempfile::TempDir,
-    keys: Vec<(String, String)>,
-}
-
-impl KeysFile {
-    fn path(&self) -> PathBuf {
-        self.dir.path().join("keys.toml")
-    }
-
-    fn key(&self, name: &str) -> &str {
-        &self.keys.iter().find(|(n, _)| n == name).unwrap().1
-    }
-
-    /// `entries`: (name, extra TOML lines).
-    fn write(entries: &[(&str, &str)]) -> KeysFile {
-        let file = KeysFile { dir: tempfile::tempdir().unwrap(), keys: Vec::new() };
-        file.rewrite(entries)
-    }
-
-    fn rewrite(mut self, entries: &[(&str, &str)]) -> KeysFile {
-        let mut text = String::new();
-        self.keys.clear();
-        for (name, extra) in entries {
-            let (key, entry) = amazon_chat::auth::keys_file::new_key(name);
-            text.push_str(&entry);
-            text.push_str(extra);
-            text.push('\n');
-            self.keys.push(((*name).to_owned(), key));
-        }
-        std::fs::write(self.path(), text).unwrap();
-        self
-    }
-}
 
 fn chat_as(url: &str, key: &str, model: &str) -> CurlResponse {
     let body = json!({"model": model, "messages": [{"role": "user", "content": "hi"}]});

@@ -3,14 +3,20 @@
 //! - [`sdk`] builds the SDK configuration once at start (region, endpoint, retries, credentials);
 //!   [`pool`] keeps one client per region (home, and fallback regions on first use).
 //! - [`request`] maps an API request onto Converse; [`response`] and [`stream`] map answers back.
+//! - [`citations`] maps Bedrock's citations onto the API's.
+//! - [`s3_location`] maps `s3://` URLs onto Converse's S3 locations, for the models that read them.
 //! - [`errors`] classifies SDK failures into [`crate::error::Error`].
 //! - [`document`] converts JSON-ish values to and from the SDK's `Document`.
+//! - [`document_block`] builds Converse document blocks (valid, unique names; citations).
 
+pub mod citations;
 pub mod document;
+pub mod document_block;
 pub mod errors;
 pub mod pool;
 pub mod request;
 pub mod response;
+pub mod s3_location;
 pub mod sdk;
 pub mod stream;
 
@@ -40,6 +46,9 @@ macro_rules! with_request {
             .set_tool_config(request.tool_config)
             .set_additional_model_request_fields(request.additional_fields)
             .set_output_config(request.output_config)
+            .set_service_tier(request.service_tier)
+            .set_performance_config(request.performance)
+            .set_request_metadata((!request.metadata.is_empty()).then_some(request.metadata))
             .set_guardrail_config(request.guardrail.map(|g| {
                 $guardrail::builder()
                     .guardrail_identifier(g.identifier)
@@ -75,7 +84,12 @@ impl Bedrock {
         // The SDK's futures are tens of kilobytes: boxed, they are not copied into (and with) every
         // future that awaits them.
         match Box::pin(call.send()).await {
-            Ok(output) => Ok(response::answer(output.output(), output.stop_reason(), output.usage())),
+            Ok(output) => Ok(response::answer(
+                output.output(),
+                output.stop_reason(),
+                output.usage(),
+                output.service_tier(),
+            )),
             Err(error) => {
                 let status = error.raw_response().map(|r| r.status().as_u16());
                 Err(errors::from_sdk(&error, status, CallContext { model: &model, region: &self.region }))

@@ -11,20 +11,23 @@
 //!   `toolConfig`. So when tools are off (no tools, or `tool_choice: "none"`), the history's tool calls
 //!   and results are rendered as text: the model cannot call a tool, and the history is still accepted.
 
-use super::document;
+use super::s3_location::S3Access;
+use super::{document, document_block};
 use crate::chat::cache::CachePlan;
 use crate::chat::reasoning::Plan;
 use crate::chat::structured::{Format, Structured};
 use crate::chat::validate::data_url::{self, ImageKind};
 use crate::chat::validate::messages::is_blank;
+use crate::chat::validate::s3;
 use crate::error::{Error, Result};
 use crate::proto::v1 as api;
 use aws_sdk_bedrockruntime::types::{
     AnyToolChoice, AutoToolChoice, CachePointBlock, CachePointType, CacheTtl, ContentBlock, ConversationRole,
     GuardrailTrace, ImageBlock, ImageFormat, ImageSource, InferenceConfiguration, JsonSchemaDefinition,
-    Message, OutputConfig, OutputFormat, OutputFormatStructure, OutputFormatType, ReasoningContentBlock,
-    ReasoningTextBlock, SpecificToolChoice, SystemContentBlock, Tool, ToolChoice, ToolConfiguration,
-    ToolInputSchema, ToolResultBlock, ToolResultContentBlock, ToolSpecification, ToolUseBlock,
+    Message, OutputConfig, OutputFormat, OutputFormatStructure, OutputFormatType, PerformanceConfigLatency,
+    PerformanceConfiguration, ReasoningContentBlock, ReasoningTextBlock, ServiceTier, ServiceTierType,
+    SpecificToolChoice, SystemContentBlock, Tool, ToolChoice, ToolConfiguration, ToolInputSchema,
+    ToolResultBlock, ToolResultContentBlock, ToolSpecification, ToolUseBlock,
 };
 use aws_smithy_types::{Blob, Document};
 use base64::Engine as _;
@@ -42,6 +45,8 @@ pub struct Decisions<'a> {
     pub cache: CachePlan,
     /// The answer's format (and whether strict tools are sent as strict).
     pub structured: &'a Structured,
+    /// `--s3-bucket-owner`, for `s3://` images and documents.
+    pub s3_bucket_owner: Option<&'a str>,
 }
 
 impl<'a> Decisions<'a> {
@@ -52,6 +57,7 @@ impl<'a> Decisions<'a> {
             reasoning: &Plan::Off,
             cache: CachePlan { markers: false, in_tools: false, auto: false },
             structured,
+            s3_bucket_owner: None,
         }
     }
 }
@@ -75,6 +81,12 @@ pub struct ConverseRequest {
     pub guardrail: Option<Guardrail>,
     /// `outputConfig` (the reasoning effort of adaptive thinking).
     pub output_config: Option<OutputConfig>,
+    /// `serviceTier`.
+    pub service_tier: Option<ServiceTier>,
+    /// `performanceConfig` (latency-optimised inference).
+    pub performance: Option<PerformanceConfiguration>,
+    /// `requestMetadata`, for Bedrock's invocation logs.
+    pub metadata: HashMap<String, String>,
 }
 
 /// A validated guardrail setting (Converse and ConverseStream take different SDK types for it).
@@ -117,14 +129,16 @@ pub fn to_converse(request: &api::ChatCompletionRequest, decisions: &Decisions) 
         additional_model_request_fields,
         guardrail_config,
         parallel_tool_calls: _, // accepted, not sent: Converse has no such setting
-        service_tier: _,        // accepted, not sent yet: Bedrock's tiers are not mapped
-        metadata: _,            // accepted, not sent yet: Bedrock's request metadata is not mapped
-        store: _,               // accepted, not sent: nothing is stored
+        service_tier,
+        metadata,
+        store: _, // accepted, not sent: nothing is stored
         additional_model_request_fields_json,
         reasoning_effort: _, // decided in `decisions.reasoning`
         thinking: _,         // decided in `decisions.reasoning`
         response_format: _,  // decided in `decisions.structured`
         prompt_cache: _,     // decided in `decisions.cache`
+        citations,
+        performance_config,
     } = request;
     let mode = tool_mode(tool_choice.as_ref(), tools)?;
     // Whether the caller's tools are sent (else the history's tool calls are rendered as text).
@@ -154,7 +168,9 @@ pub fn to_converse(request: &api::ChatCompletionRequest, decisions: &Decisions) 
         ),
     };
     let replay = decisions.reasoning.replays_reasoning(decisions.model_id);
-    let (system, messages) = conversation(messages, tools_on, replay, decisions.cache)?;
+    let citations = citations.unwrap_or(false);
+    let s3 = S3Access { model_id: decisions.model_id, bucket_owner: decisions.s3_bucket_owner };
+    let (system, messages) = conversation(messages, tools_on, replay, decisions.cache, citations, s3)?;
     let passed = match (additional_model_request_fields, additional_model_request_fields_json) {
         (Some(fields), _) => Some(document::from_struct(fields)),
         (None, Some(text)) => Some(document::from_json_text(text).map_err(internal)?),
@@ -188,7 +204,28 @@ pub fn to_converse(request: &api::ChatCompletionRequest, decisions: &Decisions) 
         additional_fields,
         guardrail: guardrail_config.as_ref().map(guardrail),
         output_config,
+        service_tier: service_tier.as_deref().and_then(self::service_tier),
+        performance: performance_config.as_ref().map(|api::PerformanceConfig { latency }| {
+            PerformanceConfiguration::builder()
+                .latency(PerformanceConfigLatency::from(latency.as_str()))
+                .build()
+        }),
+        metadata: metadata.clone(),
     })
+}
+
+/// OpenAI's (and Bedrock's) tier names as Converse's service tier; `auto` is Bedrock's default,
+/// sent as nothing. OpenAI's `scale` (committed capacity) is Bedrock's `reserved`.
+fn service_tier(tier: &str) -> Option<ServiceTier> {
+    let kind = match tier {
+        "default" => ServiceTierType::Default,
+        "flex" => ServiceTierType::Flex,
+        "priority" => ServiceTierType::Priority,
+        "scale" | "reserved" => ServiceTierType::Reserved,
+        // validated: "auto"
+        _ => return None,
+    };
+    ServiceTier::builder().r#type(kind).build().ok()
 }
 
 /// The answer tool of a structured output without native support.
@@ -364,14 +401,18 @@ fn tool_spec(tool: &api::Tool, send_strict: bool) -> Result<Tool> {
 
 /// Splits the messages into the system prompt and alternating turns, merging consecutive turns of
 /// one role (tool results become part of a user turn). Cache points follow the blocks their marker
-/// is on; reasoning blocks are replayed in their original places when `replay` is set.
+/// is on; reasoning blocks are replayed in their original places when `replay` is set; documents
+/// ask for citations when `citations` is set (or their own switch says so).
 fn conversation(
     messages: &[api::Message],
     tools_on: bool,
     replay: bool,
     cache: CachePlan,
+    citations: bool,
+    s3: S3Access,
 ) -> Result<(Vec<SystemContentBlock>, Vec<Message>)> {
     let mut system = Vec::new();
+    let mut attachments = Attachments { names: document_block::Names::default(), citations, s3 };
     let mut turns: Vec<(ConversationRole, Vec<ContentBlock>)> = Vec::new();
     for (i, message) in messages.iter().enumerate() {
         let api::Message {
@@ -383,6 +424,7 @@ fn conversation(
             reasoning_content: _, // the blocks carry the reasoning back
             thinking_blocks,
             cache_control,
+            citations: _, // answers only: the cited text is in the content
         } = message;
         let marker = cache_control.as_ref().filter(|_| cache.markers);
         let (turn_role, mut blocks) = match role.as_str() {
@@ -400,7 +442,7 @@ fn conversation(
                 }
                 continue;
             }
-            "user" => (ConversationRole::User, user_blocks(content.as_ref(), i, cache)?),
+            "user" => (ConversationRole::User, user_blocks(content.as_ref(), i, cache, &mut attachments)?),
             "assistant" => {
                 let mut text_blocks = Vec::new();
                 for (text, part_marker) in texts(content.as_ref()) {
@@ -514,10 +556,19 @@ fn texts(
     }))
 }
 
+/// What images and documents need across the request: document names (unique in the request),
+/// the citations default, and whether and how S3 URLs are read.
+struct Attachments<'a> {
+    names: document_block::Names,
+    citations: bool,
+    s3: S3Access<'a>,
+}
+
 fn user_blocks(
     content: Option<&api::message::Content>,
     i: usize,
     cache: CachePlan,
+    attachments: &mut Attachments,
 ) -> Result<Vec<ContentBlock>> {
     use api::content_part::Part;
     let parts = match content {
@@ -533,7 +584,13 @@ fn user_blocks(
             Some(Part::Text(text)) => blocks.push(ContentBlock::Text(text.clone())),
             Some(Part::ImageUrl(api::ImageUrl { url, detail: _ })) => {
                 // `detail` is accepted, not sent: Bedrock has no such hint.
-                blocks.push(image_block(url, &format!("messages[{i}].content.parts[{j}].image_url.url"))?);
+                let field = format!("messages[{i}].content.parts[{j}].image_url.url");
+                blocks.push(image_block(url, &field, &attachments.s3)?);
+            }
+            Some(Part::Document(document)) => {
+                let field = format!("messages[{i}].content.parts[{j}].document");
+                let Attachments { names, citations, s3 } = attachments;
+                blocks.push(document_block::block(document, &field, names, *citations, s3)?);
             }
             None => {}
         }
@@ -544,20 +601,24 @@ fn user_blocks(
     Ok(blocks)
 }
 
-/// An image from a base64 data URL. Bedrock takes image bytes only; it never fetches URLs.
-fn image_block(url: &str, field: &str) -> Result<ContentBlock> {
-    let (kind, bytes) = data_url::decode(url, field)?;
+/// An image from a base64 data URL, or an S3 location Bedrock reads itself.
+fn image_block(url: &str, field: &str, s3: &S3Access) -> Result<ContentBlock> {
+    let (kind, source) = match s3::parse(url, field)? {
+        Some(location) => {
+            (location.image_kind(field)?, ImageSource::S3Location(s3.location(location, field)?))
+        }
+        None => {
+            let (kind, bytes) = data_url::decode(url, field)?;
+            (kind, ImageSource::Bytes(Blob::new(bytes)))
+        }
+    };
     let format = match kind {
         ImageKind::Png => ImageFormat::Png,
         ImageKind::Jpeg => ImageFormat::Jpeg,
         ImageKind::Gif => ImageFormat::Gif,
         ImageKind::Webp => ImageFormat::Webp,
     };
-    let image = ImageBlock::builder()
-        .format(format)
-        .source(ImageSource::Bytes(Blob::new(bytes)))
-        .build()
-        .map_err(internal)?;
+    let image = ImageBlock::builder().format(format).source(source).build().map_err(internal)?;
     Ok(ContentBlock::Image(image))
 }
 

@@ -3,7 +3,7 @@
 use super::document;
 use crate::proto::v1 as api;
 use aws_sdk_bedrockruntime::types::{
-    ContentBlock, ConverseOutput, ReasoningContentBlock, StopReason, TokenUsage,
+    ContentBlock, ConverseOutput, ReasoningContentBlock, ServiceTier, StopReason, TokenUsage,
 };
 use base64::Engine as _;
 
@@ -16,6 +16,8 @@ pub struct Answer {
     pub finish_reason: &'static str,
     /// Token counts.
     pub usage: Option<api::Usage>,
+    /// The service tier that served the request, when Bedrock says.
+    pub service_tier: Option<String>,
 }
 
 /// Reads Converse's output.
@@ -23,10 +25,12 @@ pub fn answer(
     output: Option<&ConverseOutput>,
     stop_reason: &StopReason,
     usage: Option<&TokenUsage>,
+    service_tier: Option<&ServiceTier>,
 ) -> Answer {
     let mut text = String::new();
     let mut tool_calls = Vec::new();
     let mut thinking_blocks = Vec::new();
+    let mut citations = Vec::new();
     if let Some(ConverseOutput::Message(message)) = output {
         for block in message.content() {
             match block {
@@ -44,7 +48,12 @@ pub fn answer(
                         arguments: document::to_json(call.input()).to_string(),
                     }),
                 }),
-                // Citations and other block kinds have no place in the API yet.
+                ContentBlock::CitationsContent(block) => {
+                    let (cited, found) = super::citations::content_block(block);
+                    text.push_str(&cited);
+                    citations.extend(found);
+                }
+                // Other block kinds (images, search results) do not come back in chat answers.
                 _ => {}
             }
         }
@@ -59,11 +68,18 @@ pub fn answer(
             tool_calls,
             reasoning_content,
             thinking_blocks,
+            citations,
             ..Default::default()
         },
         finish_reason: finish_reason(stop_reason),
         usage: usage.map(to_usage),
+        service_tier: service_tier.map(tier_name),
     }
+}
+
+/// A service tier as the API names it (Bedrock's names: `default`, `flex`, `priority`, `reserved`).
+pub fn tier_name(tier: &ServiceTier) -> String {
+    tier.r#type().as_str().to_owned()
 }
 
 /// A reasoning block as the API carries it, placed after `tool_calls_before` tool calls.
@@ -165,7 +181,8 @@ mod tests {
             .cache_read_input_tokens(4)
             .build()
             .unwrap();
-        let answer = answer(Some(&ConverseOutput::Message(message)), &StopReason::ToolUse, Some(&usage));
+        let answer =
+            answer(Some(&ConverseOutput::Message(message)), &StopReason::ToolUse, Some(&usage), None);
         assert_eq!(answer.finish_reason, "tool_calls");
         assert_eq!(answer.message.content, Some(api::message::Content::Text("Let me check.".into())));
         assert_eq!(answer.message.tool_calls[0].function.as_ref().unwrap().arguments, r#"{"city":"Paris"}"#);

@@ -121,7 +121,11 @@ impl StreamTranslator {
                     let delta = self.reasoning(delta.content_block_index, reasoning)?;
                     Some(self.delta(delta, None))
                 }
-                // Citation deltas have no place in the API yet.
+                Some(ContentBlockDelta::Citation(citation)) => {
+                    let citations = vec![super::citations::delta(&citation)];
+                    Some(self.delta(api::Delta { citations, ..Default::default() }, None))
+                }
+                // Tool-result and image deltas do not come back in chat answers.
                 _ => None,
             },
             ConverseStreamOutput::MessageStop(stop) => {
@@ -130,8 +134,14 @@ impl StreamTranslator {
             ConverseStreamOutput::Metadata(metadata) => {
                 let usage = metadata.usage.as_ref().map(to_usage);
                 self.usage.clone_from(&usage);
-                self.include_usage
-                    .then(|| api::StreamChatCompletionResponse { usage, ..self.envelope(Vec::new()) })
+                let service_tier = metadata.service_tier.as_ref().map(super::response::tier_name);
+                // The last chunk: usage when asked for, and the tier whenever Bedrock names one.
+                let usage = usage.filter(|_| self.include_usage);
+                (usage.is_some() || service_tier.is_some()).then(|| api::StreamChatCompletionResponse {
+                    usage,
+                    service_tier,
+                    ..self.envelope(Vec::new())
+                })
             }
             _ => None,
         }
@@ -153,6 +163,7 @@ impl StreamTranslator {
             model: self.model.clone(),
             choices,
             usage: None,
+            service_tier: None,
         }
     }
 }

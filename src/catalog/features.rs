@@ -72,6 +72,14 @@ const fn features(reasoning: Option<Reasoning>, prompt_cache: Option<PromptCache
     Features { reasoning, prompt_cache, native_structured_output: native }
 }
 
+/// Whether Bedrock reads the model's images and documents from S3 locations itself: Amazon Nova's
+/// multimodal models (Lite, Pro, Premier, Nova 2); Nova Micro takes text only, and other families
+/// take bytes only.
+pub fn reads_s3(model_id: &str) -> bool {
+    let id = base_id(model_id);
+    id.starts_with("amazon.nova") && !id.starts_with("amazon.nova-micro")
+}
+
 /// Inference-profile prefixes that come before a model id.
 const PROFILE_PREFIXES: &[&str] = &["us", "eu", "apac", "global", "us-gov", "jp", "au", "ca"];
 

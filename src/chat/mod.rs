@@ -41,7 +41,7 @@ pub struct Timeouts {
 }
 
 /// Server-wide policies for requests.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Policies {
     /// Thinking budgets per reasoning level.
     pub budgets: reasoning::Budgets,
@@ -49,6 +49,8 @@ pub struct Policies {
     pub prompt_cache_auto: bool,
     /// `--max-open-streams` (0: no cap).
     pub max_open_streams: usize,
+    /// `--s3-bucket-owner`: the account that owns the buckets of `s3://` URLs.
+    pub s3_bucket_owner: Option<String>,
 }
 
 /// What the adapters tell the caller besides the answer: the caller's quota after the call, and
@@ -167,6 +169,7 @@ impl Chat {
         let (mut converse, structured) =
             map_request(request, &route.model_id, route.defaults, &self.policies)?;
         converse.model_id = route.model_id;
+        attribute_to(&mut converse.metadata, &caller.name)?;
         let client =
             self.pool.client(route.region.as_deref()).map_err(|e| Error::new(ErrorKind::Internal, e))?;
         record.routed(&converse.model_id, client.region(), route.known);
@@ -287,6 +290,7 @@ impl Chat {
                 finish_reason: answer.finish_reason.to_owned(),
             }],
             usage: answer.usage,
+            service_tier: answer.service_tier,
         };
         Ok((response, served))
     }
@@ -541,9 +545,37 @@ pub fn map_request(
     }
     let cache = cache::plan(request, model_id, policies.prompt_cache_auto)?;
     let structured = structured::plan(request, model_id, &plan)?;
-    let decisions = bedrock::Decisions { model_id, reasoning: &plan, cache, structured: &structured };
+    let decisions = bedrock::Decisions {
+        model_id,
+        reasoning: &plan,
+        cache,
+        structured: &structured,
+        s3_bucket_owner: policies.s3_bucket_owner.as_deref(),
+    };
     let converse = bedrock::to_converse(request, &decisions)?;
     Ok((converse, structured))
+}
+
+/// The request-metadata key naming the caller's API key in Bedrock's invocation logs.
+pub const KEY_NAME_METADATA: &str = "api_key_name";
+
+/// Sets the caller's key name in Bedrock's request metadata, for cost attribution in invocation
+/// logs. The server's value replaces a caller's `api_key_name`, so that no caller can bill another
+/// team; it needs one of Bedrock's 16 pairs. Key names (up to 64 letters, digits, `.`, `_`, `-`)
+/// are valid metadata values as they are.
+fn attribute_to(metadata: &mut std::collections::HashMap<String, String>, key_name: &str) -> Result<()> {
+    if metadata.len() >= validate::MAX_METADATA_PAIRS && !metadata.contains_key(KEY_NAME_METADATA) {
+        return Err(Error::invalid(
+            "metadata",
+            format!(
+                "holds {} pairs; the server adds {KEY_NAME_METADATA:?} (the caller's key name), so at most {} others",
+                metadata.len(),
+                validate::MAX_METADATA_PAIRS - 1
+            ),
+        ));
+    }
+    metadata.insert(KEY_NAME_METADATA.to_owned(), key_name.to_owned());
+    Ok(())
 }
 
 /// The server's span of the call (the current one, before the chat span is entered) carries who

@@ -181,9 +181,23 @@ pub struct Config {
     #[arg(long, env = "AMAZON_CHAT_PROMPT_CACHE", value_enum, default_value = "off")]
     pub prompt_cache: PromptCachePolicy,
 
+    /// The AWS account that owns the S3 buckets of `s3://` image and document URLs: sent as
+    /// Bedrock's `bucketOwner`, so Bedrock refuses a bucket someone else owns.
+    #[arg(long, env = "AMAZON_CHAT_S3_BUCKET_OWNER", value_name = "ACCOUNT_ID", value_parser = parse_account_id)]
+    pub s3_bucket_owner: Option<String>,
+
     /// AWS credentials: the authentication guide's variables.
     #[command(flatten)]
     pub aws: AwsCredentialConfig,
+}
+
+/// A 12-digit AWS account id.
+fn parse_account_id(text: &str) -> Result<String, String> {
+    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(text.to_owned())
+    } else {
+        Err("an AWS account id is 12 digits".to_owned())
+    }
 }
 
 /// The server-side prompt-cache policy.

@@ -6,10 +6,21 @@
 //! - Tools offered and demanded (toolChoice `any` or `tool`), or a tool named in the prompt under
 //!   `auto`, get toolUse blocks whose input fills the schema's `required` properties.
 //! - Tool results get `The tool returned: <result text>`.
-//! - Images are acknowledged: `(I see 1 image: png, 68 bytes)`.
+//! - Images are acknowledged: `(I see 1 image: png, 68 bytes)`; documents too: `(I read 1
+//!   document: Quarterly report, pdf, 1234 bytes)`, after Bedrock's document rules
+//!   (`documents`).
+//! - A document sent with citations enabled is answered, after the text, by a `citationsContent`
+//!   block quoting its first sentence, with the quote's location (`citations`).
+//! - Documents count in the prompt's tokens: a quarter of their bytes, at least 1 each.
+//! - `serviceTier` and `performanceConfig` are checked against the model and the caller's region
+//!   and echoed in the answer (`tiers`); `requestMetadata` is checked
+//!   (`request_metadata`).
+//! - `guardrailConfig.trace` `enabled` / `enabled_full` adds the guardrail's trace
+//!   (`guardrail`): a blocked input under `[[emulator:guardrail]]`.
 //! - `maxTokens` truncates (stop reason `max_tokens`); stop sequences cut (`stop_sequence`).
 
 use super::directives::{self, Directives};
+use super::documents::Document;
 use base64::Engine as _;
 use serde_json::{Value, json};
 
@@ -37,6 +48,13 @@ pub enum Block {
         /// The arguments.
         input: Value,
     },
+    /// Text that cites documents (Converse's `citationsContent`).
+    Citations {
+        /// The generated text: here, the quote.
+        text: String,
+        /// Bedrock's Citation objects: `title`, `sourceContent`, `location`.
+        citations: Vec<Value>,
+    },
 }
 
 /// The emulator's reply to one request.
@@ -54,6 +72,12 @@ pub struct Reply {
     pub directives: Directives,
     /// Prompt-cache tokens read and written, when the request had cache points.
     pub cache: Option<(u32, u32)>,
+    /// The service tier used, when the request named one.
+    pub service_tier: Option<&'static str>,
+    /// The latency used, when the request set `performanceConfig`.
+    pub latency: Option<&'static str>,
+    /// The guardrail trace (`{"guardrail": ...}`), when the request enabled it.
+    pub trace: Option<Value>,
 }
 
 impl Reply {
@@ -77,25 +101,49 @@ impl Reply {
         }
         usage
     }
+
+    /// The keys Converse's response and ConverseStream's `metadata` event carry beside usage and
+    /// metrics: `serviceTier` and `performanceConfig` (when requested) and `trace` (when enabled).
+    pub fn extras(&self) -> serde_json::Map<String, Value> {
+        let mut extras = serde_json::Map::new();
+        if let Some(tier) = self.service_tier {
+            extras.insert("serviceTier".to_owned(), json!({ "type": tier }));
+        }
+        if let Some(latency) = self.latency {
+            extras.insert("performanceConfig".to_owned(), json!({ "latency": latency }));
+        }
+        if let Some(trace) = &self.trace {
+            extras.insert("trace".to_owned(), trace.clone());
+        }
+        extras
+    }
 }
 
 fn invalid(message: impl Into<String>) -> Fault {
     (400, "ValidationException", message.into())
 }
 
-/// Checks the request and computes the reply.
-pub fn reply(model_id: &str, body: &Value) -> Result<Reply, Fault> {
+/// Checks the request, sent to `model_id` from `region` (the SigV4 scope's), and computes the reply.
+pub fn reply(model_id: &str, region: &str, body: &Value) -> Result<Reply, Fault> {
+    super::request_metadata::check(&body["requestMetadata"])?;
+    let performance = super::tiers::check(model_id, region, body)?;
     let reasoning = super::thinking::check(model_id, body)?;
     let messages = body.get("messages").and_then(Value::as_array).filter(|m| !m.is_empty());
     let messages =
         messages.ok_or_else(|| invalid("The messages field is required and must not be empty."))?;
     check_conversation(messages, body.get("toolConfig").is_some())?;
+    let documents = super::documents::check(model_id, messages)?;
 
-    let last_user = messages
+    let (last_index, last_user) = messages
         .iter()
+        .enumerate()
         .rev()
-        .find(|m| m["role"] == "user")
+        .find(|(_, m)| m["role"] == "user")
         .ok_or_else(|| invalid("A conversation must start with a user message."))?;
+    // The last user message's documents: cited ones are answered with citations, the others
+    // acknowledged in the text.
+    let (cited, read): (Vec<&Document>, Vec<&Document>) =
+        documents.iter().filter(|d| d.message == last_index).partition(|d| d.citations);
     let content = last_user["content"].as_array().map(Vec::as_slice).unwrap_or_default();
     let prompt: Vec<&str> =
         content.iter().filter_map(|block| block.get("text").and_then(Value::as_str)).collect();
@@ -114,6 +162,7 @@ pub fn reply(model_id: &str, body: &Value) -> Result<Reply, Fault> {
         }
     }
     let structured = super::structured::answer(model_id, body, directives.off_schema)?;
+    let answers_json = structured.is_some();
 
     let mut blocks = Vec::new();
     let mut stop_reason = if !calls.is_empty() {
@@ -133,17 +182,26 @@ pub fn reply(model_id: &str, body: &Value) -> Result<Reply, Fault> {
         let text = match (&directives.words, tool_results.as_slice()) {
             _ if structured.is_some() => structured.unwrap_or_default(),
             (Some(n), _) => vec!["lorem"; *n].join(" "),
-            (None, []) => format!("You said: {prompt}{}", describe_images(content)).trim_end().to_owned(),
+            (None, []) => {
+                format!("You said: {prompt}{}{}", describe_images(content), super::documents::describe(&read))
+                    .trim_end()
+                    .to_owned()
+            }
             (None, [one]) => format!("The tool returned: {one}"),
             (None, many) => format!("The tools returned: {}", many.join("; ")),
         };
         let (text, reason) = limit(text, &body["inferenceConfig"]);
         blocks.push(Block::Text(text));
+        // A structured answer is JSON alone; a cut answer stops before its citations.
+        if !answers_json && reason != "max_tokens" {
+            blocks.extend(cited.iter().map(|document| super::citations::block(document)));
+        }
         reason
     };
     if let Some(reason) = directives.stop_reason {
         stop_reason = reason;
     }
+    let trace = super::guardrail::trace(body, &prompt, stop_reason == "guardrail_intervened")?;
     if let Some(signed) = reasoning {
         let text =
             format!("Let me think about: {}", if prompt.is_empty() { "the tool results" } else { &prompt });
@@ -153,11 +211,23 @@ pub fn reply(model_id: &str, body: &Value) -> Result<Reply, Fault> {
     let output_tokens = blocks
         .iter()
         .map(|block| match block {
-            Block::Text(text) | Block::Reasoning { text, .. } => text.split_whitespace().count() as u32,
+            Block::Text(text) | Block::Reasoning { text, .. } | Block::Citations { text, .. } => {
+                text.split_whitespace().count() as u32
+            }
             Block::ToolUse { input, .. } => 1 + input.to_string().len() as u32 / 4,
         })
         .sum();
-    Ok(Reply { blocks, stop_reason, input_tokens: count_input(body), output_tokens, directives, cache: None })
+    Ok(Reply {
+        blocks,
+        stop_reason,
+        input_tokens: count_input(body),
+        output_tokens,
+        directives,
+        cache: None,
+        service_tier: performance.service_tier,
+        latency: performance.latency,
+        trace,
+    })
 }
 
 /// Bedrock's conversation rules.
@@ -357,15 +427,15 @@ pub fn deltas(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    const HAIKU: &str = "anthropic.claude-3-haiku-20240307-v1:0";
+
     fn user(text: &str) -> Value {
         json!({"role": "user", "content": [{"text": text}]})
     }
 
     #[test]
     fn echoes_the_last_user_message() {
-        let reply =
-            reply("anthropic.claude-3-haiku-20240307-v1:0", &json!({"messages": [user("hello there")]}))
-                .unwrap();
+        let reply = reply(HAIKU, "us-east-1", &json!({"messages": [user("hello there")]})).unwrap();
         assert_eq!(reply.blocks, [Block::Text("You said: hello there".into())]);
         assert_eq!(reply.stop_reason, "end_turn");
         assert_eq!((reply.input_tokens, reply.output_tokens), (2, 4));
@@ -375,13 +445,15 @@ mod tests {
     #[test]
     fn max_tokens_and_stop_sequences_cut_the_answer() {
         let cut = reply(
-            "anthropic.claude-3-haiku-20240307-v1:0",
+            HAIKU,
+            "us-east-1",
             &json!({"messages": [user("one two three")], "inferenceConfig": {"maxTokens": 2}}),
         )
         .unwrap();
         assert_eq!((cut.blocks[0].clone(), cut.stop_reason), (Block::Text("You said:".into()), "max_tokens"));
         let stop = reply(
-            "anthropic.claude-3-haiku-20240307-v1:0",
+            HAIKU,
+            "us-east-1",
             &json!({"messages": [user("one STOP two")], "inferenceConfig": {"stopSequences": ["STOP"]}}),
         )
         .unwrap();
@@ -404,7 +476,7 @@ mod tests {
                 "toolChoice": {"any": {}}
             }
         });
-        let reply = reply("anthropic.claude-3-haiku-20240307-v1:0", &body).unwrap();
+        let reply = reply(HAIKU, "us-east-1", &body).unwrap();
         assert_eq!(reply.stop_reason, "tool_use");
         let Block::ToolUse { name, input, .. } = &reply.blocks[0] else { panic!("{:?}", reply.blocks) };
         assert_eq!(name, "get_weather");
@@ -414,17 +486,16 @@ mod tests {
     #[test]
     fn bedrock_conversation_rules_are_enforced() {
         let alternation =
-            reply("anthropic.claude-3-haiku-20240307-v1:0", &json!({"messages": [user("a"), user("b")]}))
-                .unwrap_err();
+            reply(HAIKU, "us-east-1", &json!({"messages": [user("a"), user("b")]})).unwrap_err();
         assert!(alternation.2.contains("alternate"));
-        let no_config = reply("anthropic.claude-3-haiku-20240307-v1:0", &json!({"messages": [
+        let no_config = reply(HAIKU, "us-east-1", &json!({"messages": [
             user("a"),
             {"role": "assistant", "content": [{"toolUse": {"toolUseId": "t1", "name": "f", "input": {}}}]},
             {"role": "user", "content": [{"toolResult": {"toolUseId": "t1", "content": [{"text": "r"}]}}]}
         ]}))
         .unwrap_err();
         assert!(no_config.2.contains("toolConfig"));
-        let too_many = reply("anthropic.claude-3-haiku-20240307-v1:0", &json!({"toolConfig": {"tools": []}, "messages": [
+        let too_many = reply(HAIKU, "us-east-1", &json!({"toolConfig": {"tools": []}, "messages": [
             user("a"),
             {"role": "assistant", "content": [{"toolUse": {"toolUseId": "t1", "name": "f", "input": {}}}]},
             {"role": "user", "content": [
@@ -434,5 +505,66 @@ mod tests {
         ]}))
         .unwrap_err();
         assert!(too_many.2.contains("exceeds"));
+    }
+
+    fn document(name: &str, text: &str, citations: bool) -> Value {
+        let bytes = base64::engine::general_purpose::STANDARD.encode(text);
+        let mut block = json!({"document": {"format": "txt", "name": name, "source": {"bytes": bytes}}});
+        if citations {
+            block["document"]["citations"] = json!({"enabled": true});
+        }
+        block
+    }
+
+    #[test]
+    fn documents_are_acknowledged_or_cited() {
+        let content = json!([{"text": "summarize"}, document("Quarterly report", "Revenue rose.", false)]);
+        let read =
+            reply(HAIKU, "us-east-1", &json!({"messages": [{"role": "user", "content": content}]})).unwrap();
+        assert_eq!(
+            read.blocks,
+            [Block::Text("You said: summarize (I read 1 document: Quarterly report, txt, 13 bytes)".into())]
+        );
+        assert_eq!(read.input_tokens, 1 + 3, "a word, and 13 bytes / 4");
+
+        let content =
+            json!([{"text": "what color?"}, document("facts", "The sky is blue. Grass is green.", true)]);
+        let body = json!({"messages": [{"role": "user", "content": content}]});
+        let cited = reply("us.anthropic.claude-sonnet-4-5-20250929-v1:0", "us-east-1", &body).unwrap();
+        assert_eq!(cited.blocks[0], Block::Text("You said: what color?".into()));
+        let Block::Citations { text, citations } = &cited.blocks[1] else { panic!("{:?}", cited.blocks) };
+        assert_eq!(text, "The sky is blue.");
+        assert_eq!(citations[0]["title"], "facts");
+        assert_eq!(
+            citations[0]["location"]["documentChar"],
+            json!({"documentIndex": 0, "start": 0, "end": 16})
+        );
+        assert_eq!(cited.output_tokens, 4 + 4, "the citation's words count");
+        assert_eq!(reply(HAIKU, "us-east-1", &body).unwrap_err().2, "This model doesn't support citations.");
+    }
+
+    #[test]
+    fn tiers_latency_and_traces_reach_the_reply() {
+        let body = json!({
+            "messages": [user("[[emulator:guardrail]] bad")],
+            "serviceTier": {"type": "flex"},
+            "performanceConfig": {"latency": "standard"},
+            "requestMetadata": {"team": "search"},
+            "guardrailConfig": {"guardrailIdentifier": "gr1", "guardrailVersion": "1", "trace": "enabled"}
+        });
+        let answer = reply("openai.gpt-oss-120b-1:0", "us-east-1", &body).unwrap();
+        assert_eq!(answer.stop_reason, "guardrail_intervened");
+        let extras = answer.extras();
+        assert_eq!(extras["serviceTier"], json!({"type": "flex"}));
+        assert_eq!(extras["performanceConfig"], json!({"latency": "standard"}));
+        assert_eq!(extras["trace"]["guardrail"]["actionReason"], "Guardrail blocked.");
+        assert!(extras["trace"]["guardrail"]["inputAssessment"]["gr1"]["contentPolicy"].is_object());
+
+        let plain = reply(HAIKU, "us-east-1", &json!({"messages": [user("hi")]})).unwrap();
+        assert!(plain.extras().is_empty(), "nothing asked, nothing echoed");
+        let priority = json!({"messages": [user("hi")], "serviceTier": {"type": "priority"}});
+        assert!(reply(HAIKU, "us-east-1", &priority).unwrap_err().2.contains("priority service tier"));
+        let metadata = json!({"messages": [user("hi")], "requestMetadata": {"bad key!": "v"}});
+        assert!(reply(HAIKU, "us-east-1", &metadata).unwrap_err().2.contains("'requestMetadata'"));
     }
 }

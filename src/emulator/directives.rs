@@ -18,7 +18,7 @@
 //! | `stream-cut` | ConverseStream: a few events, then the connection closes without `messageStop` |
 //! | `delay=500ms` | wait before answering (also `2s`) |
 //! | `slow-stream=50ms` | wait between stream events |
-//! | `guardrail` | stop reason `guardrail_intervened` |
+//! | `guardrail` | stop reason `guardrail_intervened` (with `guardrailConfig.trace` on, a trace of the blocked input) |
 //! | `content-filtered` | stop reason `content_filtered` |
 //! | `cache` | usage reports prompt-cache read and write tokens |
 //! | `off-schema` | tool inputs and structured answers ignore their schema (`{"unexpected": true}`) |

@@ -4,7 +4,10 @@
 //! - `POST /model/{modelId}/converse` and `/converse-stream`, with signatures verified against the
 //!   emulator's credential table ([`sigv4`]) and unknown model ids rejected as Bedrock does.
 //! - Deterministic answers derived from the request ([`answer`]), framed as event streams
-//!   ([`eventstream`]) for ConverseStream.
+//!   ([`eventstream`]) for ConverseStream, after Bedrock's checks: documents and their citations
+//!   (`documents`, `citations`), service tiers and latency-optimized inference per model and
+//!   region (`tiers`), request metadata (`request_metadata`), the guardrail trace
+//!   (`guardrail`).
 //! - Faults and timing driven from the prompt ([`directives`]), scoped to regions, models or the
 //!   first N tries, to prove retries and failover.
 //! - The identity side ([`issuer`]): STS AssumeRole (ExternalId checked), AssumeRoleWithWebIdentity
@@ -19,19 +22,24 @@
 //! `serve --demo` runs it in-process on a loopback port; `amazon-chat emulator` runs it alone.
 
 pub mod answer;
+mod citations;
 mod control;
 pub mod directives;
+mod documents;
 pub mod eventstream;
+mod guardrail;
 pub mod issuer;
 mod metadata;
 mod models;
 pub mod prompt_cache;
+mod request_metadata;
 mod routes;
 pub mod sigv4;
 pub mod standalone;
 mod structured;
 mod sts;
 mod thinking;
+mod tiers;
 pub mod world;
 
 use aws_credential_types::Credentials;

@@ -44,11 +44,13 @@ fn model(model_id: &str) -> Option<(u32, bool, bool)> {
         .map(|(_, min, tools, hour)| (*min, *tools, *hour))
 }
 
-/// Tokens of one block, as the emulator counts prompts (words of text; other blocks one each).
+/// Tokens of one block, as the emulator counts prompts (words of text; a document a quarter of its
+/// bytes; other blocks one each).
 pub fn block_tokens(block: &Value) -> u32 {
-    match (block.get("text"), block.get("cachePoint")) {
-        (Some(text), _) => text.as_str().unwrap_or_default().split_whitespace().count() as u32,
-        (None, Some(_)) => 0,
+    match (block.get("text"), block.get("cachePoint"), block.get("document")) {
+        (Some(text), _, _) => text.as_str().unwrap_or_default().split_whitespace().count() as u32,
+        (None, Some(_), _) => 0,
+        (None, None, Some(document)) => super::documents::tokens(document),
         _ => 1,
     }
 }

@@ -106,7 +106,7 @@ async fn accept(
             "Malformed input request: the body is not JSON.".to_owned(),
         )));
     }
-    let mut reply = answer::reply(&model_id, &json_body).map_err(fail)?;
+    let mut reply = answer::reply(&model_id, &region, &json_body).map_err(fail)?;
     if reply.directives.has_fault()
         && !emulator.fault_applies(&reply.directives.scope, &model_id, &region, body)
     {
@@ -134,7 +134,13 @@ async fn converse(
         Ok(accepted) => accepted,
         Err(response) => return response,
     };
-    let reply = &accepted.reply;
+    emulator.set_outcome(accepted.seq, "ok");
+    let body = converse_body(&accepted.reply, accepted.started);
+    with_request_id(axum::Json(body).into_response())
+}
+
+/// Converse's response body for a reply.
+fn converse_body(reply: &Reply, started: Instant) -> Value {
     let content: Vec<Value> = reply
         .blocks
         .iter()
@@ -146,16 +152,21 @@ async fn converse(
             Block::ToolUse { id, name, input } => {
                 json!({ "toolUse": { "toolUseId": id, "name": name, "input": input } })
             }
+            Block::Citations { text, citations } => {
+                json!({ "citationsContent": { "content": [{ "text": text }], "citations": citations } })
+            }
         })
         .collect();
-    emulator.set_outcome(accepted.seq, "ok");
-    let body = json!({
+    let mut body = json!({
         "output": { "message": { "role": "assistant", "content": content } },
         "stopReason": reply.stop_reason,
         "usage": reply.usage(),
-        "metrics": { "latencyMs": accepted.started.elapsed().as_millis() as u64 },
+        "metrics": { "latencyMs": started.elapsed().as_millis() as u64 },
     });
-    with_request_id(axum::Json(body).into_response())
+    if let Some(object) = body.as_object_mut() {
+        object.extend(reply.extras());
+    }
+    body
 }
 
 async fn converse_stream(
@@ -274,6 +285,21 @@ fn frames(reply: &Reply, started: Instant) -> VecDeque<Frame> {
                     );
                 }
             }
+            Block::Citations { text, citations } => {
+                // The quote word by word, then each citation as its own delta.
+                for delta in answer::deltas(text) {
+                    push(
+                        "contentBlockDelta",
+                        json!({ "contentBlockIndex": index, "delta": { "text": delta } }),
+                    );
+                }
+                for citation in citations {
+                    push(
+                        "contentBlockDelta",
+                        json!({ "contentBlockIndex": index, "delta": { "citation": citation } }),
+                    );
+                }
+            }
             Block::ToolUse { id, name, input } => {
                 push(
                     "contentBlockStart",
@@ -293,10 +319,12 @@ fn frames(reply: &Reply, started: Instant) -> VecDeque<Frame> {
         push("contentBlockStop", json!({ "contentBlockIndex": index }));
     }
     push("messageStop", json!({ "stopReason": reply.stop_reason }));
-    push(
-        "metadata",
-        json!({ "usage": reply.usage(), "metrics": { "latencyMs": started.elapsed().as_millis() as u64 } }),
-    );
+    let mut metadata =
+        json!({ "usage": reply.usage(), "metrics": { "latencyMs": started.elapsed().as_millis() as u64 } });
+    if let Some(object) = metadata.as_object_mut() {
+        object.extend(reply.extras());
+    }
+    push("metadata", metadata);
     // Faults mid-stream: after the role and the first delta.
     let directives = &reply.directives;
     if let Some(exception) = directives.stream_error {
@@ -328,4 +356,118 @@ fn with_request_id(mut response: Response) -> Response {
         response.headers_mut().insert("x-amzn-requestid", value);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_smithy_eventstream::frame::read_message_from;
+    use base64::Engine as _;
+
+    const SONNET_4_5: &str = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+
+    fn cited_request() -> Value {
+        let bytes = base64::engine::general_purpose::STANDARD.encode("The sky is blue. Grass is green.");
+        json!({
+            "messages": [{"role": "user", "content": [
+                {"text": "what color?"},
+                {"document": {"format": "txt", "name": "facts", "source": {"bytes": bytes}, "citations": {"enabled": true}}}
+            ]}],
+            "serviceTier": {"type": "default"},
+            "performanceConfig": {"latency": "standard"},
+            "guardrailConfig": {"guardrailIdentifier": "gr1", "guardrailVersion": "1", "trace": "enabled"}
+        })
+    }
+
+    fn citation() -> Value {
+        json!({
+            "title": "facts",
+            "sourceContent": [{"text": "The sky is blue."}],
+            "location": {"documentChar": {"documentIndex": 0, "start": 0, "end": 16}}
+        })
+    }
+
+    /// The stream's events, decoded with the SDK's reader: (event type, payload).
+    fn events(reply: &Reply) -> Vec<(String, Value)> {
+        frames(reply, Instant::now())
+            .into_iter()
+            .map(|frame| {
+                let Frame::Bytes(bytes) = frame else { panic!("an event frame") };
+                let message = read_message_from(bytes).unwrap();
+                let kind = message.headers().iter().find(|h| h.name().as_str() == ":event-type").unwrap();
+                let kind = kind.value().as_string().unwrap().as_str().to_owned();
+                (kind, serde_json::from_slice(message.payload()).unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn converse_answers_citations_and_echoes_tier_latency_and_trace() {
+        let reply = answer::reply(SONNET_4_5, "us-east-1", &cited_request()).unwrap();
+        let body = converse_body(&reply, Instant::now());
+        let content = &body["output"]["message"]["content"];
+        assert_eq!(content[0], json!({"text": "You said: what color?"}));
+        assert_eq!(
+            content[1],
+            json!({"citationsContent": {"content": [{"text": "The sky is blue."}], "citations": [citation()]}})
+        );
+        assert_eq!(body["serviceTier"], json!({"type": "default"}));
+        assert_eq!(body["performanceConfig"], json!({"latency": "standard"}));
+        assert_eq!(body["trace"]["guardrail"]["actionReason"], "No action.");
+        assert!(body["trace"]["guardrail"]["inputAssessment"]["gr1"]["invocationMetrics"].is_object());
+
+        let plain = json!({"messages": [{"role": "user", "content": [{"text": "hi"}]}]});
+        let plain = converse_body(&answer::reply(SONNET_4_5, "us-east-1", &plain).unwrap(), Instant::now());
+        for key in ["serviceTier", "performanceConfig", "trace"] {
+            assert!(plain.get(key).is_none(), "{key} only when requested: {plain}");
+        }
+    }
+
+    #[test]
+    fn the_stream_quotes_then_cites_and_its_metadata_echoes() {
+        let reply = answer::reply(SONNET_4_5, "us-east-1", &cited_request()).unwrap();
+        let streamed = events(&reply);
+        let deltas: Vec<&Value> = streamed
+            .iter()
+            .filter(|(kind, payload)| kind == "contentBlockDelta" && payload["contentBlockIndex"] == 1)
+            .map(|(_, payload)| &payload["delta"])
+            .collect();
+        let text: String = deltas.iter().filter_map(|delta| delta["text"].as_str()).collect();
+        assert_eq!(text, "The sky is blue.");
+        assert_eq!(deltas.last().unwrap(), &&json!({"citation": citation()}));
+        assert!(deltas[..deltas.len() - 1].iter().all(|d| d.get("text").is_some()), "the quote comes first");
+        let stops: Vec<&Value> = streamed
+            .iter()
+            .filter(|(kind, _)| kind == "contentBlockStop")
+            .map(|(_, payload)| &payload["contentBlockIndex"])
+            .collect();
+        assert_eq!(stops, [&json!(0), &json!(1)]);
+
+        let (kind, metadata) = streamed.last().unwrap();
+        assert_eq!(kind, "metadata");
+        assert_eq!(metadata["serviceTier"], json!({"type": "default"}));
+        assert_eq!(metadata["performanceConfig"], json!({"latency": "standard"}));
+        assert_eq!(metadata["trace"]["guardrail"]["actionReason"], "No action.");
+        assert_eq!(metadata["usage"]["outputTokens"], 8, "4 words of text, 4 of the quote");
+    }
+
+    #[test]
+    fn a_blocked_input_is_traced_in_the_stream_and_no_trace_without_the_setting() {
+        let mut body =
+            json!({"messages": [{"role": "user", "content": [{"text": "[[emulator:guardrail]] bad"}]}]});
+        body["guardrailConfig"] =
+            json!({"guardrailIdentifier": "gr1", "guardrailVersion": "1", "trace": "enabled_full"});
+        let blocked = events(&answer::reply(SONNET_4_5, "us-east-1", &body).unwrap());
+        let (_, metadata) = blocked.last().unwrap();
+        let filters = &metadata["trace"]["guardrail"]["inputAssessment"]["gr1"]["contentPolicy"]["filters"];
+        assert_eq!(filters[0]["type"], "VIOLENCE");
+        assert_eq!(filters[0]["action"], "BLOCKED");
+        assert_eq!(metadata["trace"]["guardrail"]["actionReason"], "Guardrail blocked.");
+        let stop = blocked.iter().find(|(kind, _)| kind == "messageStop").unwrap();
+        assert_eq!(stop.1["stopReason"], "guardrail_intervened");
+
+        body["guardrailConfig"]["trace"] = json!("disabled");
+        let quiet = events(&answer::reply(SONNET_4_5, "us-east-1", &body).unwrap());
+        assert!(quiet.last().unwrap().1.get("trace").is_none());
+    }
 }

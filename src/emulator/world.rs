@@ -158,6 +158,28 @@ pub fn base_model_id(model_id: &str) -> &str {
     }
 }
 
+/// The model an invocation names: the profile prefix it goes through (`us`, `global`, ...; None
+/// when called on demand) and the base model id. Model ids, profile ids and the ARNs of foundation
+/// models and system-defined profiles resolve; an application inference profile does not (its id
+/// does not say which model it wraps), so per-model rules let it through, as the emulator cannot
+/// tell.
+pub fn resolve_model(model_id: &str) -> Option<(Option<&str>, &str)> {
+    let id = if model_id.starts_with("arn:") {
+        let arn = Arn::parse(model_id)?;
+        match arn.kind {
+            "foundation-model" => return Some((None, arn.id)),
+            "inference-profile" => arn.id,
+            _ => return None,
+        }
+    } else {
+        model_id
+    };
+    Some(match id.split_once('.') {
+        Some((prefix, rest)) if PREFIXES.contains(&prefix) => (Some(prefix), rest),
+        _ => (None, id),
+    })
+}
+
 fn invalid() -> Fault {
     (400, "ValidationException", INVALID_MODEL.to_owned())
 }
@@ -605,6 +627,23 @@ mod tests {
                 && from_frankfurt.contains(&format!("global.{SONNET_4}"))
         );
         assert!(!from_frankfurt.iter().any(|id| id.ends_with(OPUS_3)));
+    }
+
+    #[test]
+    fn resolve_model_names_the_prefix_and_the_base_model() {
+        assert_eq!(resolve_model(HAIKU_3), Some((None, HAIKU_3)));
+        assert_eq!(resolve_model(&format!("us.{SONNET_4}")), Some((Some("us"), SONNET_4)));
+        assert_eq!(
+            resolve_model(&format!(
+                "arn:aws:bedrock:us-east-1:{ACCOUNT}:inference-profile/global.{SONNET_4}"
+            )),
+            Some((Some("global"), SONNET_4))
+        );
+        let foundation = format!("arn:aws:bedrock:us-east-1::foundation-model/{HAIKU_3}");
+        assert_eq!(resolve_model(&foundation), Some((None, HAIKU_3)));
+        let application = format!("arn:aws:bedrock:us-east-1:{ACCOUNT}:application-inference-profile/a1b2c3");
+        assert_eq!(resolve_model(&application), None, "an application profile hides its model");
+        assert_eq!(resolve_model("arn:nonsense"), None);
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub fn request(request: oa::ChatCompletionRequest) -> Result<(api::ChatCompletio
         guardrail_config,
         thinking,
         prompt_cache,
+        citations,
+        performance_config,
     } = request;
     if logit_bias
         .as_ref()
@@ -137,6 +139,9 @@ pub fn request(request: oa::ChatCompletionRequest) -> Result<(api::ChatCompletio
                 }
             }),
             prompt_cache,
+            citations,
+            performance_config: performance_config
+                .map(|oa::PerformanceConfig { latency }| api::PerformanceConfig { latency }),
         };
     Ok((proto, stream.unwrap_or(false)))
 }
@@ -193,6 +198,8 @@ fn message(i: usize, message: oa::ChatMessage) -> Result<api::Message> {
         reasoning_content,
         thinking_blocks: thinking_blocks.unwrap_or_default().into_iter().map(thinking_block_in).collect(),
         cache_control: cache_control.map(cache_control_in),
+        // Answers carry citations; a request's history never does.
+        citations: Vec::new(),
     })
 }
 
@@ -227,11 +234,28 @@ fn part(i: usize, j: usize, part: oa::ContentPart) -> Result<api::ContentPart> {
         oa::ContentPart::InputAudio { input_audio: _ } => {
             return Err(unsupported("input_audio", "Bedrock's Converse API takes no audio input"));
         }
-        oa::ContentPart::File { file: _ } => {
-            return Err(unsupported(
-                "file",
-                "documents are not mapped to Bedrock yet; send the text instead",
-            ));
+        oa::ContentPart::File { file, cache_control } => {
+            let oa::FilePart { file_data, filename, file_id, format, citations, context } = file;
+            if file_id.is_some() {
+                return Err(Error::invalid(
+                    format!("messages[{i}].content[{j}].file.file_id"),
+                    "file ids refer to OpenAI's Files API, which Bedrock has no counterpart of; send the file in file_data",
+                ));
+            }
+            let Some(data_url) = file_data else {
+                return Err(Error::invalid(
+                    format!("messages[{i}].content[{j}].file.file_data"),
+                    "is required: the document as a data URL (data:application/pdf;base64,...)",
+                ));
+            };
+            let document = api::Document {
+                source: Some(api::document::Source::Url(data_url)),
+                format,
+                filename,
+                citations,
+                context,
+            };
+            (api::content_part::Part::Document(document), cache_control)
         }
     };
     Ok(api::ContentPart { part: Some(part), cache_control: cache_control.map(cache_control_in) })
@@ -261,7 +285,7 @@ fn json_text(object: serde_json::Map<String, serde_json::Value>) -> String {
 
 /// The proto answer as OpenAI's `chat.completion`.
 pub fn completion(response: api::ChatCompletionResponse) -> oa::ChatCompletion {
-    let api::ChatCompletionResponse { id, object, created, model, choices, usage } = response;
+    let api::ChatCompletionResponse { id, object, created, model, choices, usage, service_tier } = response;
     oa::ChatCompletion {
         id,
         object,
@@ -269,6 +293,7 @@ pub fn completion(response: api::ChatCompletionResponse) -> oa::ChatCompletion {
         model,
         choices: choices.into_iter().map(choice).collect(),
         usage: usage.map(self::usage),
+        service_tier,
     }
 }
 
@@ -283,6 +308,7 @@ fn choice(choice: api::Choice) -> oa::Choice {
         reasoning_content,
         thinking_blocks,
         cache_control: _, // a request-side marker
+        citations,
     } = message.unwrap_or_default();
     let content = match content {
         Some(api::message::Content::Text(text)) => Some(text),
@@ -306,15 +332,27 @@ fn choice(choice: api::Choice) -> oa::Choice {
             reasoning_content,
             thinking_blocks: (!thinking_blocks.is_empty())
                 .then(|| thinking_blocks.into_iter().map(thinking_block_out).collect()),
+            citations: citations_out(citations),
         },
         finish_reason,
         logprobs: None,
     }
 }
 
+fn citations_out(citations: Vec<api::Citation>) -> Option<Vec<oa::Citation>> {
+    let citations: Vec<oa::Citation> = citations
+        .into_iter()
+        .map(|api::Citation { title, document_index, cited_text, location_type, start, end, source }| {
+            oa::Citation { title, document_index, cited_text, location_type, start, end, source }
+        })
+        .collect();
+    (!citations.is_empty()).then_some(citations)
+}
+
 /// A proto stream chunk as OpenAI's `chat.completion.chunk`.
 pub fn chunk(chunk: api::StreamChatCompletionResponse) -> oa::ChatCompletionChunk {
-    let api::StreamChatCompletionResponse { id, object, created, model, choices, usage } = chunk;
+    let api::StreamChatCompletionResponse { id, object, created, model, choices, usage, service_tier } =
+        chunk;
     oa::ChatCompletionChunk {
         id,
         object,
@@ -322,12 +360,13 @@ pub fn chunk(chunk: api::StreamChatCompletionResponse) -> oa::ChatCompletionChun
         model,
         choices: choices.into_iter().map(chunk_choice).collect(),
         usage: usage.map(self::usage),
+        service_tier,
     }
 }
 
 fn chunk_choice(choice: api::ChunkChoice) -> oa::ChunkChoice {
     let api::ChunkChoice { index, delta, finish_reason } = choice;
-    let api::Delta { role, content, tool_calls, reasoning_content, thinking_blocks } =
+    let api::Delta { role, content, tool_calls, reasoning_content, thinking_blocks, citations } =
         delta.unwrap_or_default();
     // OpenAI's first chunk carries `"content": ""` beside the role; strict clients expect it.
     let content = if role.is_some() && content.is_none() { Some(String::new()) } else { content };
@@ -347,6 +386,7 @@ fn chunk_choice(choice: api::ChunkChoice) -> oa::ChunkChoice {
             reasoning_content,
             thinking_blocks: (!thinking_blocks.is_empty())
                 .then(|| thinking_blocks.into_iter().map(thinking_block_out).collect()),
+            citations: citations_out(citations),
         },
         finish_reason,
         logprobs: None,

@@ -56,15 +56,19 @@ pub struct ChatCompletionRequest {
     #[serde(default)]
     #[schema(max_length = 256)]
     pub user: Option<String>,
-    /// Accepted, not sent yet: Bedrock's service tiers are not mapped, so every request runs on
-    /// Bedrock's default tier.
+    /// Bedrock's service tier: `auto` (Bedrock's default, not sent), `default`, `flex`, `priority`,
+    /// or `reserved` (`scale` means the same). The answer's `service_tier` says which served it.
     #[serde(default)]
-    #[schema(pattern = "^(auto|default|flex|scale|priority)$")]
+    #[schema(pattern = "^(auto|default|flex|scale|priority|reserved)$")]
     pub service_tier: Option<String>,
-    /// Accepted, not sent yet: Bedrock's request metadata is not mapped. At most 16 pairs, keys up
-    /// to 64 and values up to 512 characters.
+    /// Sent as Bedrock's `requestMetadata` (invocation logs): at most 16 pairs, keys up to 64 and
+    /// values up to 256 characters of letters, digits, whitespace and `: _ @ $ # = / + , - .`.
+    /// The server adds `api_key_name` (the caller's key name) when there is room.
     #[serde(default)]
     pub metadata: Option<std::collections::HashMap<String, String>>,
+    /// Bedrock-only: `{"latency": "optimized"}` for latency-optimised inference where offered.
+    #[serde(default)]
+    pub performance_config: Option<PerformanceConfig>,
     /// Accepted, not sent: the server stores nothing, and Bedrock has no such setting.
     #[serde(default)]
     pub store: Option<bool>,
@@ -140,6 +144,18 @@ pub struct ChatCompletionRequest {
     /// Bedrock-only: a guardrail to apply.
     #[serde(default)]
     pub guardrail_config: Option<GuardrailConfig>,
+    /// Whether the answer should cite the request's documents (Claude models); a file part's own
+    /// `citations` wins. Citations come back in `message.citations` (streams: `delta.citations`).
+    #[serde(default)]
+    pub citations: Option<bool>,
+}
+
+/// Bedrock's performance setting.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PerformanceConfig {
+    /// `standard` or `optimized`.
+    #[schema(pattern = "^(standard|optimized)$")]
+    pub latency: String,
 }
 
 /// Anthropic's thinking setting.
@@ -258,9 +274,9 @@ impl<'de> Deserialize<'de> for MessageContent {
     }
 }
 
-/// A content part. `input_audio` and `file` parts are recognised so that they can be refused by
-/// name (Bedrock's Converse API takes neither through this shim yet); any other type is an error
-/// naming the types that exist.
+/// A content part. `input_audio` parts are recognised so that they can be refused by name
+/// (Bedrock's Converse API takes no audio); any other unknown type is an error naming the types
+/// that exist.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ContentPart {
@@ -286,12 +302,69 @@ pub enum ContentPart {
         #[schema(value_type = Object)]
         input_audio: serde_json::Value,
     },
-    /// A file (a PDF, say): refused (400 naming the part).
+    /// A document (OpenAI's file part): a Converse document block.
     File {
         /// The file.
-        #[schema(value_type = Object)]
-        file: serde_json::Value,
+        file: FilePart,
+        /// A prompt-cache marker after this part.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cache_control: Option<CacheControl>,
     },
+}
+
+/// A file part's file. `file_data` carries the document; OpenAI's `file_id` (its Files API) is
+/// refused. `format`, `citations` and `context` are this gateway's additions.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FilePart {
+    /// `data:application/pdf;base64,...`: pdf, csv, doc, docx, xls, xlsx, html, txt or md, at most
+    /// 4.5 MB decoded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_data: Option<String>,
+    /// The file's name; sent to Bedrock made valid by its rules (letters, digits, single spaces,
+    /// hyphens, parentheses, square brackets; unique in the request). Its extension gives the
+    /// format when the data URL's media type does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 1000)]
+    pub filename: Option<String>,
+    /// Refused: OpenAI's Files API has no counterpart here; send `file_data`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_id: Option<String>,
+    /// The format, when neither the media type nor the filename says it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^(pdf|csv|doc|docx|xls|xlsx|html|txt|md)$")]
+    pub format: Option<String>,
+    /// Whether the answer should cite this document (Claude models); default: the request's
+    /// `citations`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citations: Option<bool>,
+    /// What the document is, for the model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 10000)]
+    pub context: Option<String>,
+}
+
+/// A passage of a document (or web page) the answer cites.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Citation {
+    /// The cited document's name as sent to Bedrock, or a web page's title.
+    pub title: String,
+    /// Which of the request's documents, counted from 0 in request order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_index: Option<u32>,
+    /// The cited text.
+    pub cited_text: String,
+    /// How `start` and `end` count: `document_char`, `document_page`, `document_chunk`,
+    /// `search_result` or `web`.
+    pub location_type: String,
+    /// Where the passage starts, in the unit of `location_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<u32>,
+    /// Where it ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<u32>,
+    /// For web citations: the page's URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// An image, as a base64 data URL.
@@ -466,6 +539,9 @@ pub struct ChatCompletion {
     /// Token counts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
+    /// The service tier that served the request, when one was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_tier: Option<String>,
 }
 
 /// An answer.
@@ -501,6 +577,9 @@ pub struct AssistantMessage {
     /// The reasoning blocks with signatures, to send back with this message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thinking_blocks: Option<Vec<ThinkingBlock>>,
+    /// The passages of the request's documents the answer cites, when it asked for citations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citations: Option<Vec<Citation>>,
 }
 
 /// Token counts.
@@ -549,6 +628,9 @@ pub struct ChatCompletionChunk {
     /// Only in the final usage chunk.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
+    /// The service tier that served the request, in the last chunk, when one was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_tier: Option<String>,
 }
 
 /// A delta of the answer.
@@ -583,6 +665,9 @@ pub struct Delta {
     /// A finished reasoning block (its whole text and signature), when Bedrock signs it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thinking_blocks: Option<Vec<ThinkingBlock>>,
+    /// Citations, after the text that cites them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citations: Option<Vec<Citation>>,
 }
 
 /// A tool call fragment.

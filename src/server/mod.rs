@@ -59,6 +59,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
             budgets: config.reasoning_budgets,
             prompt_cache_auto: config.prompt_cache == crate::config::serve::PromptCachePolicy::Auto,
             max_open_streams: config.max_open_streams,
+            s3_bucket_owner: config.s3_bucket_owner.clone(),
         },
         limiter,
         config.retry_policy(),

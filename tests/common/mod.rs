@@ -399,3 +399,43 @@ pub fn curl_chat(base_url: &str, key: Option<&str>, body: &str) -> CurlResponse 
     }
     curl(base_url, "/v1/chat/completions", &args)
 }
+
+/// A keys file (`--keys-file`) of named keys made with the server's own key generator, and the
+/// keys in clear for the clients.
+pub struct KeysFile {
+    dir: tempfile::TempDir,
+    keys: Vec<(String, String)>,
+}
+
+impl KeysFile {
+    /// Where it is.
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join("keys.toml")
+    }
+
+    /// The key of `name`.
+    pub fn key(&self, name: &str) -> &str {
+        &self.keys.iter().find(|(n, _)| n == name).unwrap().1
+    }
+
+    /// `entries`: (name, extra TOML lines).
+    pub fn write(entries: &[(&str, &str)]) -> KeysFile {
+        let file = KeysFile { dir: tempfile::tempdir().unwrap(), keys: Vec::new() };
+        file.rewrite(entries)
+    }
+
+    /// Writes it again with these entries (the server reloads it).
+    pub fn rewrite(mut self, entries: &[(&str, &str)]) -> KeysFile {
+        let mut text = String::new();
+        self.keys.clear();
+        for (name, extra) in entries {
+            let (key, entry) = amazon_chat::auth::keys_file::new_key(name);
+            text.push_str(&entry);
+            text.push_str(extra);
+            text.push('\n');
+            self.keys.push(((*name).to_owned(), key));
+        }
+        std::fs::write(self.path(), text).unwrap();
+        self
+    }
+}

@@ -3,7 +3,7 @@
 //! not explain well (no blank text, the user speaks first, every tool call answered before the
 //! conversation goes on).
 
-use super::{bounded, data_url};
+use super::{bounded, data_url, documents, s3};
 use crate::error::{Error, Result};
 use crate::proto::v1 as api;
 
@@ -32,6 +32,7 @@ pub fn conversation(messages: &[api::Message], _tools_on: bool) -> Result<()> {
             reasoning_content: _, // answers carry it; in requests the blocks carry the reasoning back
             thinking_blocks,
             cache_control,
+            citations: _, // answers carry them; replayed history drops them (the text stays)
         } = message;
         let role = role.as_str();
         if let Some(marker) = cache_control {
@@ -151,7 +152,7 @@ fn unanswered_calls(index: usize, ids: &[&str]) -> Error {
     )
 }
 
-/// Parts: text everywhere, images in user messages only, none empty.
+/// Parts: text everywhere, images and documents in user messages only, none empty.
 fn parts(content: Option<&api::message::Content>, role: &str, i: usize) -> Result<()> {
     use api::content_part::Part;
     let Some(api::message::Content::Parts(api::ContentParts { parts })) = content else {
@@ -170,12 +171,26 @@ fn parts(content: Option<&api::message::Content>, role: &str, i: usize) -> Resul
         match part {
             Some(Part::Text(_)) => {}
             Some(Part::ImageUrl(api::ImageUrl { url, detail: _ })) if role == "user" => {
-                data_url::check(url, &format!("messages[{i}].content.parts[{j}].image_url.url"))?;
+                let field = format!("messages[{i}].content.parts[{j}].image_url.url");
+                if let Some(location) = s3::parse(url, &field)? {
+                    location.image_kind(&field)?;
+                } else {
+                    data_url::check(url, &field)?;
+                }
             }
             Some(Part::ImageUrl(_)) => {
                 return Err(Error::invalid(
                     format!("messages[{i}].content.parts[{j}]"),
                     format!("images are only accepted in user messages, not {role:?} messages"),
+                ));
+            }
+            Some(Part::Document(document)) if role == "user" => {
+                documents::check(document, &format!("messages[{i}].content.parts[{j}].document"))?;
+            }
+            Some(Part::Document(_)) => {
+                return Err(Error::invalid(
+                    format!("messages[{i}].content.parts[{j}]"),
+                    format!("documents are only accepted in user messages, not {role:?} messages"),
                 ));
             }
             None => return Err(Error::invalid(format!("messages[{i}].content.parts[{j}]"), "is empty")),

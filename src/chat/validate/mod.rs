@@ -6,6 +6,8 @@
 //! - [`messages`]: the conversation (roles, content, tool calls and their answers);
 //! - [`tools`]: tool definitions and the tool choice;
 //! - [`data_url`]: inline images, parsed where they are mapped;
+//! - [`documents`]: document parts, their formats and Bedrock's limits;
+//! - [`s3`]: `s3://` URLs of images and documents;
 //! - [`json`]: JSON objects passed through as text;
 //! - [`cache`]: prompt-cache markers across the request.
 //!
@@ -13,8 +15,10 @@
 
 pub mod cache;
 pub mod data_url;
+pub mod documents;
 pub mod json;
 pub mod messages;
+pub mod s3;
 pub mod tools;
 
 use crate::error::{Error, Result};
@@ -39,10 +43,12 @@ pub const MAX_USER_CHARS: usize = 256;
 pub const MAX_METADATA_PAIRS: usize = 16;
 /// See [`MAX_METADATA_PAIRS`].
 pub const MAX_METADATA_KEY_CHARS: usize = 64;
-/// See [`MAX_METADATA_PAIRS`].
-pub const MAX_METADATA_VALUE_CHARS: usize = 512;
-/// OpenAI's service tiers. Accepted (and not sent yet).
-pub const SERVICE_TIERS: &[&str] = &["auto", "default", "flex", "scale", "priority"];
+/// See [`MAX_METADATA_PAIRS`]: Bedrock's limit (OpenAI's is 512).
+pub const MAX_METADATA_VALUE_CHARS: usize = 256;
+/// OpenAI's service tiers, and Bedrock's `reserved`.
+pub const SERVICE_TIERS: &[&str] = &["auto", "default", "flex", "scale", "priority", "reserved"];
+/// Converse's latency settings.
+pub const LATENCIES: &[&str] = &["standard", "optimized"];
 /// Guardrail trace settings.
 pub const GUARDRAIL_TRACES: &[&str] = &["enabled", "enabled_full", "disabled"];
 /// Per-request prompt-cache policies.
@@ -81,6 +87,8 @@ pub fn request(request: &ChatCompletionRequest) -> Result<()> {
         thinking,
         response_format,
         prompt_cache,
+        citations: _, // a switch: any value is valid
+        performance_config,
     } = request;
     if model.trim().is_empty() {
         return Err(Error::invalid("model", "is required (a Bedrock model id, inference profile id or ARN)"));
@@ -120,6 +128,14 @@ pub fn request(request: &ChatCompletionRequest) -> Result<()> {
         return Err(Error::invalid("service_tier", format!("{tier:?}; expected one of {SERVICE_TIERS:?}")));
     }
     metadata_pairs(metadata)?;
+    if let Some(crate::proto::v1::PerformanceConfig { latency }) = performance_config
+        && !LATENCIES.contains(&latency.as_str())
+    {
+        return Err(Error::invalid(
+            "performance_config.latency",
+            format!("{latency:?}; expected one of {LATENCIES:?}"),
+        ));
+    }
     if request.additional_model_request_fields.is_some() && additional_model_request_fields_json.is_some() {
         return Err(Error::invalid(
             "additional_model_request_fields_json",
@@ -144,6 +160,7 @@ pub fn request(request: &ChatCompletionRequest) -> Result<()> {
     tools::definitions(tools)?;
     let tools_on = tools::choice(tool_choice.as_ref(), tools)?;
     messages::conversation(messages, tools_on)?;
+    documents::across(messages)?;
     cache::check(request)?;
     Ok(())
 }
@@ -215,9 +232,28 @@ fn metadata_pairs(metadata: &std::collections::HashMap<String, String>) -> Resul
     }
     for (key, value) in metadata {
         bounded("metadata", key, MAX_METADATA_KEY_CHARS)?;
-        bounded(&format!("metadata.{key}"), value, MAX_METADATA_VALUE_CHARS)?;
+        // A key is quoted in the field name only once it is known to be short.
+        let field = format!("metadata.{key}");
+        if key.is_empty() || !key.chars().all(metadata_char) {
+            return Err(Error::invalid(
+                field,
+                "a key must be 1 or more letters, digits, whitespace or `: _ @ $ # = / + , - .` (Bedrock's request metadata rules)",
+            ));
+        }
+        bounded(&field, value, MAX_METADATA_VALUE_CHARS)?;
+        if !value.chars().all(metadata_char) {
+            return Err(Error::invalid(
+                field,
+                "a value may hold only letters, digits, whitespace and `: _ @ $ # = / + , - .` (Bedrock's request metadata rules)",
+            ));
+        }
     }
     Ok(())
+}
+
+/// The characters Bedrock's `requestMetadata` takes in keys and values.
+pub fn metadata_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c.is_whitespace() || ":_@$#=/+,-.".contains(c)
 }
 
 /// `reasoning_effort` or `thinking`, not both, with values that exist. Whether the model can

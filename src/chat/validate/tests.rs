@@ -109,16 +109,34 @@ fn every_string_the_server_forwards_or_logs_has_a_bound() {
 }
 
 #[test]
-fn options_accepted_but_not_sent_are_checked_for_sense() {
+fn bedrock_options_are_checked_for_sense() {
     let accepted = ChatCompletionRequest {
         parallel_tool_calls: Some(false),
         service_tier: Some("flex".into()),
         store: Some(true),
-        metadata: [("team".to_owned(), "search".to_owned())].into(),
+        metadata: [("team".to_owned(), "search: ranking/v2 @eu".to_owned())].into(),
+        performance_config: Some(api::PerformanceConfig { latency: "optimized".into() }),
         ..valid()
     };
     assert!(super::request(&accepted).is_ok());
+    for tier in SERVICE_TIERS {
+        let request = ChatCompletionRequest { service_tier: Some((*tier).into()), ..valid() };
+        assert!(super::request(&request).is_ok(), "{tier}");
+    }
     assert_eq!(field(ChatCompletionRequest { service_tier: Some("gold".into()), ..valid() }), "service_tier");
+    let fast = |latency: &str| ChatCompletionRequest {
+        performance_config: Some(api::PerformanceConfig { latency: latency.into() }),
+        ..valid()
+    };
+    assert_eq!(field(fast("ludicrous")), "performance_config.latency");
+    // Bedrock's metadata characters: a quote or a non-ASCII letter would be refused upstream.
+    let with = |key: &str, value: &str| ChatCompletionRequest {
+        metadata: [(key.to_owned(), value.to_owned())].into(),
+        ..valid()
+    };
+    assert_eq!(field(with("team", "say \"hi\"")), "metadata.team");
+    assert_eq!(field(with("équipe", "search")), "metadata.équipe");
+    assert_eq!(field(with("", "search")), "metadata.");
 }
 
 #[test]

@@ -78,11 +78,15 @@ type ChatCompletionRequest struct {
 	// OpenAI's switch against several tool calls in one turn. Accepted, not sent: Converse has no such
 	// setting and the model decides, so `false` is not enforced (a turn may still hold several calls).
 	ParallelToolCalls *bool `protobuf:"varint,17,opt,name=parallel_tool_calls,json=parallelToolCalls,proto3,oneof" json:"parallel_tool_calls,omitempty"`
-	// OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
-	// Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+	// The service tier: "auto" (Bedrock's default, not sent), "default", "flex" (cheaper, slower),
+	// "priority" (faster, dearer), or "reserved" (Bedrock's reserved capacity; OpenAI's "scale" means
+	// the same). A model without the tier answers INVALID_ARGUMENT from Bedrock. The answer's
+	// `service_tier` says which tier served it.
 	ServiceTier *string `protobuf:"bytes,18,opt,name=service_tier,json=serviceTier,proto3,oneof" json:"service_tier,omitempty"`
-	// OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-	// Accepted, not sent yet: Bedrock's request metadata is not mapped.
+	// Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+	// attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+	// digits, whitespace and `: _ @ $ # = / + , - .` (Bedrock's rules). The server adds
+	// `api_key_name` with the caller's key name when there is room.
 	Metadata map[string]string `protobuf:"bytes,19,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// OpenAI's switch for storing the completion. Accepted, not sent: the server stores nothing, so
 	// there is nothing to switch off, and Bedrock has no such setting.
@@ -105,9 +109,14 @@ type ChatCompletionRequest struct {
 	// The server-side prompt-cache policy for this request: "auto" lets a server running with
 	// `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
 	// Explicit `cache_control` markers are honoured either way.
-	PromptCache   *string `protobuf:"bytes,25,opt,name=prompt_cache,json=promptCache,proto3,oneof" json:"prompt_cache,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	PromptCache *string `protobuf:"bytes,25,opt,name=prompt_cache,json=promptCache,proto3,oneof" json:"prompt_cache,omitempty"`
+	// Whether the answer should cite the request's documents (Claude models on Bedrock); a document's
+	// own `citations` wins. Citations come back in the message's `citations` (streams: in deltas).
+	Citations *bool `protobuf:"varint,26,opt,name=citations,proto3,oneof" json:"citations,omitempty"`
+	// Bedrock's latency-optimised inference, on the models and regions that offer it.
+	PerformanceConfig *PerformanceConfig `protobuf:"bytes,27,opt,name=performance_config,json=performanceConfig,proto3" json:"performance_config,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *ChatCompletionRequest) Reset() {
@@ -315,6 +324,66 @@ func (x *ChatCompletionRequest) GetPromptCache() string {
 	return ""
 }
 
+func (x *ChatCompletionRequest) GetCitations() bool {
+	if x != nil && x.Citations != nil {
+		return *x.Citations
+	}
+	return false
+}
+
+func (x *ChatCompletionRequest) GetPerformanceConfig() *PerformanceConfig {
+	if x != nil {
+		return x.PerformanceConfig
+	}
+	return nil
+}
+
+// Bedrock's performance setting.
+type PerformanceConfig struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "standard" (the default) or "optimized".
+	Latency       string `protobuf:"bytes,1,opt,name=latency,proto3" json:"latency,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PerformanceConfig) Reset() {
+	*x = PerformanceConfig{}
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PerformanceConfig) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PerformanceConfig) ProtoMessage() {}
+
+func (x *PerformanceConfig) ProtoReflect() protoreflect.Message {
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PerformanceConfig.ProtoReflect.Descriptor instead.
+func (*PerformanceConfig) Descriptor() ([]byte, []int) {
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *PerformanceConfig) GetLatency() string {
+	if x != nil {
+		return x.Latency
+	}
+	return ""
+}
+
 // Anthropic's extended-thinking setting.
 type Thinking struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -328,7 +397,7 @@ type Thinking struct {
 
 func (x *Thinking) Reset() {
 	*x = Thinking{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[1]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -340,7 +409,7 @@ func (x *Thinking) String() string {
 func (*Thinking) ProtoMessage() {}
 
 func (x *Thinking) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[1]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -353,7 +422,7 @@ func (x *Thinking) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Thinking.ProtoReflect.Descriptor instead.
 func (*Thinking) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{1}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *Thinking) GetType() string {
@@ -391,7 +460,7 @@ type ThinkingBlock struct {
 
 func (x *ThinkingBlock) Reset() {
 	*x = ThinkingBlock{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[2]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -403,7 +472,7 @@ func (x *ThinkingBlock) String() string {
 func (*ThinkingBlock) ProtoMessage() {}
 
 func (x *ThinkingBlock) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[2]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -416,7 +485,7 @@ func (x *ThinkingBlock) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ThinkingBlock.ProtoReflect.Descriptor instead.
 func (*ThinkingBlock) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{2}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ThinkingBlock) GetType() string {
@@ -468,7 +537,7 @@ type CacheControl struct {
 
 func (x *CacheControl) Reset() {
 	*x = CacheControl{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[3]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -480,7 +549,7 @@ func (x *CacheControl) String() string {
 func (*CacheControl) ProtoMessage() {}
 
 func (x *CacheControl) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[3]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -493,7 +562,7 @@ func (x *CacheControl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CacheControl.ProtoReflect.Descriptor instead.
 func (*CacheControl) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{3}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *CacheControl) GetType() string {
@@ -523,7 +592,7 @@ type ResponseFormat struct {
 
 func (x *ResponseFormat) Reset() {
 	*x = ResponseFormat{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[4]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -535,7 +604,7 @@ func (x *ResponseFormat) String() string {
 func (*ResponseFormat) ProtoMessage() {}
 
 func (x *ResponseFormat) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[4]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -548,7 +617,7 @@ func (x *ResponseFormat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResponseFormat.ProtoReflect.Descriptor instead.
 func (*ResponseFormat) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{4}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ResponseFormat) GetType() string {
@@ -585,7 +654,7 @@ type JsonSchema struct {
 
 func (x *JsonSchema) Reset() {
 	*x = JsonSchema{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[5]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -597,7 +666,7 @@ func (x *JsonSchema) String() string {
 func (*JsonSchema) ProtoMessage() {}
 
 func (x *JsonSchema) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[5]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -610,7 +679,7 @@ func (x *JsonSchema) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JsonSchema.ProtoReflect.Descriptor instead.
 func (*JsonSchema) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{5}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *JsonSchema) GetName() string {
@@ -676,14 +745,17 @@ type Message struct {
 	ThinkingBlocks []*ThinkingBlock `protobuf:"bytes,8,rep,name=thinking_blocks,json=thinkingBlocks,proto3" json:"thinking_blocks,omitempty"`
 	// A prompt-cache marker after this message's content (on a system message: after the system
 	// prompt so far).
-	CacheControl  *CacheControl `protobuf:"bytes,9,opt,name=cache_control,json=cacheControl,proto3" json:"cache_control,omitempty"`
+	CacheControl *CacheControl `protobuf:"bytes,9,opt,name=cache_control,json=cacheControl,proto3" json:"cache_control,omitempty"`
+	// Assistant answers: the passages of the request's documents the answer cites, in the order the
+	// model cited them (their text is part of `content`). Ignored in requests.
+	Citations     []*Citation `protobuf:"bytes,10,rep,name=citations,proto3" json:"citations,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Message) Reset() {
 	*x = Message{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[6]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -695,7 +767,7 @@ func (x *Message) String() string {
 func (*Message) ProtoMessage() {}
 
 func (x *Message) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[6]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -708,7 +780,7 @@ func (x *Message) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Message.ProtoReflect.Descriptor instead.
 func (*Message) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{6}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Message) GetRole() string {
@@ -785,6 +857,13 @@ func (x *Message) GetCacheControl() *CacheControl {
 	return nil
 }
 
+func (x *Message) GetCitations() []*Citation {
+	if x != nil {
+		return x.Citations
+	}
+	return nil
+}
+
 type isMessage_Content interface {
 	isMessage_Content()
 }
@@ -795,7 +874,7 @@ type Message_Text struct {
 }
 
 type Message_Parts struct {
-	// A list of text and image parts (user turns; other roles accept text parts only).
+	// A list of parts: text, images and documents (user turns; other roles accept text parts only).
 	Parts *ContentParts `protobuf:"bytes,3,opt,name=parts,proto3,oneof"`
 }
 
@@ -814,7 +893,7 @@ type ContentParts struct {
 
 func (x *ContentParts) Reset() {
 	*x = ContentParts{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[7]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -826,7 +905,7 @@ func (x *ContentParts) String() string {
 func (*ContentParts) ProtoMessage() {}
 
 func (x *ContentParts) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[7]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -839,7 +918,7 @@ func (x *ContentParts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContentParts.ProtoReflect.Descriptor instead.
 func (*ContentParts) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{7}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ContentParts) GetParts() []*ContentPart {
@@ -858,6 +937,7 @@ type ContentPart struct {
 	//
 	//	*ContentPart_Text
 	//	*ContentPart_ImageUrl
+	//	*ContentPart_Document
 	Part isContentPart_Part `protobuf_oneof:"part"`
 	// A prompt-cache marker after this part.
 	CacheControl  *CacheControl `protobuf:"bytes,3,opt,name=cache_control,json=cacheControl,proto3" json:"cache_control,omitempty"`
@@ -867,7 +947,7 @@ type ContentPart struct {
 
 func (x *ContentPart) Reset() {
 	*x = ContentPart{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[8]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -879,7 +959,7 @@ func (x *ContentPart) String() string {
 func (*ContentPart) ProtoMessage() {}
 
 func (x *ContentPart) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[8]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -892,7 +972,7 @@ func (x *ContentPart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContentPart.ProtoReflect.Descriptor instead.
 func (*ContentPart) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{8}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ContentPart) GetPart() isContentPart_Part {
@@ -920,6 +1000,15 @@ func (x *ContentPart) GetImageUrl() *ImageUrl {
 	return nil
 }
 
+func (x *ContentPart) GetDocument() *Document {
+	if x != nil {
+		if x, ok := x.Part.(*ContentPart_Document); ok {
+			return x.Document
+		}
+	}
+	return nil
+}
+
 func (x *ContentPart) GetCacheControl() *CacheControl {
 	if x != nil {
 		return x.CacheControl
@@ -941,15 +1030,254 @@ type ContentPart_ImageUrl struct {
 	ImageUrl *ImageUrl `protobuf:"bytes,2,opt,name=image_url,json=imageUrl,proto3,oneof"`
 }
 
+type ContentPart_Document struct {
+	// A document part (user turns).
+	Document *Document `protobuf:"bytes,4,opt,name=document,proto3,oneof"`
+}
+
 func (*ContentPart_Text) isContentPart_Part() {}
 
 func (*ContentPart_ImageUrl) isContentPart_Part() {}
 
+func (*ContentPart_Document) isContentPart_Part() {}
+
+// A document for the model to read: a Converse document block. At most 5 per request, each at
+// most 4.5 MB, and a user message holding one must hold a text part too (Bedrock's rules).
+type Document struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Where the document's bytes come from.
+	//
+	// Types that are valid to be assigned to Source:
+	//
+	//	*Document_Data
+	//	*Document_Url
+	Source isDocument_Source `protobuf_oneof:"source"`
+	// pdf, csv, doc, docx, xls, xlsx, html, txt or md. When unset: the data URL's media type, else the
+	// filename's extension, else the S3 key's.
+	Format *string `protobuf:"bytes,3,opt,name=format,proto3,oneof" json:"format,omitempty"`
+	// The file's name. Bedrock takes letters, digits, single spaces, hyphens, parentheses and square
+	// brackets, up to 200 characters, unique in the request: the name sent is this one made so (other
+	// characters become hyphens, the extension is dropped, a repeat gets " (2)"). "document" if unset.
+	Filename *string `protobuf:"bytes,4,opt,name=filename,proto3,oneof" json:"filename,omitempty"`
+	// Whether the answer should cite this document (Claude models on Bedrock). When unset: the
+	// request's `citations`.
+	Citations *bool `protobuf:"varint,5,opt,name=citations,proto3,oneof" json:"citations,omitempty"`
+	// What the document is, for the model (Converse's `context`; up to 10,000 characters).
+	Context       *string `protobuf:"bytes,6,opt,name=context,proto3,oneof" json:"context,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Document) Reset() {
+	*x = Document{}
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Document) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Document) ProtoMessage() {}
+
+func (x *Document) ProtoReflect() protoreflect.Message {
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Document.ProtoReflect.Descriptor instead.
+func (*Document) Descriptor() ([]byte, []int) {
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *Document) GetSource() isDocument_Source {
+	if x != nil {
+		return x.Source
+	}
+	return nil
+}
+
+func (x *Document) GetData() []byte {
+	if x != nil {
+		if x, ok := x.Source.(*Document_Data); ok {
+			return x.Data
+		}
+	}
+	return nil
+}
+
+func (x *Document) GetUrl() string {
+	if x != nil {
+		if x, ok := x.Source.(*Document_Url); ok {
+			return x.Url
+		}
+	}
+	return ""
+}
+
+func (x *Document) GetFormat() string {
+	if x != nil && x.Format != nil {
+		return *x.Format
+	}
+	return ""
+}
+
+func (x *Document) GetFilename() string {
+	if x != nil && x.Filename != nil {
+		return *x.Filename
+	}
+	return ""
+}
+
+func (x *Document) GetCitations() bool {
+	if x != nil && x.Citations != nil {
+		return *x.Citations
+	}
+	return false
+}
+
+func (x *Document) GetContext() string {
+	if x != nil && x.Context != nil {
+		return *x.Context
+	}
+	return ""
+}
+
+type isDocument_Source interface {
+	isDocument_Source()
+}
+
+type Document_Data struct {
+	// The file's bytes.
+	Data []byte `protobuf:"bytes,1,opt,name=data,proto3,oneof"`
+}
+
+type Document_Url struct {
+	// A base64 data URL, `data:application/pdf;base64,...` (OpenAI's `file_data`), or an S3
+	// location, `s3://bucket/key`, that Bedrock reads itself (Amazon Nova models only).
+	Url string `protobuf:"bytes,2,opt,name=url,proto3,oneof"`
+}
+
+func (*Document_Data) isDocument_Source() {}
+
+func (*Document_Url) isDocument_Source() {}
+
+// A passage the answer cites.
+type Citation struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The cited source's title: the document's name as sent to Bedrock, or a web page's title.
+	Title string `protobuf:"bytes,1,opt,name=title,proto3" json:"title,omitempty"`
+	// Which of the request's documents, counted from 0 in request order (document citations only).
+	DocumentIndex *uint32 `protobuf:"varint,2,opt,name=document_index,json=documentIndex,proto3,oneof" json:"document_index,omitempty"`
+	// The cited text.
+	CitedText string `protobuf:"bytes,3,opt,name=cited_text,json=citedText,proto3" json:"cited_text,omitempty"`
+	// How `start` and `end` count: "document_char" (characters), "document_page" (pages),
+	// "document_chunk" (chunks), "search_result" (content blocks of a search result), or "web" (no
+	// range; see `source`).
+	LocationType string `protobuf:"bytes,4,opt,name=location_type,json=locationType,proto3" json:"location_type,omitempty"`
+	// Where the cited passage starts and ends, in the unit of `location_type`.
+	Start *uint32 `protobuf:"varint,5,opt,name=start,proto3,oneof" json:"start,omitempty"`
+	// See `start`.
+	End *uint32 `protobuf:"varint,6,opt,name=end,proto3,oneof" json:"end,omitempty"`
+	// For web citations: the page's URL.
+	Source        *string `protobuf:"bytes,7,opt,name=source,proto3,oneof" json:"source,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Citation) Reset() {
+	*x = Citation{}
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Citation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Citation) ProtoMessage() {}
+
+func (x *Citation) ProtoReflect() protoreflect.Message {
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Citation.ProtoReflect.Descriptor instead.
+func (*Citation) Descriptor() ([]byte, []int) {
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *Citation) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *Citation) GetDocumentIndex() uint32 {
+	if x != nil && x.DocumentIndex != nil {
+		return *x.DocumentIndex
+	}
+	return 0
+}
+
+func (x *Citation) GetCitedText() string {
+	if x != nil {
+		return x.CitedText
+	}
+	return ""
+}
+
+func (x *Citation) GetLocationType() string {
+	if x != nil {
+		return x.LocationType
+	}
+	return ""
+}
+
+func (x *Citation) GetStart() uint32 {
+	if x != nil && x.Start != nil {
+		return *x.Start
+	}
+	return 0
+}
+
+func (x *Citation) GetEnd() uint32 {
+	if x != nil && x.End != nil {
+		return *x.End
+	}
+	return 0
+}
+
+func (x *Citation) GetSource() string {
+	if x != nil && x.Source != nil {
+		return *x.Source
+	}
+	return ""
+}
+
 // An image given inline.
 type ImageUrl struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// A base64 data URL: `data:image/png;base64,...` (png, jpeg, gif or webp). Bedrock does not fetch
-	// remote images, so http(s) URLs are rejected.
+	// A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
+	// `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
+	// gives the format).
 	Url string `protobuf:"bytes,1,opt,name=url,proto3" json:"url,omitempty"`
 	// OpenAI's detail hint ("auto", "low", "high"). Bedrock has no equivalent: accepted and not sent.
 	Detail        *string `protobuf:"bytes,2,opt,name=detail,proto3,oneof" json:"detail,omitempty"`
@@ -959,7 +1287,7 @@ type ImageUrl struct {
 
 func (x *ImageUrl) Reset() {
 	*x = ImageUrl{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[9]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -971,7 +1299,7 @@ func (x *ImageUrl) String() string {
 func (*ImageUrl) ProtoMessage() {}
 
 func (x *ImageUrl) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[9]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -984,7 +1312,7 @@ func (x *ImageUrl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImageUrl.ProtoReflect.Descriptor instead.
 func (*ImageUrl) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{9}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ImageUrl) GetUrl() string {
@@ -1016,7 +1344,7 @@ type ToolCall struct {
 
 func (x *ToolCall) Reset() {
 	*x = ToolCall{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[10]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1028,7 +1356,7 @@ func (x *ToolCall) String() string {
 func (*ToolCall) ProtoMessage() {}
 
 func (x *ToolCall) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[10]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1041,7 +1369,7 @@ func (x *ToolCall) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ToolCall.ProtoReflect.Descriptor instead.
 func (*ToolCall) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{10}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ToolCall) GetId() string {
@@ -1078,7 +1406,7 @@ type FunctionCall struct {
 
 func (x *FunctionCall) Reset() {
 	*x = FunctionCall{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[11]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1090,7 +1418,7 @@ func (x *FunctionCall) String() string {
 func (*FunctionCall) ProtoMessage() {}
 
 func (x *FunctionCall) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[11]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1103,7 +1431,7 @@ func (x *FunctionCall) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FunctionCall.ProtoReflect.Descriptor instead.
 func (*FunctionCall) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{11}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *FunctionCall) GetName() string {
@@ -1135,7 +1463,7 @@ type Tool struct {
 
 func (x *Tool) Reset() {
 	*x = Tool{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[12]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1147,7 +1475,7 @@ func (x *Tool) String() string {
 func (*Tool) ProtoMessage() {}
 
 func (x *Tool) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[12]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1160,7 +1488,7 @@ func (x *Tool) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Tool.ProtoReflect.Descriptor instead.
 func (*Tool) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{12}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *Tool) GetType() string {
@@ -1207,7 +1535,7 @@ type FunctionDefinition struct {
 
 func (x *FunctionDefinition) Reset() {
 	*x = FunctionDefinition{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[13]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1219,7 +1547,7 @@ func (x *FunctionDefinition) String() string {
 func (*FunctionDefinition) ProtoMessage() {}
 
 func (x *FunctionDefinition) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[13]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1232,7 +1560,7 @@ func (x *FunctionDefinition) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FunctionDefinition.ProtoReflect.Descriptor instead.
 func (*FunctionDefinition) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{13}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *FunctionDefinition) GetName() string {
@@ -1286,7 +1614,7 @@ type ToolChoice struct {
 
 func (x *ToolChoice) Reset() {
 	*x = ToolChoice{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[14]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1298,7 +1626,7 @@ func (x *ToolChoice) String() string {
 func (*ToolChoice) ProtoMessage() {}
 
 func (x *ToolChoice) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[14]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1311,7 +1639,7 @@ func (x *ToolChoice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ToolChoice.ProtoReflect.Descriptor instead.
 func (*ToolChoice) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{14}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ToolChoice) GetChoice() isToolChoice_Choice {
@@ -1368,7 +1696,7 @@ type NamedToolChoice struct {
 
 func (x *NamedToolChoice) Reset() {
 	*x = NamedToolChoice{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[15]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1380,7 +1708,7 @@ func (x *NamedToolChoice) String() string {
 func (*NamedToolChoice) ProtoMessage() {}
 
 func (x *NamedToolChoice) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[15]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1393,7 +1721,7 @@ func (x *NamedToolChoice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NamedToolChoice.ProtoReflect.Descriptor instead.
 func (*NamedToolChoice) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{15}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *NamedToolChoice) GetName() string {
@@ -1414,7 +1742,7 @@ type StreamOptions struct {
 
 func (x *StreamOptions) Reset() {
 	*x = StreamOptions{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[16]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1426,7 +1754,7 @@ func (x *StreamOptions) String() string {
 func (*StreamOptions) ProtoMessage() {}
 
 func (x *StreamOptions) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[16]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1439,7 +1767,7 @@ func (x *StreamOptions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamOptions.ProtoReflect.Descriptor instead.
 func (*StreamOptions) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{16}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *StreamOptions) GetIncludeUsage() bool {
@@ -1464,7 +1792,7 @@ type GuardrailConfig struct {
 
 func (x *GuardrailConfig) Reset() {
 	*x = GuardrailConfig{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[17]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1476,7 +1804,7 @@ func (x *GuardrailConfig) String() string {
 func (*GuardrailConfig) ProtoMessage() {}
 
 func (x *GuardrailConfig) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[17]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1489,7 +1817,7 @@ func (x *GuardrailConfig) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GuardrailConfig.ProtoReflect.Descriptor instead.
 func (*GuardrailConfig) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{17}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *GuardrailConfig) GetGuardrailIdentifier() string {
@@ -1527,14 +1855,16 @@ type ChatCompletionResponse struct {
 	// The answers; Bedrock gives exactly one.
 	Choices []*Choice `protobuf:"bytes,5,rep,name=choices,proto3" json:"choices,omitempty"`
 	// Token counts.
-	Usage         *Usage `protobuf:"bytes,6,opt,name=usage,proto3" json:"usage,omitempty"`
+	Usage *Usage `protobuf:"bytes,6,opt,name=usage,proto3" json:"usage,omitempty"`
+	// The service tier that served the request, as Bedrock reports it, when one was asked for.
+	ServiceTier   *string `protobuf:"bytes,7,opt,name=service_tier,json=serviceTier,proto3,oneof" json:"service_tier,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ChatCompletionResponse) Reset() {
 	*x = ChatCompletionResponse{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[18]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1546,7 +1876,7 @@ func (x *ChatCompletionResponse) String() string {
 func (*ChatCompletionResponse) ProtoMessage() {}
 
 func (x *ChatCompletionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[18]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1559,7 +1889,7 @@ func (x *ChatCompletionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChatCompletionResponse.ProtoReflect.Descriptor instead.
 func (*ChatCompletionResponse) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{18}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ChatCompletionResponse) GetId() string {
@@ -1604,6 +1934,13 @@ func (x *ChatCompletionResponse) GetUsage() *Usage {
 	return nil
 }
 
+func (x *ChatCompletionResponse) GetServiceTier() string {
+	if x != nil && x.ServiceTier != nil {
+		return *x.ServiceTier
+	}
+	return ""
+}
+
 // One answer.
 type Choice struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1620,7 +1957,7 @@ type Choice struct {
 
 func (x *Choice) Reset() {
 	*x = Choice{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[19]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1632,7 +1969,7 @@ func (x *Choice) String() string {
 func (*Choice) ProtoMessage() {}
 
 func (x *Choice) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[19]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1645,7 +1982,7 @@ func (x *Choice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Choice.ProtoReflect.Descriptor instead.
 func (*Choice) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{19}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Choice) GetIndex() uint32 {
@@ -1691,7 +2028,7 @@ type Usage struct {
 
 func (x *Usage) Reset() {
 	*x = Usage{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[20]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1703,7 +2040,7 @@ func (x *Usage) String() string {
 func (*Usage) ProtoMessage() {}
 
 func (x *Usage) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[20]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1716,7 +2053,7 @@ func (x *Usage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Usage.ProtoReflect.Descriptor instead.
 func (*Usage) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{20}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Usage) GetPromptTokens() uint32 {
@@ -1768,14 +2105,17 @@ type StreamChatCompletionResponse struct {
 	// The deltas; empty in the final usage chunk.
 	Choices []*ChunkChoice `protobuf:"bytes,5,rep,name=choices,proto3" json:"choices,omitempty"`
 	// Set only in the final usage chunk (with `stream_options.include_usage`).
-	Usage         *Usage `protobuf:"bytes,6,opt,name=usage,proto3" json:"usage,omitempty"`
+	Usage *Usage `protobuf:"bytes,6,opt,name=usage,proto3" json:"usage,omitempty"`
+	// The service tier that served the request, in the chunk that carries Bedrock's metadata (the
+	// last), when one was asked for.
+	ServiceTier   *string `protobuf:"bytes,7,opt,name=service_tier,json=serviceTier,proto3,oneof" json:"service_tier,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *StreamChatCompletionResponse) Reset() {
 	*x = StreamChatCompletionResponse{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[21]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1787,7 +2127,7 @@ func (x *StreamChatCompletionResponse) String() string {
 func (*StreamChatCompletionResponse) ProtoMessage() {}
 
 func (x *StreamChatCompletionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[21]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1800,7 +2140,7 @@ func (x *StreamChatCompletionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamChatCompletionResponse.ProtoReflect.Descriptor instead.
 func (*StreamChatCompletionResponse) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{21}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *StreamChatCompletionResponse) GetId() string {
@@ -1845,6 +2185,13 @@ func (x *StreamChatCompletionResponse) GetUsage() *Usage {
 	return nil
 }
 
+func (x *StreamChatCompletionResponse) GetServiceTier() string {
+	if x != nil && x.ServiceTier != nil {
+		return *x.ServiceTier
+	}
+	return ""
+}
+
 // A delta of one answer.
 type ChunkChoice struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1860,7 +2207,7 @@ type ChunkChoice struct {
 
 func (x *ChunkChoice) Reset() {
 	*x = ChunkChoice{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[22]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1872,7 +2219,7 @@ func (x *ChunkChoice) String() string {
 func (*ChunkChoice) ProtoMessage() {}
 
 func (x *ChunkChoice) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[22]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1885,7 +2232,7 @@ func (x *ChunkChoice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChunkChoice.ProtoReflect.Descriptor instead.
 func (*ChunkChoice) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{22}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ChunkChoice) GetIndex() uint32 {
@@ -1924,13 +2271,15 @@ type Delta struct {
 	// A finished reasoning block: sent when Bedrock sends the block's signature (or a redacted
 	// block), carrying the block's whole text and its signature, ready to replay.
 	ThinkingBlocks []*ThinkingBlock `protobuf:"bytes,5,rep,name=thinking_blocks,json=thinkingBlocks,proto3" json:"thinking_blocks,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Citations, as Bedrock sends them: after the text that cites them.
+	Citations     []*Citation `protobuf:"bytes,6,rep,name=citations,proto3" json:"citations,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Delta) Reset() {
 	*x = Delta{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[23]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1942,7 +2291,7 @@ func (x *Delta) String() string {
 func (*Delta) ProtoMessage() {}
 
 func (x *Delta) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[23]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1955,7 +2304,7 @@ func (x *Delta) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Delta.ProtoReflect.Descriptor instead.
 func (*Delta) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{23}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Delta) GetRole() string {
@@ -1993,6 +2342,13 @@ func (x *Delta) GetThinkingBlocks() []*ThinkingBlock {
 	return nil
 }
 
+func (x *Delta) GetCitations() []*Citation {
+	if x != nil {
+		return x.Citations
+	}
+	return nil
+}
+
 // A fragment of a tool call.
 type ToolCallDelta struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2010,7 +2366,7 @@ type ToolCallDelta struct {
 
 func (x *ToolCallDelta) Reset() {
 	*x = ToolCallDelta{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[24]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2022,7 +2378,7 @@ func (x *ToolCallDelta) String() string {
 func (*ToolCallDelta) ProtoMessage() {}
 
 func (x *ToolCallDelta) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[24]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2035,7 +2391,7 @@ func (x *ToolCallDelta) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ToolCallDelta.ProtoReflect.Descriptor instead.
 func (*ToolCallDelta) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{24}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ToolCallDelta) GetIndex() uint32 {
@@ -2079,7 +2435,7 @@ type FunctionCallDelta struct {
 
 func (x *FunctionCallDelta) Reset() {
 	*x = FunctionCallDelta{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[25]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2091,7 +2447,7 @@ func (x *FunctionCallDelta) String() string {
 func (*FunctionCallDelta) ProtoMessage() {}
 
 func (x *FunctionCallDelta) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[25]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2104,7 +2460,7 @@ func (x *FunctionCallDelta) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FunctionCallDelta.ProtoReflect.Descriptor instead.
 func (*FunctionCallDelta) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{25}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *FunctionCallDelta) GetName() string {
@@ -2125,7 +2481,7 @@ var File_amazon_chat_v1_chat_proto protoreflect.FileDescriptor
 
 const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\n" +
-	"\x19amazon_chat/v1/chat.proto\x12\x0eamazon_chat.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\"\x88\f\n" +
+	"\x19amazon_chat/v1/chat.proto\x12\x0eamazon_chat.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\"\x8b\r\n" +
 	"\x15ChatCompletionRequest\x12\x14\n" +
 	"\x05model\x18\x01 \x01(\tR\x05model\x123\n" +
 	"\bmessages\x18\x02 \x03(\v2\x17.amazon_chat.v1.MessageR\bmessages\x12\"\n" +
@@ -2155,7 +2511,9 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\x10reasoning_effort\x18\x16 \x01(\tH\fR\x0freasoningEffort\x88\x01\x01\x124\n" +
 	"\bthinking\x18\x17 \x01(\v2\x18.amazon_chat.v1.ThinkingR\bthinking\x12G\n" +
 	"\x0fresponse_format\x18\x18 \x01(\v2\x1e.amazon_chat.v1.ResponseFormatR\x0eresponseFormat\x12&\n" +
-	"\fprompt_cache\x18\x19 \x01(\tH\rR\vpromptCache\x88\x01\x01\x1a;\n" +
+	"\fprompt_cache\x18\x19 \x01(\tH\rR\vpromptCache\x88\x01\x01\x12!\n" +
+	"\tcitations\x18\x1a \x01(\bH\x0eR\tcitations\x88\x01\x01\x12P\n" +
+	"\x12performance_config\x18\x1b \x01(\v2!.amazon_chat.v1.PerformanceConfigR\x11performanceConfig\x1a;\n" +
 	"\rMetadataEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\r\n" +
@@ -2172,7 +2530,11 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\x06_storeB'\n" +
 	"%_additional_model_request_fields_jsonB\x13\n" +
 	"\x11_reasoning_effortB\x0f\n" +
-	"\r_prompt_cache\"Z\n" +
+	"\r_prompt_cacheB\f\n" +
+	"\n" +
+	"_citations\"-\n" +
+	"\x11PerformanceConfig\x12\x18\n" +
+	"\alatency\x18\x01 \x01(\tR\alatency\"Z\n" +
 	"\bThinking\x12\x12\n" +
 	"\x04type\x18\x01 \x01(\tR\x04type\x12(\n" +
 	"\rbudget_tokens\x18\x02 \x01(\rH\x00R\fbudgetTokens\x88\x01\x01B\x10\n" +
@@ -2206,7 +2568,7 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\x06strict\x18\x05 \x01(\bH\x02R\x06strict\x88\x01\x01B\x0e\n" +
 	"\f_descriptionB\x0e\n" +
 	"\f_schema_jsonB\t\n" +
-	"\a_strict\"\xda\x03\n" +
+	"\a_strict\"\x92\x04\n" +
 	"\aMessage\x12\x12\n" +
 	"\x04role\x18\x01 \x01(\tR\x04role\x12\x14\n" +
 	"\x04text\x18\x02 \x01(\tH\x00R\x04text\x124\n" +
@@ -2218,18 +2580,48 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"toolCallId\x88\x01\x01\x120\n" +
 	"\x11reasoning_content\x18\a \x01(\tH\x03R\x10reasoningContent\x88\x01\x01\x12F\n" +
 	"\x0fthinking_blocks\x18\b \x03(\v2\x1d.amazon_chat.v1.ThinkingBlockR\x0ethinkingBlocks\x12A\n" +
-	"\rcache_control\x18\t \x01(\v2\x1c.amazon_chat.v1.CacheControlR\fcacheControlB\t\n" +
+	"\rcache_control\x18\t \x01(\v2\x1c.amazon_chat.v1.CacheControlR\fcacheControl\x126\n" +
+	"\tcitations\x18\n" +
+	" \x03(\v2\x18.amazon_chat.v1.CitationR\tcitationsB\t\n" +
 	"\acontentB\a\n" +
 	"\x05_nameB\x0f\n" +
 	"\r_tool_call_idB\x14\n" +
 	"\x12_reasoning_content\"A\n" +
 	"\fContentParts\x121\n" +
-	"\x05parts\x18\x01 \x03(\v2\x1b.amazon_chat.v1.ContentPartR\x05parts\"\xa7\x01\n" +
+	"\x05parts\x18\x01 \x03(\v2\x1b.amazon_chat.v1.ContentPartR\x05parts\"\xdf\x01\n" +
 	"\vContentPart\x12\x14\n" +
 	"\x04text\x18\x01 \x01(\tH\x00R\x04text\x127\n" +
-	"\timage_url\x18\x02 \x01(\v2\x18.amazon_chat.v1.ImageUrlH\x00R\bimageUrl\x12A\n" +
+	"\timage_url\x18\x02 \x01(\v2\x18.amazon_chat.v1.ImageUrlH\x00R\bimageUrl\x126\n" +
+	"\bdocument\x18\x04 \x01(\v2\x18.amazon_chat.v1.DocumentH\x00R\bdocument\x12A\n" +
 	"\rcache_control\x18\x03 \x01(\v2\x1c.amazon_chat.v1.CacheControlR\fcacheControlB\x06\n" +
-	"\x04part\"D\n" +
+	"\x04part\"\xf0\x01\n" +
+	"\bDocument\x12\x14\n" +
+	"\x04data\x18\x01 \x01(\fH\x00R\x04data\x12\x12\n" +
+	"\x03url\x18\x02 \x01(\tH\x00R\x03url\x12\x1b\n" +
+	"\x06format\x18\x03 \x01(\tH\x01R\x06format\x88\x01\x01\x12\x1f\n" +
+	"\bfilename\x18\x04 \x01(\tH\x02R\bfilename\x88\x01\x01\x12!\n" +
+	"\tcitations\x18\x05 \x01(\bH\x03R\tcitations\x88\x01\x01\x12\x1d\n" +
+	"\acontext\x18\x06 \x01(\tH\x04R\acontext\x88\x01\x01B\b\n" +
+	"\x06sourceB\t\n" +
+	"\a_formatB\v\n" +
+	"\t_filenameB\f\n" +
+	"\n" +
+	"_citationsB\n" +
+	"\n" +
+	"\b_context\"\x8f\x02\n" +
+	"\bCitation\x12\x14\n" +
+	"\x05title\x18\x01 \x01(\tR\x05title\x12*\n" +
+	"\x0edocument_index\x18\x02 \x01(\rH\x00R\rdocumentIndex\x88\x01\x01\x12\x1d\n" +
+	"\n" +
+	"cited_text\x18\x03 \x01(\tR\tcitedText\x12#\n" +
+	"\rlocation_type\x18\x04 \x01(\tR\flocationType\x12\x19\n" +
+	"\x05start\x18\x05 \x01(\rH\x01R\x05start\x88\x01\x01\x12\x15\n" +
+	"\x03end\x18\x06 \x01(\rH\x02R\x03end\x88\x01\x01\x12\x1b\n" +
+	"\x06source\x18\a \x01(\tH\x03R\x06source\x88\x01\x01B\x11\n" +
+	"\x0f_document_indexB\b\n" +
+	"\x06_startB\x06\n" +
+	"\x04_endB\t\n" +
+	"\a_source\"D\n" +
 	"\bImageUrl\x12\x10\n" +
 	"\x03url\x18\x01 \x01(\tR\x03url\x12\x1b\n" +
 	"\x06detail\x18\x02 \x01(\tH\x00R\x06detail\x88\x01\x01B\t\n" +
@@ -2269,14 +2661,16 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\x14guardrail_identifier\x18\x01 \x01(\tR\x13guardrailIdentifier\x12+\n" +
 	"\x11guardrail_version\x18\x02 \x01(\tR\x10guardrailVersion\x12\x19\n" +
 	"\x05trace\x18\x03 \x01(\tH\x00R\x05trace\x88\x01\x01B\b\n" +
-	"\x06_trace\"\xcf\x01\n" +
+	"\x06_trace\"\x88\x02\n" +
 	"\x16ChatCompletionResponse\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06object\x18\x02 \x01(\tR\x06object\x12\x18\n" +
 	"\acreated\x18\x03 \x01(\x03R\acreated\x12\x14\n" +
 	"\x05model\x18\x04 \x01(\tR\x05model\x120\n" +
 	"\achoices\x18\x05 \x03(\v2\x16.amazon_chat.v1.ChoiceR\achoices\x12+\n" +
-	"\x05usage\x18\x06 \x01(\v2\x15.amazon_chat.v1.UsageR\x05usage\"v\n" +
+	"\x05usage\x18\x06 \x01(\v2\x15.amazon_chat.v1.UsageR\x05usage\x12&\n" +
+	"\fservice_tier\x18\a \x01(\tH\x00R\vserviceTier\x88\x01\x01B\x0f\n" +
+	"\r_service_tier\"v\n" +
 	"\x06Choice\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\rR\x05index\x121\n" +
 	"\amessage\x18\x02 \x01(\v2\x17.amazon_chat.v1.MessageR\amessage\x12#\n" +
@@ -2288,26 +2682,29 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\x11cache_read_tokens\x18\x04 \x01(\rH\x00R\x0fcacheReadTokens\x88\x01\x01\x121\n" +
 	"\x12cache_write_tokens\x18\x05 \x01(\rH\x01R\x10cacheWriteTokens\x88\x01\x01B\x14\n" +
 	"\x12_cache_read_tokensB\x15\n" +
-	"\x13_cache_write_tokens\"\xda\x01\n" +
+	"\x13_cache_write_tokens\"\x93\x02\n" +
 	"\x1cStreamChatCompletionResponse\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06object\x18\x02 \x01(\tR\x06object\x12\x18\n" +
 	"\acreated\x18\x03 \x01(\x03R\acreated\x12\x14\n" +
 	"\x05model\x18\x04 \x01(\tR\x05model\x125\n" +
 	"\achoices\x18\x05 \x03(\v2\x1b.amazon_chat.v1.ChunkChoiceR\achoices\x12+\n" +
-	"\x05usage\x18\x06 \x01(\v2\x15.amazon_chat.v1.UsageR\x05usage\"\x8c\x01\n" +
+	"\x05usage\x18\x06 \x01(\v2\x15.amazon_chat.v1.UsageR\x05usage\x12&\n" +
+	"\fservice_tier\x18\a \x01(\tH\x00R\vserviceTier\x88\x01\x01B\x0f\n" +
+	"\r_service_tier\"\x8c\x01\n" +
 	"\vChunkChoice\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\rR\x05index\x12+\n" +
 	"\x05delta\x18\x02 \x01(\v2\x15.amazon_chat.v1.DeltaR\x05delta\x12(\n" +
 	"\rfinish_reason\x18\x03 \x01(\tH\x00R\ffinishReason\x88\x01\x01B\x10\n" +
-	"\x0e_finish_reason\"\xa2\x02\n" +
+	"\x0e_finish_reason\"\xda\x02\n" +
 	"\x05Delta\x12\x17\n" +
 	"\x04role\x18\x01 \x01(\tH\x00R\x04role\x88\x01\x01\x12\x1d\n" +
 	"\acontent\x18\x02 \x01(\tH\x01R\acontent\x88\x01\x01\x12<\n" +
 	"\n" +
 	"tool_calls\x18\x03 \x03(\v2\x1d.amazon_chat.v1.ToolCallDeltaR\ttoolCalls\x120\n" +
 	"\x11reasoning_content\x18\x04 \x01(\tH\x02R\x10reasoningContent\x88\x01\x01\x12F\n" +
-	"\x0fthinking_blocks\x18\x05 \x03(\v2\x1d.amazon_chat.v1.ThinkingBlockR\x0ethinkingBlocksB\a\n" +
+	"\x0fthinking_blocks\x18\x05 \x03(\v2\x1d.amazon_chat.v1.ThinkingBlockR\x0ethinkingBlocks\x126\n" +
+	"\tcitations\x18\x06 \x03(\v2\x18.amazon_chat.v1.CitationR\tcitationsB\a\n" +
 	"\x05_roleB\n" +
 	"\n" +
 	"\b_contentB\x14\n" +
@@ -2342,79 +2739,86 @@ func file_amazon_chat_v1_chat_proto_rawDescGZIP() []byte {
 	return file_amazon_chat_v1_chat_proto_rawDescData
 }
 
-var file_amazon_chat_v1_chat_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
+var file_amazon_chat_v1_chat_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
 var file_amazon_chat_v1_chat_proto_goTypes = []any{
 	(*ChatCompletionRequest)(nil),        // 0: amazon_chat.v1.ChatCompletionRequest
-	(*Thinking)(nil),                     // 1: amazon_chat.v1.Thinking
-	(*ThinkingBlock)(nil),                // 2: amazon_chat.v1.ThinkingBlock
-	(*CacheControl)(nil),                 // 3: amazon_chat.v1.CacheControl
-	(*ResponseFormat)(nil),               // 4: amazon_chat.v1.ResponseFormat
-	(*JsonSchema)(nil),                   // 5: amazon_chat.v1.JsonSchema
-	(*Message)(nil),                      // 6: amazon_chat.v1.Message
-	(*ContentParts)(nil),                 // 7: amazon_chat.v1.ContentParts
-	(*ContentPart)(nil),                  // 8: amazon_chat.v1.ContentPart
-	(*ImageUrl)(nil),                     // 9: amazon_chat.v1.ImageUrl
-	(*ToolCall)(nil),                     // 10: amazon_chat.v1.ToolCall
-	(*FunctionCall)(nil),                 // 11: amazon_chat.v1.FunctionCall
-	(*Tool)(nil),                         // 12: amazon_chat.v1.Tool
-	(*FunctionDefinition)(nil),           // 13: amazon_chat.v1.FunctionDefinition
-	(*ToolChoice)(nil),                   // 14: amazon_chat.v1.ToolChoice
-	(*NamedToolChoice)(nil),              // 15: amazon_chat.v1.NamedToolChoice
-	(*StreamOptions)(nil),                // 16: amazon_chat.v1.StreamOptions
-	(*GuardrailConfig)(nil),              // 17: amazon_chat.v1.GuardrailConfig
-	(*ChatCompletionResponse)(nil),       // 18: amazon_chat.v1.ChatCompletionResponse
-	(*Choice)(nil),                       // 19: amazon_chat.v1.Choice
-	(*Usage)(nil),                        // 20: amazon_chat.v1.Usage
-	(*StreamChatCompletionResponse)(nil), // 21: amazon_chat.v1.StreamChatCompletionResponse
-	(*ChunkChoice)(nil),                  // 22: amazon_chat.v1.ChunkChoice
-	(*Delta)(nil),                        // 23: amazon_chat.v1.Delta
-	(*ToolCallDelta)(nil),                // 24: amazon_chat.v1.ToolCallDelta
-	(*FunctionCallDelta)(nil),            // 25: amazon_chat.v1.FunctionCallDelta
-	nil,                                  // 26: amazon_chat.v1.ChatCompletionRequest.MetadataEntry
-	(*structpb.Struct)(nil),              // 27: google.protobuf.Struct
+	(*PerformanceConfig)(nil),            // 1: amazon_chat.v1.PerformanceConfig
+	(*Thinking)(nil),                     // 2: amazon_chat.v1.Thinking
+	(*ThinkingBlock)(nil),                // 3: amazon_chat.v1.ThinkingBlock
+	(*CacheControl)(nil),                 // 4: amazon_chat.v1.CacheControl
+	(*ResponseFormat)(nil),               // 5: amazon_chat.v1.ResponseFormat
+	(*JsonSchema)(nil),                   // 6: amazon_chat.v1.JsonSchema
+	(*Message)(nil),                      // 7: amazon_chat.v1.Message
+	(*ContentParts)(nil),                 // 8: amazon_chat.v1.ContentParts
+	(*ContentPart)(nil),                  // 9: amazon_chat.v1.ContentPart
+	(*Document)(nil),                     // 10: amazon_chat.v1.Document
+	(*Citation)(nil),                     // 11: amazon_chat.v1.Citation
+	(*ImageUrl)(nil),                     // 12: amazon_chat.v1.ImageUrl
+	(*ToolCall)(nil),                     // 13: amazon_chat.v1.ToolCall
+	(*FunctionCall)(nil),                 // 14: amazon_chat.v1.FunctionCall
+	(*Tool)(nil),                         // 15: amazon_chat.v1.Tool
+	(*FunctionDefinition)(nil),           // 16: amazon_chat.v1.FunctionDefinition
+	(*ToolChoice)(nil),                   // 17: amazon_chat.v1.ToolChoice
+	(*NamedToolChoice)(nil),              // 18: amazon_chat.v1.NamedToolChoice
+	(*StreamOptions)(nil),                // 19: amazon_chat.v1.StreamOptions
+	(*GuardrailConfig)(nil),              // 20: amazon_chat.v1.GuardrailConfig
+	(*ChatCompletionResponse)(nil),       // 21: amazon_chat.v1.ChatCompletionResponse
+	(*Choice)(nil),                       // 22: amazon_chat.v1.Choice
+	(*Usage)(nil),                        // 23: amazon_chat.v1.Usage
+	(*StreamChatCompletionResponse)(nil), // 24: amazon_chat.v1.StreamChatCompletionResponse
+	(*ChunkChoice)(nil),                  // 25: amazon_chat.v1.ChunkChoice
+	(*Delta)(nil),                        // 26: amazon_chat.v1.Delta
+	(*ToolCallDelta)(nil),                // 27: amazon_chat.v1.ToolCallDelta
+	(*FunctionCallDelta)(nil),            // 28: amazon_chat.v1.FunctionCallDelta
+	nil,                                  // 29: amazon_chat.v1.ChatCompletionRequest.MetadataEntry
+	(*structpb.Struct)(nil),              // 30: google.protobuf.Struct
 }
 var file_amazon_chat_v1_chat_proto_depIdxs = []int32{
-	6,  // 0: amazon_chat.v1.ChatCompletionRequest.messages:type_name -> amazon_chat.v1.Message
-	12, // 1: amazon_chat.v1.ChatCompletionRequest.tools:type_name -> amazon_chat.v1.Tool
-	14, // 2: amazon_chat.v1.ChatCompletionRequest.tool_choice:type_name -> amazon_chat.v1.ToolChoice
-	16, // 3: amazon_chat.v1.ChatCompletionRequest.stream_options:type_name -> amazon_chat.v1.StreamOptions
-	27, // 4: amazon_chat.v1.ChatCompletionRequest.additional_model_request_fields:type_name -> google.protobuf.Struct
-	17, // 5: amazon_chat.v1.ChatCompletionRequest.guardrail_config:type_name -> amazon_chat.v1.GuardrailConfig
-	26, // 6: amazon_chat.v1.ChatCompletionRequest.metadata:type_name -> amazon_chat.v1.ChatCompletionRequest.MetadataEntry
-	1,  // 7: amazon_chat.v1.ChatCompletionRequest.thinking:type_name -> amazon_chat.v1.Thinking
-	4,  // 8: amazon_chat.v1.ChatCompletionRequest.response_format:type_name -> amazon_chat.v1.ResponseFormat
-	5,  // 9: amazon_chat.v1.ResponseFormat.json_schema:type_name -> amazon_chat.v1.JsonSchema
-	27, // 10: amazon_chat.v1.JsonSchema.schema:type_name -> google.protobuf.Struct
-	7,  // 11: amazon_chat.v1.Message.parts:type_name -> amazon_chat.v1.ContentParts
-	10, // 12: amazon_chat.v1.Message.tool_calls:type_name -> amazon_chat.v1.ToolCall
-	2,  // 13: amazon_chat.v1.Message.thinking_blocks:type_name -> amazon_chat.v1.ThinkingBlock
-	3,  // 14: amazon_chat.v1.Message.cache_control:type_name -> amazon_chat.v1.CacheControl
-	8,  // 15: amazon_chat.v1.ContentParts.parts:type_name -> amazon_chat.v1.ContentPart
-	9,  // 16: amazon_chat.v1.ContentPart.image_url:type_name -> amazon_chat.v1.ImageUrl
-	3,  // 17: amazon_chat.v1.ContentPart.cache_control:type_name -> amazon_chat.v1.CacheControl
-	11, // 18: amazon_chat.v1.ToolCall.function:type_name -> amazon_chat.v1.FunctionCall
-	13, // 19: amazon_chat.v1.Tool.function:type_name -> amazon_chat.v1.FunctionDefinition
-	3,  // 20: amazon_chat.v1.Tool.cache_control:type_name -> amazon_chat.v1.CacheControl
-	27, // 21: amazon_chat.v1.FunctionDefinition.parameters:type_name -> google.protobuf.Struct
-	15, // 22: amazon_chat.v1.ToolChoice.function:type_name -> amazon_chat.v1.NamedToolChoice
-	19, // 23: amazon_chat.v1.ChatCompletionResponse.choices:type_name -> amazon_chat.v1.Choice
-	20, // 24: amazon_chat.v1.ChatCompletionResponse.usage:type_name -> amazon_chat.v1.Usage
-	6,  // 25: amazon_chat.v1.Choice.message:type_name -> amazon_chat.v1.Message
-	22, // 26: amazon_chat.v1.StreamChatCompletionResponse.choices:type_name -> amazon_chat.v1.ChunkChoice
-	20, // 27: amazon_chat.v1.StreamChatCompletionResponse.usage:type_name -> amazon_chat.v1.Usage
-	23, // 28: amazon_chat.v1.ChunkChoice.delta:type_name -> amazon_chat.v1.Delta
-	24, // 29: amazon_chat.v1.Delta.tool_calls:type_name -> amazon_chat.v1.ToolCallDelta
-	2,  // 30: amazon_chat.v1.Delta.thinking_blocks:type_name -> amazon_chat.v1.ThinkingBlock
-	25, // 31: amazon_chat.v1.ToolCallDelta.function:type_name -> amazon_chat.v1.FunctionCallDelta
-	0,  // 32: amazon_chat.v1.ChatService.ChatCompletion:input_type -> amazon_chat.v1.ChatCompletionRequest
-	0,  // 33: amazon_chat.v1.ChatService.StreamChatCompletion:input_type -> amazon_chat.v1.ChatCompletionRequest
-	18, // 34: amazon_chat.v1.ChatService.ChatCompletion:output_type -> amazon_chat.v1.ChatCompletionResponse
-	21, // 35: amazon_chat.v1.ChatService.StreamChatCompletion:output_type -> amazon_chat.v1.StreamChatCompletionResponse
-	34, // [34:36] is the sub-list for method output_type
-	32, // [32:34] is the sub-list for method input_type
-	32, // [32:32] is the sub-list for extension type_name
-	32, // [32:32] is the sub-list for extension extendee
-	0,  // [0:32] is the sub-list for field type_name
+	7,  // 0: amazon_chat.v1.ChatCompletionRequest.messages:type_name -> amazon_chat.v1.Message
+	15, // 1: amazon_chat.v1.ChatCompletionRequest.tools:type_name -> amazon_chat.v1.Tool
+	17, // 2: amazon_chat.v1.ChatCompletionRequest.tool_choice:type_name -> amazon_chat.v1.ToolChoice
+	19, // 3: amazon_chat.v1.ChatCompletionRequest.stream_options:type_name -> amazon_chat.v1.StreamOptions
+	30, // 4: amazon_chat.v1.ChatCompletionRequest.additional_model_request_fields:type_name -> google.protobuf.Struct
+	20, // 5: amazon_chat.v1.ChatCompletionRequest.guardrail_config:type_name -> amazon_chat.v1.GuardrailConfig
+	29, // 6: amazon_chat.v1.ChatCompletionRequest.metadata:type_name -> amazon_chat.v1.ChatCompletionRequest.MetadataEntry
+	2,  // 7: amazon_chat.v1.ChatCompletionRequest.thinking:type_name -> amazon_chat.v1.Thinking
+	5,  // 8: amazon_chat.v1.ChatCompletionRequest.response_format:type_name -> amazon_chat.v1.ResponseFormat
+	1,  // 9: amazon_chat.v1.ChatCompletionRequest.performance_config:type_name -> amazon_chat.v1.PerformanceConfig
+	6,  // 10: amazon_chat.v1.ResponseFormat.json_schema:type_name -> amazon_chat.v1.JsonSchema
+	30, // 11: amazon_chat.v1.JsonSchema.schema:type_name -> google.protobuf.Struct
+	8,  // 12: amazon_chat.v1.Message.parts:type_name -> amazon_chat.v1.ContentParts
+	13, // 13: amazon_chat.v1.Message.tool_calls:type_name -> amazon_chat.v1.ToolCall
+	3,  // 14: amazon_chat.v1.Message.thinking_blocks:type_name -> amazon_chat.v1.ThinkingBlock
+	4,  // 15: amazon_chat.v1.Message.cache_control:type_name -> amazon_chat.v1.CacheControl
+	11, // 16: amazon_chat.v1.Message.citations:type_name -> amazon_chat.v1.Citation
+	9,  // 17: amazon_chat.v1.ContentParts.parts:type_name -> amazon_chat.v1.ContentPart
+	12, // 18: amazon_chat.v1.ContentPart.image_url:type_name -> amazon_chat.v1.ImageUrl
+	10, // 19: amazon_chat.v1.ContentPart.document:type_name -> amazon_chat.v1.Document
+	4,  // 20: amazon_chat.v1.ContentPart.cache_control:type_name -> amazon_chat.v1.CacheControl
+	14, // 21: amazon_chat.v1.ToolCall.function:type_name -> amazon_chat.v1.FunctionCall
+	16, // 22: amazon_chat.v1.Tool.function:type_name -> amazon_chat.v1.FunctionDefinition
+	4,  // 23: amazon_chat.v1.Tool.cache_control:type_name -> amazon_chat.v1.CacheControl
+	30, // 24: amazon_chat.v1.FunctionDefinition.parameters:type_name -> google.protobuf.Struct
+	18, // 25: amazon_chat.v1.ToolChoice.function:type_name -> amazon_chat.v1.NamedToolChoice
+	22, // 26: amazon_chat.v1.ChatCompletionResponse.choices:type_name -> amazon_chat.v1.Choice
+	23, // 27: amazon_chat.v1.ChatCompletionResponse.usage:type_name -> amazon_chat.v1.Usage
+	7,  // 28: amazon_chat.v1.Choice.message:type_name -> amazon_chat.v1.Message
+	25, // 29: amazon_chat.v1.StreamChatCompletionResponse.choices:type_name -> amazon_chat.v1.ChunkChoice
+	23, // 30: amazon_chat.v1.StreamChatCompletionResponse.usage:type_name -> amazon_chat.v1.Usage
+	26, // 31: amazon_chat.v1.ChunkChoice.delta:type_name -> amazon_chat.v1.Delta
+	27, // 32: amazon_chat.v1.Delta.tool_calls:type_name -> amazon_chat.v1.ToolCallDelta
+	3,  // 33: amazon_chat.v1.Delta.thinking_blocks:type_name -> amazon_chat.v1.ThinkingBlock
+	11, // 34: amazon_chat.v1.Delta.citations:type_name -> amazon_chat.v1.Citation
+	28, // 35: amazon_chat.v1.ToolCallDelta.function:type_name -> amazon_chat.v1.FunctionCallDelta
+	0,  // 36: amazon_chat.v1.ChatService.ChatCompletion:input_type -> amazon_chat.v1.ChatCompletionRequest
+	0,  // 37: amazon_chat.v1.ChatService.StreamChatCompletion:input_type -> amazon_chat.v1.ChatCompletionRequest
+	21, // 38: amazon_chat.v1.ChatService.ChatCompletion:output_type -> amazon_chat.v1.ChatCompletionResponse
+	24, // 39: amazon_chat.v1.ChatService.StreamChatCompletion:output_type -> amazon_chat.v1.StreamChatCompletionResponse
+	38, // [38:40] is the sub-list for method output_type
+	36, // [36:38] is the sub-list for method input_type
+	36, // [36:36] is the sub-list for extension type_name
+	36, // [36:36] is the sub-list for extension extendee
+	0,  // [0:36] is the sub-list for field type_name
 }
 
 func init() { file_amazon_chat_v1_chat_proto_init() }
@@ -2423,37 +2827,45 @@ func file_amazon_chat_v1_chat_proto_init() {
 		return
 	}
 	file_amazon_chat_v1_chat_proto_msgTypes[0].OneofWrappers = []any{}
-	file_amazon_chat_v1_chat_proto_msgTypes[1].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[2].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[3].OneofWrappers = []any{}
-	file_amazon_chat_v1_chat_proto_msgTypes[5].OneofWrappers = []any{}
-	file_amazon_chat_v1_chat_proto_msgTypes[6].OneofWrappers = []any{
+	file_amazon_chat_v1_chat_proto_msgTypes[4].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[6].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[7].OneofWrappers = []any{
 		(*Message_Text)(nil),
 		(*Message_Parts)(nil),
 	}
-	file_amazon_chat_v1_chat_proto_msgTypes[8].OneofWrappers = []any{
+	file_amazon_chat_v1_chat_proto_msgTypes[9].OneofWrappers = []any{
 		(*ContentPart_Text)(nil),
 		(*ContentPart_ImageUrl)(nil),
+		(*ContentPart_Document)(nil),
 	}
-	file_amazon_chat_v1_chat_proto_msgTypes[9].OneofWrappers = []any{}
-	file_amazon_chat_v1_chat_proto_msgTypes[13].OneofWrappers = []any{}
-	file_amazon_chat_v1_chat_proto_msgTypes[14].OneofWrappers = []any{
+	file_amazon_chat_v1_chat_proto_msgTypes[10].OneofWrappers = []any{
+		(*Document_Data)(nil),
+		(*Document_Url)(nil),
+	}
+	file_amazon_chat_v1_chat_proto_msgTypes[11].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[12].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[16].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[17].OneofWrappers = []any{
 		(*ToolChoice_Mode)(nil),
 		(*ToolChoice_Function)(nil),
 	}
-	file_amazon_chat_v1_chat_proto_msgTypes[17].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[20].OneofWrappers = []any{}
-	file_amazon_chat_v1_chat_proto_msgTypes[22].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[21].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[23].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[24].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[25].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[26].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[27].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[28].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_amazon_chat_v1_chat_proto_rawDesc), len(file_amazon_chat_v1_chat_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   27,
+			NumMessages:   30,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

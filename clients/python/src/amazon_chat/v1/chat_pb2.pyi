@@ -78,6 +78,8 @@ class ChatCompletionRequest(_message.Message):
     THINKING_FIELD_NUMBER: _builtins.int
     RESPONSE_FORMAT_FIELD_NUMBER: _builtins.int
     PROMPT_CACHE_FIELD_NUMBER: _builtins.int
+    CITATIONS_FIELD_NUMBER: _builtins.int
+    PERFORMANCE_CONFIG_FIELD_NUMBER: _builtins.int
     model: _builtins.str
     """The Bedrock model to call: a model id (`anthropic.claude-3-haiku-20240307-v1:0`), a cross-region
     inference profile id (`us.anthropic.claude-3-5-haiku-20241022-v1:0`, also `eu.`, `apac.`,
@@ -108,8 +110,10 @@ class ChatCompletionRequest(_message.Message):
     setting and the model decides, so `false` is not enforced (a turn may still hold several calls).
     """
     service_tier: _builtins.str
-    """OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
-    Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+    """The service tier: "auto" (Bedrock's default, not sent), "default", "flex" (cheaper, slower),
+    "priority" (faster, dearer), or "reserved" (Bedrock's reserved capacity; OpenAI's "scale" means
+    the same). A model without the tier answers INVALID_ARGUMENT from Bedrock. The answer's
+    `service_tier` says which tier served it.
     """
     store: _builtins.bool
     """OpenAI's switch for storing the completion. Accepted, not sent: the server stores nothing, so
@@ -129,6 +133,10 @@ class ChatCompletionRequest(_message.Message):
     """The server-side prompt-cache policy for this request: "auto" lets a server running with
     `--prompt-cache auto` place cache points itself (the default there), "off" opts this request out.
     Explicit `cache_control` markers are honoured either way.
+    """
+    citations: _builtins.bool
+    """Whether the answer should cite the request's documents (Claude models on Bedrock); a document's
+    own `citations` wins. Citations come back in the message's `citations` (streams: in deltas).
     """
     @_builtins.property
     def messages(self) -> _containers.RepeatedCompositeFieldContainer[Global___Message]:
@@ -167,8 +175,10 @@ class ChatCompletionRequest(_message.Message):
 
     @_builtins.property
     def metadata(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
-        """OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-        Accepted, not sent yet: Bedrock's request metadata is not mapped.
+        """Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+        attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+        digits, whitespace and `: _ @ $ # = / + , - .` (Bedrock's rules). The server adds
+        `api_key_name` with the caller's key name when there is room.
         """
 
     @_builtins.property
@@ -183,6 +193,10 @@ class ChatCompletionRequest(_message.Message):
         structured output where the model has it; otherwise an answer tool the caller never sees (README,
         "Structured outputs").
         """
+
+    @_builtins.property
+    def performance_config(self) -> Global___PerformanceConfig:
+        """Bedrock's latency-optimised inference, on the models and regions that offer it."""
 
     def __init__(
         self,
@@ -212,13 +226,17 @@ class ChatCompletionRequest(_message.Message):
         thinking: Global___Thinking | None = ...,
         response_format: Global___ResponseFormat | None = ...,
         prompt_cache: _builtins.str | None = ...,
+        citations: _builtins.bool | None = ...,
+        performance_config: Global___PerformanceConfig | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_additional_model_request_fields_json", b"_additional_model_request_fields_json", "_logprobs", b"_logprobs", "_max_completion_tokens", b"_max_completion_tokens", "_max_tokens", b"_max_tokens", "_n", b"_n", "_parallel_tool_calls", b"_parallel_tool_calls", "_prompt_cache", b"_prompt_cache", "_reasoning_effort", b"_reasoning_effort", "_service_tier", b"_service_tier", "_store", b"_store", "_temperature", b"_temperature", "_top_logprobs", b"_top_logprobs", "_top_p", b"_top_p", "_user", b"_user", "additional_model_request_fields", b"additional_model_request_fields", "additional_model_request_fields_json", b"additional_model_request_fields_json", "guardrail_config", b"guardrail_config", "logprobs", b"logprobs", "max_completion_tokens", b"max_completion_tokens", "max_tokens", b"max_tokens", "n", b"n", "parallel_tool_calls", b"parallel_tool_calls", "prompt_cache", b"prompt_cache", "reasoning_effort", b"reasoning_effort", "response_format", b"response_format", "service_tier", b"service_tier", "store", b"store", "stream_options", b"stream_options", "temperature", b"temperature", "thinking", b"thinking", "tool_choice", b"tool_choice", "top_logprobs", b"top_logprobs", "top_p", b"top_p", "user", b"user"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_additional_model_request_fields_json", b"_additional_model_request_fields_json", "_citations", b"_citations", "_logprobs", b"_logprobs", "_max_completion_tokens", b"_max_completion_tokens", "_max_tokens", b"_max_tokens", "_n", b"_n", "_parallel_tool_calls", b"_parallel_tool_calls", "_prompt_cache", b"_prompt_cache", "_reasoning_effort", b"_reasoning_effort", "_service_tier", b"_service_tier", "_store", b"_store", "_temperature", b"_temperature", "_top_logprobs", b"_top_logprobs", "_top_p", b"_top_p", "_user", b"_user", "additional_model_request_fields", b"additional_model_request_fields", "additional_model_request_fields_json", b"additional_model_request_fields_json", "citations", b"citations", "guardrail_config", b"guardrail_config", "logprobs", b"logprobs", "max_completion_tokens", b"max_completion_tokens", "max_tokens", b"max_tokens", "n", b"n", "parallel_tool_calls", b"parallel_tool_calls", "performance_config", b"performance_config", "prompt_cache", b"prompt_cache", "reasoning_effort", b"reasoning_effort", "response_format", b"response_format", "service_tier", b"service_tier", "store", b"store", "stream_options", b"stream_options", "temperature", b"temperature", "thinking", b"thinking", "tool_choice", b"tool_choice", "top_logprobs", b"top_logprobs", "top_p", b"top_p", "user", b"user"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_additional_model_request_fields_json", b"_additional_model_request_fields_json", "_logprobs", b"_logprobs", "_max_completion_tokens", b"_max_completion_tokens", "_max_tokens", b"_max_tokens", "_n", b"_n", "_parallel_tool_calls", b"_parallel_tool_calls", "_prompt_cache", b"_prompt_cache", "_reasoning_effort", b"_reasoning_effort", "_service_tier", b"_service_tier", "_store", b"_store", "_temperature", b"_temperature", "_top_logprobs", b"_top_logprobs", "_top_p", b"_top_p", "_user", b"_user", "additional_model_request_fields", b"additional_model_request_fields", "additional_model_request_fields_json", b"additional_model_request_fields_json", "guardrail_config", b"guardrail_config", "logprobs", b"logprobs", "max_completion_tokens", b"max_completion_tokens", "max_tokens", b"max_tokens", "messages", b"messages", "metadata", b"metadata", "model", b"model", "n", b"n", "parallel_tool_calls", b"parallel_tool_calls", "prompt_cache", b"prompt_cache", "reasoning_effort", b"reasoning_effort", "response_format", b"response_format", "service_tier", b"service_tier", "stop", b"stop", "store", b"store", "stream_options", b"stream_options", "temperature", b"temperature", "thinking", b"thinking", "tool_choice", b"tool_choice", "tools", b"tools", "top_logprobs", b"top_logprobs", "top_p", b"top_p", "user", b"user"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_additional_model_request_fields_json", b"_additional_model_request_fields_json", "_citations", b"_citations", "_logprobs", b"_logprobs", "_max_completion_tokens", b"_max_completion_tokens", "_max_tokens", b"_max_tokens", "_n", b"_n", "_parallel_tool_calls", b"_parallel_tool_calls", "_prompt_cache", b"_prompt_cache", "_reasoning_effort", b"_reasoning_effort", "_service_tier", b"_service_tier", "_store", b"_store", "_temperature", b"_temperature", "_top_logprobs", b"_top_logprobs", "_top_p", b"_top_p", "_user", b"_user", "additional_model_request_fields", b"additional_model_request_fields", "additional_model_request_fields_json", b"additional_model_request_fields_json", "citations", b"citations", "guardrail_config", b"guardrail_config", "logprobs", b"logprobs", "max_completion_tokens", b"max_completion_tokens", "max_tokens", b"max_tokens", "messages", b"messages", "metadata", b"metadata", "model", b"model", "n", b"n", "parallel_tool_calls", b"parallel_tool_calls", "performance_config", b"performance_config", "prompt_cache", b"prompt_cache", "reasoning_effort", b"reasoning_effort", "response_format", b"response_format", "service_tier", b"service_tier", "stop", b"stop", "store", b"store", "stream_options", b"stream_options", "temperature", b"temperature", "thinking", b"thinking", "tool_choice", b"tool_choice", "tools", b"tools", "top_logprobs", b"top_logprobs", "top_p", b"top_p", "user", b"user"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__additional_model_request_fields_json: _TypeAlias = _typing.Literal["additional_model_request_fields_json"]  # noqa: Y015
     _WhichOneofArgType__additional_model_request_fields_json: _TypeAlias = _typing.Literal["_additional_model_request_fields_json", b"_additional_model_request_fields_json"]  # noqa: Y015
+    _WhichOneofReturnType__citations: _TypeAlias = _typing.Literal["citations"]  # noqa: Y015
+    _WhichOneofArgType__citations: _TypeAlias = _typing.Literal["_citations", b"_citations"]  # noqa: Y015
     _WhichOneofReturnType__logprobs: _TypeAlias = _typing.Literal["logprobs"]  # noqa: Y015
     _WhichOneofArgType__logprobs: _TypeAlias = _typing.Literal["_logprobs", b"_logprobs"]  # noqa: Y015
     _WhichOneofReturnType__max_completion_tokens: _TypeAlias = _typing.Literal["max_completion_tokens"]  # noqa: Y015
@@ -248,6 +266,8 @@ class ChatCompletionRequest(_message.Message):
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__additional_model_request_fields_json) -> _WhichOneofReturnType__additional_model_request_fields_json | None: ...
     @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__citations) -> _WhichOneofReturnType__citations | None: ...
+    @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__logprobs) -> _WhichOneofReturnType__logprobs | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__max_completion_tokens) -> _WhichOneofReturnType__max_completion_tokens | None: ...
@@ -275,6 +295,28 @@ class ChatCompletionRequest(_message.Message):
     def WhichOneof(self, oneof_group: _WhichOneofArgType__user) -> _WhichOneofReturnType__user | None: ...
 
 Global___ChatCompletionRequest: _TypeAlias = ChatCompletionRequest  # noqa: Y015
+
+@_typing.final
+class PerformanceConfig(_message.Message):
+    """Bedrock's performance setting."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LATENCY_FIELD_NUMBER: _builtins.int
+    latency: _builtins.str
+    """"standard" (the default) or "optimized"."""
+    def __init__(
+        self,
+        *,
+        latency: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["latency", b"latency"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PerformanceConfig: _TypeAlias = PerformanceConfig  # noqa: Y015
 
 @_typing.final
 class Thinking(_message.Message):
@@ -487,6 +529,7 @@ class Message(_message.Message):
     REASONING_CONTENT_FIELD_NUMBER: _builtins.int
     THINKING_BLOCKS_FIELD_NUMBER: _builtins.int
     CACHE_CONTROL_FIELD_NUMBER: _builtins.int
+    CITATIONS_FIELD_NUMBER: _builtins.int
     role: _builtins.str
     """Who wrote this turn: "system", "developer", "user", "assistant" or "tool". System and developer
     messages become Bedrock's system prompt; any other value is rejected.
@@ -503,7 +546,7 @@ class Message(_message.Message):
     """
     @_builtins.property
     def parts(self) -> Global___ContentParts:
-        """A list of text and image parts (user turns; other roles accept text parts only)."""
+        """A list of parts: text, images and documents (user turns; other roles accept text parts only)."""
 
     @_builtins.property
     def tool_calls(self) -> _containers.RepeatedCompositeFieldContainer[Global___ToolCall]:
@@ -521,6 +564,12 @@ class Message(_message.Message):
         prompt so far).
         """
 
+    @_builtins.property
+    def citations(self) -> _containers.RepeatedCompositeFieldContainer[Global___Citation]:
+        """Assistant answers: the passages of the request's documents the answer cites, in the order the
+        model cited them (their text is part of `content`). Ignored in requests.
+        """
+
     def __init__(
         self,
         *,
@@ -533,10 +582,11 @@ class Message(_message.Message):
         reasoning_content: _builtins.str | None = ...,
         thinking_blocks: _abc.Iterable[Global___ThinkingBlock] | None = ...,
         cache_control: Global___CacheControl | None = ...,
+        citations: _abc.Iterable[Global___Citation] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_name", b"_name", "_reasoning_content", b"_reasoning_content", "_tool_call_id", b"_tool_call_id", "cache_control", b"cache_control", "content", b"content", "name", b"name", "parts", b"parts", "reasoning_content", b"reasoning_content", "text", b"text", "tool_call_id", b"tool_call_id"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_name", b"_name", "_reasoning_content", b"_reasoning_content", "_tool_call_id", b"_tool_call_id", "cache_control", b"cache_control", "content", b"content", "name", b"name", "parts", b"parts", "reasoning_content", b"reasoning_content", "role", b"role", "text", b"text", "thinking_blocks", b"thinking_blocks", "tool_call_id", b"tool_call_id", "tool_calls", b"tool_calls"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_name", b"_name", "_reasoning_content", b"_reasoning_content", "_tool_call_id", b"_tool_call_id", "cache_control", b"cache_control", "citations", b"citations", "content", b"content", "name", b"name", "parts", b"parts", "reasoning_content", b"reasoning_content", "role", b"role", "text", b"text", "thinking_blocks", b"thinking_blocks", "tool_call_id", b"tool_call_id", "tool_calls", b"tool_calls"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__name: _TypeAlias = _typing.Literal["name"]  # noqa: Y015
     _WhichOneofArgType__name: _TypeAlias = _typing.Literal["_name", b"_name"]  # noqa: Y015
@@ -589,12 +639,17 @@ class ContentPart(_message.Message):
 
     TEXT_FIELD_NUMBER: _builtins.int
     IMAGE_URL_FIELD_NUMBER: _builtins.int
+    DOCUMENT_FIELD_NUMBER: _builtins.int
     CACHE_CONTROL_FIELD_NUMBER: _builtins.int
     text: _builtins.str
     """A text part."""
     @_builtins.property
     def image_url(self) -> Global___ImageUrl:
         """An image part."""
+
+    @_builtins.property
+    def document(self) -> Global___Document:
+        """A document part (user turns)."""
 
     @_builtins.property
     def cache_control(self) -> Global___CacheControl:
@@ -605,17 +660,154 @@ class ContentPart(_message.Message):
         *,
         text: _builtins.str = ...,
         image_url: Global___ImageUrl | None = ...,
+        document: Global___Document | None = ...,
         cache_control: Global___CacheControl | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["cache_control", b"cache_control", "image_url", b"image_url", "part", b"part", "text", b"text"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["cache_control", b"cache_control", "document", b"document", "image_url", b"image_url", "part", b"part", "text", b"text"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["cache_control", b"cache_control", "image_url", b"image_url", "part", b"part", "text", b"text"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cache_control", b"cache_control", "document", b"document", "image_url", b"image_url", "part", b"part", "text", b"text"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_part: _TypeAlias = _typing.Literal["text", "image_url"]  # noqa: Y015
+    _WhichOneofReturnType_part: _TypeAlias = _typing.Literal["text", "image_url", "document"]  # noqa: Y015
     _WhichOneofArgType_part: _TypeAlias = _typing.Literal["part", b"part"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_part) -> _WhichOneofReturnType_part | None: ...
 
 Global___ContentPart: _TypeAlias = ContentPart  # noqa: Y015
+
+@_typing.final
+class Document(_message.Message):
+    """A document for the model to read: a Converse document block. At most 5 per request, each at
+    most 4.5 MB, and a user message holding one must hold a text part too (Bedrock's rules).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DATA_FIELD_NUMBER: _builtins.int
+    URL_FIELD_NUMBER: _builtins.int
+    FORMAT_FIELD_NUMBER: _builtins.int
+    FILENAME_FIELD_NUMBER: _builtins.int
+    CITATIONS_FIELD_NUMBER: _builtins.int
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    data: _builtins.bytes
+    """The file's bytes."""
+    url: _builtins.str
+    """A base64 data URL, `data:application/pdf;base64,...` (OpenAI's `file_data`), or an S3
+    location, `s3://bucket/key`, that Bedrock reads itself (Amazon Nova models only).
+    """
+    format: _builtins.str
+    """pdf, csv, doc, docx, xls, xlsx, html, txt or md. When unset: the data URL's media type, else the
+    filename's extension, else the S3 key's.
+    """
+    filename: _builtins.str
+    """The file's name. Bedrock takes letters, digits, single spaces, hyphens, parentheses and square
+    brackets, up to 200 characters, unique in the request: the name sent is this one made so (other
+    characters become hyphens, the extension is dropped, a repeat gets " (2)"). "document" if unset.
+    """
+    citations: _builtins.bool
+    """Whether the answer should cite this document (Claude models on Bedrock). When unset: the
+    request's `citations`.
+    """
+    context: _builtins.str
+    """What the document is, for the model (Converse's `context`; up to 10,000 characters)."""
+    def __init__(
+        self,
+        *,
+        data: _builtins.bytes = ...,
+        url: _builtins.str = ...,
+        format: _builtins.str | None = ...,
+        filename: _builtins.str | None = ...,
+        citations: _builtins.bool | None = ...,
+        context: _builtins.str | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_citations", b"_citations", "_context", b"_context", "_filename", b"_filename", "_format", b"_format", "citations", b"citations", "context", b"context", "data", b"data", "filename", b"filename", "format", b"format", "source", b"source", "url", b"url"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_citations", b"_citations", "_context", b"_context", "_filename", b"_filename", "_format", b"_format", "citations", b"citations", "context", b"context", "data", b"data", "filename", b"filename", "format", b"format", "source", b"source", "url", b"url"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__citations: _TypeAlias = _typing.Literal["citations"]  # noqa: Y015
+    _WhichOneofArgType__citations: _TypeAlias = _typing.Literal["_citations", b"_citations"]  # noqa: Y015
+    _WhichOneofReturnType__context: _TypeAlias = _typing.Literal["context"]  # noqa: Y015
+    _WhichOneofArgType__context: _TypeAlias = _typing.Literal["_context", b"_context"]  # noqa: Y015
+    _WhichOneofReturnType__filename: _TypeAlias = _typing.Literal["filename"]  # noqa: Y015
+    _WhichOneofArgType__filename: _TypeAlias = _typing.Literal["_filename", b"_filename"]  # noqa: Y015
+    _WhichOneofReturnType__format: _TypeAlias = _typing.Literal["format"]  # noqa: Y015
+    _WhichOneofArgType__format: _TypeAlias = _typing.Literal["_format", b"_format"]  # noqa: Y015
+    _WhichOneofReturnType_source: _TypeAlias = _typing.Literal["data", "url"]  # noqa: Y015
+    _WhichOneofArgType_source: _TypeAlias = _typing.Literal["source", b"source"]  # noqa: Y015
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__citations) -> _WhichOneofReturnType__citations | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__context) -> _WhichOneofReturnType__context | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__filename) -> _WhichOneofReturnType__filename | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__format) -> _WhichOneofReturnType__format | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_source) -> _WhichOneofReturnType_source | None: ...
+
+Global___Document: _TypeAlias = Document  # noqa: Y015
+
+@_typing.final
+class Citation(_message.Message):
+    """A passage the answer cites."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TITLE_FIELD_NUMBER: _builtins.int
+    DOCUMENT_INDEX_FIELD_NUMBER: _builtins.int
+    CITED_TEXT_FIELD_NUMBER: _builtins.int
+    LOCATION_TYPE_FIELD_NUMBER: _builtins.int
+    START_FIELD_NUMBER: _builtins.int
+    END_FIELD_NUMBER: _builtins.int
+    SOURCE_FIELD_NUMBER: _builtins.int
+    title: _builtins.str
+    """The cited source's title: the document's name as sent to Bedrock, or a web page's title."""
+    document_index: _builtins.int
+    """Which of the request's documents, counted from 0 in request order (document citations only)."""
+    cited_text: _builtins.str
+    """The cited text."""
+    location_type: _builtins.str
+    """How `start` and `end` count: "document_char" (characters), "document_page" (pages),
+    "document_chunk" (chunks), "search_result" (content blocks of a search result), or "web" (no
+    range; see `source`).
+    """
+    start: _builtins.int
+    """Where the cited passage starts and ends, in the unit of `location_type`."""
+    end: _builtins.int
+    """See `start`."""
+    source: _builtins.str
+    """For web citations: the page's URL."""
+    def __init__(
+        self,
+        *,
+        title: _builtins.str = ...,
+        document_index: _builtins.int | None = ...,
+        cited_text: _builtins.str = ...,
+        location_type: _builtins.str = ...,
+        start: _builtins.int | None = ...,
+        end: _builtins.int | None = ...,
+        source: _builtins.str | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_document_index", b"_document_index", "_end", b"_end", "_source", b"_source", "_start", b"_start", "document_index", b"document_index", "end", b"end", "source", b"source", "start", b"start"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_document_index", b"_document_index", "_end", b"_end", "_source", b"_source", "_start", b"_start", "cited_text", b"cited_text", "document_index", b"document_index", "end", b"end", "location_type", b"location_type", "source", b"source", "start", b"start", "title", b"title"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__document_index: _TypeAlias = _typing.Literal["document_index"]  # noqa: Y015
+    _WhichOneofArgType__document_index: _TypeAlias = _typing.Literal["_document_index", b"_document_index"]  # noqa: Y015
+    _WhichOneofReturnType__end: _TypeAlias = _typing.Literal["end"]  # noqa: Y015
+    _WhichOneofArgType__end: _TypeAlias = _typing.Literal["_end", b"_end"]  # noqa: Y015
+    _WhichOneofReturnType__source: _TypeAlias = _typing.Literal["source"]  # noqa: Y015
+    _WhichOneofArgType__source: _TypeAlias = _typing.Literal["_source", b"_source"]  # noqa: Y015
+    _WhichOneofReturnType__start: _TypeAlias = _typing.Literal["start"]  # noqa: Y015
+    _WhichOneofArgType__start: _TypeAlias = _typing.Literal["_start", b"_start"]  # noqa: Y015
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__document_index) -> _WhichOneofReturnType__document_index | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__end) -> _WhichOneofReturnType__end | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__source) -> _WhichOneofReturnType__source | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__start) -> _WhichOneofReturnType__start | None: ...
+
+Global___Citation: _TypeAlias = Citation  # noqa: Y015
 
 @_typing.final
 class ImageUrl(_message.Message):
@@ -626,8 +818,9 @@ class ImageUrl(_message.Message):
     URL_FIELD_NUMBER: _builtins.int
     DETAIL_FIELD_NUMBER: _builtins.int
     url: _builtins.str
-    """A base64 data URL: `data:image/png;base64,...` (png, jpeg, gif or webp). Bedrock does not fetch
-    remote images, so http(s) URLs are rejected.
+    """A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
+    `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
+    gives the format).
     """
     detail: _builtins.str
     """OpenAI's detail hint ("auto", "low", "high"). Bedrock has no equivalent: accepted and not sent."""
@@ -915,6 +1108,7 @@ class ChatCompletionResponse(_message.Message):
     MODEL_FIELD_NUMBER: _builtins.int
     CHOICES_FIELD_NUMBER: _builtins.int
     USAGE_FIELD_NUMBER: _builtins.int
+    SERVICE_TIER_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """A unique id for this completion, `chatcmpl-...`."""
     object: _builtins.str
@@ -923,6 +1117,8 @@ class ChatCompletionResponse(_message.Message):
     """When the completion was created, in Unix seconds."""
     model: _builtins.str
     """The model as requested."""
+    service_tier: _builtins.str
+    """The service tier that served the request, as Bedrock reports it, when one was asked for."""
     @_builtins.property
     def choices(self) -> _containers.RepeatedCompositeFieldContainer[Global___Choice]:
         """The answers; Bedrock gives exactly one."""
@@ -940,12 +1136,15 @@ class ChatCompletionResponse(_message.Message):
         model: _builtins.str = ...,
         choices: _abc.Iterable[Global___Choice] | None = ...,
         usage: Global___Usage | None = ...,
+        service_tier: _builtins.str | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["usage", b"usage"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_service_tier", b"_service_tier", "service_tier", b"service_tier", "usage", b"usage"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["choices", b"choices", "created", b"created", "id", b"id", "model", b"model", "object", b"object", "usage", b"usage"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_service_tier", b"_service_tier", "choices", b"choices", "created", b"created", "id", b"id", "model", b"model", "object", b"object", "service_tier", b"service_tier", "usage", b"usage"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
+    _WhichOneofReturnType__service_tier: _TypeAlias = _typing.Literal["service_tier"]  # noqa: Y015
+    _WhichOneofArgType__service_tier: _TypeAlias = _typing.Literal["_service_tier", b"_service_tier"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__service_tier) -> _WhichOneofReturnType__service_tier | None: ...
 
 Global___ChatCompletionResponse: _TypeAlias = ChatCompletionResponse  # noqa: Y015
 
@@ -1046,6 +1245,7 @@ class StreamChatCompletionResponse(_message.Message):
     MODEL_FIELD_NUMBER: _builtins.int
     CHOICES_FIELD_NUMBER: _builtins.int
     USAGE_FIELD_NUMBER: _builtins.int
+    SERVICE_TIER_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """The completion's id; the same in every chunk of one stream."""
     object: _builtins.str
@@ -1054,6 +1254,10 @@ class StreamChatCompletionResponse(_message.Message):
     """When the completion was created, in Unix seconds; the same in every chunk."""
     model: _builtins.str
     """The model as requested."""
+    service_tier: _builtins.str
+    """The service tier that served the request, in the chunk that carries Bedrock's metadata (the
+    last), when one was asked for.
+    """
     @_builtins.property
     def choices(self) -> _containers.RepeatedCompositeFieldContainer[Global___ChunkChoice]:
         """The deltas; empty in the final usage chunk."""
@@ -1071,12 +1275,15 @@ class StreamChatCompletionResponse(_message.Message):
         model: _builtins.str = ...,
         choices: _abc.Iterable[Global___ChunkChoice] | None = ...,
         usage: Global___Usage | None = ...,
+        service_tier: _builtins.str | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["usage", b"usage"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_service_tier", b"_service_tier", "service_tier", b"service_tier", "usage", b"usage"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["choices", b"choices", "created", b"created", "id", b"id", "model", b"model", "object", b"object", "usage", b"usage"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_service_tier", b"_service_tier", "choices", b"choices", "created", b"created", "id", b"id", "model", b"model", "object", b"object", "service_tier", b"service_tier", "usage", b"usage"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
+    _WhichOneofReturnType__service_tier: _TypeAlias = _typing.Literal["service_tier"]  # noqa: Y015
+    _WhichOneofArgType__service_tier: _TypeAlias = _typing.Literal["_service_tier", b"_service_tier"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__service_tier) -> _WhichOneofReturnType__service_tier | None: ...
 
 Global___StreamChatCompletionResponse: _TypeAlias = StreamChatCompletionResponse  # noqa: Y015
 
@@ -1125,6 +1332,7 @@ class Delta(_message.Message):
     TOOL_CALLS_FIELD_NUMBER: _builtins.int
     REASONING_CONTENT_FIELD_NUMBER: _builtins.int
     THINKING_BLOCKS_FIELD_NUMBER: _builtins.int
+    CITATIONS_FIELD_NUMBER: _builtins.int
     role: _builtins.str
     """"assistant", in the first chunk only."""
     content: _builtins.str
@@ -1143,6 +1351,10 @@ class Delta(_message.Message):
         block), carrying the block's whole text and its signature, ready to replay.
         """
 
+    @_builtins.property
+    def citations(self) -> _containers.RepeatedCompositeFieldContainer[Global___Citation]:
+        """Citations, as Bedrock sends them: after the text that cites them."""
+
     def __init__(
         self,
         *,
@@ -1151,10 +1363,11 @@ class Delta(_message.Message):
         tool_calls: _abc.Iterable[Global___ToolCallDelta] | None = ...,
         reasoning_content: _builtins.str | None = ...,
         thinking_blocks: _abc.Iterable[Global___ThinkingBlock] | None = ...,
+        citations: _abc.Iterable[Global___Citation] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_content", b"_content", "_reasoning_content", b"_reasoning_content", "_role", b"_role", "content", b"content", "reasoning_content", b"reasoning_content", "role", b"role"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_content", b"_content", "_reasoning_content", b"_reasoning_content", "_role", b"_role", "content", b"content", "reasoning_content", b"reasoning_content", "role", b"role", "thinking_blocks", b"thinking_blocks", "tool_calls", b"tool_calls"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_content", b"_content", "_reasoning_content", b"_reasoning_content", "_role", b"_role", "citations", b"citations", "content", b"content", "reasoning_content", b"reasoning_content", "role", b"role", "thinking_blocks", b"thinking_blocks", "tool_calls", b"tool_calls"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__content: _TypeAlias = _typing.Literal["content"]  # noqa: Y015
     _WhichOneofArgType__content: _TypeAlias = _typing.Literal["_content", b"_content"]  # noqa: Y015

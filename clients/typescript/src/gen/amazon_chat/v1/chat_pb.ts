@@ -19,7 +19,7 @@ import type { JsonObject, Message as Message$1 } from "@bufbuild/protobuf";
  * Describes the file amazon_chat/v1/chat.proto.
  */
 export const file_amazon_chat_v1_chat: GenFile = /*@__PURE__*/
-  fileDesc("ChlhbWF6b25fY2hhdC92MS9jaGF0LnByb3RvEg5hbWF6b25fY2hhdC52MSK2CQoVQ2hhdENvbXBsZXRpb25SZXF1ZXN0Eg0KBW1vZGVsGAEgASgJEikKCG1lc3NhZ2VzGAIgAygLMhcuYW1hem9uX2NoYXQudjEuTWVzc2FnZRIXCgptYXhfdG9rZW5zGAMgASgNSACIAQESIgoVbWF4X2NvbXBsZXRpb25fdG9rZW5zGAQgASgNSAGIAQESGAoLdGVtcGVyYXR1cmUYBSABKAFIAogBARISCgV0b3BfcBgGIAEoAUgDiAEBEgwKBHN0b3AYByADKAkSIwoFdG9vbHMYCCADKAsyFC5hbWF6b25fY2hhdC52MS5Ub29sEi8KC3Rvb2xfY2hvaWNlGAkgASgLMhouYW1hem9uX2NoYXQudjEuVG9vbENob2ljZRIRCgR1c2VyGAogASgJSASIAQESDgoBbhgLIAEoDUgFiAEBEhUKCGxvZ3Byb2JzGAwgASgISAaIAQESGQoMdG9wX2xvZ3Byb2JzGA0gASgNSAeIAQESNQoOc3RyZWFtX29wdGlvbnMYDiABKAsyHS5hbWF6b25fY2hhdC52MS5TdHJlYW1PcHRpb25zEkAKH2FkZGl0aW9uYWxfbW9kZWxfcmVxdWVzdF9maWVsZHMYDyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjkKEGd1YXJkcmFpbF9jb25maWcYECABKAsyHy5hbWF6b25fY2hhdC52MS5HdWFyZHJhaWxDb25maWcSIAoTcGFyYWxsZWxfdG9vbF9jYWxscxgRIAEoCEgIiAEBEhkKDHNlcnZpY2VfdGllchgSIAEoCUgJiAEBEkUKCG1ldGFkYXRhGBMgAygLMjMuYW1hem9uX2NoYXQudjEuQ2hhdENvbXBsZXRpb25SZXF1ZXN0Lk1ldGFkYXRhRW50cnkSEgoFc3RvcmUYFCABKAhICogBARIxCiRhZGRpdGlvbmFsX21vZGVsX3JlcXVlc3RfZmllbGRzX2pzb24YFSABKAlIC4gBARIdChByZWFzb25pbmdfZWZmb3J0GBYgASgJSAyIAQESKgoIdGhpbmtpbmcYFyABKAsyGC5hbWF6b25fY2hhdC52MS5UaGlua2luZxI3Cg9yZXNwb25zZV9mb3JtYXQYGCABKAsyHi5hbWF6b25fY2hhdC52MS5SZXNwb25zZUZvcm1hdBIZCgxwcm9tcHRfY2FjaGUYGSABKAlIDYgBARovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCDQoLX21heF90b2tlbnNCGAoWX21heF9jb21wbGV0aW9uX3Rva2Vuc0IOCgxfdGVtcGVyYXR1cmVCCAoGX3RvcF9wQgcKBV91c2VyQgQKAl9uQgsKCV9sb2dwcm9ic0IPCg1fdG9wX2xvZ3Byb2JzQhYKFF9wYXJhbGxlbF90b29sX2NhbGxzQg8KDV9zZXJ2aWNlX3RpZXJCCAoGX3N0b3JlQicKJV9hZGRpdGlvbmFsX21vZGVsX3JlcXVlc3RfZmllbGRzX2pzb25CEwoRX3JlYXNvbmluZ19lZmZvcnRCDwoNX3Byb21wdF9jYWNoZSJGCghUaGlua2luZxIMCgR0eXBlGAEgASgJEhoKDWJ1ZGdldF90b2tlbnMYAiABKA1IAIgBAUIQCg5fYnVkZ2V0X3Rva2VucyK5AQoNVGhpbmtpbmdCbG9jaxIMCgR0eXBlGAEgASgJEhUKCHRoaW5raW5nGAIgASgJSACIAQESFgoJc2lnbmF0dXJlGAMgASgJSAGIAQESEQoEZGF0YRgEIAEoCUgCiAEBEh4KEXRvb2xfY2FsbHNfYmVmb3JlGAUgASgNSAOIAQFCCwoJX3RoaW5raW5nQgwKCl9zaWduYXR1cmVCBwoFX2RhdGFCFAoSX3Rvb2xfY2FsbHNfYmVmb3JlIjYKDENhY2hlQ29udHJvbBIMCgR0eXBlGAEgASgJEhAKA3R0bBgCIAEoCUgAiAEBQgYKBF90dGwiTwoOUmVzcG9uc2VGb3JtYXQSDAoEdHlwZRgBIAEoCRIvCgtqc29uX3NjaGVtYRgCIAEoCzIaLmFtYXpvbl9jaGF0LnYxLkpzb25TY2hlbWEitwEKCkpzb25TY2hlbWESDAoEbmFtZRgBIAEoCRIYCgtkZXNjcmlwdGlvbhgCIAEoCUgAiAEBEicKBnNjaGVtYRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSGAoLc2NoZW1hX2pzb24YBCABKAlIAYgBARITCgZzdHJpY3QYBSABKAhIAogBAUIOCgxfZGVzY3JpcHRpb25CDgoMX3NjaGVtYV9qc29uQgkKB19zdHJpY3Qi+gIKB01lc3NhZ2USDAoEcm9sZRgBIAEoCRIOCgR0ZXh0GAIgASgJSAASLQoFcGFydHMYAyABKAsyHC5hbWF6b25fY2hhdC52MS5Db250ZW50UGFydHNIABIRCgRuYW1lGAQgASgJSAGIAQESLAoKdG9vbF9jYWxscxgFIAMoCzIYLmFtYXpvbl9jaGF0LnYxLlRvb2xDYWxsEhkKDHRvb2xfY2FsbF9pZBgGIAEoCUgCiAEBEh4KEXJlYXNvbmluZ19jb250ZW50GAcgASgJSAOIAQESNgoPdGhpbmtpbmdfYmxvY2tzGAggAygLMh0uYW1hem9uX2NoYXQudjEuVGhpbmtpbmdCbG9jaxIzCg1jYWNoZV9jb250cm9sGAkgASgLMhwuYW1hem9uX2NoYXQudjEuQ2FjaGVDb250cm9sQgkKB2NvbnRlbnRCBwoFX25hbWVCDwoNX3Rvb2xfY2FsbF9pZEIUChJfcmVhc29uaW5nX2NvbnRlbnQiOgoMQ29udGVudFBhcnRzEioKBXBhcnRzGAEgAygLMhsuYW1hem9uX2NoYXQudjEuQ29udGVudFBhcnQiiQEKC0NvbnRlbnRQYXJ0Eg4KBHRleHQYASABKAlIABItCglpbWFnZV91cmwYAiABKAsyGC5hbWF6b25fY2hhdC52MS5JbWFnZVVybEgAEjMKDWNhY2hlX2NvbnRyb2wYAyABKAsyHC5hbWF6b25fY2hhdC52MS5DYWNoZUNvbnRyb2xCBgoEcGFydCI3CghJbWFnZVVybBILCgN1cmwYASABKAkSEwoGZGV0YWlsGAIgASgJSACIAQFCCQoHX2RldGFpbCJUCghUb29sQ2FsbBIKCgJpZBgBIAEoCRIMCgR0eXBlGAIgASgJEi4KCGZ1bmN0aW9uGAMgASgLMhwuYW1hem9uX2NoYXQudjEuRnVuY3Rpb25DYWxsIi8KDEZ1bmN0aW9uQ2FsbBIMCgRuYW1lGAEgASgJEhEKCWFyZ3VtZW50cxgCIAEoCSJ/CgRUb29sEgwKBHR5cGUYASABKAkSNAoIZnVuY3Rpb24YAiABKAsyIi5hbWF6b25fY2hhdC52MS5GdW5jdGlvbkRlZmluaXRpb24SMwoNY2FjaGVfY29udHJvbBgDIAEoCzIcLmFtYXpvbl9jaGF0LnYxLkNhY2hlQ29udHJvbCLLAQoSRnVuY3Rpb25EZWZpbml0aW9uEgwKBG5hbWUYASABKAkSGAoLZGVzY3JpcHRpb24YAiABKAlIAIgBARIrCgpwYXJhbWV0ZXJzGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBITCgZzdHJpY3QYBCABKAhIAYgBARIcCg9wYXJhbWV0ZXJzX2pzb24YBSABKAlIAogBAUIOCgxfZGVzY3JpcHRpb25CCQoHX3N0cmljdEISChBfcGFyYW1ldGVyc19qc29uIlsKClRvb2xDaG9pY2USDgoEbW9kZRgBIAEoCUgAEjMKCGZ1bmN0aW9uGAIgASgLMh8uYW1hem9uX2NoYXQudjEuTmFtZWRUb29sQ2hvaWNlSABCCAoGY2hvaWNlIh8KD05hbWVkVG9vbENob2ljZRIMCgRuYW1lGAEgASgJIiYKDVN0cmVhbU9wdGlvbnMSFQoNaW5jbHVkZV91c2FnZRgBIAEoCCJoCg9HdWFyZHJhaWxDb25maWcSHAoUZ3VhcmRyYWlsX2lkZW50aWZpZXIYASABKAkSGQoRZ3VhcmRyYWlsX3ZlcnNpb24YAiABKAkSEgoFdHJhY2UYAyABKAlIAIgBAUIICgZfdHJhY2UiowEKFkNoYXRDb21wbGV0aW9uUmVzcG9uc2USCgoCaWQYASABKAkSDgoGb2JqZWN0GAIgASgJEg8KB2NyZWF0ZWQYAyABKAMSDQoFbW9kZWwYBCABKAkSJwoHY2hvaWNlcxgFIAMoCzIWLmFtYXpvbl9jaGF0LnYxLkNob2ljZRIkCgV1c2FnZRgGIAEoCzIVLmFtYXpvbl9jaGF0LnYxLlVzYWdlIlgKBkNob2ljZRINCgVpbmRleBgBIAEoDRIoCgdtZXNzYWdlGAIgASgLMhcuYW1hem9uX2NoYXQudjEuTWVzc2FnZRIVCg1maW5pc2hfcmVhc29uGAMgASgJIr0BCgVVc2FnZRIVCg1wcm9tcHRfdG9rZW5zGAEgASgNEhkKEWNvbXBsZXRpb25fdG9rZW5zGAIgASgNEhQKDHRvdGFsX3Rva2VucxgDIAEoDRIeChFjYWNoZV9yZWFkX3Rva2VucxgEIAEoDUgAiAEBEh8KEmNhY2hlX3dyaXRlX3Rva2VucxgFIAEoDUgBiAEBQhQKEl9jYWNoZV9yZWFkX3Rva2Vuc0IVChNfY2FjaGVfd3JpdGVfdG9rZW5zIq4BChxTdHJlYW1DaGF0Q29tcGxldGlvblJlc3BvbnNlEgoKAmlkGAEgASgJEg4KBm9iamVjdBgCIAEoCRIPCgdjcmVhdGVkGAMgASgDEg0KBW1vZGVsGAQgASgJEiwKB2Nob2ljZXMYBSADKAsyGy5hbWF6b25fY2hhdC52MS5DaHVua0Nob2ljZRIkCgV1c2FnZRgGIAEoCzIVLmFtYXpvbl9jaGF0LnYxLlVzYWdlInAKC0NodW5rQ2hvaWNlEg0KBWluZGV4GAEgASgNEiQKBWRlbHRhGAIgASgLMhUuYW1hem9uX2NoYXQudjEuRGVsdGESGgoNZmluaXNoX3JlYXNvbhgDIAEoCUgAiAEBQhAKDl9maW5pc2hfcmVhc29uIuYBCgVEZWx0YRIRCgRyb2xlGAEgASgJSACIAQESFAoHY29udGVudBgCIAEoCUgBiAEBEjEKCnRvb2xfY2FsbHMYAyADKAsyHS5hbWF6b25fY2hhdC52MS5Ub29sQ2FsbERlbHRhEh4KEXJlYXNvbmluZ19jb250ZW50GAQgASgJSAKIAQESNgoPdGhpbmtpbmdfYmxvY2tzGAUgAygLMh0uYW1hem9uX2NoYXQudjEuVGhpbmtpbmdCbG9ja0IHCgVfcm9sZUIKCghfY29udGVudEIUChJfcmVhc29uaW5nX2NvbnRlbnQihwEKDVRvb2xDYWxsRGVsdGESDQoFaW5kZXgYASABKA0SDwoCaWQYAiABKAlIAIgBARIRCgR0eXBlGAMgASgJSAGIAQESMwoIZnVuY3Rpb24YBCABKAsyIS5hbWF6b25fY2hhdC52MS5GdW5jdGlvbkNhbGxEZWx0YUIFCgNfaWRCBwoFX3R5cGUiVQoRRnVuY3Rpb25DYWxsRGVsdGESEQoEbmFtZRgBIAEoCUgAiAEBEhYKCWFyZ3VtZW50cxgCIAEoCUgBiAEBQgcKBV9uYW1lQgwKCl9hcmd1bWVudHMyoQIKC0NoYXRTZXJ2aWNlEoABCg5DaGF0Q29tcGxldGlvbhIlLmFtYXpvbl9jaGF0LnYxLkNoYXRDb21wbGV0aW9uUmVxdWVzdBomLmFtYXpvbl9jaGF0LnYxLkNoYXRDb21wbGV0aW9uUmVzcG9uc2UiH4LT5JMCGToBKiIUL3YxL2NoYXQvY29tcGxldGlvbnMSjgEKFFN0cmVhbUNoYXRDb21wbGV0aW9uEiUuYW1hem9uX2NoYXQudjEuQ2hhdENvbXBsZXRpb25SZXF1ZXN0GiwuYW1hem9uX2NoYXQudjEuU3RyZWFtQ2hhdENvbXBsZXRpb25SZXNwb25zZSIfgtPkkwIZOgEqIhQvdjEvY2hhdC9jb21wbGV0aW9uczABQsEBChFkZXYuYW1hem9uY2hhdC52MUIJQ2hhdFByb3RvUAFaTGdpdGh1Yi5jb20vYW1hem9uLWNoYXQvYW1hem9uLWNoYXQvY2xpZW50cy9nby9nZW4vYW1hem9uY2hhdC92MTthbWF6b25jaGF0djGiAgNBWFiqAg1BbWF6b25DaGF0LlYxygINQW1hem9uQ2hhdFxWMeICGUFtYXpvbkNoYXRcVjFcR1BCTWV0YWRhdGHqAg5BbWF6b25DaGF0OjpWMWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_struct]);
+  fileDesc("ChlhbWF6b25fY2hhdC92MS9jaGF0LnByb3RvEg5hbWF6b25fY2hhdC52MSKbCgoVQ2hhdENvbXBsZXRpb25SZXF1ZXN0Eg0KBW1vZGVsGAEgASgJEikKCG1lc3NhZ2VzGAIgAygLMhcuYW1hem9uX2NoYXQudjEuTWVzc2FnZRIXCgptYXhfdG9rZW5zGAMgASgNSACIAQESIgoVbWF4X2NvbXBsZXRpb25fdG9rZW5zGAQgASgNSAGIAQESGAoLdGVtcGVyYXR1cmUYBSABKAFIAogBARISCgV0b3BfcBgGIAEoAUgDiAEBEgwKBHN0b3AYByADKAkSIwoFdG9vbHMYCCADKAsyFC5hbWF6b25fY2hhdC52MS5Ub29sEi8KC3Rvb2xfY2hvaWNlGAkgASgLMhouYW1hem9uX2NoYXQudjEuVG9vbENob2ljZRIRCgR1c2VyGAogASgJSASIAQESDgoBbhgLIAEoDUgFiAEBEhUKCGxvZ3Byb2JzGAwgASgISAaIAQESGQoMdG9wX2xvZ3Byb2JzGA0gASgNSAeIAQESNQoOc3RyZWFtX29wdGlvbnMYDiABKAsyHS5hbWF6b25fY2hhdC52MS5TdHJlYW1PcHRpb25zEkAKH2FkZGl0aW9uYWxfbW9kZWxfcmVxdWVzdF9maWVsZHMYDyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjkKEGd1YXJkcmFpbF9jb25maWcYECABKAsyHy5hbWF6b25fY2hhdC52MS5HdWFyZHJhaWxDb25maWcSIAoTcGFyYWxsZWxfdG9vbF9jYWxscxgRIAEoCEgIiAEBEhkKDHNlcnZpY2VfdGllchgSIAEoCUgJiAEBEkUKCG1ldGFkYXRhGBMgAygLMjMuYW1hem9uX2NoYXQudjEuQ2hhdENvbXBsZXRpb25SZXF1ZXN0Lk1ldGFkYXRhRW50cnkSEgoFc3RvcmUYFCABKAhICogBARIxCiRhZGRpdGlvbmFsX21vZGVsX3JlcXVlc3RfZmllbGRzX2pzb24YFSABKAlIC4gBARIdChByZWFzb25pbmdfZWZmb3J0GBYgASgJSAyIAQESKgoIdGhpbmtpbmcYFyABKAsyGC5hbWF6b25fY2hhdC52MS5UaGlua2luZxI3Cg9yZXNwb25zZV9mb3JtYXQYGCABKAsyHi5hbWF6b25fY2hhdC52MS5SZXNwb25zZUZvcm1hdBIZCgxwcm9tcHRfY2FjaGUYGSABKAlIDYgBARIWCgljaXRhdGlvbnMYGiABKAhIDogBARI9ChJwZXJmb3JtYW5jZV9jb25maWcYGyABKAsyIS5hbWF6b25fY2hhdC52MS5QZXJmb3JtYW5jZUNvbmZpZxovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCDQoLX21heF90b2tlbnNCGAoWX21heF9jb21wbGV0aW9uX3Rva2Vuc0IOCgxfdGVtcGVyYXR1cmVCCAoGX3RvcF9wQgcKBV91c2VyQgQKAl9uQgsKCV9sb2dwcm9ic0IPCg1fdG9wX2xvZ3Byb2JzQhYKFF9wYXJhbGxlbF90b29sX2NhbGxzQg8KDV9zZXJ2aWNlX3RpZXJCCAoGX3N0b3JlQicKJV9hZGRpdGlvbmFsX21vZGVsX3JlcXVlc3RfZmllbGRzX2pzb25CEwoRX3JlYXNvbmluZ19lZmZvcnRCDwoNX3Byb21wdF9jYWNoZUIMCgpfY2l0YXRpb25zIiQKEVBlcmZvcm1hbmNlQ29uZmlnEg8KB2xhdGVuY3kYASABKAkiRgoIVGhpbmtpbmcSDAoEdHlwZRgBIAEoCRIaCg1idWRnZXRfdG9rZW5zGAIgASgNSACIAQFCEAoOX2J1ZGdldF90b2tlbnMiuQEKDVRoaW5raW5nQmxvY2sSDAoEdHlwZRgBIAEoCRIVCgh0aGlua2luZxgCIAEoCUgAiAEBEhYKCXNpZ25hdHVyZRgDIAEoCUgBiAEBEhEKBGRhdGEYBCABKAlIAogBARIeChF0b29sX2NhbGxzX2JlZm9yZRgFIAEoDUgDiAEBQgsKCV90aGlua2luZ0IMCgpfc2lnbmF0dXJlQgcKBV9kYXRhQhQKEl90b29sX2NhbGxzX2JlZm9yZSI2CgxDYWNoZUNvbnRyb2wSDAoEdHlwZRgBIAEoCRIQCgN0dGwYAiABKAlIAIgBAUIGCgRfdHRsIk8KDlJlc3BvbnNlRm9ybWF0EgwKBHR5cGUYASABKAkSLwoLanNvbl9zY2hlbWEYAiABKAsyGi5hbWF6b25fY2hhdC52MS5Kc29uU2NoZW1hIrcBCgpKc29uU2NoZW1hEgwKBG5hbWUYASABKAkSGAoLZGVzY3JpcHRpb24YAiABKAlIAIgBARInCgZzY2hlbWEYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhgKC3NjaGVtYV9qc29uGAQgASgJSAGIAQESEwoGc3RyaWN0GAUgASgISAKIAQFCDgoMX2Rlc2NyaXB0aW9uQg4KDF9zY2hlbWFfanNvbkIJCgdfc3RyaWN0IqcDCgdNZXNzYWdlEgwKBHJvbGUYASABKAkSDgoEdGV4dBgCIAEoCUgAEi0KBXBhcnRzGAMgASgLMhwuYW1hem9uX2NoYXQudjEuQ29udGVudFBhcnRzSAASEQoEbmFtZRgEIAEoCUgBiAEBEiwKCnRvb2xfY2FsbHMYBSADKAsyGC5hbWF6b25fY2hhdC52MS5Ub29sQ2FsbBIZCgx0b29sX2NhbGxfaWQYBiABKAlIAogBARIeChFyZWFzb25pbmdfY29udGVudBgHIAEoCUgDiAEBEjYKD3RoaW5raW5nX2Jsb2NrcxgIIAMoCzIdLmFtYXpvbl9jaGF0LnYxLlRoaW5raW5nQmxvY2sSMwoNY2FjaGVfY29udHJvbBgJIAEoCzIcLmFtYXpvbl9jaGF0LnYxLkNhY2hlQ29udHJvbBIrCgljaXRhdGlvbnMYCiADKAsyGC5hbWF6b25fY2hhdC52MS5DaXRhdGlvbkIJCgdjb250ZW50QgcKBV9uYW1lQg8KDV90b29sX2NhbGxfaWRCFAoSX3JlYXNvbmluZ19jb250ZW50IjoKDENvbnRlbnRQYXJ0cxIqCgVwYXJ0cxgBIAMoCzIbLmFtYXpvbl9jaGF0LnYxLkNvbnRlbnRQYXJ0IrcBCgtDb250ZW50UGFydBIOCgR0ZXh0GAEgASgJSAASLQoJaW1hZ2VfdXJsGAIgASgLMhguYW1hem9uX2NoYXQudjEuSW1hZ2VVcmxIABIsCghkb2N1bWVudBgEIAEoCzIYLmFtYXpvbl9jaGF0LnYxLkRvY3VtZW50SAASMwoNY2FjaGVfY29udHJvbBgDIAEoCzIcLmFtYXpvbl9jaGF0LnYxLkNhY2hlQ29udHJvbEIGCgRwYXJ0Ir8BCghEb2N1bWVudBIOCgRkYXRhGAEgASgMSAASDQoDdXJsGAIgASgJSAASEwoGZm9ybWF0GAMgASgJSAGIAQESFQoIZmlsZW5hbWUYBCABKAlIAogBARIWCgljaXRhdGlvbnMYBSABKAhIA4gBARIUCgdjb250ZXh0GAYgASgJSASIAQFCCAoGc291cmNlQgkKB19mb3JtYXRCCwoJX2ZpbGVuYW1lQgwKCl9jaXRhdGlvbnNCCgoIX2NvbnRleHQizAEKCENpdGF0aW9uEg0KBXRpdGxlGAEgASgJEhsKDmRvY3VtZW50X2luZGV4GAIgASgNSACIAQESEgoKY2l0ZWRfdGV4dBgDIAEoCRIVCg1sb2NhdGlvbl90eXBlGAQgASgJEhIKBXN0YXJ0GAUgASgNSAGIAQESEAoDZW5kGAYgASgNSAKIAQESEwoGc291cmNlGAcgASgJSAOIAQFCEQoPX2RvY3VtZW50X2luZGV4QggKBl9zdGFydEIGCgRfZW5kQgkKB19zb3VyY2UiNwoISW1hZ2VVcmwSCwoDdXJsGAEgASgJEhMKBmRldGFpbBgCIAEoCUgAiAEBQgkKB19kZXRhaWwiVAoIVG9vbENhbGwSCgoCaWQYASABKAkSDAoEdHlwZRgCIAEoCRIuCghmdW5jdGlvbhgDIAEoCzIcLmFtYXpvbl9jaGF0LnYxLkZ1bmN0aW9uQ2FsbCIvCgxGdW5jdGlvbkNhbGwSDAoEbmFtZRgBIAEoCRIRCglhcmd1bWVudHMYAiABKAkifwoEVG9vbBIMCgR0eXBlGAEgASgJEjQKCGZ1bmN0aW9uGAIgASgLMiIuYW1hem9uX2NoYXQudjEuRnVuY3Rpb25EZWZpbml0aW9uEjMKDWNhY2hlX2NvbnRyb2wYAyABKAsyHC5hbWF6b25fY2hhdC52MS5DYWNoZUNvbnRyb2wiywEKEkZ1bmN0aW9uRGVmaW5pdGlvbhIMCgRuYW1lGAEgASgJEhgKC2Rlc2NyaXB0aW9uGAIgASgJSACIAQESKwoKcGFyYW1ldGVycxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEwoGc3RyaWN0GAQgASgISAGIAQESHAoPcGFyYW1ldGVyc19qc29uGAUgASgJSAKIAQFCDgoMX2Rlc2NyaXB0aW9uQgkKB19zdHJpY3RCEgoQX3BhcmFtZXRlcnNfanNvbiJbCgpUb29sQ2hvaWNlEg4KBG1vZGUYASABKAlIABIzCghmdW5jdGlvbhgCIAEoCzIfLmFtYXpvbl9jaGF0LnYxLk5hbWVkVG9vbENob2ljZUgAQggKBmNob2ljZSIfCg9OYW1lZFRvb2xDaG9pY2USDAoEbmFtZRgBIAEoCSImCg1TdHJlYW1PcHRpb25zEhUKDWluY2x1ZGVfdXNhZ2UYASABKAgiaAoPR3VhcmRyYWlsQ29uZmlnEhwKFGd1YXJkcmFpbF9pZGVudGlmaWVyGAEgASgJEhkKEWd1YXJkcmFpbF92ZXJzaW9uGAIgASgJEhIKBXRyYWNlGAMgASgJSACIAQFCCAoGX3RyYWNlIs8BChZDaGF0Q29tcGxldGlvblJlc3BvbnNlEgoKAmlkGAEgASgJEg4KBm9iamVjdBgCIAEoCRIPCgdjcmVhdGVkGAMgASgDEg0KBW1vZGVsGAQgASgJEicKB2Nob2ljZXMYBSADKAsyFi5hbWF6b25fY2hhdC52MS5DaG9pY2USJAoFdXNhZ2UYBiABKAsyFS5hbWF6b25fY2hhdC52MS5Vc2FnZRIZCgxzZXJ2aWNlX3RpZXIYByABKAlIAIgBAUIPCg1fc2VydmljZV90aWVyIlgKBkNob2ljZRINCgVpbmRleBgBIAEoDRIoCgdtZXNzYWdlGAIgASgLMhcuYW1hem9uX2NoYXQudjEuTWVzc2FnZRIVCg1maW5pc2hfcmVhc29uGAMgASgJIr0BCgVVc2FnZRIVCg1wcm9tcHRfdG9rZW5zGAEgASgNEhkKEWNvbXBsZXRpb25fdG9rZW5zGAIgASgNEhQKDHRvdGFsX3Rva2VucxgDIAEoDRIeChFjYWNoZV9yZWFkX3Rva2VucxgEIAEoDUgAiAEBEh8KEmNhY2hlX3dyaXRlX3Rva2VucxgFIAEoDUgBiAEBQhQKEl9jYWNoZV9yZWFkX3Rva2Vuc0IVChNfY2FjaGVfd3JpdGVfdG9rZW5zItoBChxTdHJlYW1DaGF0Q29tcGxldGlvblJlc3BvbnNlEgoKAmlkGAEgASgJEg4KBm9iamVjdBgCIAEoCRIPCgdjcmVhdGVkGAMgASgDEg0KBW1vZGVsGAQgASgJEiwKB2Nob2ljZXMYBSADKAsyGy5hbWF6b25fY2hhdC52MS5DaHVua0Nob2ljZRIkCgV1c2FnZRgGIAEoCzIVLmFtYXpvbl9jaGF0LnYxLlVzYWdlEhkKDHNlcnZpY2VfdGllchgHIAEoCUgAiAEBQg8KDV9zZXJ2aWNlX3RpZXIicAoLQ2h1bmtDaG9pY2USDQoFaW5kZXgYASABKA0SJAoFZGVsdGEYAiABKAsyFS5hbWF6b25fY2hhdC52MS5EZWx0YRIaCg1maW5pc2hfcmVhc29uGAMgASgJSACIAQFCEAoOX2ZpbmlzaF9yZWFzb24ikwIKBURlbHRhEhEKBHJvbGUYASABKAlIAIgBARIUCgdjb250ZW50GAIgASgJSAGIAQESMQoKdG9vbF9jYWxscxgDIAMoCzIdLmFtYXpvbl9jaGF0LnYxLlRvb2xDYWxsRGVsdGESHgoRcmVhc29uaW5nX2NvbnRlbnQYBCABKAlIAogBARI2Cg90aGlua2luZ19ibG9ja3MYBSADKAsyHS5hbWF6b25fY2hhdC52MS5UaGlua2luZ0Jsb2NrEisKCWNpdGF0aW9ucxgGIAMoCzIYLmFtYXpvbl9jaGF0LnYxLkNpdGF0aW9uQgcKBV9yb2xlQgoKCF9jb250ZW50QhQKEl9yZWFzb25pbmdfY29udGVudCKHAQoNVG9vbENhbGxEZWx0YRINCgVpbmRleBgBIAEoDRIPCgJpZBgCIAEoCUgAiAEBEhEKBHR5cGUYAyABKAlIAYgBARIzCghmdW5jdGlvbhgEIAEoCzIhLmFtYXpvbl9jaGF0LnYxLkZ1bmN0aW9uQ2FsbERlbHRhQgUKA19pZEIHCgVfdHlwZSJVChFGdW5jdGlvbkNhbGxEZWx0YRIRCgRuYW1lGAEgASgJSACIAQESFgoJYXJndW1lbnRzGAIgASgJSAGIAQFCBwoFX25hbWVCDAoKX2FyZ3VtZW50czKhAgoLQ2hhdFNlcnZpY2USgAEKDkNoYXRDb21wbGV0aW9uEiUuYW1hem9uX2NoYXQudjEuQ2hhdENvbXBsZXRpb25SZXF1ZXN0GiYuYW1hem9uX2NoYXQudjEuQ2hhdENvbXBsZXRpb25SZXNwb25zZSIfgtPkkwIZOgEqIhQvdjEvY2hhdC9jb21wbGV0aW9ucxKOAQoUU3RyZWFtQ2hhdENvbXBsZXRpb24SJS5hbWF6b25fY2hhdC52MS5DaGF0Q29tcGxldGlvblJlcXVlc3QaLC5hbWF6b25fY2hhdC52MS5TdHJlYW1DaGF0Q29tcGxldGlvblJlc3BvbnNlIh+C0+STAhk6ASoiFC92MS9jaGF0L2NvbXBsZXRpb25zMAFCwQEKEWRldi5hbWF6b25jaGF0LnYxQglDaGF0UHJvdG9QAVpMZ2l0aHViLmNvbS9hbWF6b24tY2hhdC9hbWF6b24tY2hhdC9jbGllbnRzL2dvL2dlbi9hbWF6b25jaGF0L3YxO2FtYXpvbmNoYXR2MaICA0FYWKoCDUFtYXpvbkNoYXQuVjHKAg1BbWF6b25DaGF0XFYx4gIZQW1hem9uQ2hhdFxWMVxHUEJNZXRhZGF0YeoCDkFtYXpvbkNoYXQ6OlYxYgZwcm90bzM", [file_google_api_annotations, file_google_protobuf_struct]);
 
 /**
  * A chat completion request. The same message serves the unary and the streaming RPC, as in OpenAI's
@@ -158,16 +158,20 @@ export type ChatCompletionRequest = Message$1<"amazon_chat.v1.ChatCompletionRequ
   parallelToolCalls?: boolean | undefined;
 
   /**
-   * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
-   * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+   * The service tier: "auto" (Bedrock's default, not sent), "default", "flex" (cheaper, slower),
+   * "priority" (faster, dearer), or "reserved" (Bedrock's reserved capacity; OpenAI's "scale" means
+   * the same). A model without the tier answers INVALID_ARGUMENT from Bedrock. The answer's
+   * `service_tier` says which tier served it.
    *
    * @generated from field: optional string service_tier = 18;
    */
   serviceTier?: string | undefined;
 
   /**
-   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+   * attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+   * digits, whitespace and `: _ @ $ # = / + , - .` (Bedrock's rules). The server adds
+   * `api_key_name` with the caller's key name when there is room.
    *
    * @generated from field: map<string, string> metadata = 19;
    */
@@ -224,6 +228,21 @@ export type ChatCompletionRequest = Message$1<"amazon_chat.v1.ChatCompletionRequ
    * @generated from field: optional string prompt_cache = 25;
    */
   promptCache?: string | undefined;
+
+  /**
+   * Whether the answer should cite the request's documents (Claude models on Bedrock); a document's
+   * own `citations` wins. Citations come back in the message's `citations` (streams: in deltas).
+   *
+   * @generated from field: optional bool citations = 26;
+   */
+  citations?: boolean | undefined;
+
+  /**
+   * Bedrock's latency-optimised inference, on the models and regions that offer it.
+   *
+   * @generated from field: amazon_chat.v1.PerformanceConfig performance_config = 27;
+   */
+  performanceConfig?: PerformanceConfig | undefined;
 };
 
 /**
@@ -232,6 +251,27 @@ export type ChatCompletionRequest = Message$1<"amazon_chat.v1.ChatCompletionRequ
  */
 export const ChatCompletionRequestSchema: GenMessage<ChatCompletionRequest> = /*@__PURE__*/
   messageDesc(file_amazon_chat_v1_chat, 0);
+
+/**
+ * Bedrock's performance setting.
+ *
+ * @generated from message amazon_chat.v1.PerformanceConfig
+ */
+export type PerformanceConfig = Message$1<"amazon_chat.v1.PerformanceConfig"> & {
+  /**
+   * "standard" (the default) or "optimized".
+   *
+   * @generated from field: string latency = 1;
+   */
+  latency: string;
+};
+
+/**
+ * Describes the message amazon_chat.v1.PerformanceConfig.
+ * Use `create(PerformanceConfigSchema)` to create a new message.
+ */
+export const PerformanceConfigSchema: GenMessage<PerformanceConfig> = /*@__PURE__*/
+  messageDesc(file_amazon_chat_v1_chat, 1);
 
 /**
  * Anthropic's extended-thinking setting.
@@ -259,7 +299,7 @@ export type Thinking = Message$1<"amazon_chat.v1.Thinking"> & {
  * Use `create(ThinkingSchema)` to create a new message.
  */
 export const ThinkingSchema: GenMessage<Thinking> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 1);
+  messageDesc(file_amazon_chat_v1_chat, 2);
 
 /**
  * A block of the model's reasoning, as Bedrock returned it. Replay it unchanged in the assistant
@@ -310,7 +350,7 @@ export type ThinkingBlock = Message$1<"amazon_chat.v1.ThinkingBlock"> & {
  * Use `create(ThinkingBlockSchema)` to create a new message.
  */
 export const ThinkingBlockSchema: GenMessage<ThinkingBlock> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 2);
+  messageDesc(file_amazon_chat_v1_chat, 3);
 
 /**
  * A prompt-cache marker (Anthropic's `cache_control`): Bedrock caches the prompt up to and including
@@ -339,7 +379,7 @@ export type CacheControl = Message$1<"amazon_chat.v1.CacheControl"> & {
  * Use `create(CacheControlSchema)` to create a new message.
  */
 export const CacheControlSchema: GenMessage<CacheControl> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 3);
+  messageDesc(file_amazon_chat_v1_chat, 4);
 
 /**
  * The format of the answer.
@@ -367,7 +407,7 @@ export type ResponseFormat = Message$1<"amazon_chat.v1.ResponseFormat"> & {
  * Use `create(ResponseFormatSchema)` to create a new message.
  */
 export const ResponseFormatSchema: GenMessage<ResponseFormat> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 4);
+  messageDesc(file_amazon_chat_v1_chat, 5);
 
 /**
  * A JSON Schema the answer must match.
@@ -417,7 +457,7 @@ export type JsonSchema = Message$1<"amazon_chat.v1.JsonSchema"> & {
  * Use `create(JsonSchemaSchema)` to create a new message.
  */
 export const JsonSchemaSchema: GenMessage<JsonSchema> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 5);
+  messageDesc(file_amazon_chat_v1_chat, 6);
 
 /**
  * One turn of the conversation.
@@ -449,7 +489,7 @@ export type Message = Message$1<"amazon_chat.v1.Message"> & {
     case: "text";
   } | {
     /**
-     * A list of text and image parts (user turns; other roles accept text parts only).
+     * A list of parts: text, images and documents (user turns; other roles accept text parts only).
      *
      * @generated from field: amazon_chat.v1.ContentParts parts = 3;
      */
@@ -501,6 +541,14 @@ export type Message = Message$1<"amazon_chat.v1.Message"> & {
    * @generated from field: amazon_chat.v1.CacheControl cache_control = 9;
    */
   cacheControl?: CacheControl | undefined;
+
+  /**
+   * Assistant answers: the passages of the request's documents the answer cites, in the order the
+   * model cited them (their text is part of `content`). Ignored in requests.
+   *
+   * @generated from field: repeated amazon_chat.v1.Citation citations = 10;
+   */
+  citations: Citation[];
 };
 
 /**
@@ -508,7 +556,7 @@ export type Message = Message$1<"amazon_chat.v1.Message"> & {
  * Use `create(MessageSchema)` to create a new message.
  */
 export const MessageSchema: GenMessage<Message> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 6);
+  messageDesc(file_amazon_chat_v1_chat, 7);
 
 /**
  * A list of content parts; a message wrapper because a oneof cannot hold a repeated field.
@@ -529,7 +577,7 @@ export type ContentParts = Message$1<"amazon_chat.v1.ContentParts"> & {
  * Use `create(ContentPartsSchema)` to create a new message.
  */
 export const ContentPartsSchema: GenMessage<ContentParts> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 7);
+  messageDesc(file_amazon_chat_v1_chat, 8);
 
 /**
  * One part of a message's content.
@@ -558,6 +606,14 @@ export type ContentPart = Message$1<"amazon_chat.v1.ContentPart"> & {
      */
     value: ImageUrl;
     case: "imageUrl";
+  } | {
+    /**
+     * A document part (user turns).
+     *
+     * @generated from field: amazon_chat.v1.Document document = 4;
+     */
+    value: Document;
+    case: "document";
   } | { case: undefined; value?: undefined };
 
   /**
@@ -573,7 +629,143 @@ export type ContentPart = Message$1<"amazon_chat.v1.ContentPart"> & {
  * Use `create(ContentPartSchema)` to create a new message.
  */
 export const ContentPartSchema: GenMessage<ContentPart> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 8);
+  messageDesc(file_amazon_chat_v1_chat, 9);
+
+/**
+ * A document for the model to read: a Converse document block. At most 5 per request, each at
+ * most 4.5 MB, and a user message holding one must hold a text part too (Bedrock's rules).
+ *
+ * @generated from message amazon_chat.v1.Document
+ */
+export type Document = Message$1<"amazon_chat.v1.Document"> & {
+  /**
+   * Where the document's bytes come from.
+   *
+   * @generated from oneof amazon_chat.v1.Document.source
+   */
+  source: {
+    /**
+     * The file's bytes.
+     *
+     * @generated from field: bytes data = 1;
+     */
+    value: Uint8Array;
+    case: "data";
+  } | {
+    /**
+     * A base64 data URL, `data:application/pdf;base64,...` (OpenAI's `file_data`), or an S3
+     * location, `s3://bucket/key`, that Bedrock reads itself (Amazon Nova models only).
+     *
+     * @generated from field: string url = 2;
+     */
+    value: string;
+    case: "url";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * pdf, csv, doc, docx, xls, xlsx, html, txt or md. When unset: the data URL's media type, else the
+   * filename's extension, else the S3 key's.
+   *
+   * @generated from field: optional string format = 3;
+   */
+  format?: string | undefined;
+
+  /**
+   * The file's name. Bedrock takes letters, digits, single spaces, hyphens, parentheses and square
+   * brackets, up to 200 characters, unique in the request: the name sent is this one made so (other
+   * characters become hyphens, the extension is dropped, a repeat gets " (2)"). "document" if unset.
+   *
+   * @generated from field: optional string filename = 4;
+   */
+  filename?: string | undefined;
+
+  /**
+   * Whether the answer should cite this document (Claude models on Bedrock). When unset: the
+   * request's `citations`.
+   *
+   * @generated from field: optional bool citations = 5;
+   */
+  citations?: boolean | undefined;
+
+  /**
+   * What the document is, for the model (Converse's `context`; up to 10,000 characters).
+   *
+   * @generated from field: optional string context = 6;
+   */
+  context?: string | undefined;
+};
+
+/**
+ * Describes the message amazon_chat.v1.Document.
+ * Use `create(DocumentSchema)` to create a new message.
+ */
+export const DocumentSchema: GenMessage<Document> = /*@__PURE__*/
+  messageDesc(file_amazon_chat_v1_chat, 10);
+
+/**
+ * A passage the answer cites.
+ *
+ * @generated from message amazon_chat.v1.Citation
+ */
+export type Citation = Message$1<"amazon_chat.v1.Citation"> & {
+  /**
+   * The cited source's title: the document's name as sent to Bedrock, or a web page's title.
+   *
+   * @generated from field: string title = 1;
+   */
+  title: string;
+
+  /**
+   * Which of the request's documents, counted from 0 in request order (document citations only).
+   *
+   * @generated from field: optional uint32 document_index = 2;
+   */
+  documentIndex?: number | undefined;
+
+  /**
+   * The cited text.
+   *
+   * @generated from field: string cited_text = 3;
+   */
+  citedText: string;
+
+  /**
+   * How `start` and `end` count: "document_char" (characters), "document_page" (pages),
+   * "document_chunk" (chunks), "search_result" (content blocks of a search result), or "web" (no
+   * range; see `source`).
+   *
+   * @generated from field: string location_type = 4;
+   */
+  locationType: string;
+
+  /**
+   * Where the cited passage starts and ends, in the unit of `location_type`.
+   *
+   * @generated from field: optional uint32 start = 5;
+   */
+  start?: number | undefined;
+
+  /**
+   * See `start`.
+   *
+   * @generated from field: optional uint32 end = 6;
+   */
+  end?: number | undefined;
+
+  /**
+   * For web citations: the page's URL.
+   *
+   * @generated from field: optional string source = 7;
+   */
+  source?: string | undefined;
+};
+
+/**
+ * Describes the message amazon_chat.v1.Citation.
+ * Use `create(CitationSchema)` to create a new message.
+ */
+export const CitationSchema: GenMessage<Citation> = /*@__PURE__*/
+  messageDesc(file_amazon_chat_v1_chat, 11);
 
 /**
  * An image given inline.
@@ -582,8 +774,9 @@ export const ContentPartSchema: GenMessage<ContentPart> = /*@__PURE__*/
  */
 export type ImageUrl = Message$1<"amazon_chat.v1.ImageUrl"> & {
   /**
-   * A base64 data URL: `data:image/png;base64,...` (png, jpeg, gif or webp). Bedrock does not fetch
-   * remote images, so http(s) URLs are rejected.
+   * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
+   * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
+   * gives the format).
    *
    * @generated from field: string url = 1;
    */
@@ -602,7 +795,7 @@ export type ImageUrl = Message$1<"amazon_chat.v1.ImageUrl"> & {
  * Use `create(ImageUrlSchema)` to create a new message.
  */
 export const ImageUrlSchema: GenMessage<ImageUrl> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 9);
+  messageDesc(file_amazon_chat_v1_chat, 12);
 
 /**
  * A tool call made by the model.
@@ -637,7 +830,7 @@ export type ToolCall = Message$1<"amazon_chat.v1.ToolCall"> & {
  * Use `create(ToolCallSchema)` to create a new message.
  */
 export const ToolCallSchema: GenMessage<ToolCall> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 10);
+  messageDesc(file_amazon_chat_v1_chat, 13);
 
 /**
  * A function call: the function's name and its arguments as a JSON text.
@@ -665,7 +858,7 @@ export type FunctionCall = Message$1<"amazon_chat.v1.FunctionCall"> & {
  * Use `create(FunctionCallSchema)` to create a new message.
  */
 export const FunctionCallSchema: GenMessage<FunctionCall> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 11);
+  messageDesc(file_amazon_chat_v1_chat, 14);
 
 /**
  * A tool the model may call.
@@ -700,7 +893,7 @@ export type Tool = Message$1<"amazon_chat.v1.Tool"> & {
  * Use `create(ToolSchema)` to create a new message.
  */
 export const ToolSchema: GenMessage<Tool> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 12);
+  messageDesc(file_amazon_chat_v1_chat, 15);
 
 /**
  * A function the model may call.
@@ -753,7 +946,7 @@ export type FunctionDefinition = Message$1<"amazon_chat.v1.FunctionDefinition"> 
  * Use `create(FunctionDefinitionSchema)` to create a new message.
  */
 export const FunctionDefinitionSchema: GenMessage<FunctionDefinition> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 13);
+  messageDesc(file_amazon_chat_v1_chat, 16);
 
 /**
  * Whether and which tool the model must call.
@@ -790,7 +983,7 @@ export type ToolChoice = Message$1<"amazon_chat.v1.ToolChoice"> & {
  * Use `create(ToolChoiceSchema)` to create a new message.
  */
 export const ToolChoiceSchema: GenMessage<ToolChoice> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 14);
+  messageDesc(file_amazon_chat_v1_chat, 17);
 
 /**
  * A tool choice that names one function.
@@ -811,7 +1004,7 @@ export type NamedToolChoice = Message$1<"amazon_chat.v1.NamedToolChoice"> & {
  * Use `create(NamedToolChoiceSchema)` to create a new message.
  */
 export const NamedToolChoiceSchema: GenMessage<NamedToolChoice> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 15);
+  messageDesc(file_amazon_chat_v1_chat, 18);
 
 /**
  * Options for streaming.
@@ -832,7 +1025,7 @@ export type StreamOptions = Message$1<"amazon_chat.v1.StreamOptions"> & {
  * Use `create(StreamOptionsSchema)` to create a new message.
  */
 export const StreamOptionsSchema: GenMessage<StreamOptions> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 16);
+  messageDesc(file_amazon_chat_v1_chat, 19);
 
 /**
  * A Bedrock guardrail to apply (Converse's guardrailConfig).
@@ -867,7 +1060,7 @@ export type GuardrailConfig = Message$1<"amazon_chat.v1.GuardrailConfig"> & {
  * Use `create(GuardrailConfigSchema)` to create a new message.
  */
 export const GuardrailConfigSchema: GenMessage<GuardrailConfig> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 17);
+  messageDesc(file_amazon_chat_v1_chat, 20);
 
 /**
  * A complete answer (OpenAI's `chat.completion` object).
@@ -916,6 +1109,13 @@ export type ChatCompletionResponse = Message$1<"amazon_chat.v1.ChatCompletionRes
    * @generated from field: amazon_chat.v1.Usage usage = 6;
    */
   usage?: Usage | undefined;
+
+  /**
+   * The service tier that served the request, as Bedrock reports it, when one was asked for.
+   *
+   * @generated from field: optional string service_tier = 7;
+   */
+  serviceTier?: string | undefined;
 };
 
 /**
@@ -923,7 +1123,7 @@ export type ChatCompletionResponse = Message$1<"amazon_chat.v1.ChatCompletionRes
  * Use `create(ChatCompletionResponseSchema)` to create a new message.
  */
 export const ChatCompletionResponseSchema: GenMessage<ChatCompletionResponse> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 18);
+  messageDesc(file_amazon_chat_v1_chat, 21);
 
 /**
  * One answer.
@@ -959,7 +1159,7 @@ export type Choice = Message$1<"amazon_chat.v1.Choice"> & {
  * Use `create(ChoiceSchema)` to create a new message.
  */
 export const ChoiceSchema: GenMessage<Choice> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 19);
+  messageDesc(file_amazon_chat_v1_chat, 22);
 
 /**
  * Token counts.
@@ -1011,7 +1211,7 @@ export type Usage = Message$1<"amazon_chat.v1.Usage"> & {
  * Use `create(UsageSchema)` to create a new message.
  */
 export const UsageSchema: GenMessage<Usage> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 20);
+  messageDesc(file_amazon_chat_v1_chat, 23);
 
 /**
  * One chunk of a streamed answer (OpenAI's `chat.completion.chunk` object).
@@ -1060,6 +1260,14 @@ export type StreamChatCompletionResponse = Message$1<"amazon_chat.v1.StreamChatC
    * @generated from field: amazon_chat.v1.Usage usage = 6;
    */
   usage?: Usage | undefined;
+
+  /**
+   * The service tier that served the request, in the chunk that carries Bedrock's metadata (the
+   * last), when one was asked for.
+   *
+   * @generated from field: optional string service_tier = 7;
+   */
+  serviceTier?: string | undefined;
 };
 
 /**
@@ -1067,7 +1275,7 @@ export type StreamChatCompletionResponse = Message$1<"amazon_chat.v1.StreamChatC
  * Use `create(StreamChatCompletionResponseSchema)` to create a new message.
  */
 export const StreamChatCompletionResponseSchema: GenMessage<StreamChatCompletionResponse> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 21);
+  messageDesc(file_amazon_chat_v1_chat, 24);
 
 /**
  * A delta of one answer.
@@ -1102,7 +1310,7 @@ export type ChunkChoice = Message$1<"amazon_chat.v1.ChunkChoice"> & {
  * Use `create(ChunkChoiceSchema)` to create a new message.
  */
 export const ChunkChoiceSchema: GenMessage<ChunkChoice> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 22);
+  messageDesc(file_amazon_chat_v1_chat, 25);
 
 /**
  * What a chunk adds to the answer.
@@ -1146,6 +1354,13 @@ export type Delta = Message$1<"amazon_chat.v1.Delta"> & {
    * @generated from field: repeated amazon_chat.v1.ThinkingBlock thinking_blocks = 5;
    */
   thinkingBlocks: ThinkingBlock[];
+
+  /**
+   * Citations, as Bedrock sends them: after the text that cites them.
+   *
+   * @generated from field: repeated amazon_chat.v1.Citation citations = 6;
+   */
+  citations: Citation[];
 };
 
 /**
@@ -1153,7 +1368,7 @@ export type Delta = Message$1<"amazon_chat.v1.Delta"> & {
  * Use `create(DeltaSchema)` to create a new message.
  */
 export const DeltaSchema: GenMessage<Delta> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 23);
+  messageDesc(file_amazon_chat_v1_chat, 26);
 
 /**
  * A fragment of a tool call.
@@ -1195,7 +1410,7 @@ export type ToolCallDelta = Message$1<"amazon_chat.v1.ToolCallDelta"> & {
  * Use `create(ToolCallDeltaSchema)` to create a new message.
  */
 export const ToolCallDeltaSchema: GenMessage<ToolCallDelta> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 24);
+  messageDesc(file_amazon_chat_v1_chat, 27);
 
 /**
  * A fragment of a function call.
@@ -1223,7 +1438,7 @@ export type FunctionCallDelta = Message$1<"amazon_chat.v1.FunctionCallDelta"> & 
  * Use `create(FunctionCallDeltaSchema)` to create a new message.
  */
 export const FunctionCallDeltaSchema: GenMessage<FunctionCallDelta> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 25);
+  messageDesc(file_amazon_chat_v1_chat, 28);
 
 /**
  * Answers chat completions with Amazon Bedrock models (through Bedrock's Converse API).

@@ -757,8 +757,10 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object serviceTier_ = "";
   /**
    * <pre>
-   * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
-   * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+   * The service tier: "auto" (Bedrock's default, not sent), "default", "flex" (cheaper, slower),
+   * "priority" (faster, dearer), or "reserved" (Bedrock's reserved capacity; OpenAI's "scale" means
+   * the same). A model without the tier answers INVALID_ARGUMENT from Bedrock. The answer's
+   * `service_tier` says which tier served it.
    * </pre>
    *
    * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
@@ -770,8 +772,10 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
-   * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+   * The service tier: "auto" (Bedrock's default, not sent), "default", "flex" (cheaper, slower),
+   * "priority" (faster, dearer), or "reserved" (Bedrock's reserved capacity; OpenAI's "scale" means
+   * the same). A model without the tier answers INVALID_ARGUMENT from Bedrock. The answer's
+   * `service_tier` says which tier served it.
    * </pre>
    *
    * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
@@ -792,8 +796,10 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
-   * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+   * The service tier: "auto" (Bedrock's default, not sent), "default", "flex" (cheaper, slower),
+   * "priority" (faster, dearer), or "reserved" (Bedrock's reserved capacity; OpenAI's "scale" means
+   * the same). A model without the tier answers INVALID_ARGUMENT from Bedrock. The answer's
+   * `service_tier` says which tier served it.
    * </pre>
    *
    * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
@@ -842,8 +848,10 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+   * attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+   * digits, whitespace and `: _ &#64; $ # = / + , - .` (Bedrock's rules). The server adds
+   * `api_key_name` with the caller's key name when there is room.
    * </pre>
    *
    * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
@@ -864,8 +872,10 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+   * attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+   * digits, whitespace and `: _ &#64; $ # = / + , - .` (Bedrock's rules). The server adds
+   * `api_key_name` with the caller's key name when there is room.
    * </pre>
    *
    * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
@@ -876,8 +886,10 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+   * attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+   * digits, whitespace and `: _ &#64; $ # = / + , - .` (Bedrock's rules). The server adds
+   * `api_key_name` with the caller's key name when there is room.
    * </pre>
    *
    * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
@@ -895,8 +907,10 @@ java.lang.String defaultValue) {
   }
   /**
    * <pre>
-   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+   * attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+   * digits, whitespace and `: _ &#64; $ # = / + , - .` (Bedrock's rules). The server adds
+   * `api_key_name` with the caller's key name when there is room.
    * </pre>
    *
    * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
@@ -1222,6 +1236,73 @@ java.lang.String defaultValue) {
     }
   }
 
+  public static final int CITATIONS_FIELD_NUMBER = 26;
+  private boolean citations_ = false;
+  /**
+   * <pre>
+   * Whether the answer should cite the request's documents (Claude models on Bedrock); a document's
+   * own `citations` wins. Citations come back in the message's `citations` (streams: in deltas).
+   * </pre>
+   *
+   * <code>optional bool citations = 26 [json_name = "citations"];</code>
+   * @return Whether the citations field is set.
+   */
+  @java.lang.Override
+  public boolean hasCitations() {
+    return ((bitField0_ & 0x00100000) != 0);
+  }
+  /**
+   * <pre>
+   * Whether the answer should cite the request's documents (Claude models on Bedrock); a document's
+   * own `citations` wins. Citations come back in the message's `citations` (streams: in deltas).
+   * </pre>
+   *
+   * <code>optional bool citations = 26 [json_name = "citations"];</code>
+   * @return The citations.
+   */
+  @java.lang.Override
+  public boolean getCitations() {
+    return citations_;
+  }
+
+  public static final int PERFORMANCE_CONFIG_FIELD_NUMBER = 27;
+  private dev.amazonchat.v1.PerformanceConfig performanceConfig_;
+  /**
+   * <pre>
+   * Bedrock's latency-optimised inference, on the models and regions that offer it.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.PerformanceConfig performance_config = 27 [json_name = "performanceConfig"];</code>
+   * @return Whether the performanceConfig field is set.
+   */
+  @java.lang.Override
+  public boolean hasPerformanceConfig() {
+    return ((bitField0_ & 0x00200000) != 0);
+  }
+  /**
+   * <pre>
+   * Bedrock's latency-optimised inference, on the models and regions that offer it.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.PerformanceConfig performance_config = 27 [json_name = "performanceConfig"];</code>
+   * @return The performanceConfig.
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.PerformanceConfig getPerformanceConfig() {
+    return performanceConfig_ == null ? dev.amazonchat.v1.PerformanceConfig.getDefaultInstance() : performanceConfig_;
+  }
+  /**
+   * <pre>
+   * Bedrock's latency-optimised inference, on the models and regions that offer it.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.PerformanceConfig performance_config = 27 [json_name = "performanceConfig"];</code>
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.PerformanceConfigOrBuilder getPerformanceConfigOrBuilder() {
+    return performanceConfig_ == null ? dev.amazonchat.v1.PerformanceConfig.getDefaultInstance() : performanceConfig_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -1313,6 +1394,12 @@ java.lang.String defaultValue) {
     }
     if (((bitField0_ & 0x00080000) != 0)) {
       com.google.protobuf.GeneratedMessage.writeString(output, 25, promptCache_);
+    }
+    if (((bitField0_ & 0x00100000) != 0)) {
+      output.writeBool(26, citations_);
+    }
+    if (((bitField0_ & 0x00200000) != 0)) {
+      output.writeMessage(27, getPerformanceConfig());
     }
     getUnknownFields().writeTo(output);
   }
@@ -1431,6 +1518,14 @@ java.lang.String defaultValue) {
     }
     if (((bitField0_ & 0x00080000) != 0)) {
       size += com.google.protobuf.GeneratedMessage.computeStringSize(25, promptCache_);
+    }
+    if (((bitField0_ & 0x00100000) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeBoolSize(26, citations_);
+    }
+    if (((bitField0_ & 0x00200000) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(27, getPerformanceConfig());
     }
     return size;
   }
@@ -1568,6 +1663,16 @@ java.lang.String defaultValue) {
       if (!getPromptCache()
           .equals(other.getPromptCache())) return false;
     }
+    if (hasCitations() != other.hasCitations()) return false;
+    if (hasCitations()) {
+      if (getCitations()
+          != other.getCitations()) return false;
+    }
+    if (hasPerformanceConfig() != other.hasPerformanceConfig()) return false;
+    if (hasPerformanceConfig()) {
+      if (!getPerformanceConfig()
+          .equals(other.getPerformanceConfig())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -1681,6 +1786,15 @@ java.lang.String defaultValue) {
     if (hasPromptCache()) {
       hash = (37 * hash) + PROMPT_CACHE_FIELD_NUMBER;
       hash = (53 * hash) + getPromptCache().hashCode();
+    }
+    if (hasCitations()) {
+      hash = (37 * hash) + CITATIONS_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+          getCitations());
+    }
+    if (hasPerformanceConfig()) {
+      hash = (37 * hash) + PERFORMANCE_CONFIG_FIELD_NUMBER;
+      hash = (53 * hash) + getPerformanceConfig().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -1847,6 +1961,7 @@ java.lang.String defaultValue) {
         internalGetGuardrailConfigFieldBuilder();
         internalGetThinkingFieldBuilder();
         internalGetResponseFormatFieldBuilder();
+        internalGetPerformanceConfigFieldBuilder();
       }
     }
     @java.lang.Override
@@ -1915,6 +2030,12 @@ java.lang.String defaultValue) {
         responseFormatBuilder_ = null;
       }
       promptCache_ = "";
+      citations_ = false;
+      performanceConfig_ = null;
+      if (performanceConfigBuilder_ != null) {
+        performanceConfigBuilder_.dispose();
+        performanceConfigBuilder_ = null;
+      }
       return this;
     }
 
@@ -2074,6 +2195,16 @@ java.lang.String defaultValue) {
         result.promptCache_ = promptCache_;
         to_bitField0_ |= 0x00080000;
       }
+      if (((from_bitField0_ & 0x02000000) != 0)) {
+        result.citations_ = citations_;
+        to_bitField0_ |= 0x00100000;
+      }
+      if (((from_bitField0_ & 0x04000000) != 0)) {
+        result.performanceConfig_ = performanceConfigBuilder_ == null
+            ? performanceConfig_
+            : performanceConfigBuilder_.build();
+        to_bitField0_ |= 0x00200000;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -2228,6 +2359,12 @@ java.lang.String defaultValue) {
         promptCache_ = other.promptCache_;
         bitField0_ |= 0x01000000;
         onChanged();
+      }
+      if (other.hasCitations()) {
+        setCitations(other.getCitations());
+      }
+      if (other.hasPerformanceConfig()) {
+        mergePerformanceConfig(other.getPerformanceConfig());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -2412,6 +2549,18 @@ java.lang.String defaultValue) {
               bitField0_ |= 0x01000000;
               break;
             } // case 202
+            case 208: {
+              citations_ = input.readBool();
+              bitField0_ |= 0x02000000;
+              break;
+            } // case 208
+            case 218: {
+              input.readMessage(
+                  internalGetPerformanceConfigFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x04000000;
+              break;
+            } // case 218
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -4543,8 +4692,10 @@ java.lang.String defaultValue) {
     private java.lang.Object serviceTier_ = "";
     /**
      * <pre>
-     * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
-     * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+     * The service tier: "auto" (Bedrock's default, not sent), "default", "flex" (cheaper, slower),
+     * "priority" (faster, dearer), or "reserved" (Bedrock's reserved capacity; OpenAI's "scale" means
+     * the same). A model without the tier answers INVALID_ARGUMENT from Bedrock. The answer's
+     * `service_tier` says which tier served it.
      * </pre>
      *
      * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
@@ -4555,8 +4706,10 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
-     * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+     * The service tier: "auto" (Bedrock's default, not sent), "default", "flex" (cheaper, slower),
+     * "priority" (faster, dearer), or "reserved" (Bedrock's reserved capacity; OpenAI's "scale" means
+     * the same). A model without the tier answers INVALID_ARGUMENT from Bedrock. The answer's
+     * `service_tier` says which tier served it.
      * </pre>
      *
      * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
@@ -4576,8 +4729,10 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
-     * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+     * The service tier: "auto" (Bedrock's default, not sent), "default", "flex" (cheaper, slower),
+     * "priority" (faster, dearer), or "reserved" (Bedrock's reserved capacity; OpenAI's "scale" means
+     * the same). A model without the tier answers INVALID_ARGUMENT from Bedrock. The answer's
+     * `service_tier` says which tier served it.
      * </pre>
      *
      * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
@@ -4598,8 +4753,10 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
-     * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+     * The service tier: "auto" (Bedrock's default, not sent), "default", "flex" (cheaper, slower),
+     * "priority" (faster, dearer), or "reserved" (Bedrock's reserved capacity; OpenAI's "scale" means
+     * the same). A model without the tier answers INVALID_ARGUMENT from Bedrock. The answer's
+     * `service_tier` says which tier served it.
      * </pre>
      *
      * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
@@ -4616,8 +4773,10 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
-     * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+     * The service tier: "auto" (Bedrock's default, not sent), "default", "flex" (cheaper, slower),
+     * "priority" (faster, dearer), or "reserved" (Bedrock's reserved capacity; OpenAI's "scale" means
+     * the same). A model without the tier answers INVALID_ARGUMENT from Bedrock. The answer's
+     * `service_tier` says which tier served it.
      * </pre>
      *
      * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
@@ -4631,8 +4790,10 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
-     * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+     * The service tier: "auto" (Bedrock's default, not sent), "default", "flex" (cheaper, slower),
+     * "priority" (faster, dearer), or "reserved" (Bedrock's reserved capacity; OpenAI's "scale" means
+     * the same). A model without the tier answers INVALID_ARGUMENT from Bedrock. The answer's
+     * `service_tier` says which tier served it.
      * </pre>
      *
      * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
@@ -4677,8 +4838,10 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-     * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+     * Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+     * attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+     * digits, whitespace and `: _ &#64; $ # = / + , - .` (Bedrock's rules). The server adds
+     * `api_key_name` with the caller's key name when there is room.
      * </pre>
      *
      * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
@@ -4699,8 +4862,10 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-     * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+     * Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+     * attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+     * digits, whitespace and `: _ &#64; $ # = / + , - .` (Bedrock's rules). The server adds
+     * `api_key_name` with the caller's key name when there is room.
      * </pre>
      *
      * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
@@ -4711,8 +4876,10 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-     * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+     * Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+     * attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+     * digits, whitespace and `: _ &#64; $ # = / + , - .` (Bedrock's rules). The server adds
+     * `api_key_name` with the caller's key name when there is room.
      * </pre>
      *
      * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
@@ -4730,8 +4897,10 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-     * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+     * Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+     * attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+     * digits, whitespace and `: _ &#64; $ # = / + , - .` (Bedrock's rules). The server adds
+     * `api_key_name` with the caller's key name when there is room.
      * </pre>
      *
      * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
@@ -4755,8 +4924,10 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-     * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+     * Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+     * attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+     * digits, whitespace and `: _ &#64; $ # = / + , - .` (Bedrock's rules). The server adds
+     * `api_key_name` with the caller's key name when there is room.
      * </pre>
      *
      * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
@@ -4779,8 +4950,10 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-     * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+     * Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+     * attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+     * digits, whitespace and `: _ &#64; $ # = / + , - .` (Bedrock's rules). The server adds
+     * `api_key_name` with the caller's key name when there is room.
      * </pre>
      *
      * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
@@ -4797,8 +4970,10 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-     * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+     * Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+     * attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+     * digits, whitespace and `: _ &#64; $ # = / + , - .` (Bedrock's rules). The server adds
+     * `api_key_name` with the caller's key name when there is room.
      * </pre>
      *
      * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
@@ -5555,6 +5730,223 @@ java.lang.String defaultValue) {
       bitField0_ |= 0x01000000;
       onChanged();
       return this;
+    }
+
+    private boolean citations_ ;
+    /**
+     * <pre>
+     * Whether the answer should cite the request's documents (Claude models on Bedrock); a document's
+     * own `citations` wins. Citations come back in the message's `citations` (streams: in deltas).
+     * </pre>
+     *
+     * <code>optional bool citations = 26 [json_name = "citations"];</code>
+     * @return Whether the citations field is set.
+     */
+    @java.lang.Override
+    public boolean hasCitations() {
+      return ((bitField0_ & 0x02000000) != 0);
+    }
+    /**
+     * <pre>
+     * Whether the answer should cite the request's documents (Claude models on Bedrock); a document's
+     * own `citations` wins. Citations come back in the message's `citations` (streams: in deltas).
+     * </pre>
+     *
+     * <code>optional bool citations = 26 [json_name = "citations"];</code>
+     * @return The citations.
+     */
+    @java.lang.Override
+    public boolean getCitations() {
+      return citations_;
+    }
+    /**
+     * <pre>
+     * Whether the answer should cite the request's documents (Claude models on Bedrock); a document's
+     * own `citations` wins. Citations come back in the message's `citations` (streams: in deltas).
+     * </pre>
+     *
+     * <code>optional bool citations = 26 [json_name = "citations"];</code>
+     * @param value The citations to set.
+     * @return This builder for chaining.
+     */
+    public Builder setCitations(boolean value) {
+
+      citations_ = value;
+      bitField0_ |= 0x02000000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Whether the answer should cite the request's documents (Claude models on Bedrock); a document's
+     * own `citations` wins. Citations come back in the message's `citations` (streams: in deltas).
+     * </pre>
+     *
+     * <code>optional bool citations = 26 [json_name = "citations"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearCitations() {
+      bitField0_ = (bitField0_ & ~0x02000000);
+      citations_ = false;
+      onChanged();
+      return this;
+    }
+
+    private dev.amazonchat.v1.PerformanceConfig performanceConfig_;
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.amazonchat.v1.PerformanceConfig, dev.amazonchat.v1.PerformanceConfig.Builder, dev.amazonchat.v1.PerformanceConfigOrBuilder> performanceConfigBuilder_;
+    /**
+     * <pre>
+     * Bedrock's latency-optimised inference, on the models and regions that offer it.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.PerformanceConfig performance_config = 27 [json_name = "performanceConfig"];</code>
+     * @return Whether the performanceConfig field is set.
+     */
+    public boolean hasPerformanceConfig() {
+      return ((bitField0_ & 0x04000000) != 0);
+    }
+    /**
+     * <pre>
+     * Bedrock's latency-optimised inference, on the models and regions that offer it.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.PerformanceConfig performance_config = 27 [json_name = "performanceConfig"];</code>
+     * @return The performanceConfig.
+     */
+    public dev.amazonchat.v1.PerformanceConfig getPerformanceConfig() {
+      if (performanceConfigBuilder_ == null) {
+        return performanceConfig_ == null ? dev.amazonchat.v1.PerformanceConfig.getDefaultInstance() : performanceConfig_;
+      } else {
+        return performanceConfigBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * Bedrock's latency-optimised inference, on the models and regions that offer it.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.PerformanceConfig performance_config = 27 [json_name = "performanceConfig"];</code>
+     */
+    public Builder setPerformanceConfig(dev.amazonchat.v1.PerformanceConfig value) {
+      if (performanceConfigBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        performanceConfig_ = value;
+      } else {
+        performanceConfigBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x04000000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Bedrock's latency-optimised inference, on the models and regions that offer it.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.PerformanceConfig performance_config = 27 [json_name = "performanceConfig"];</code>
+     */
+    public Builder setPerformanceConfig(
+        dev.amazonchat.v1.PerformanceConfig.Builder builderForValue) {
+      if (performanceConfigBuilder_ == null) {
+        performanceConfig_ = builderForValue.build();
+      } else {
+        performanceConfigBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x04000000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Bedrock's latency-optimised inference, on the models and regions that offer it.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.PerformanceConfig performance_config = 27 [json_name = "performanceConfig"];</code>
+     */
+    public Builder mergePerformanceConfig(dev.amazonchat.v1.PerformanceConfig value) {
+      if (performanceConfigBuilder_ == null) {
+        if (((bitField0_ & 0x04000000) != 0) &&
+          performanceConfig_ != null &&
+          performanceConfig_ != dev.amazonchat.v1.PerformanceConfig.getDefaultInstance()) {
+          getPerformanceConfigBuilder().mergeFrom(value);
+        } else {
+          performanceConfig_ = value;
+        }
+      } else {
+        performanceConfigBuilder_.mergeFrom(value);
+      }
+      if (performanceConfig_ != null) {
+        bitField0_ |= 0x04000000;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Bedrock's latency-optimised inference, on the models and regions that offer it.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.PerformanceConfig performance_config = 27 [json_name = "performanceConfig"];</code>
+     */
+    public Builder clearPerformanceConfig() {
+      bitField0_ = (bitField0_ & ~0x04000000);
+      performanceConfig_ = null;
+      if (performanceConfigBuilder_ != null) {
+        performanceConfigBuilder_.dispose();
+        performanceConfigBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Bedrock's latency-optimised inference, on the models and regions that offer it.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.PerformanceConfig performance_config = 27 [json_name = "performanceConfig"];</code>
+     */
+    public dev.amazonchat.v1.PerformanceConfig.Builder getPerformanceConfigBuilder() {
+      bitField0_ |= 0x04000000;
+      onChanged();
+      return internalGetPerformanceConfigFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * Bedrock's latency-optimised inference, on the models and regions that offer it.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.PerformanceConfig performance_config = 27 [json_name = "performanceConfig"];</code>
+     */
+    public dev.amazonchat.v1.PerformanceConfigOrBuilder getPerformanceConfigOrBuilder() {
+      if (performanceConfigBuilder_ != null) {
+        return performanceConfigBuilder_.getMessageOrBuilder();
+      } else {
+        return performanceConfig_ == null ?
+            dev.amazonchat.v1.PerformanceConfig.getDefaultInstance() : performanceConfig_;
+      }
+    }
+    /**
+     * <pre>
+     * Bedrock's latency-optimised inference, on the models and regions that offer it.
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.PerformanceConfig performance_config = 27 [json_name = "performanceConfig"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.amazonchat.v1.PerformanceConfig, dev.amazonchat.v1.PerformanceConfig.Builder, dev.amazonchat.v1.PerformanceConfigOrBuilder> 
+        internalGetPerformanceConfigFieldBuilder() {
+      if (performanceConfigBuilder_ == null) {
+        performanceConfigBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            dev.amazonchat.v1.PerformanceConfig, dev.amazonchat.v1.PerformanceConfig.Builder, dev.amazonchat.v1.PerformanceConfigOrBuilder>(
+                getPerformanceConfig(),
+                getParentForChildren(),
+                isClean());
+        performanceConfig_ = null;
+      }
+      return performanceConfigBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:amazon_chat.v1.ChatCompletionRequest)

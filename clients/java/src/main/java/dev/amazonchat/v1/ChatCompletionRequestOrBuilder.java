@@ -477,8 +477,10 @@ public interface ChatCompletionRequestOrBuilder extends
 
   /**
    * <pre>
-   * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
-   * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+   * The service tier: "auto" (Bedrock's default, not sent), "default", "flex" (cheaper, slower),
+   * "priority" (faster, dearer), or "reserved" (Bedrock's reserved capacity; OpenAI's "scale" means
+   * the same). A model without the tier answers INVALID_ARGUMENT from Bedrock. The answer's
+   * `service_tier` says which tier served it.
    * </pre>
    *
    * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
@@ -487,8 +489,10 @@ public interface ChatCompletionRequestOrBuilder extends
   boolean hasServiceTier();
   /**
    * <pre>
-   * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
-   * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+   * The service tier: "auto" (Bedrock's default, not sent), "default", "flex" (cheaper, slower),
+   * "priority" (faster, dearer), or "reserved" (Bedrock's reserved capacity; OpenAI's "scale" means
+   * the same). A model without the tier answers INVALID_ARGUMENT from Bedrock. The answer's
+   * `service_tier` says which tier served it.
    * </pre>
    *
    * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
@@ -497,8 +501,10 @@ public interface ChatCompletionRequestOrBuilder extends
   java.lang.String getServiceTier();
   /**
    * <pre>
-   * OpenAI's service tier ("auto", "default", "flex", "scale", "priority"). Accepted, not sent yet:
-   * Bedrock's service tiers are not mapped, so every request runs on Bedrock's default tier.
+   * The service tier: "auto" (Bedrock's default, not sent), "default", "flex" (cheaper, slower),
+   * "priority" (faster, dearer), or "reserved" (Bedrock's reserved capacity; OpenAI's "scale" means
+   * the same). A model without the tier answers INVALID_ARGUMENT from Bedrock. The answer's
+   * `service_tier` says which tier served it.
    * </pre>
    *
    * <code>optional string service_tier = 18 [json_name = "serviceTier"];</code>
@@ -509,8 +515,10 @@ public interface ChatCompletionRequestOrBuilder extends
 
   /**
    * <pre>
-   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+   * attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+   * digits, whitespace and `: _ &#64; $ # = / + , - .` (Bedrock's rules). The server adds
+   * `api_key_name` with the caller's key name when there is room.
    * </pre>
    *
    * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
@@ -518,8 +526,10 @@ public interface ChatCompletionRequestOrBuilder extends
   int getMetadataCount();
   /**
    * <pre>
-   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+   * attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+   * digits, whitespace and `: _ &#64; $ # = / + , - .` (Bedrock's rules). The server adds
+   * `api_key_name` with the caller's key name when there is room.
    * </pre>
    *
    * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
@@ -534,8 +544,10 @@ public interface ChatCompletionRequestOrBuilder extends
   getMetadata();
   /**
    * <pre>
-   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+   * attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+   * digits, whitespace and `: _ &#64; $ # = / + , - .` (Bedrock's rules). The server adds
+   * `api_key_name` with the caller's key name when there is room.
    * </pre>
    *
    * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
@@ -544,8 +556,10 @@ public interface ChatCompletionRequestOrBuilder extends
   getMetadataMap();
   /**
    * <pre>
-   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+   * attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+   * digits, whitespace and `: _ &#64; $ # = / + , - .` (Bedrock's rules). The server adds
+   * `api_key_name` with the caller's key name when there is room.
    * </pre>
    *
    * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
@@ -557,8 +571,10 @@ java.lang.String getMetadataOrDefault(
 java.lang.String defaultValue);
   /**
    * <pre>
-   * OpenAI's request metadata (at most 16 pairs; keys up to 64, values up to 512 characters).
-   * Accepted, not sent yet: Bedrock's request metadata is not mapped.
+   * Request metadata, sent as Converse's `requestMetadata` so that Bedrock's invocation logs can
+   * attribute cost: at most 16 pairs, keys up to 64 and values up to 256 characters of letters,
+   * digits, whitespace and `: _ &#64; $ # = / + , - .` (Bedrock's rules). The server adds
+   * `api_key_name` with the caller's key name when there is room.
    * </pre>
    *
    * <code>map&lt;string, string&gt; metadata = 19 [json_name = "metadata"];</code>
@@ -754,4 +770,52 @@ java.lang.String defaultValue);
    */
   com.google.protobuf.ByteString
       getPromptCacheBytes();
+
+  /**
+   * <pre>
+   * Whether the answer should cite the request's documents (Claude models on Bedrock); a document's
+   * own `citations` wins. Citations come back in the message's `citations` (streams: in deltas).
+   * </pre>
+   *
+   * <code>optional bool citations = 26 [json_name = "citations"];</code>
+   * @return Whether the citations field is set.
+   */
+  boolean hasCitations();
+  /**
+   * <pre>
+   * Whether the answer should cite the request's documents (Claude models on Bedrock); a document's
+   * own `citations` wins. Citations come back in the message's `citations` (streams: in deltas).
+   * </pre>
+   *
+   * <code>optional bool citations = 26 [json_name = "citations"];</code>
+   * @return The citations.
+   */
+  boolean getCitations();
+
+  /**
+   * <pre>
+   * Bedrock's latency-optimised inference, on the models and regions that offer it.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.PerformanceConfig performance_config = 27 [json_name = "performanceConfig"];</code>
+   * @return Whether the performanceConfig field is set.
+   */
+  boolean hasPerformanceConfig();
+  /**
+   * <pre>
+   * Bedrock's latency-optimised inference, on the models and regions that offer it.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.PerformanceConfig performance_config = 27 [json_name = "performanceConfig"];</code>
+   * @return The performanceConfig.
+   */
+  dev.amazonchat.v1.PerformanceConfig getPerformanceConfig();
+  /**
+   * <pre>
+   * Bedrock's latency-optimised inference, on the models and regions that offer it.
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.PerformanceConfig performance_config = 27 [json_name = "performanceConfig"];</code>
+   */
+  dev.amazonchat.v1.PerformanceConfigOrBuilder getPerformanceConfigOrBuilder();
 }

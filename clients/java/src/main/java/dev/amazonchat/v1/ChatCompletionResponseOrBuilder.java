@@ -150,4 +150,33 @@ public interface ChatCompletionResponseOrBuilder extends
    * <code>.amazon_chat.v1.Usage usage = 6 [json_name = "usage"];</code>
    */
   dev.amazonchat.v1.UsageOrBuilder getUsageOrBuilder();
+
+  /**
+   * <pre>
+   * The service tier that served the request, as Bedrock reports it, when one was asked for.
+   * </pre>
+   *
+   * <code>optional string service_tier = 7 [json_name = "serviceTier"];</code>
+   * @return Whether the serviceTier field is set.
+   */
+  boolean hasServiceTier();
+  /**
+   * <pre>
+   * The service tier that served the request, as Bedrock reports it, when one was asked for.
+   * </pre>
+   *
+   * <code>optional string service_tier = 7 [json_name = "serviceTier"];</code>
+   * @return The serviceTier.
+   */
+  java.lang.String getServiceTier();
+  /**
+   * <pre>
+   * The service tier that served the request, as Bedrock reports it, when one was asked for.
+   * </pre>
+   *
+   * <code>optional string service_tier = 7 [json_name = "serviceTier"];</code>
+   * @return The bytes for serviceTier.
+   */
+  com.google.protobuf.ByteString
+      getServiceTierBytes();
 }

@@ -37,6 +37,11 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_amazon_chat_v1_ChatCompletionRequest_MetadataEntry_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_amazon_chat_v1_PerformanceConfig_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_amazon_chat_v1_PerformanceConfig_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_amazon_chat_v1_Thinking_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -76,6 +81,16 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_amazon_chat_v1_ContentPart_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_amazon_chat_v1_Document_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_amazon_chat_v1_Document_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_amazon_chat_v1_Citation_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_amazon_chat_v1_Citation_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
     internal_static_amazon_chat_v1_ImageUrl_descriptor;
   static final 
@@ -172,7 +187,7 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
     java.lang.String[] descriptorData = {
       "\n\031amazon_chat/v1/chat.proto\022\016amazon_chat" +
       ".v1\032\034google/api/annotations.proto\032\034googl" +
-      "e/protobuf/struct.proto\"\210\014\n\025ChatCompleti" +
+      "e/protobuf/struct.proto\"\213\r\n\025ChatCompleti" +
       "onRequest\022\024\n\005model\030\001 \001(\tR\005model\0223\n\010messa" +
       "ges\030\002 \003(\0132\027.amazon_chat.v1.MessageR\010mess" +
       "ages\022\"\n\nmax_tokens\030\003 \001(\rH\000R\tmaxTokens\210\001\001" +
@@ -203,127 +218,151 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
       ".amazon_chat.v1.ThinkingR\010thinking\022G\n\017re" +
       "sponse_format\030\030 \001(\0132\036.amazon_chat.v1.Res" +
       "ponseFormatR\016responseFormat\022&\n\014prompt_ca" +
-      "che\030\031 \001(\tH\rR\013promptCache\210\001\001\032;\n\rMetadataE" +
-      "ntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005v" +
-      "alue:\0028\001B\r\n\013_max_tokensB\030\n\026_max_completi" +
-      "on_tokensB\016\n\014_temperatureB\010\n\006_top_pB\007\n\005_" +
-      "userB\004\n\002_nB\013\n\t_logprobsB\017\n\r_top_logprobs" +
-      "B\026\n\024_parallel_tool_callsB\017\n\r_service_tie" +
-      "rB\010\n\006_storeB\'\n%_additional_model_request" +
-      "_fields_jsonB\023\n\021_reasoning_effortB\017\n\r_pr" +
-      "ompt_cache\"Z\n\010Thinking\022\022\n\004type\030\001 \001(\tR\004ty" +
-      "pe\022(\n\rbudget_tokens\030\002 \001(\rH\000R\014budgetToken" +
-      "s\210\001\001B\020\n\016_budget_tokens\"\353\001\n\rThinkingBlock" +
-      "\022\022\n\004type\030\001 \001(\tR\004type\022\037\n\010thinking\030\002 \001(\tH\000" +
-      "R\010thinking\210\001\001\022!\n\tsignature\030\003 \001(\tH\001R\tsign" +
-      "ature\210\001\001\022\027\n\004data\030\004 \001(\tH\002R\004data\210\001\001\022/\n\021too" +
-      "l_calls_before\030\005 \001(\rH\003R\017toolCallsBefore\210" +
-      "\001\001B\013\n\t_thinkingB\014\n\n_signatureB\007\n\005_dataB\024" +
-      "\n\022_tool_calls_before\"A\n\014CacheControl\022\022\n\004" +
-      "type\030\001 \001(\tR\004type\022\025\n\003ttl\030\002 \001(\tH\000R\003ttl\210\001\001B" +
-      "\006\n\004_ttl\"a\n\016ResponseFormat\022\022\n\004type\030\001 \001(\tR" +
-      "\004type\022;\n\013json_schema\030\002 \001(\0132\032.amazon_chat" +
-      ".v1.JsonSchemaR\njsonSchema\"\346\001\n\nJsonSchem" +
-      "a\022\022\n\004name\030\001 \001(\tR\004name\022%\n\013description\030\002 \001" +
-      "(\tH\000R\013description\210\001\001\022/\n\006schema\030\003 \001(\0132\027.g" +
-      "oogle.protobuf.StructR\006schema\022$\n\013schema_" +
-      "json\030\004 \001(\tH\001R\nschemaJson\210\001\001\022\033\n\006strict\030\005 " +
-      "\001(\010H\002R\006strict\210\001\001B\016\n\014_descriptionB\016\n\014_sch" +
-      "ema_jsonB\t\n\007_strict\"\332\003\n\007Message\022\022\n\004role\030" +
-      "\001 \001(\tR\004role\022\024\n\004text\030\002 \001(\tH\000R\004text\0224\n\005par" +
-      "ts\030\003 \001(\0132\034.amazon_chat.v1.ContentPartsH\000" +
-      "R\005parts\022\027\n\004name\030\004 \001(\tH\001R\004name\210\001\001\0227\n\ntool" +
-      "_calls\030\005 \003(\0132\030.amazon_chat.v1.ToolCallR\t" +
-      "toolCalls\022%\n\014tool_call_id\030\006 \001(\tH\002R\ntoolC" +
-      "allId\210\001\001\0220\n\021reasoning_content\030\007 \001(\tH\003R\020r" +
-      "easoningContent\210\001\001\022F\n\017thinking_blocks\030\010 " +
-      "\003(\0132\035.amazon_chat.v1.ThinkingBlockR\016thin" +
-      "kingBlocks\022A\n\rcache_control\030\t \001(\0132\034.amaz" +
-      "on_chat.v1.CacheControlR\014cacheControlB\t\n" +
-      "\007contentB\007\n\005_nameB\017\n\r_tool_call_idB\024\n\022_r" +
-      "easoning_content\"A\n\014ContentParts\0221\n\005part" +
-      "s\030\001 \003(\0132\033.amazon_chat.v1.ContentPartR\005pa" +
-      "rts\"\247\001\n\013ContentPart\022\024\n\004text\030\001 \001(\tH\000R\004tex" +
-      "t\0227\n\timage_url\030\002 \001(\0132\030.amazon_chat.v1.Im" +
-      "ageUrlH\000R\010imageUrl\022A\n\rcache_control\030\003 \001(" +
-      "\0132\034.amazon_chat.v1.CacheControlR\014cacheCo" +
-      "ntrolB\006\n\004part\"D\n\010ImageUrl\022\020\n\003url\030\001 \001(\tR\003" +
-      "url\022\033\n\006detail\030\002 \001(\tH\000R\006detail\210\001\001B\t\n\007_det" +
-      "ail\"h\n\010ToolCall\022\016\n\002id\030\001 \001(\tR\002id\022\022\n\004type\030" +
-      "\002 \001(\tR\004type\0228\n\010function\030\003 \001(\0132\034.amazon_c" +
-      "hat.v1.FunctionCallR\010function\"@\n\014Functio" +
-      "nCall\022\022\n\004name\030\001 \001(\tR\004name\022\034\n\targuments\030\002" +
-      " \001(\tR\targuments\"\235\001\n\004Tool\022\022\n\004type\030\001 \001(\tR\004" +
-      "type\022>\n\010function\030\002 \001(\0132\".amazon_chat.v1." +
-      "FunctionDefinitionR\010function\022A\n\rcache_co" +
+      "che\030\031 \001(\tH\rR\013promptCache\210\001\001\022!\n\tcitations" +
+      "\030\032 \001(\010H\016R\tcitations\210\001\001\022P\n\022performance_co" +
+      "nfig\030\033 \001(\0132!.amazon_chat.v1.PerformanceC" +
+      "onfigR\021performanceConfig\032;\n\rMetadataEntr" +
+      "y\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005valu" +
+      "e:\0028\001B\r\n\013_max_tokensB\030\n\026_max_completion_" +
+      "tokensB\016\n\014_temperatureB\010\n\006_top_pB\007\n\005_use" +
+      "rB\004\n\002_nB\013\n\t_logprobsB\017\n\r_top_logprobsB\026\n" +
+      "\024_parallel_tool_callsB\017\n\r_service_tierB\010" +
+      "\n\006_storeB\'\n%_additional_model_request_fi" +
+      "elds_jsonB\023\n\021_reasoning_effortB\017\n\r_promp" +
+      "t_cacheB\014\n\n_citations\"-\n\021PerformanceConf" +
+      "ig\022\030\n\007latency\030\001 \001(\tR\007latency\"Z\n\010Thinking" +
+      "\022\022\n\004type\030\001 \001(\tR\004type\022(\n\rbudget_tokens\030\002 " +
+      "\001(\rH\000R\014budgetTokens\210\001\001B\020\n\016_budget_tokens" +
+      "\"\353\001\n\rThinkingBlock\022\022\n\004type\030\001 \001(\tR\004type\022\037" +
+      "\n\010thinking\030\002 \001(\tH\000R\010thinking\210\001\001\022!\n\tsigna" +
+      "ture\030\003 \001(\tH\001R\tsignature\210\001\001\022\027\n\004data\030\004 \001(\t" +
+      "H\002R\004data\210\001\001\022/\n\021tool_calls_before\030\005 \001(\rH\003" +
+      "R\017toolCallsBefore\210\001\001B\013\n\t_thinkingB\014\n\n_si" +
+      "gnatureB\007\n\005_dataB\024\n\022_tool_calls_before\"A" +
+      "\n\014CacheControl\022\022\n\004type\030\001 \001(\tR\004type\022\025\n\003tt" +
+      "l\030\002 \001(\tH\000R\003ttl\210\001\001B\006\n\004_ttl\"a\n\016ResponseFor" +
+      "mat\022\022\n\004type\030\001 \001(\tR\004type\022;\n\013json_schema\030\002" +
+      " \001(\0132\032.amazon_chat.v1.JsonSchemaR\njsonSc" +
+      "hema\"\346\001\n\nJsonSchema\022\022\n\004name\030\001 \001(\tR\004name\022" +
+      "%\n\013description\030\002 \001(\tH\000R\013description\210\001\001\022/" +
+      "\n\006schema\030\003 \001(\0132\027.google.protobuf.StructR" +
+      "\006schema\022$\n\013schema_json\030\004 \001(\tH\001R\nschemaJs" +
+      "on\210\001\001\022\033\n\006strict\030\005 \001(\010H\002R\006strict\210\001\001B\016\n\014_d" +
+      "escriptionB\016\n\014_schema_jsonB\t\n\007_strict\"\222\004" +
+      "\n\007Message\022\022\n\004role\030\001 \001(\tR\004role\022\024\n\004text\030\002 " +
+      "\001(\tH\000R\004text\0224\n\005parts\030\003 \001(\0132\034.amazon_chat" +
+      ".v1.ContentPartsH\000R\005parts\022\027\n\004name\030\004 \001(\tH" +
+      "\001R\004name\210\001\001\0227\n\ntool_calls\030\005 \003(\0132\030.amazon_" +
+      "chat.v1.ToolCallR\ttoolCalls\022%\n\014tool_call" +
+      "_id\030\006 \001(\tH\002R\ntoolCallId\210\001\001\0220\n\021reasoning_" +
+      "content\030\007 \001(\tH\003R\020reasoningContent\210\001\001\022F\n\017" +
+      "thinking_blocks\030\010 \003(\0132\035.amazon_chat.v1.T" +
+      "hinkingBlockR\016thinkingBlocks\022A\n\rcache_co" +
+      "ntrol\030\t \001(\0132\034.amazon_chat.v1.CacheContro" +
+      "lR\014cacheControl\0226\n\tcitations\030\n \003(\0132\030.ama" +
+      "zon_chat.v1.CitationR\tcitationsB\t\n\007conte" +
+      "ntB\007\n\005_nameB\017\n\r_tool_call_idB\024\n\022_reasoni" +
+      "ng_content\"A\n\014ContentParts\0221\n\005parts\030\001 \003(" +
+      "\0132\033.amazon_chat.v1.ContentPartR\005parts\"\337\001" +
+      "\n\013ContentPart\022\024\n\004text\030\001 \001(\tH\000R\004text\0227\n\ti" +
+      "mage_url\030\002 \001(\0132\030.amazon_chat.v1.ImageUrl" +
+      "H\000R\010imageUrl\0226\n\010document\030\004 \001(\0132\030.amazon_" +
+      "chat.v1.DocumentH\000R\010document\022A\n\rcache_co" +
       "ntrol\030\003 \001(\0132\034.amazon_chat.v1.CacheContro" +
-      "lR\014cacheControl\"\202\002\n\022FunctionDefinition\022\022" +
-      "\n\004name\030\001 \001(\tR\004name\022%\n\013description\030\002 \001(\tH" +
-      "\000R\013description\210\001\001\0227\n\nparameters\030\003 \001(\0132\027." +
-      "google.protobuf.StructR\nparameters\022\033\n\006st" +
-      "rict\030\004 \001(\010H\001R\006strict\210\001\001\022,\n\017parameters_js" +
-      "on\030\005 \001(\tH\002R\016parametersJson\210\001\001B\016\n\014_descri" +
-      "ptionB\t\n\007_strictB\022\n\020_parameters_json\"k\n\n" +
-      "ToolChoice\022\024\n\004mode\030\001 \001(\tH\000R\004mode\022=\n\010func" +
-      "tion\030\002 \001(\0132\037.amazon_chat.v1.NamedToolCho" +
-      "iceH\000R\010functionB\010\n\006choice\"%\n\017NamedToolCh" +
-      "oice\022\022\n\004name\030\001 \001(\tR\004name\"4\n\rStreamOption" +
-      "s\022#\n\rinclude_usage\030\001 \001(\010R\014includeUsage\"\226" +
-      "\001\n\017GuardrailConfig\0221\n\024guardrail_identifi" +
-      "er\030\001 \001(\tR\023guardrailIdentifier\022+\n\021guardra" +
-      "il_version\030\002 \001(\tR\020guardrailVersion\022\031\n\005tr" +
-      "ace\030\003 \001(\tH\000R\005trace\210\001\001B\010\n\006_trace\"\317\001\n\026Chat" +
-      "CompletionResponse\022\016\n\002id\030\001 \001(\tR\002id\022\026\n\006ob" +
-      "ject\030\002 \001(\tR\006object\022\030\n\007created\030\003 \001(\003R\007cre" +
-      "ated\022\024\n\005model\030\004 \001(\tR\005model\0220\n\007choices\030\005 " +
-      "\003(\0132\026.amazon_chat.v1.ChoiceR\007choices\022+\n\005" +
-      "usage\030\006 \001(\0132\025.amazon_chat.v1.UsageR\005usag" +
-      "e\"v\n\006Choice\022\024\n\005index\030\001 \001(\rR\005index\0221\n\007mes" +
-      "sage\030\002 \001(\0132\027.amazon_chat.v1.MessageR\007mes" +
-      "sage\022#\n\rfinish_reason\030\003 \001(\tR\014finishReaso" +
-      "n\"\215\002\n\005Usage\022#\n\rprompt_tokens\030\001 \001(\rR\014prom" +
-      "ptTokens\022+\n\021completion_tokens\030\002 \001(\rR\020com" +
-      "pletionTokens\022!\n\014total_tokens\030\003 \001(\rR\013tot" +
-      "alTokens\022/\n\021cache_read_tokens\030\004 \001(\rH\000R\017c" +
-      "acheReadTokens\210\001\001\0221\n\022cache_write_tokens\030" +
-      "\005 \001(\rH\001R\020cacheWriteTokens\210\001\001B\024\n\022_cache_r" +
-      "ead_tokensB\025\n\023_cache_write_tokens\"\332\001\n\034St" +
-      "reamChatCompletionResponse\022\016\n\002id\030\001 \001(\tR\002" +
-      "id\022\026\n\006object\030\002 \001(\tR\006object\022\030\n\007created\030\003 " +
-      "\001(\003R\007created\022\024\n\005model\030\004 \001(\tR\005model\0225\n\007ch" +
-      "oices\030\005 \003(\0132\033.amazon_chat.v1.ChunkChoice" +
-      "R\007choices\022+\n\005usage\030\006 \001(\0132\025.amazon_chat.v" +
-      "1.UsageR\005usage\"\214\001\n\013ChunkChoice\022\024\n\005index\030" +
-      "\001 \001(\rR\005index\022+\n\005delta\030\002 \001(\0132\025.amazon_cha" +
-      "t.v1.DeltaR\005delta\022(\n\rfinish_reason\030\003 \001(\t" +
-      "H\000R\014finishReason\210\001\001B\020\n\016_finish_reason\"\242\002" +
-      "\n\005Delta\022\027\n\004role\030\001 \001(\tH\000R\004role\210\001\001\022\035\n\007cont" +
-      "ent\030\002 \001(\tH\001R\007content\210\001\001\022<\n\ntool_calls\030\003 " +
-      "\003(\0132\035.amazon_chat.v1.ToolCallDeltaR\ttool" +
-      "Calls\0220\n\021reasoning_content\030\004 \001(\tH\002R\020reas" +
-      "oningContent\210\001\001\022F\n\017thinking_blocks\030\005 \003(\013" +
-      "2\035.amazon_chat.v1.ThinkingBlockR\016thinkin" +
-      "gBlocksB\007\n\005_roleB\n\n\010_contentB\024\n\022_reasoni" +
-      "ng_content\"\242\001\n\rToolCallDelta\022\024\n\005index\030\001 " +
-      "\001(\rR\005index\022\023\n\002id\030\002 \001(\tH\000R\002id\210\001\001\022\027\n\004type\030" +
-      "\003 \001(\tH\001R\004type\210\001\001\022=\n\010function\030\004 \001(\0132!.ama" +
-      "zon_chat.v1.FunctionCallDeltaR\010functionB" +
-      "\005\n\003_idB\007\n\005_type\"f\n\021FunctionCallDelta\022\027\n\004" +
-      "name\030\001 \001(\tH\000R\004name\210\001\001\022!\n\targuments\030\002 \001(\t" +
-      "H\001R\targuments\210\001\001B\007\n\005_nameB\014\n\n_arguments2" +
-      "\241\002\n\013ChatService\022\200\001\n\016ChatCompletion\022%.ama" +
-      "zon_chat.v1.ChatCompletionRequest\032&.amaz" +
-      "on_chat.v1.ChatCompletionResponse\"\037\202\323\344\223\002" +
-      "\031\"\024/v1/chat/completions:\001*\022\216\001\n\024StreamCha" +
+      "lR\014cacheControlB\006\n\004part\"\360\001\n\010Document\022\024\n\004" +
+      "data\030\001 \001(\014H\000R\004data\022\022\n\003url\030\002 \001(\tH\000R\003url\022\033" +
+      "\n\006format\030\003 \001(\tH\001R\006format\210\001\001\022\037\n\010filename\030" +
+      "\004 \001(\tH\002R\010filename\210\001\001\022!\n\tcitations\030\005 \001(\010H" +
+      "\003R\tcitations\210\001\001\022\035\n\007context\030\006 \001(\tH\004R\007cont" +
+      "ext\210\001\001B\010\n\006sourceB\t\n\007_formatB\013\n\t_filename" +
+      "B\014\n\n_citationsB\n\n\010_context\"\217\002\n\010Citation\022" +
+      "\024\n\005title\030\001 \001(\tR\005title\022*\n\016document_index\030" +
+      "\002 \001(\rH\000R\rdocumentIndex\210\001\001\022\035\n\ncited_text\030" +
+      "\003 \001(\tR\tcitedText\022#\n\rlocation_type\030\004 \001(\tR" +
+      "\014locationType\022\031\n\005start\030\005 \001(\rH\001R\005start\210\001\001" +
+      "\022\025\n\003end\030\006 \001(\rH\002R\003end\210\001\001\022\033\n\006source\030\007 \001(\tH" +
+      "\003R\006source\210\001\001B\021\n\017_document_indexB\010\n\006_star" +
+      "tB\006\n\004_endB\t\n\007_source\"D\n\010ImageUrl\022\020\n\003url\030" +
+      "\001 \001(\tR\003url\022\033\n\006detail\030\002 \001(\tH\000R\006detail\210\001\001B" +
+      "\t\n\007_detail\"h\n\010ToolCall\022\016\n\002id\030\001 \001(\tR\002id\022\022" +
+      "\n\004type\030\002 \001(\tR\004type\0228\n\010function\030\003 \001(\0132\034.a" +
+      "mazon_chat.v1.FunctionCallR\010function\"@\n\014" +
+      "FunctionCall\022\022\n\004name\030\001 \001(\tR\004name\022\034\n\targu" +
+      "ments\030\002 \001(\tR\targuments\"\235\001\n\004Tool\022\022\n\004type\030" +
+      "\001 \001(\tR\004type\022>\n\010function\030\002 \001(\0132\".amazon_c" +
+      "hat.v1.FunctionDefinitionR\010function\022A\n\rc" +
+      "ache_control\030\003 \001(\0132\034.amazon_chat.v1.Cach" +
+      "eControlR\014cacheControl\"\202\002\n\022FunctionDefin" +
+      "ition\022\022\n\004name\030\001 \001(\tR\004name\022%\n\013description" +
+      "\030\002 \001(\tH\000R\013description\210\001\001\0227\n\nparameters\030\003" +
+      " \001(\0132\027.google.protobuf.StructR\nparameter" +
+      "s\022\033\n\006strict\030\004 \001(\010H\001R\006strict\210\001\001\022,\n\017parame" +
+      "ters_json\030\005 \001(\tH\002R\016parametersJson\210\001\001B\016\n\014" +
+      "_descriptionB\t\n\007_strictB\022\n\020_parameters_j" +
+      "son\"k\n\nToolChoice\022\024\n\004mode\030\001 \001(\tH\000R\004mode\022" +
+      "=\n\010function\030\002 \001(\0132\037.amazon_chat.v1.Named" +
+      "ToolChoiceH\000R\010functionB\010\n\006choice\"%\n\017Name" +
+      "dToolChoice\022\022\n\004name\030\001 \001(\tR\004name\"4\n\rStrea" +
+      "mOptions\022#\n\rinclude_usage\030\001 \001(\010R\014include" +
+      "Usage\"\226\001\n\017GuardrailConfig\0221\n\024guardrail_i" +
+      "dentifier\030\001 \001(\tR\023guardrailIdentifier\022+\n\021" +
+      "guardrail_version\030\002 \001(\tR\020guardrailVersio" +
+      "n\022\031\n\005trace\030\003 \001(\tH\000R\005trace\210\001\001B\010\n\006_trace\"\210" +
+      "\002\n\026ChatCompletionResponse\022\016\n\002id\030\001 \001(\tR\002i" +
+      "d\022\026\n\006object\030\002 \001(\tR\006object\022\030\n\007created\030\003 \001" +
+      "(\003R\007created\022\024\n\005model\030\004 \001(\tR\005model\0220\n\007cho" +
+      "ices\030\005 \003(\0132\026.amazon_chat.v1.ChoiceR\007choi" +
+      "ces\022+\n\005usage\030\006 \001(\0132\025.amazon_chat.v1.Usag" +
+      "eR\005usage\022&\n\014service_tier\030\007 \001(\tH\000R\013servic" +
+      "eTier\210\001\001B\017\n\r_service_tier\"v\n\006Choice\022\024\n\005i" +
+      "ndex\030\001 \001(\rR\005index\0221\n\007message\030\002 \001(\0132\027.ama" +
+      "zon_chat.v1.MessageR\007message\022#\n\rfinish_r" +
+      "eason\030\003 \001(\tR\014finishReason\"\215\002\n\005Usage\022#\n\rp" +
+      "rompt_tokens\030\001 \001(\rR\014promptTokens\022+\n\021comp" +
+      "letion_tokens\030\002 \001(\rR\020completionTokens\022!\n" +
+      "\014total_tokens\030\003 \001(\rR\013totalTokens\022/\n\021cach" +
+      "e_read_tokens\030\004 \001(\rH\000R\017cacheReadTokens\210\001" +
+      "\001\0221\n\022cache_write_tokens\030\005 \001(\rH\001R\020cacheWr" +
+      "iteTokens\210\001\001B\024\n\022_cache_read_tokensB\025\n\023_c" +
+      "ache_write_tokens\"\223\002\n\034StreamChatCompleti" +
+      "onResponse\022\016\n\002id\030\001 \001(\tR\002id\022\026\n\006object\030\002 \001" +
+      "(\tR\006object\022\030\n\007created\030\003 \001(\003R\007created\022\024\n\005" +
+      "model\030\004 \001(\tR\005model\0225\n\007choices\030\005 \003(\0132\033.am" +
+      "azon_chat.v1.ChunkChoiceR\007choices\022+\n\005usa" +
+      "ge\030\006 \001(\0132\025.amazon_chat.v1.UsageR\005usage\022&" +
+      "\n\014service_tier\030\007 \001(\tH\000R\013serviceTier\210\001\001B\017" +
+      "\n\r_service_tier\"\214\001\n\013ChunkChoice\022\024\n\005index" +
+      "\030\001 \001(\rR\005index\022+\n\005delta\030\002 \001(\0132\025.amazon_ch" +
+      "at.v1.DeltaR\005delta\022(\n\rfinish_reason\030\003 \001(" +
+      "\tH\000R\014finishReason\210\001\001B\020\n\016_finish_reason\"\332" +
+      "\002\n\005Delta\022\027\n\004role\030\001 \001(\tH\000R\004role\210\001\001\022\035\n\007con" +
+      "tent\030\002 \001(\tH\001R\007content\210\001\001\022<\n\ntool_calls\030\003" +
+      " \003(\0132\035.amazon_chat.v1.ToolCallDeltaR\ttoo" +
+      "lCalls\0220\n\021reasoning_content\030\004 \001(\tH\002R\020rea" +
+      "soningContent\210\001\001\022F\n\017thinking_blocks\030\005 \003(" +
+      "\0132\035.amazon_chat.v1.ThinkingBlockR\016thinki" +
+      "ngBlocks\0226\n\tcitations\030\006 \003(\0132\030.amazon_cha" +
+      "t.v1.CitationR\tcitationsB\007\n\005_roleB\n\n\010_co" +
+      "ntentB\024\n\022_reasoning_content\"\242\001\n\rToolCall" +
+      "Delta\022\024\n\005index\030\001 \001(\rR\005index\022\023\n\002id\030\002 \001(\tH" +
+      "\000R\002id\210\001\001\022\027\n\004type\030\003 \001(\tH\001R\004type\210\001\001\022=\n\010fun" +
+      "ction\030\004 \001(\0132!.amazon_chat.v1.FunctionCal" +
+      "lDeltaR\010functionB\005\n\003_idB\007\n\005_type\"f\n\021Func" +
+      "tionCallDelta\022\027\n\004name\030\001 \001(\tH\000R\004name\210\001\001\022!" +
+      "\n\targuments\030\002 \001(\tH\001R\targuments\210\001\001B\007\n\005_na" +
+      "meB\014\n\n_arguments2\241\002\n\013ChatService\022\200\001\n\016Cha" +
       "tCompletion\022%.amazon_chat.v1.ChatComplet" +
-      "ionRequest\032,.amazon_chat.v1.StreamChatCo" +
-      "mpletionResponse\"\037\202\323\344\223\002\031\"\024/v1/chat/compl" +
-      "etions:\001*0\001B\301\001\n\021dev.amazonchat.v1B\tChatP" +
-      "rotoP\001ZLgithub.com/amazon-chat/amazon-ch" +
-      "at/clients/go/gen/amazonchat/v1;amazonch" +
-      "atv1\242\002\003AXX\252\002\rAmazonChat.V1\312\002\rAmazonChat\\" +
-      "V1\342\002\031AmazonChat\\V1\\GPBMetadata\352\002\016AmazonC" +
-      "hat::V1b\006proto3"
+      "ionRequest\032&.amazon_chat.v1.ChatCompleti" +
+      "onResponse\"\037\202\323\344\223\002\031\"\024/v1/chat/completions" +
+      ":\001*\022\216\001\n\024StreamChatCompletion\022%.amazon_ch" +
+      "at.v1.ChatCompletionRequest\032,.amazon_cha" +
+      "t.v1.StreamChatCompletionResponse\"\037\202\323\344\223\002" +
+      "\031\"\024/v1/chat/completions:\001*0\001B\301\001\n\021dev.ama" +
+      "zonchat.v1B\tChatProtoP\001ZLgithub.com/amaz" +
+      "on-chat/amazon-chat/clients/go/gen/amazo" +
+      "nchat/v1;amazonchatv1\242\002\003AXX\252\002\rAmazonChat" +
+      ".V1\312\002\rAmazonChat\\V1\342\002\031AmazonChat\\V1\\GPBM" +
+      "etadata\352\002\016AmazonChat::V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -336,159 +375,177 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
     internal_static_amazon_chat_v1_ChatCompletionRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ChatCompletionRequest_descriptor,
-        new java.lang.String[] { "Model", "Messages", "MaxTokens", "MaxCompletionTokens", "Temperature", "TopP", "Stop", "Tools", "ToolChoice", "User", "N", "Logprobs", "TopLogprobs", "StreamOptions", "AdditionalModelRequestFields", "GuardrailConfig", "ParallelToolCalls", "ServiceTier", "Metadata", "Store", "AdditionalModelRequestFieldsJson", "ReasoningEffort", "Thinking", "ResponseFormat", "PromptCache", });
+        new java.lang.String[] { "Model", "Messages", "MaxTokens", "MaxCompletionTokens", "Temperature", "TopP", "Stop", "Tools", "ToolChoice", "User", "N", "Logprobs", "TopLogprobs", "StreamOptions", "AdditionalModelRequestFields", "GuardrailConfig", "ParallelToolCalls", "ServiceTier", "Metadata", "Store", "AdditionalModelRequestFieldsJson", "ReasoningEffort", "Thinking", "ResponseFormat", "PromptCache", "Citations", "PerformanceConfig", });
     internal_static_amazon_chat_v1_ChatCompletionRequest_MetadataEntry_descriptor =
       internal_static_amazon_chat_v1_ChatCompletionRequest_descriptor.getNestedType(0);
     internal_static_amazon_chat_v1_ChatCompletionRequest_MetadataEntry_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ChatCompletionRequest_MetadataEntry_descriptor,
         new java.lang.String[] { "Key", "Value", });
-    internal_static_amazon_chat_v1_Thinking_descriptor =
+    internal_static_amazon_chat_v1_PerformanceConfig_descriptor =
       getDescriptor().getMessageType(1);
+    internal_static_amazon_chat_v1_PerformanceConfig_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_amazon_chat_v1_PerformanceConfig_descriptor,
+        new java.lang.String[] { "Latency", });
+    internal_static_amazon_chat_v1_Thinking_descriptor =
+      getDescriptor().getMessageType(2);
     internal_static_amazon_chat_v1_Thinking_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_Thinking_descriptor,
         new java.lang.String[] { "Type", "BudgetTokens", });
     internal_static_amazon_chat_v1_ThinkingBlock_descriptor =
-      getDescriptor().getMessageType(2);
+      getDescriptor().getMessageType(3);
     internal_static_amazon_chat_v1_ThinkingBlock_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ThinkingBlock_descriptor,
         new java.lang.String[] { "Type", "Thinking", "Signature", "Data", "ToolCallsBefore", });
     internal_static_amazon_chat_v1_CacheControl_descriptor =
-      getDescriptor().getMessageType(3);
+      getDescriptor().getMessageType(4);
     internal_static_amazon_chat_v1_CacheControl_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_CacheControl_descriptor,
         new java.lang.String[] { "Type", "Ttl", });
     internal_static_amazon_chat_v1_ResponseFormat_descriptor =
-      getDescriptor().getMessageType(4);
+      getDescriptor().getMessageType(5);
     internal_static_amazon_chat_v1_ResponseFormat_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ResponseFormat_descriptor,
         new java.lang.String[] { "Type", "JsonSchema", });
     internal_static_amazon_chat_v1_JsonSchema_descriptor =
-      getDescriptor().getMessageType(5);
+      getDescriptor().getMessageType(6);
     internal_static_amazon_chat_v1_JsonSchema_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_JsonSchema_descriptor,
         new java.lang.String[] { "Name", "Description", "Schema", "SchemaJson", "Strict", });
     internal_static_amazon_chat_v1_Message_descriptor =
-      getDescriptor().getMessageType(6);
+      getDescriptor().getMessageType(7);
     internal_static_amazon_chat_v1_Message_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_Message_descriptor,
-        new java.lang.String[] { "Role", "Text", "Parts", "Name", "ToolCalls", "ToolCallId", "ReasoningContent", "ThinkingBlocks", "CacheControl", "Content", });
+        new java.lang.String[] { "Role", "Text", "Parts", "Name", "ToolCalls", "ToolCallId", "ReasoningContent", "ThinkingBlocks", "CacheControl", "Citations", "Content", });
     internal_static_amazon_chat_v1_ContentParts_descriptor =
-      getDescriptor().getMessageType(7);
+      getDescriptor().getMessageType(8);
     internal_static_amazon_chat_v1_ContentParts_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ContentParts_descriptor,
         new java.lang.String[] { "Parts", });
     internal_static_amazon_chat_v1_ContentPart_descriptor =
-      getDescriptor().getMessageType(8);
+      getDescriptor().getMessageType(9);
     internal_static_amazon_chat_v1_ContentPart_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ContentPart_descriptor,
-        new java.lang.String[] { "Text", "ImageUrl", "CacheControl", "Part", });
+        new java.lang.String[] { "Text", "ImageUrl", "Document", "CacheControl", "Part", });
+    internal_static_amazon_chat_v1_Document_descriptor =
+      getDescriptor().getMessageType(10);
+    internal_static_amazon_chat_v1_Document_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_amazon_chat_v1_Document_descriptor,
+        new java.lang.String[] { "Data", "Url", "Format", "Filename", "Citations", "Context", "Source", });
+    internal_static_amazon_chat_v1_Citation_descriptor =
+      getDescriptor().getMessageType(11);
+    internal_static_amazon_chat_v1_Citation_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_amazon_chat_v1_Citation_descriptor,
+        new java.lang.String[] { "Title", "DocumentIndex", "CitedText", "LocationType", "Start", "End", "Source", });
     internal_static_amazon_chat_v1_ImageUrl_descriptor =
-      getDescriptor().getMessageType(9);
+      getDescriptor().getMessageType(12);
     internal_static_amazon_chat_v1_ImageUrl_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ImageUrl_descriptor,
         new java.lang.String[] { "Url", "Detail", });
     internal_static_amazon_chat_v1_ToolCall_descriptor =
-      getDescriptor().getMessageType(10);
+      getDescriptor().getMessageType(13);
     internal_static_amazon_chat_v1_ToolCall_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ToolCall_descriptor,
         new java.lang.String[] { "Id", "Type", "Function", });
     internal_static_amazon_chat_v1_FunctionCall_descriptor =
-      getDescriptor().getMessageType(11);
+      getDescriptor().getMessageType(14);
     internal_static_amazon_chat_v1_FunctionCall_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_FunctionCall_descriptor,
         new java.lang.String[] { "Name", "Arguments", });
     internal_static_amazon_chat_v1_Tool_descriptor =
-      getDescriptor().getMessageType(12);
+      getDescriptor().getMessageType(15);
     internal_static_amazon_chat_v1_Tool_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_Tool_descriptor,
         new java.lang.String[] { "Type", "Function", "CacheControl", });
     internal_static_amazon_chat_v1_FunctionDefinition_descriptor =
-      getDescriptor().getMessageType(13);
+      getDescriptor().getMessageType(16);
     internal_static_amazon_chat_v1_FunctionDefinition_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_FunctionDefinition_descriptor,
         new java.lang.String[] { "Name", "Description", "Parameters", "Strict", "ParametersJson", });
     internal_static_amazon_chat_v1_ToolChoice_descriptor =
-      getDescriptor().getMessageType(14);
+      getDescriptor().getMessageType(17);
     internal_static_amazon_chat_v1_ToolChoice_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ToolChoice_descriptor,
         new java.lang.String[] { "Mode", "Function", "Choice", });
     internal_static_amazon_chat_v1_NamedToolChoice_descriptor =
-      getDescriptor().getMessageType(15);
+      getDescriptor().getMessageType(18);
     internal_static_amazon_chat_v1_NamedToolChoice_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_NamedToolChoice_descriptor,
         new java.lang.String[] { "Name", });
     internal_static_amazon_chat_v1_StreamOptions_descriptor =
-      getDescriptor().getMessageType(16);
+      getDescriptor().getMessageType(19);
     internal_static_amazon_chat_v1_StreamOptions_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_StreamOptions_descriptor,
         new java.lang.String[] { "IncludeUsage", });
     internal_static_amazon_chat_v1_GuardrailConfig_descriptor =
-      getDescriptor().getMessageType(17);
+      getDescriptor().getMessageType(20);
     internal_static_amazon_chat_v1_GuardrailConfig_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_GuardrailConfig_descriptor,
         new java.lang.String[] { "GuardrailIdentifier", "GuardrailVersion", "Trace", });
     internal_static_amazon_chat_v1_ChatCompletionResponse_descriptor =
-      getDescriptor().getMessageType(18);
+      getDescriptor().getMessageType(21);
     internal_static_amazon_chat_v1_ChatCompletionResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ChatCompletionResponse_descriptor,
-        new java.lang.String[] { "Id", "Object", "Created", "Model", "Choices", "Usage", });
+        new java.lang.String[] { "Id", "Object", "Created", "Model", "Choices", "Usage", "ServiceTier", });
     internal_static_amazon_chat_v1_Choice_descriptor =
-      getDescriptor().getMessageType(19);
+      getDescriptor().getMessageType(22);
     internal_static_amazon_chat_v1_Choice_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_Choice_descriptor,
         new java.lang.String[] { "Index", "Message", "FinishReason", });
     internal_static_amazon_chat_v1_Usage_descriptor =
-      getDescriptor().getMessageType(20);
+      getDescriptor().getMessageType(23);
     internal_static_amazon_chat_v1_Usage_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_Usage_descriptor,
         new java.lang.String[] { "PromptTokens", "CompletionTokens", "TotalTokens", "CacheReadTokens", "CacheWriteTokens", });
     internal_static_amazon_chat_v1_StreamChatCompletionResponse_descriptor =
-      getDescriptor().getMessageType(21);
+      getDescriptor().getMessageType(24);
     internal_static_amazon_chat_v1_StreamChatCompletionResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_StreamChatCompletionResponse_descriptor,
-        new java.lang.String[] { "Id", "Object", "Created", "Model", "Choices", "Usage", });
+        new java.lang.String[] { "Id", "Object", "Created", "Model", "Choices", "Usage", "ServiceTier", });
     internal_static_amazon_chat_v1_ChunkChoice_descriptor =
-      getDescriptor().getMessageType(22);
+      getDescriptor().getMessageType(25);
     internal_static_amazon_chat_v1_ChunkChoice_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ChunkChoice_descriptor,
         new java.lang.String[] { "Index", "Delta", "FinishReason", });
     internal_static_amazon_chat_v1_Delta_descriptor =
-      getDescriptor().getMessageType(23);
+      getDescriptor().getMessageType(26);
     internal_static_amazon_chat_v1_Delta_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_Delta_descriptor,
-        new java.lang.String[] { "Role", "Content", "ToolCalls", "ReasoningContent", "ThinkingBlocks", });
+        new java.lang.String[] { "Role", "Content", "ToolCalls", "ReasoningContent", "ThinkingBlocks", "Citations", });
     internal_static_amazon_chat_v1_ToolCallDelta_descriptor =
-      getDescriptor().getMessageType(24);
+      getDescriptor().getMessageType(27);
     internal_static_amazon_chat_v1_ToolCallDelta_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ToolCallDelta_descriptor,
         new java.lang.String[] { "Index", "Id", "Type", "Function", });
     internal_static_amazon_chat_v1_FunctionCallDelta_descriptor =
-      getDescriptor().getMessageType(25);
+      getDescriptor().getMessageType(28);
     internal_static_amazon_chat_v1_FunctionCallDelta_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_FunctionCallDelta_descriptor,

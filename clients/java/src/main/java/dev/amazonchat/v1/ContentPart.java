@@ -61,6 +61,7 @@ private static final long serialVersionUID = 0L;
           com.google.protobuf.AbstractMessage.InternalOneOfEnum {
     TEXT(1),
     IMAGE_URL(2),
+    DOCUMENT(4),
     PART_NOT_SET(0);
     private final int value;
     private PartCase(int value) {
@@ -80,6 +81,7 @@ private static final long serialVersionUID = 0L;
       switch (value) {
         case 1: return TEXT;
         case 2: return IMAGE_URL;
+        case 4: return DOCUMENT;
         case 0: return PART_NOT_SET;
         default: return null;
       }
@@ -198,6 +200,49 @@ private static final long serialVersionUID = 0L;
     return dev.amazonchat.v1.ImageUrl.getDefaultInstance();
   }
 
+  public static final int DOCUMENT_FIELD_NUMBER = 4;
+  /**
+   * <pre>
+   * A document part (user turns).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.Document document = 4 [json_name = "document"];</code>
+   * @return Whether the document field is set.
+   */
+  @java.lang.Override
+  public boolean hasDocument() {
+    return partCase_ == 4;
+  }
+  /**
+   * <pre>
+   * A document part (user turns).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.Document document = 4 [json_name = "document"];</code>
+   * @return The document.
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.Document getDocument() {
+    if (partCase_ == 4) {
+       return (dev.amazonchat.v1.Document) part_;
+    }
+    return dev.amazonchat.v1.Document.getDefaultInstance();
+  }
+  /**
+   * <pre>
+   * A document part (user turns).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.Document document = 4 [json_name = "document"];</code>
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.DocumentOrBuilder getDocumentOrBuilder() {
+    if (partCase_ == 4) {
+       return (dev.amazonchat.v1.Document) part_;
+    }
+    return dev.amazonchat.v1.Document.getDefaultInstance();
+  }
+
   public static final int CACHE_CONTROL_FIELD_NUMBER = 3;
   private dev.amazonchat.v1.CacheControl cacheControl_;
   /**
@@ -259,6 +304,9 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000001) != 0)) {
       output.writeMessage(3, getCacheControl());
     }
+    if (partCase_ == 4) {
+      output.writeMessage(4, (dev.amazonchat.v1.Document) part_);
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -273,6 +321,10 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000001) != 0)) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(3, getCacheControl());
+    }
+    if (partCase_ == 4) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(4, (dev.amazonchat.v1.Document) part_);
     }
     return size;
   }
@@ -313,6 +365,10 @@ private static final long serialVersionUID = 0L;
         if (!getImageUrl()
             .equals(other.getImageUrl())) return false;
         break;
+      case 4:
+        if (!getDocument()
+            .equals(other.getDocument())) return false;
+        break;
       case 0:
       default:
     }
@@ -339,6 +395,10 @@ private static final long serialVersionUID = 0L;
       case 2:
         hash = (37 * hash) + IMAGE_URL_FIELD_NUMBER;
         hash = (53 * hash) + getImageUrl().hashCode();
+        break;
+      case 4:
+        hash = (37 * hash) + DOCUMENT_FIELD_NUMBER;
+        hash = (53 * hash) + getDocument().hashCode();
         break;
       case 0:
       default:
@@ -487,6 +547,9 @@ private static final long serialVersionUID = 0L;
       if (imageUrlBuilder_ != null) {
         imageUrlBuilder_.clear();
       }
+      if (documentBuilder_ != null) {
+        documentBuilder_.clear();
+      }
       cacheControl_ = null;
       if (cacheControlBuilder_ != null) {
         cacheControlBuilder_.dispose();
@@ -529,7 +592,7 @@ private static final long serialVersionUID = 0L;
     private void buildPartial0(dev.amazonchat.v1.ContentPart result) {
       int from_bitField0_ = bitField0_;
       int to_bitField0_ = 0;
-      if (((from_bitField0_ & 0x00000004) != 0)) {
+      if (((from_bitField0_ & 0x00000008) != 0)) {
         result.cacheControl_ = cacheControlBuilder_ == null
             ? cacheControl_
             : cacheControlBuilder_.build();
@@ -544,6 +607,10 @@ private static final long serialVersionUID = 0L;
       if (partCase_ == 2 &&
           imageUrlBuilder_ != null) {
         result.part_ = imageUrlBuilder_.build();
+      }
+      if (partCase_ == 4 &&
+          documentBuilder_ != null) {
+        result.part_ = documentBuilder_.build();
       }
     }
 
@@ -571,6 +638,10 @@ private static final long serialVersionUID = 0L;
         }
         case IMAGE_URL: {
           mergeImageUrl(other.getImageUrl());
+          break;
+        }
+        case DOCUMENT: {
+          mergeDocument(other.getDocument());
           break;
         }
         case PART_NOT_SET: {
@@ -619,9 +690,16 @@ private static final long serialVersionUID = 0L;
               input.readMessage(
                   internalGetCacheControlFieldBuilder().getBuilder(),
                   extensionRegistry);
-              bitField0_ |= 0x00000004;
+              bitField0_ |= 0x00000008;
               break;
             } // case 26
+            case 34: {
+              input.readMessage(
+                  internalGetDocumentFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              partCase_ = 4;
+              break;
+            } // case 34
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -945,6 +1023,184 @@ private static final long serialVersionUID = 0L;
       return imageUrlBuilder_;
     }
 
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.amazonchat.v1.Document, dev.amazonchat.v1.Document.Builder, dev.amazonchat.v1.DocumentOrBuilder> documentBuilder_;
+    /**
+     * <pre>
+     * A document part (user turns).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Document document = 4 [json_name = "document"];</code>
+     * @return Whether the document field is set.
+     */
+    @java.lang.Override
+    public boolean hasDocument() {
+      return partCase_ == 4;
+    }
+    /**
+     * <pre>
+     * A document part (user turns).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Document document = 4 [json_name = "document"];</code>
+     * @return The document.
+     */
+    @java.lang.Override
+    public dev.amazonchat.v1.Document getDocument() {
+      if (documentBuilder_ == null) {
+        if (partCase_ == 4) {
+          return (dev.amazonchat.v1.Document) part_;
+        }
+        return dev.amazonchat.v1.Document.getDefaultInstance();
+      } else {
+        if (partCase_ == 4) {
+          return documentBuilder_.getMessage();
+        }
+        return dev.amazonchat.v1.Document.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * A document part (user turns).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Document document = 4 [json_name = "document"];</code>
+     */
+    public Builder setDocument(dev.amazonchat.v1.Document value) {
+      if (documentBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        part_ = value;
+        onChanged();
+      } else {
+        documentBuilder_.setMessage(value);
+      }
+      partCase_ = 4;
+      return this;
+    }
+    /**
+     * <pre>
+     * A document part (user turns).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Document document = 4 [json_name = "document"];</code>
+     */
+    public Builder setDocument(
+        dev.amazonchat.v1.Document.Builder builderForValue) {
+      if (documentBuilder_ == null) {
+        part_ = builderForValue.build();
+        onChanged();
+      } else {
+        documentBuilder_.setMessage(builderForValue.build());
+      }
+      partCase_ = 4;
+      return this;
+    }
+    /**
+     * <pre>
+     * A document part (user turns).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Document document = 4 [json_name = "document"];</code>
+     */
+    public Builder mergeDocument(dev.amazonchat.v1.Document value) {
+      if (documentBuilder_ == null) {
+        if (partCase_ == 4 &&
+            part_ != dev.amazonchat.v1.Document.getDefaultInstance()) {
+          part_ = dev.amazonchat.v1.Document.newBuilder((dev.amazonchat.v1.Document) part_)
+              .mergeFrom(value).buildPartial();
+        } else {
+          part_ = value;
+        }
+        onChanged();
+      } else {
+        if (partCase_ == 4) {
+          documentBuilder_.mergeFrom(value);
+        } else {
+          documentBuilder_.setMessage(value);
+        }
+      }
+      partCase_ = 4;
+      return this;
+    }
+    /**
+     * <pre>
+     * A document part (user turns).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Document document = 4 [json_name = "document"];</code>
+     */
+    public Builder clearDocument() {
+      if (documentBuilder_ == null) {
+        if (partCase_ == 4) {
+          partCase_ = 0;
+          part_ = null;
+          onChanged();
+        }
+      } else {
+        if (partCase_ == 4) {
+          partCase_ = 0;
+          part_ = null;
+        }
+        documentBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * A document part (user turns).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Document document = 4 [json_name = "document"];</code>
+     */
+    public dev.amazonchat.v1.Document.Builder getDocumentBuilder() {
+      return internalGetDocumentFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * A document part (user turns).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Document document = 4 [json_name = "document"];</code>
+     */
+    @java.lang.Override
+    public dev.amazonchat.v1.DocumentOrBuilder getDocumentOrBuilder() {
+      if ((partCase_ == 4) && (documentBuilder_ != null)) {
+        return documentBuilder_.getMessageOrBuilder();
+      } else {
+        if (partCase_ == 4) {
+          return (dev.amazonchat.v1.Document) part_;
+        }
+        return dev.amazonchat.v1.Document.getDefaultInstance();
+      }
+    }
+    /**
+     * <pre>
+     * A document part (user turns).
+     * </pre>
+     *
+     * <code>.amazon_chat.v1.Document document = 4 [json_name = "document"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.amazonchat.v1.Document, dev.amazonchat.v1.Document.Builder, dev.amazonchat.v1.DocumentOrBuilder> 
+        internalGetDocumentFieldBuilder() {
+      if (documentBuilder_ == null) {
+        if (!(partCase_ == 4)) {
+          part_ = dev.amazonchat.v1.Document.getDefaultInstance();
+        }
+        documentBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            dev.amazonchat.v1.Document, dev.amazonchat.v1.Document.Builder, dev.amazonchat.v1.DocumentOrBuilder>(
+                (dev.amazonchat.v1.Document) part_,
+                getParentForChildren(),
+                isClean());
+        part_ = null;
+      }
+      partCase_ = 4;
+      onChanged();
+      return documentBuilder_;
+    }
+
     private dev.amazonchat.v1.CacheControl cacheControl_;
     private com.google.protobuf.SingleFieldBuilder<
         dev.amazonchat.v1.CacheControl, dev.amazonchat.v1.CacheControl.Builder, dev.amazonchat.v1.CacheControlOrBuilder> cacheControlBuilder_;
@@ -957,7 +1213,7 @@ private static final long serialVersionUID = 0L;
      * @return Whether the cacheControl field is set.
      */
     public boolean hasCacheControl() {
-      return ((bitField0_ & 0x00000004) != 0);
+      return ((bitField0_ & 0x00000008) != 0);
     }
     /**
      * <pre>
@@ -990,7 +1246,7 @@ private static final long serialVersionUID = 0L;
       } else {
         cacheControlBuilder_.setMessage(value);
       }
-      bitField0_ |= 0x00000004;
+      bitField0_ |= 0x00000008;
       onChanged();
       return this;
     }
@@ -1008,7 +1264,7 @@ private static final long serialVersionUID = 0L;
       } else {
         cacheControlBuilder_.setMessage(builderForValue.build());
       }
-      bitField0_ |= 0x00000004;
+      bitField0_ |= 0x00000008;
       onChanged();
       return this;
     }
@@ -1021,7 +1277,7 @@ private static final long serialVersionUID = 0L;
      */
     public Builder mergeCacheControl(dev.amazonchat.v1.CacheControl value) {
       if (cacheControlBuilder_ == null) {
-        if (((bitField0_ & 0x00000004) != 0) &&
+        if (((bitField0_ & 0x00000008) != 0) &&
           cacheControl_ != null &&
           cacheControl_ != dev.amazonchat.v1.CacheControl.getDefaultInstance()) {
           getCacheControlBuilder().mergeFrom(value);
@@ -1032,7 +1288,7 @@ private static final long serialVersionUID = 0L;
         cacheControlBuilder_.mergeFrom(value);
       }
       if (cacheControl_ != null) {
-        bitField0_ |= 0x00000004;
+        bitField0_ |= 0x00000008;
         onChanged();
       }
       return this;
@@ -1045,7 +1301,7 @@ private static final long serialVersionUID = 0L;
      * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
      */
     public Builder clearCacheControl() {
-      bitField0_ = (bitField0_ & ~0x00000004);
+      bitField0_ = (bitField0_ & ~0x00000008);
       cacheControl_ = null;
       if (cacheControlBuilder_ != null) {
         cacheControlBuilder_.dispose();
@@ -1062,7 +1318,7 @@ private static final long serialVersionUID = 0L;
      * <code>.amazon_chat.v1.CacheControl cache_control = 3 [json_name = "cacheControl"];</code>
      */
     public dev.amazonchat.v1.CacheControl.Builder getCacheControlBuilder() {
-      bitField0_ |= 0x00000004;
+      bitField0_ |= 0x00000008;
       onChanged();
       return internalGetCacheControlFieldBuilder().getBuilder();
     }

@@ -68,6 +68,33 @@ public interface ContentPartOrBuilder extends
 
   /**
    * <pre>
+   * A document part (user turns).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.Document document = 4 [json_name = "document"];</code>
+   * @return Whether the document field is set.
+   */
+  boolean hasDocument();
+  /**
+   * <pre>
+   * A document part (user turns).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.Document document = 4 [json_name = "document"];</code>
+   * @return The document.
+   */
+  dev.amazonchat.v1.Document getDocument();
+  /**
+   * <pre>
+   * A document part (user turns).
+   * </pre>
+   *
+   * <code>.amazon_chat.v1.Document document = 4 [json_name = "document"];</code>
+   */
+  dev.amazonchat.v1.DocumentOrBuilder getDocumentOrBuilder();
+
+  /**
+   * <pre>
    * A prompt-cache marker after this part.
    * </pre>
    *

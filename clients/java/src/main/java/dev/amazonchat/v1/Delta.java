@@ -37,6 +37,7 @@ private static final long serialVersionUID = 0L;
     toolCalls_ = java.util.Collections.emptyList();
     reasoningContent_ = "";
     thinkingBlocks_ = java.util.Collections.emptyList();
+    citations_ = java.util.Collections.emptyList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -367,6 +368,67 @@ private static final long serialVersionUID = 0L;
     return thinkingBlocks_.get(index);
   }
 
+  public static final int CITATIONS_FIELD_NUMBER = 6;
+  @SuppressWarnings("serial")
+  private java.util.List<dev.amazonchat.v1.Citation> citations_;
+  /**
+   * <pre>
+   * Citations, as Bedrock sends them: after the text that cites them.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<dev.amazonchat.v1.Citation> getCitationsList() {
+    return citations_;
+  }
+  /**
+   * <pre>
+   * Citations, as Bedrock sends them: after the text that cites them.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<? extends dev.amazonchat.v1.CitationOrBuilder> 
+      getCitationsOrBuilderList() {
+    return citations_;
+  }
+  /**
+   * <pre>
+   * Citations, as Bedrock sends them: after the text that cites them.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+   */
+  @java.lang.Override
+  public int getCitationsCount() {
+    return citations_.size();
+  }
+  /**
+   * <pre>
+   * Citations, as Bedrock sends them: after the text that cites them.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.Citation getCitations(int index) {
+    return citations_.get(index);
+  }
+  /**
+   * <pre>
+   * Citations, as Bedrock sends them: after the text that cites them.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.CitationOrBuilder getCitationsOrBuilder(
+      int index) {
+    return citations_.get(index);
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -396,6 +458,9 @@ private static final long serialVersionUID = 0L;
     for (int i = 0; i < thinkingBlocks_.size(); i++) {
       output.writeMessage(5, thinkingBlocks_.get(i));
     }
+    for (int i = 0; i < citations_.size(); i++) {
+      output.writeMessage(6, citations_.get(i));
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -424,6 +489,15 @@ private static final long serialVersionUID = 0L;
           for (int i = 0; i < count; i++) {
             size += com.google.protobuf.CodedOutputStream
               .computeMessageSizeNoTag(thinkingBlocks_.get(i));
+          }
+          size += 1 * count;
+        }
+
+        {
+          final int count = citations_.size();
+          for (int i = 0; i < count; i++) {
+            size += com.google.protobuf.CodedOutputStream
+              .computeMessageSizeNoTag(citations_.get(i));
           }
           size += 1 * count;
         }
@@ -470,6 +544,8 @@ private static final long serialVersionUID = 0L;
     }
     if (!getThinkingBlocksList()
         .equals(other.getThinkingBlocksList())) return false;
+    if (!getCitationsList()
+        .equals(other.getCitationsList())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -500,6 +576,10 @@ private static final long serialVersionUID = 0L;
     if (getThinkingBlocksCount() > 0) {
       hash = (37 * hash) + THINKING_BLOCKS_FIELD_NUMBER;
       hash = (53 * hash) + getThinkingBlocksList().hashCode();
+    }
+    if (getCitationsCount() > 0) {
+      hash = (37 * hash) + CITATIONS_FIELD_NUMBER;
+      hash = (53 * hash) + getCitationsList().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -653,6 +733,13 @@ private static final long serialVersionUID = 0L;
         thinkingBlocksBuilder_.clear();
       }
       bitField0_ = (bitField0_ & ~0x00000010);
+      if (citationsBuilder_ == null) {
+        citations_ = java.util.Collections.emptyList();
+      } else {
+        citations_ = null;
+        citationsBuilder_.clear();
+      }
+      bitField0_ = (bitField0_ & ~0x00000020);
       return this;
     }
 
@@ -703,6 +790,15 @@ private static final long serialVersionUID = 0L;
         result.thinkingBlocks_ = thinkingBlocks_;
       } else {
         result.thinkingBlocks_ = thinkingBlocksBuilder_.build();
+      }
+      if (citationsBuilder_ == null) {
+        if (((bitField0_ & 0x00000020) != 0)) {
+          citations_ = java.util.Collections.unmodifiableList(citations_);
+          bitField0_ = (bitField0_ & ~0x00000020);
+        }
+        result.citations_ = citations_;
+      } else {
+        result.citations_ = citationsBuilder_.build();
       }
     }
 
@@ -803,6 +899,32 @@ private static final long serialVersionUID = 0L;
           }
         }
       }
+      if (citationsBuilder_ == null) {
+        if (!other.citations_.isEmpty()) {
+          if (citations_.isEmpty()) {
+            citations_ = other.citations_;
+            bitField0_ = (bitField0_ & ~0x00000020);
+          } else {
+            ensureCitationsIsMutable();
+            citations_.addAll(other.citations_);
+          }
+          onChanged();
+        }
+      } else {
+        if (!other.citations_.isEmpty()) {
+          if (citationsBuilder_.isEmpty()) {
+            citationsBuilder_.dispose();
+            citationsBuilder_ = null;
+            citations_ = other.citations_;
+            bitField0_ = (bitField0_ & ~0x00000020);
+            citationsBuilder_ = 
+              com.google.protobuf.GeneratedMessage.alwaysUseFieldBuilders ?
+                 internalGetCitationsFieldBuilder() : null;
+          } else {
+            citationsBuilder_.addAllMessages(other.citations_);
+          }
+        }
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -870,6 +992,19 @@ private static final long serialVersionUID = 0L;
               }
               break;
             } // case 42
+            case 50: {
+              dev.amazonchat.v1.Citation m =
+                  input.readMessage(
+                      dev.amazonchat.v1.Citation.parser(),
+                      extensionRegistry);
+              if (citationsBuilder_ == null) {
+                ensureCitationsIsMutable();
+                citations_.add(m);
+              } else {
+                citationsBuilder_.addMessage(m);
+              }
+              break;
+            } // case 50
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1854,6 +1989,318 @@ private static final long serialVersionUID = 0L;
         thinkingBlocks_ = null;
       }
       return thinkingBlocksBuilder_;
+    }
+
+    private java.util.List<dev.amazonchat.v1.Citation> citations_ =
+      java.util.Collections.emptyList();
+    private void ensureCitationsIsMutable() {
+      if (!((bitField0_ & 0x00000020) != 0)) {
+        citations_ = new java.util.ArrayList<dev.amazonchat.v1.Citation>(citations_);
+        bitField0_ |= 0x00000020;
+       }
+    }
+
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.amazonchat.v1.Citation, dev.amazonchat.v1.Citation.Builder, dev.amazonchat.v1.CitationOrBuilder> citationsBuilder_;
+
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public java.util.List<dev.amazonchat.v1.Citation> getCitationsList() {
+      if (citationsBuilder_ == null) {
+        return java.util.Collections.unmodifiableList(citations_);
+      } else {
+        return citationsBuilder_.getMessageList();
+      }
+    }
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public int getCitationsCount() {
+      if (citationsBuilder_ == null) {
+        return citations_.size();
+      } else {
+        return citationsBuilder_.getCount();
+      }
+    }
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public dev.amazonchat.v1.Citation getCitations(int index) {
+      if (citationsBuilder_ == null) {
+        return citations_.get(index);
+      } else {
+        return citationsBuilder_.getMessage(index);
+      }
+    }
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public Builder setCitations(
+        int index, dev.amazonchat.v1.Citation value) {
+      if (citationsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureCitationsIsMutable();
+        citations_.set(index, value);
+        onChanged();
+      } else {
+        citationsBuilder_.setMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public Builder setCitations(
+        int index, dev.amazonchat.v1.Citation.Builder builderForValue) {
+      if (citationsBuilder_ == null) {
+        ensureCitationsIsMutable();
+        citations_.set(index, builderForValue.build());
+        onChanged();
+      } else {
+        citationsBuilder_.setMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public Builder addCitations(dev.amazonchat.v1.Citation value) {
+      if (citationsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureCitationsIsMutable();
+        citations_.add(value);
+        onChanged();
+      } else {
+        citationsBuilder_.addMessage(value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public Builder addCitations(
+        int index, dev.amazonchat.v1.Citation value) {
+      if (citationsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureCitationsIsMutable();
+        citations_.add(index, value);
+        onChanged();
+      } else {
+        citationsBuilder_.addMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public Builder addCitations(
+        dev.amazonchat.v1.Citation.Builder builderForValue) {
+      if (citationsBuilder_ == null) {
+        ensureCitationsIsMutable();
+        citations_.add(builderForValue.build());
+        onChanged();
+      } else {
+        citationsBuilder_.addMessage(builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public Builder addCitations(
+        int index, dev.amazonchat.v1.Citation.Builder builderForValue) {
+      if (citationsBuilder_ == null) {
+        ensureCitationsIsMutable();
+        citations_.add(index, builderForValue.build());
+        onChanged();
+      } else {
+        citationsBuilder_.addMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public Builder addAllCitations(
+        java.lang.Iterable<? extends dev.amazonchat.v1.Citation> values) {
+      if (citationsBuilder_ == null) {
+        ensureCitationsIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, citations_);
+        onChanged();
+      } else {
+        citationsBuilder_.addAllMessages(values);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public Builder clearCitations() {
+      if (citationsBuilder_ == null) {
+        citations_ = java.util.Collections.emptyList();
+        bitField0_ = (bitField0_ & ~0x00000020);
+        onChanged();
+      } else {
+        citationsBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public Builder removeCitations(int index) {
+      if (citationsBuilder_ == null) {
+        ensureCitationsIsMutable();
+        citations_.remove(index);
+        onChanged();
+      } else {
+        citationsBuilder_.remove(index);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public dev.amazonchat.v1.Citation.Builder getCitationsBuilder(
+        int index) {
+      return internalGetCitationsFieldBuilder().getBuilder(index);
+    }
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public dev.amazonchat.v1.CitationOrBuilder getCitationsOrBuilder(
+        int index) {
+      if (citationsBuilder_ == null) {
+        return citations_.get(index);  } else {
+        return citationsBuilder_.getMessageOrBuilder(index);
+      }
+    }
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public java.util.List<? extends dev.amazonchat.v1.CitationOrBuilder> 
+         getCitationsOrBuilderList() {
+      if (citationsBuilder_ != null) {
+        return citationsBuilder_.getMessageOrBuilderList();
+      } else {
+        return java.util.Collections.unmodifiableList(citations_);
+      }
+    }
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public dev.amazonchat.v1.Citation.Builder addCitationsBuilder() {
+      return internalGetCitationsFieldBuilder().addBuilder(
+          dev.amazonchat.v1.Citation.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public dev.amazonchat.v1.Citation.Builder addCitationsBuilder(
+        int index) {
+      return internalGetCitationsFieldBuilder().addBuilder(
+          index, dev.amazonchat.v1.Citation.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * Citations, as Bedrock sends them: after the text that cites them.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+     */
+    public java.util.List<dev.amazonchat.v1.Citation.Builder> 
+         getCitationsBuilderList() {
+      return internalGetCitationsFieldBuilder().getBuilderList();
+    }
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.amazonchat.v1.Citation, dev.amazonchat.v1.Citation.Builder, dev.amazonchat.v1.CitationOrBuilder> 
+        internalGetCitationsFieldBuilder() {
+      if (citationsBuilder_ == null) {
+        citationsBuilder_ = new com.google.protobuf.RepeatedFieldBuilder<
+            dev.amazonchat.v1.Citation, dev.amazonchat.v1.Citation.Builder, dev.amazonchat.v1.CitationOrBuilder>(
+                citations_,
+                ((bitField0_ & 0x00000020) != 0),
+                getParentForChildren(),
+                isClean());
+        citations_ = null;
+      }
+      return citationsBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:amazon_chat.v1.Delta)

@@ -194,4 +194,48 @@ public interface DeltaOrBuilder extends
    */
   dev.amazonchat.v1.ThinkingBlockOrBuilder getThinkingBlocksOrBuilder(
       int index);
+
+  /**
+   * <pre>
+   * Citations, as Bedrock sends them: after the text that cites them.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+   */
+  java.util.List<dev.amazonchat.v1.Citation> 
+      getCitationsList();
+  /**
+   * <pre>
+   * Citations, as Bedrock sends them: after the text that cites them.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+   */
+  dev.amazonchat.v1.Citation getCitations(int index);
+  /**
+   * <pre>
+   * Citations, as Bedrock sends them: after the text that cites them.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+   */
+  int getCitationsCount();
+  /**
+   * <pre>
+   * Citations, as Bedrock sends them: after the text that cites them.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+   */
+  java.util.List<? extends dev.amazonchat.v1.CitationOrBuilder> 
+      getCitationsOrBuilderList();
+  /**
+   * <pre>
+   * Citations, as Bedrock sends them: after the text that cites them.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 6 [json_name = "citations"];</code>
+   */
+  dev.amazonchat.v1.CitationOrBuilder getCitationsOrBuilder(
+      int index);
 }

@@ -60,8 +60,9 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object url_ = "";
   /**
    * <pre>
-   * A base64 data URL: `data:image/png;base64,...` (png, jpeg, gif or webp). Bedrock does not fetch
-   * remote images, so http(s) URLs are rejected.
+   * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
+   * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
+   * gives the format).
    * </pre>
    *
    * <code>string url = 1 [json_name = "url"];</code>
@@ -82,8 +83,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * A base64 data URL: `data:image/png;base64,...` (png, jpeg, gif or webp). Bedrock does not fetch
-   * remote images, so http(s) URLs are rejected.
+   * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
+   * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
+   * gives the format).
    * </pre>
    *
    * <code>string url = 1 [json_name = "url"];</code>
@@ -500,8 +502,9 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object url_ = "";
     /**
      * <pre>
-     * A base64 data URL: `data:image/png;base64,...` (png, jpeg, gif or webp). Bedrock does not fetch
-     * remote images, so http(s) URLs are rejected.
+     * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
+     * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
+     * gives the format).
      * </pre>
      *
      * <code>string url = 1 [json_name = "url"];</code>
@@ -521,8 +524,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A base64 data URL: `data:image/png;base64,...` (png, jpeg, gif or webp). Bedrock does not fetch
-     * remote images, so http(s) URLs are rejected.
+     * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
+     * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
+     * gives the format).
      * </pre>
      *
      * <code>string url = 1 [json_name = "url"];</code>
@@ -543,8 +547,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A base64 data URL: `data:image/png;base64,...` (png, jpeg, gif or webp). Bedrock does not fetch
-     * remote images, so http(s) URLs are rejected.
+     * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
+     * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
+     * gives the format).
      * </pre>
      *
      * <code>string url = 1 [json_name = "url"];</code>
@@ -561,8 +566,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A base64 data URL: `data:image/png;base64,...` (png, jpeg, gif or webp). Bedrock does not fetch
-     * remote images, so http(s) URLs are rejected.
+     * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
+     * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
+     * gives the format).
      * </pre>
      *
      * <code>string url = 1 [json_name = "url"];</code>
@@ -576,8 +582,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A base64 data URL: `data:image/png;base64,...` (png, jpeg, gif or webp). Bedrock does not fetch
-     * remote images, so http(s) URLs are rejected.
+     * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
+     * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
+     * gives the format).
      * </pre>
      *
      * <code>string url = 1 [json_name = "url"];</code>

@@ -12,8 +12,9 @@ public interface ImageUrlOrBuilder extends
 
   /**
    * <pre>
-   * A base64 data URL: `data:image/png;base64,...` (png, jpeg, gif or webp). Bedrock does not fetch
-   * remote images, so http(s) URLs are rejected.
+   * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
+   * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
+   * gives the format).
    * </pre>
    *
    * <code>string url = 1 [json_name = "url"];</code>
@@ -22,8 +23,9 @@ public interface ImageUrlOrBuilder extends
   java.lang.String getUrl();
   /**
    * <pre>
-   * A base64 data URL: `data:image/png;base64,...` (png, jpeg, gif or webp). Bedrock does not fetch
-   * remote images, so http(s) URLs are rejected.
+   * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
+   * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
+   * gives the format).
    * </pre>
    *
    * <code>string url = 1 [json_name = "url"];</code>

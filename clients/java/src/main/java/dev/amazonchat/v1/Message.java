@@ -38,6 +38,7 @@ private static final long serialVersionUID = 0L;
     toolCallId_ = "";
     reasoningContent_ = "";
     thinkingBlocks_ = java.util.Collections.emptyList();
+    citations_ = java.util.Collections.emptyList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -213,7 +214,7 @@ private static final long serialVersionUID = 0L;
   public static final int PARTS_FIELD_NUMBER = 3;
   /**
    * <pre>
-   * A list of text and image parts (user turns; other roles accept text parts only).
+   * A list of parts: text, images and documents (user turns; other roles accept text parts only).
    * </pre>
    *
    * <code>.amazon_chat.v1.ContentParts parts = 3 [json_name = "parts"];</code>
@@ -225,7 +226,7 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * A list of text and image parts (user turns; other roles accept text parts only).
+   * A list of parts: text, images and documents (user turns; other roles accept text parts only).
    * </pre>
    *
    * <code>.amazon_chat.v1.ContentParts parts = 3 [json_name = "parts"];</code>
@@ -240,7 +241,7 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * A list of text and image parts (user turns; other roles accept text parts only).
+   * A list of parts: text, images and documents (user turns; other roles accept text parts only).
    * </pre>
    *
    * <code>.amazon_chat.v1.ContentParts parts = 3 [json_name = "parts"];</code>
@@ -601,6 +602,72 @@ private static final long serialVersionUID = 0L;
     return cacheControl_ == null ? dev.amazonchat.v1.CacheControl.getDefaultInstance() : cacheControl_;
   }
 
+  public static final int CITATIONS_FIELD_NUMBER = 10;
+  @SuppressWarnings("serial")
+  private java.util.List<dev.amazonchat.v1.Citation> citations_;
+  /**
+   * <pre>
+   * Assistant answers: the passages of the request's documents the answer cites, in the order the
+   * model cited them (their text is part of `content`). Ignored in requests.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<dev.amazonchat.v1.Citation> getCitationsList() {
+    return citations_;
+  }
+  /**
+   * <pre>
+   * Assistant answers: the passages of the request's documents the answer cites, in the order the
+   * model cited them (their text is part of `content`). Ignored in requests.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<? extends dev.amazonchat.v1.CitationOrBuilder> 
+      getCitationsOrBuilderList() {
+    return citations_;
+  }
+  /**
+   * <pre>
+   * Assistant answers: the passages of the request's documents the answer cites, in the order the
+   * model cited them (their text is part of `content`). Ignored in requests.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+   */
+  @java.lang.Override
+  public int getCitationsCount() {
+    return citations_.size();
+  }
+  /**
+   * <pre>
+   * Assistant answers: the passages of the request's documents the answer cites, in the order the
+   * model cited them (their text is part of `content`). Ignored in requests.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.Citation getCitations(int index) {
+    return citations_.get(index);
+  }
+  /**
+   * <pre>
+   * Assistant answers: the passages of the request's documents the answer cites, in the order the
+   * model cited them (their text is part of `content`). Ignored in requests.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+   */
+  @java.lang.Override
+  public dev.amazonchat.v1.CitationOrBuilder getCitationsOrBuilder(
+      int index) {
+    return citations_.get(index);
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -641,6 +708,9 @@ private static final long serialVersionUID = 0L;
     }
     if (((bitField0_ & 0x00000008) != 0)) {
       output.writeMessage(9, getCacheControl());
+    }
+    for (int i = 0; i < citations_.size(); i++) {
+      output.writeMessage(10, citations_.get(i));
     }
     getUnknownFields().writeTo(output);
   }
@@ -687,6 +757,15 @@ private static final long serialVersionUID = 0L;
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(9, getCacheControl());
     }
+
+        {
+          final int count = citations_.size();
+          for (int i = 0; i < count; i++) {
+            size += com.google.protobuf.CodedOutputStream
+              .computeMessageSizeNoTag(citations_.get(i));
+          }
+          size += 1 * count;
+        }
     return size;
   }
   @java.lang.Override
@@ -737,6 +816,8 @@ private static final long serialVersionUID = 0L;
       if (!getCacheControl()
           .equals(other.getCacheControl())) return false;
     }
+    if (!getCitationsList()
+        .equals(other.getCitationsList())) return false;
     if (!getContentCase().equals(other.getContentCase())) return false;
     switch (contentCase_) {
       case 2:
@@ -786,6 +867,10 @@ private static final long serialVersionUID = 0L;
     if (hasCacheControl()) {
       hash = (37 * hash) + CACHE_CONTROL_FIELD_NUMBER;
       hash = (53 * hash) + getCacheControl().hashCode();
+    }
+    if (getCitationsCount() > 0) {
+      hash = (37 * hash) + CITATIONS_FIELD_NUMBER;
+      hash = (53 * hash) + getCitationsList().hashCode();
     }
     switch (contentCase_) {
       case 2:
@@ -936,6 +1021,7 @@ private static final long serialVersionUID = 0L;
         internalGetToolCallsFieldBuilder();
         internalGetThinkingBlocksFieldBuilder();
         internalGetCacheControlFieldBuilder();
+        internalGetCitationsFieldBuilder();
       }
     }
     @java.lang.Override
@@ -968,6 +1054,13 @@ private static final long serialVersionUID = 0L;
         cacheControlBuilder_.dispose();
         cacheControlBuilder_ = null;
       }
+      if (citationsBuilder_ == null) {
+        citations_ = java.util.Collections.emptyList();
+      } else {
+        citations_ = null;
+        citationsBuilder_.clear();
+      }
+      bitField0_ = (bitField0_ & ~0x00000200);
       contentCase_ = 0;
       content_ = null;
       return this;
@@ -1021,6 +1114,15 @@ private static final long serialVersionUID = 0L;
         result.thinkingBlocks_ = thinkingBlocks_;
       } else {
         result.thinkingBlocks_ = thinkingBlocksBuilder_.build();
+      }
+      if (citationsBuilder_ == null) {
+        if (((bitField0_ & 0x00000200) != 0)) {
+          citations_ = java.util.Collections.unmodifiableList(citations_);
+          bitField0_ = (bitField0_ & ~0x00000200);
+        }
+        result.citations_ = citations_;
+      } else {
+        result.citations_ = citationsBuilder_.build();
       }
     }
 
@@ -1147,6 +1249,32 @@ private static final long serialVersionUID = 0L;
       if (other.hasCacheControl()) {
         mergeCacheControl(other.getCacheControl());
       }
+      if (citationsBuilder_ == null) {
+        if (!other.citations_.isEmpty()) {
+          if (citations_.isEmpty()) {
+            citations_ = other.citations_;
+            bitField0_ = (bitField0_ & ~0x00000200);
+          } else {
+            ensureCitationsIsMutable();
+            citations_.addAll(other.citations_);
+          }
+          onChanged();
+        }
+      } else {
+        if (!other.citations_.isEmpty()) {
+          if (citationsBuilder_.isEmpty()) {
+            citationsBuilder_.dispose();
+            citationsBuilder_ = null;
+            citations_ = other.citations_;
+            bitField0_ = (bitField0_ & ~0x00000200);
+            citationsBuilder_ = 
+              com.google.protobuf.GeneratedMessage.alwaysUseFieldBuilders ?
+                 internalGetCitationsFieldBuilder() : null;
+          } else {
+            citationsBuilder_.addAllMessages(other.citations_);
+          }
+        }
+      }
       switch (other.getContentCase()) {
         case TEXT: {
           contentCase_ = 2;
@@ -1253,6 +1381,19 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000100;
               break;
             } // case 74
+            case 82: {
+              dev.amazonchat.v1.Citation m =
+                  input.readMessage(
+                      dev.amazonchat.v1.Citation.parser(),
+                      extensionRegistry);
+              if (citationsBuilder_ == null) {
+                ensureCitationsIsMutable();
+                citations_.add(m);
+              } else {
+                citationsBuilder_.addMessage(m);
+              }
+              break;
+            } // case 82
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1499,7 +1640,7 @@ private static final long serialVersionUID = 0L;
         dev.amazonchat.v1.ContentParts, dev.amazonchat.v1.ContentParts.Builder, dev.amazonchat.v1.ContentPartsOrBuilder> partsBuilder_;
     /**
      * <pre>
-     * A list of text and image parts (user turns; other roles accept text parts only).
+     * A list of parts: text, images and documents (user turns; other roles accept text parts only).
      * </pre>
      *
      * <code>.amazon_chat.v1.ContentParts parts = 3 [json_name = "parts"];</code>
@@ -1511,7 +1652,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A list of text and image parts (user turns; other roles accept text parts only).
+     * A list of parts: text, images and documents (user turns; other roles accept text parts only).
      * </pre>
      *
      * <code>.amazon_chat.v1.ContentParts parts = 3 [json_name = "parts"];</code>
@@ -1533,7 +1674,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A list of text and image parts (user turns; other roles accept text parts only).
+     * A list of parts: text, images and documents (user turns; other roles accept text parts only).
      * </pre>
      *
      * <code>.amazon_chat.v1.ContentParts parts = 3 [json_name = "parts"];</code>
@@ -1553,7 +1694,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A list of text and image parts (user turns; other roles accept text parts only).
+     * A list of parts: text, images and documents (user turns; other roles accept text parts only).
      * </pre>
      *
      * <code>.amazon_chat.v1.ContentParts parts = 3 [json_name = "parts"];</code>
@@ -1571,7 +1712,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A list of text and image parts (user turns; other roles accept text parts only).
+     * A list of parts: text, images and documents (user turns; other roles accept text parts only).
      * </pre>
      *
      * <code>.amazon_chat.v1.ContentParts parts = 3 [json_name = "parts"];</code>
@@ -1598,7 +1739,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A list of text and image parts (user turns; other roles accept text parts only).
+     * A list of parts: text, images and documents (user turns; other roles accept text parts only).
      * </pre>
      *
      * <code>.amazon_chat.v1.ContentParts parts = 3 [json_name = "parts"];</code>
@@ -1621,7 +1762,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A list of text and image parts (user turns; other roles accept text parts only).
+     * A list of parts: text, images and documents (user turns; other roles accept text parts only).
      * </pre>
      *
      * <code>.amazon_chat.v1.ContentParts parts = 3 [json_name = "parts"];</code>
@@ -1631,7 +1772,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A list of text and image parts (user turns; other roles accept text parts only).
+     * A list of parts: text, images and documents (user turns; other roles accept text parts only).
      * </pre>
      *
      * <code>.amazon_chat.v1.ContentParts parts = 3 [json_name = "parts"];</code>
@@ -1649,7 +1790,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A list of text and image parts (user turns; other roles accept text parts only).
+     * A list of parts: text, images and documents (user turns; other roles accept text parts only).
      * </pre>
      *
      * <code>.amazon_chat.v1.ContentParts parts = 3 [json_name = "parts"];</code>
@@ -2794,6 +2935,336 @@ private static final long serialVersionUID = 0L;
         cacheControl_ = null;
       }
       return cacheControlBuilder_;
+    }
+
+    private java.util.List<dev.amazonchat.v1.Citation> citations_ =
+      java.util.Collections.emptyList();
+    private void ensureCitationsIsMutable() {
+      if (!((bitField0_ & 0x00000200) != 0)) {
+        citations_ = new java.util.ArrayList<dev.amazonchat.v1.Citation>(citations_);
+        bitField0_ |= 0x00000200;
+       }
+    }
+
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.amazonchat.v1.Citation, dev.amazonchat.v1.Citation.Builder, dev.amazonchat.v1.CitationOrBuilder> citationsBuilder_;
+
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public java.util.List<dev.amazonchat.v1.Citation> getCitationsList() {
+      if (citationsBuilder_ == null) {
+        return java.util.Collections.unmodifiableList(citations_);
+      } else {
+        return citationsBuilder_.getMessageList();
+      }
+    }
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public int getCitationsCount() {
+      if (citationsBuilder_ == null) {
+        return citations_.size();
+      } else {
+        return citationsBuilder_.getCount();
+      }
+    }
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public dev.amazonchat.v1.Citation getCitations(int index) {
+      if (citationsBuilder_ == null) {
+        return citations_.get(index);
+      } else {
+        return citationsBuilder_.getMessage(index);
+      }
+    }
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public Builder setCitations(
+        int index, dev.amazonchat.v1.Citation value) {
+      if (citationsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureCitationsIsMutable();
+        citations_.set(index, value);
+        onChanged();
+      } else {
+        citationsBuilder_.setMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public Builder setCitations(
+        int index, dev.amazonchat.v1.Citation.Builder builderForValue) {
+      if (citationsBuilder_ == null) {
+        ensureCitationsIsMutable();
+        citations_.set(index, builderForValue.build());
+        onChanged();
+      } else {
+        citationsBuilder_.setMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public Builder addCitations(dev.amazonchat.v1.Citation value) {
+      if (citationsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureCitationsIsMutable();
+        citations_.add(value);
+        onChanged();
+      } else {
+        citationsBuilder_.addMessage(value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public Builder addCitations(
+        int index, dev.amazonchat.v1.Citation value) {
+      if (citationsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureCitationsIsMutable();
+        citations_.add(index, value);
+        onChanged();
+      } else {
+        citationsBuilder_.addMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public Builder addCitations(
+        dev.amazonchat.v1.Citation.Builder builderForValue) {
+      if (citationsBuilder_ == null) {
+        ensureCitationsIsMutable();
+        citations_.add(builderForValue.build());
+        onChanged();
+      } else {
+        citationsBuilder_.addMessage(builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public Builder addCitations(
+        int index, dev.amazonchat.v1.Citation.Builder builderForValue) {
+      if (citationsBuilder_ == null) {
+        ensureCitationsIsMutable();
+        citations_.add(index, builderForValue.build());
+        onChanged();
+      } else {
+        citationsBuilder_.addMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public Builder addAllCitations(
+        java.lang.Iterable<? extends dev.amazonchat.v1.Citation> values) {
+      if (citationsBuilder_ == null) {
+        ensureCitationsIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, citations_);
+        onChanged();
+      } else {
+        citationsBuilder_.addAllMessages(values);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public Builder clearCitations() {
+      if (citationsBuilder_ == null) {
+        citations_ = java.util.Collections.emptyList();
+        bitField0_ = (bitField0_ & ~0x00000200);
+        onChanged();
+      } else {
+        citationsBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public Builder removeCitations(int index) {
+      if (citationsBuilder_ == null) {
+        ensureCitationsIsMutable();
+        citations_.remove(index);
+        onChanged();
+      } else {
+        citationsBuilder_.remove(index);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public dev.amazonchat.v1.Citation.Builder getCitationsBuilder(
+        int index) {
+      return internalGetCitationsFieldBuilder().getBuilder(index);
+    }
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public dev.amazonchat.v1.CitationOrBuilder getCitationsOrBuilder(
+        int index) {
+      if (citationsBuilder_ == null) {
+        return citations_.get(index);  } else {
+        return citationsBuilder_.getMessageOrBuilder(index);
+      }
+    }
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public java.util.List<? extends dev.amazonchat.v1.CitationOrBuilder> 
+         getCitationsOrBuilderList() {
+      if (citationsBuilder_ != null) {
+        return citationsBuilder_.getMessageOrBuilderList();
+      } else {
+        return java.util.Collections.unmodifiableList(citations_);
+      }
+    }
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public dev.amazonchat.v1.Citation.Builder addCitationsBuilder() {
+      return internalGetCitationsFieldBuilder().addBuilder(
+          dev.amazonchat.v1.Citation.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public dev.amazonchat.v1.Citation.Builder addCitationsBuilder(
+        int index) {
+      return internalGetCitationsFieldBuilder().addBuilder(
+          index, dev.amazonchat.v1.Citation.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * Assistant answers: the passages of the request's documents the answer cites, in the order the
+     * model cited them (their text is part of `content`). Ignored in requests.
+     * </pre>
+     *
+     * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+     */
+    public java.util.List<dev.amazonchat.v1.Citation.Builder> 
+         getCitationsBuilderList() {
+      return internalGetCitationsFieldBuilder().getBuilderList();
+    }
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.amazonchat.v1.Citation, dev.amazonchat.v1.Citation.Builder, dev.amazonchat.v1.CitationOrBuilder> 
+        internalGetCitationsFieldBuilder() {
+      if (citationsBuilder_ == null) {
+        citationsBuilder_ = new com.google.protobuf.RepeatedFieldBuilder<
+            dev.amazonchat.v1.Citation, dev.amazonchat.v1.Citation.Builder, dev.amazonchat.v1.CitationOrBuilder>(
+                citations_,
+                ((bitField0_ & 0x00000200) != 0),
+                getParentForChildren(),
+                isClean());
+        citations_ = null;
+      }
+      return citationsBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:amazon_chat.v1.Message)

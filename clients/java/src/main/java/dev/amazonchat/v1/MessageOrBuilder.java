@@ -63,7 +63,7 @@ public interface MessageOrBuilder extends
 
   /**
    * <pre>
-   * A list of text and image parts (user turns; other roles accept text parts only).
+   * A list of parts: text, images and documents (user turns; other roles accept text parts only).
    * </pre>
    *
    * <code>.amazon_chat.v1.ContentParts parts = 3 [json_name = "parts"];</code>
@@ -72,7 +72,7 @@ public interface MessageOrBuilder extends
   boolean hasParts();
   /**
    * <pre>
-   * A list of text and image parts (user turns; other roles accept text parts only).
+   * A list of parts: text, images and documents (user turns; other roles accept text parts only).
    * </pre>
    *
    * <code>.amazon_chat.v1.ContentParts parts = 3 [json_name = "parts"];</code>
@@ -81,7 +81,7 @@ public interface MessageOrBuilder extends
   dev.amazonchat.v1.ContentParts getParts();
   /**
    * <pre>
-   * A list of text and image parts (user turns; other roles accept text parts only).
+   * A list of parts: text, images and documents (user turns; other roles accept text parts only).
    * </pre>
    *
    * <code>.amazon_chat.v1.ContentParts parts = 3 [json_name = "parts"];</code>
@@ -300,6 +300,55 @@ public interface MessageOrBuilder extends
    * <code>.amazon_chat.v1.CacheControl cache_control = 9 [json_name = "cacheControl"];</code>
    */
   dev.amazonchat.v1.CacheControlOrBuilder getCacheControlOrBuilder();
+
+  /**
+   * <pre>
+   * Assistant answers: the passages of the request's documents the answer cites, in the order the
+   * model cited them (their text is part of `content`). Ignored in requests.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+   */
+  java.util.List<dev.amazonchat.v1.Citation> 
+      getCitationsList();
+  /**
+   * <pre>
+   * Assistant answers: the passages of the request's documents the answer cites, in the order the
+   * model cited them (their text is part of `content`). Ignored in requests.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+   */
+  dev.amazonchat.v1.Citation getCitations(int index);
+  /**
+   * <pre>
+   * Assistant answers: the passages of the request's documents the answer cites, in the order the
+   * model cited them (their text is part of `content`). Ignored in requests.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+   */
+  int getCitationsCount();
+  /**
+   * <pre>
+   * Assistant answers: the passages of the request's documents the answer cites, in the order the
+   * model cited them (their text is part of `content`). Ignored in requests.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+   */
+  java.util.List<? extends dev.amazonchat.v1.CitationOrBuilder> 
+      getCitationsOrBuilderList();
+  /**
+   * <pre>
+   * Assistant answers: the passages of the request's documents the answer cites, in the order the
+   * model cited them (their text is part of `content`). Ignored in requests.
+   * </pre>
+   *
+   * <code>repeated .amazon_chat.v1.Citation citations = 10 [json_name = "citations"];</code>
+   */
+  dev.amazonchat.v1.CitationOrBuilder getCitationsOrBuilder(
+      int index);
 
   dev.amazonchat.v1.Message.ContentCase getContentCase();
 }

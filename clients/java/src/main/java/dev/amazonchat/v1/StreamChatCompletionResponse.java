@@ -36,6 +36,7 @@ private static final long serialVersionUID = 0L;
     object_ = "";
     model_ = "";
     choices_ = java.util.Collections.emptyList();
+    serviceTier_ = "";
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -312,6 +313,68 @@ private static final long serialVersionUID = 0L;
     return usage_ == null ? dev.amazonchat.v1.Usage.getDefaultInstance() : usage_;
   }
 
+  public static final int SERVICE_TIER_FIELD_NUMBER = 7;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object serviceTier_ = "";
+  /**
+   * <pre>
+   * The service tier that served the request, in the chunk that carries Bedrock's metadata (the
+   * last), when one was asked for.
+   * </pre>
+   *
+   * <code>optional string service_tier = 7 [json_name = "serviceTier"];</code>
+   * @return Whether the serviceTier field is set.
+   */
+  @java.lang.Override
+  public boolean hasServiceTier() {
+    return ((bitField0_ & 0x00000002) != 0);
+  }
+  /**
+   * <pre>
+   * The service tier that served the request, in the chunk that carries Bedrock's metadata (the
+   * last), when one was asked for.
+   * </pre>
+   *
+   * <code>optional string service_tier = 7 [json_name = "serviceTier"];</code>
+   * @return The serviceTier.
+   */
+  @java.lang.Override
+  public java.lang.String getServiceTier() {
+    java.lang.Object ref = serviceTier_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      serviceTier_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * The service tier that served the request, in the chunk that carries Bedrock's metadata (the
+   * last), when one was asked for.
+   * </pre>
+   *
+   * <code>optional string service_tier = 7 [json_name = "serviceTier"];</code>
+   * @return The bytes for serviceTier.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getServiceTierBytes() {
+    java.lang.Object ref = serviceTier_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      serviceTier_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -344,6 +407,9 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000001) != 0)) {
       output.writeMessage(6, getUsage());
     }
+    if (((bitField0_ & 0x00000002) != 0)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 7, serviceTier_);
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -373,6 +439,9 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000001) != 0)) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(6, getUsage());
+    }
+    if (((bitField0_ & 0x00000002) != 0)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(7, serviceTier_);
     }
     return size;
   }
@@ -413,6 +482,11 @@ private static final long serialVersionUID = 0L;
       if (!getUsage()
           .equals(other.getUsage())) return false;
     }
+    if (hasServiceTier() != other.hasServiceTier()) return false;
+    if (hasServiceTier()) {
+      if (!getServiceTier()
+          .equals(other.getServiceTier())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -440,6 +514,10 @@ private static final long serialVersionUID = 0L;
     if (hasUsage()) {
       hash = (37 * hash) + USAGE_FIELD_NUMBER;
       hash = (53 * hash) + getUsage().hashCode();
+    }
+    if (hasServiceTier()) {
+      hash = (37 * hash) + SERVICE_TIER_FIELD_NUMBER;
+      hash = (53 * hash) + getServiceTier().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -599,6 +677,7 @@ private static final long serialVersionUID = 0L;
         usageBuilder_.dispose();
         usageBuilder_ = null;
       }
+      serviceTier_ = "";
       return this;
     }
 
@@ -664,6 +743,10 @@ private static final long serialVersionUID = 0L;
             : usageBuilder_.build();
         to_bitField0_ |= 0x00000001;
       }
+      if (((from_bitField0_ & 0x00000040) != 0)) {
+        result.serviceTier_ = serviceTier_;
+        to_bitField0_ |= 0x00000002;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -725,6 +808,11 @@ private static final long serialVersionUID = 0L;
       }
       if (other.hasUsage()) {
         mergeUsage(other.getUsage());
+      }
+      if (other.hasServiceTier()) {
+        serviceTier_ = other.serviceTier_;
+        bitField0_ |= 0x00000040;
+        onChanged();
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -792,6 +880,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000020;
               break;
             } // case 50
+            case 58: {
+              serviceTier_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000040;
+              break;
+            } // case 58
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1596,6 +1689,115 @@ private static final long serialVersionUID = 0L;
         usage_ = null;
       }
       return usageBuilder_;
+    }
+
+    private java.lang.Object serviceTier_ = "";
+    /**
+     * <pre>
+     * The service tier that served the request, in the chunk that carries Bedrock's metadata (the
+     * last), when one was asked for.
+     * </pre>
+     *
+     * <code>optional string service_tier = 7 [json_name = "serviceTier"];</code>
+     * @return Whether the serviceTier field is set.
+     */
+    public boolean hasServiceTier() {
+      return ((bitField0_ & 0x00000040) != 0);
+    }
+    /**
+     * <pre>
+     * The service tier that served the request, in the chunk that carries Bedrock's metadata (the
+     * last), when one was asked for.
+     * </pre>
+     *
+     * <code>optional string service_tier = 7 [json_name = "serviceTier"];</code>
+     * @return The serviceTier.
+     */
+    public java.lang.String getServiceTier() {
+      java.lang.Object ref = serviceTier_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        serviceTier_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The service tier that served the request, in the chunk that carries Bedrock's metadata (the
+     * last), when one was asked for.
+     * </pre>
+     *
+     * <code>optional string service_tier = 7 [json_name = "serviceTier"];</code>
+     * @return The bytes for serviceTier.
+     */
+    public com.google.protobuf.ByteString
+        getServiceTierBytes() {
+      java.lang.Object ref = serviceTier_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        serviceTier_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The service tier that served the request, in the chunk that carries Bedrock's metadata (the
+     * last), when one was asked for.
+     * </pre>
+     *
+     * <code>optional string service_tier = 7 [json_name = "serviceTier"];</code>
+     * @param value The serviceTier to set.
+     * @return This builder for chaining.
+     */
+    public Builder setServiceTier(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      serviceTier_ = value;
+      bitField0_ |= 0x00000040;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The service tier that served the request, in the chunk that carries Bedrock's metadata (the
+     * last), when one was asked for.
+     * </pre>
+     *
+     * <code>optional string service_tier = 7 [json_name = "serviceTier"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearServiceTier() {
+      serviceTier_ = getDefaultInstance().getServiceTier();
+      bitField0_ = (bitField0_ & ~0x00000040);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The service tier that served the request, in the chunk that carries Bedrock's metadata (the
+     * last), when one was asked for.
+     * </pre>
+     *
+     * <code>optional string service_tier = 7 [json_name = "serviceTier"];</code>
+     * @param value The bytes for serviceTier to set.
+     * @return This builder for chaining.
+     */
+    public Builder setServiceTierBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      serviceTier_ = value;
+      bitField0_ |= 0x00000040;
+      onChanged();
+      return this;
     }
 
     // @@protoc_insertion_point(builder_scope:amazon_chat.v1.StreamChatCompletionResponse)
