@@ -206,13 +206,7 @@ fn reasoning_over_rest_uses_litellms_fields_unary_and_streamed() {
     let mut streamed = body.clone();
     streamed["stream"] = json!(true);
     let response = curl_chat(&stack.server.url, None, &streamed.to_string());
-    let events: Vec<serde_json::Value> = response
-        .body
-        .lines()
-        .filter_map(|l| l.strip_prefix("data: "))
-        .filter(|d| *d != "[DONE]")
-        .map(|d| serde_json::from_str(d).unwrap())
-        .collect();
+    let events = sse_events(&response.body);
     let reasoning: String =
         events.iter().filter_map(|e| e["choices"][0]["delta"]["reasoning_content"].as_str()).collect();
     assert_eq!(reasoning, "Let me think about: hi");

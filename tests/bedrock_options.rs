@@ -38,13 +38,7 @@ fn service_tiers_are_sent_and_the_serving_tier_is_reported() {
     // A stream reports the tier in its last chunk.
     let body = rest_body(NOVA_PRO, json!({"service_tier": "priority", "stream": true}));
     let response = curl_chat(&stack.server.url, None, &body);
-    let chunks: Vec<Value> = response
-        .body
-        .lines()
-        .filter_map(|l| l.strip_prefix("data: "))
-        .filter(|d| *d != "[DONE]")
-        .map(|d| serde_json::from_str(d).unwrap())
-        .collect();
+    let chunks = sse_events(&response.body);
     let tiers: Vec<&Value> = chunks.iter().filter_map(|c| c.get("service_tier")).collect();
     assert_eq!(tiers, vec![&json!("priority")], "once, in the last chunk: {}", response.body);
     assert!(chunks.last().unwrap().get("service_tier").is_some());

@@ -23,14 +23,6 @@ fn ask_with(model: &str, text: &str, format: Value) -> Value {
     json!({"model": model, "messages": [{"role": "user", "content": text}], "response_format": format})
 }
 
-fn sse_data(body: &str) -> Vec<Value> {
-    body.lines()
-        .filter_map(|l| l.strip_prefix("data: "))
-        .filter(|d| *d != "[DONE]")
-        .map(|d| serde_json::from_str(d).unwrap())
-        .collect()
-}
-
 #[test]
 fn a_model_with_native_structured_output_gets_the_schema_as_output_config() {
     let stack = Stack::start();
@@ -70,7 +62,7 @@ fn other_models_answer_through_a_tool_the_caller_never_sees() {
 
     let mut streamed = ask_with(MODEL, "Paris?", city_format(true));
     streamed["stream"] = json!(true);
-    let events = sse_data(&curl_chat(&stack.server.url, None, &streamed.to_string()).body);
+    let events = sse_events(&curl_chat(&stack.server.url, None, &streamed.to_string()).body);
     assert!(events.iter().all(|e| e["choices"][0]["delta"].get("tool_calls").is_none()), "no tool in sight");
     let text: String = events.iter().filter_map(|e| e["choices"][0]["delta"]["content"].as_str()).collect();
     assert_eq!(
@@ -108,7 +100,7 @@ fn a_strict_schema_is_checked_unary_and_streamed() {
     streamed["stream"] = json!(true);
     let response = curl_chat(&stack.server.url, None, &streamed.to_string());
     assert_eq!(response.status, 200, "the stream had started");
-    let events = sse_data(&response.body);
+    let events = sse_events(&response.body);
     assert_eq!(
         events.last().unwrap()["error"]["code"],
         "schema_mismatch",

@@ -390,6 +390,15 @@ pub fn curl(base_url: &str, path: &str, args: &[&str]) -> CurlResponse {
     CurlResponse { status, headers, body: body.to_owned() }
 }
 
+/// The JSON events of a Server-Sent Events body, `data: [DONE]` left out.
+pub fn sse_events(body: &str) -> Vec<serde_json::Value> {
+    body.lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .filter(|d| *d != "[DONE]")
+        .map(|d| serde_json::from_str(d).unwrap_or_else(|e| panic!("not JSON ({e}): {d}")))
+        .collect()
+}
+
 /// A chat completion POST with curl, JSON body given.
 pub fn curl_chat(base_url: &str, key: Option<&str>, body: &str) -> CurlResponse {
     let auth = key.map(|k| format!("Authorization: Bearer {k}"));
