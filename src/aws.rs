@@ -2,7 +2,7 @@
 //! chosen by configuration, and the shared Bedrock client. `serve` and `doctor` both start here.
 
 use crate::bedrock::pool::BedrockPool;
-use crate::bedrock::sdk;
+use crate::bedrock::sdk::{self, Auth};
 use crate::catalog::Catalog;
 use crate::catalog::control_plane::ControlPlane;
 use crate::catalog::models_file::ModelsFile;
@@ -19,8 +19,11 @@ pub struct Aws {
     pub sdk_config: SdkConfig,
     /// The credential method and why it was chosen.
     pub selection: Selection,
-    /// The credentials provider (the SDK caches and refreshes what it provides).
+    /// The credentials provider (the SDK caches and refreshes what it provides); with a Bedrock
+    /// API key, one that says there are none.
     pub credentials: SharedCredentialsProvider,
+    /// How Bedrock calls authenticate: these credentials, or the API key.
+    pub auth: Auth,
     /// The Bedrock Runtime clients, by region.
     pub pool: Arc<BedrockPool>,
     /// Where STS calls go when not AWS (the demo's emulator).
@@ -41,11 +44,15 @@ impl Aws {
         let sdk_config = sdk::load(config.region.clone(), config.sdk_settings()).await?;
         let selection = credentials::select(&config.aws)?;
         let provider = credentials::provider(&selection, &config.aws, &sdk_config).await?;
-        let bedrock = sdk::bedrock(&sdk_config, provider.clone(), config.bedrock_endpoint.as_deref())?;
+        let auth = match (&selection.method, &config.aws.bearer_token) {
+            (CredentialMethod::BedrockApiKey, Some(key)) => Auth::ApiKey(key.clone()),
+            _ => Auth::SigV4(provider.clone()),
+        };
+        let bedrock = sdk::bedrock(&sdk_config, &auth, config.bedrock_endpoint.as_deref())?;
         let pool = Arc::new(BedrockPool::new(
             bedrock,
             sdk_config.clone(),
-            provider.clone(),
+            auth.clone(),
             config.bedrock_endpoint.clone(),
         ));
         // An emulator serves both planes: with only --bedrock-endpoint, the control plane goes there too.
@@ -55,6 +62,7 @@ impl Aws {
             sdk_config,
             selection,
             credentials: provider,
+            auth,
             pool,
             sts_endpoint: None,
             control_endpoint,
@@ -73,9 +81,9 @@ impl Aws {
         let region = config.region.clone().unwrap_or_else(|| "us-east-1".to_owned());
         let sdk_config = sdk::load(Some(region), config.sdk_settings()).await?;
         let provider = SharedCredentialsProvider::new(emulator::demo_credentials());
-        let bedrock = sdk::bedrock(&sdk_config, provider.clone(), Some(&url))?;
-        let pool =
-            Arc::new(BedrockPool::new(bedrock, sdk_config.clone(), provider.clone(), Some(url.clone())));
+        let auth = Auth::SigV4(provider.clone());
+        let bedrock = sdk::bedrock(&sdk_config, &auth, Some(&url))?;
+        let pool = Arc::new(BedrockPool::new(bedrock, sdk_config.clone(), auth.clone(), Some(url.clone())));
         let selection = Selection {
             method: CredentialMethod::Static,
             base: None,
@@ -85,6 +93,7 @@ impl Aws {
             sdk_config,
             selection,
             credentials: provider,
+            auth,
             pool,
             sts_endpoint: Some(url.clone()),
             control_endpoint: Some(url),
@@ -121,12 +130,7 @@ impl Aws {
         let regions = std::iter::once(self.region().to_owned()).chain(file.fallback_regions.iter().cloned());
         let planes = regions
             .map(|region| {
-                ControlPlane::new(
-                    &self.sdk_config,
-                    self.credentials.clone(),
-                    self.control_endpoint.as_deref(),
-                    &region,
-                )
+                ControlPlane::new(&self.sdk_config, &self.auth, self.control_endpoint.as_deref(), &region)
             })
             .collect();
         Ok(Catalog::start(file, planes, config.catalog_ttl).await)

@@ -5,7 +5,7 @@
 
 use crate::aws::Aws;
 use crate::chat::{Chat, Timeouts};
-use crate::config::Config;
+use crate::config::{Config, CredentialMethod};
 use crate::credentials::{self, advice};
 use crate::proto::v1 as api;
 use std::fmt::Write as _;
@@ -24,42 +24,17 @@ pub async fn run(config: &Config, model: &str, out: &mut String) -> bool {
     pass(out, "region", aws.region());
     pass(out, "credentials method", &aws.selection.to_string());
 
-    match credentials::try_resolve(&aws.credentials, config.credentials_timeout.max(Duration::from_secs(5)))
-        .await
-    {
-        Ok(resolved) => {
-            let expires = resolved
-                .expiry()
-                .map(|t| aws_smithy_types::DateTime::from(t).to_string())
-                .unwrap_or_else(|| "never (long-term credentials)".to_owned());
-            let kind = if resolved.session_token().is_some() { "temporary" } else { "long-term" };
-            pass(
-                out,
-                "credentials",
-                &format!("{kind}, access key {}, expire {expires}", mask(resolved.access_key_id())),
-            );
-        }
-        Err(detail) => {
-            fail(out, "credentials", &detail, Some(advice::for_resolution(aws.selection.method, &detail)));
-            return false;
-        }
-    }
-
     let mut ok = true;
-    let identity =
-        tokio::time::timeout(Duration::from_secs(30), aws.sts().get_caller_identity().send()).await;
-    let identity = identity
-        .map_err(|_| "STS did not answer within 30s".to_owned())
-        .and_then(|answer| answer.map_err(|e| crate::error::describe_chain(&e)));
-    match identity {
-        Ok(identity) => pass(
-            out,
-            "caller identity",
-            &format!("account {}, {}", identity.account().unwrap_or("?"), identity.arn().unwrap_or("?")),
-        ),
-        Err(detail) => {
-            fail(out, "caller identity", &detail, Some(advice::INVALID_CREDENTIALS));
-            ok = false;
+    if let Some(key) = &config.aws.bearer_token
+        && aws.selection.method == CredentialMethod::BedrockApiKey
+    {
+        pass(out, "credentials", &format!("{} (sent as a bearer token)", api_key_kind(key.expose())));
+        // A bearer key cannot call STS: the model probe below is what proves it.
+        let _ = writeln!(out, "  skip caller identity: a Bedrock API key cannot call STS GetCallerIdentity");
+    } else {
+        match sigv4_identity(config, &aws, out).await {
+            None => return false,
+            Some(agreed) => ok = agreed,
         }
     }
 
@@ -111,6 +86,48 @@ pub async fn run(config: &Config, model: &str, out: &mut String) -> bool {
     ok
 }
 
+/// The SigV4 methods' checks: the credentials resolve, and STS says whose they are. `None` when
+/// the credentials do not resolve (nothing else can work); else whether STS agreed.
+async fn sigv4_identity(config: &Config, aws: &Aws, out: &mut String) -> Option<bool> {
+    match credentials::try_resolve(&aws.credentials, config.credentials_timeout.max(Duration::from_secs(5)))
+        .await
+    {
+        Ok(resolved) => {
+            let expires = resolved
+                .expiry()
+                .map(|t| aws_smithy_types::DateTime::from(t).to_string())
+                .unwrap_or_else(|| "never (long-term credentials)".to_owned());
+            let kind = if resolved.session_token().is_some() { "temporary" } else { "long-term" };
+            pass(
+                out,
+                "credentials",
+                &format!("{kind}, access key {}, expire {expires}", mask(resolved.access_key_id())),
+            );
+        }
+        Err(detail) => {
+            fail(out, "credentials", &detail, Some(advice::for_resolution(aws.selection.method, &detail)));
+            return None;
+        }
+    }
+
+    let identity =
+        tokio::time::timeout(Duration::from_secs(30), aws.sts().get_caller_identity().send()).await;
+    let identity = identity
+        .map_err(|_| "STS did not answer within 30s".to_owned())
+        .and_then(|answer| answer.map_err(|e| crate::error::describe_chain(&e)));
+    match identity {
+        Ok(identity) => {
+            let arn = identity.arn().unwrap_or("?");
+            pass(out, "caller identity", &format!("account {}, {arn}", identity.account().unwrap_or("?")));
+            Some(true)
+        }
+        Err(detail) => {
+            fail(out, "caller identity", &detail, Some(advice::INVALID_CREDENTIALS));
+            Some(false)
+        }
+    }
+}
+
 fn pass(out: &mut String, check: &str, detail: &str) {
     let _ = writeln!(out, "[ok]   {check}: {detail}");
 }
@@ -124,6 +141,17 @@ fn fail(out: &mut String, check: &str, detail: &str, advice: Option<&str>) {
 
 /// `AKIA…WXYZ`: enough to tell keys apart, not the whole id. Counted in characters, not bytes: a
 /// mistyped id may hold any Unicode, and slicing it by bytes would panic.
+/// What kind of Bedrock API key this is, by its prefix, without any of the secret part.
+fn api_key_kind(key: &str) -> &'static str {
+    if key.starts_with("ABSK") {
+        "a long-term Bedrock API key (ABSK…)"
+    } else if key.starts_with("bedrock-api-key-") {
+        "a short-term Bedrock API key (bedrock-api-key-…)"
+    } else {
+        "a Bedrock API key of an unknown kind"
+    }
+}
+
 fn mask(access_key_id: &str) -> String {
     let chars: Vec<char> = access_key_id.chars().collect();
     match chars.len() {

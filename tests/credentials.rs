@@ -346,3 +346,65 @@ fn secrets_stay_out_of_config_show() {
     assert_eq!(json["aws"]["secret_access_key"], "****");
     assert_eq!(json["redis_url"], "****", "the URL may hold a password");
 }
+
+/// A server whose only credential is `api_key` as AWS_BEARER_TOKEN_BEDROCK (plus `extra` env),
+/// with `--credentials <method>`.
+fn with_api_key(api_key: &str, method: &str, extra: &[(&str, &str)]) -> Stack {
+    let mut env = vec![
+        ("AWS_BEARER_TOKEN_BEDROCK".to_owned(), api_key.to_owned()),
+        ("AWS_REGION".into(), "us-east-1".into()),
+    ];
+    env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    Stack::start_custom(&[], None, |_| (vec!["--credentials".to_owned(), method.to_owned()], env))
+}
+
+#[tokio::test]
+async fn a_bedrock_api_key_is_sent_as_a_bearer_token_on_both_planes() {
+    for method in ["bedrock-api-key", "auto"] {
+        let stack = with_api_key(amazon_chat::emulator::bearer::DEMO_BEARER_TOKEN, method, &[]);
+        let answer = stack.chat().await.chat_completion(ask("hi")).await.unwrap().into_inner();
+        assert_eq!(answer_text(&answer), "You said: hi", "{method}");
+        let call = stack.recorded_ops("converse").pop().unwrap();
+        assert_eq!(call["access_key_id"], "bearer", "{method}: a bearer call, not SigV4: {call}");
+        let listed = stack.recorded_ops("control:ListFoundationModels");
+        assert!(!listed.is_empty() && listed.iter().all(|c| c["access_key_id"] == "bearer"), "{listed:?}");
+    }
+}
+
+#[test]
+fn a_stray_bearer_token_does_not_override_the_configured_method() {
+    // The AWS SDKs switch to bearer auth whenever AWS_BEARER_TOKEN_BEDROCK is set; a server
+    // configured for static keys must still sign with them.
+    let keys = [("AWS_ACCESS_KEY_ID", DEMO_ACCESS_KEY_ID), ("AWS_SECRET_ACCESS_KEY", DEMO_SECRET_ACCESS_KEY)];
+    let stack = with_api_key("ABSKc3RyYXktdG9rZW4=", "static", &keys);
+    let response = curl_chat(
+        &stack.server.url,
+        None,
+        &serde_json::json!({"model": MODEL, "messages": [{"role": "user", "content": "hi"}]}).to_string(),
+    );
+    assert_eq!(response.status, 200, "{}", response.body);
+    let call = stack.recorded_ops("converse").pop().unwrap();
+    assert_eq!(call["access_key_id"], DEMO_ACCESS_KEY_ID, "signed with the static keys: {call}");
+    let listed = stack.recorded_ops("control:ListFoundationModels");
+    assert!(listed.iter().all(|c| c["access_key_id"] == DEMO_ACCESS_KEY_ID), "{listed:?}");
+}
+
+#[tokio::test]
+async fn a_wrong_bedrock_api_key_is_unauthenticated_and_never_shown() {
+    let key = "ABSKd3Jvbmcta2V5LW5ldmVyLXNob3du";
+    let stack = with_api_key(key, "bedrock-api-key", &[]);
+    let status = stack.chat().await.chat_completion(ask("hi")).await.unwrap_err();
+    assert_eq!(status.code(), tonic::Code::Unauthenticated, "{status:?}");
+    assert!(status.message().contains("API key"), "{}", status.message());
+    assert!(!status.message().contains(key));
+    let logs = stack.server.logs();
+    assert!(!logs.contains(key), "the key leaked into the logs");
+
+    let home = tempfile::tempdir().unwrap();
+    let shown =
+        isolated(home.path()).args(["config", "show"]).env("AWS_BEARER_TOKEN_BEDROCK", key).output().unwrap();
+    let shown = String::from_utf8(shown.stdout).unwrap();
+    assert!(!shown.contains(key), "{shown}");
+    let json: Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(json["aws"]["bearer_token"], "****");
+}

@@ -126,3 +126,16 @@ fn a_refused_role_assumption_points_at_the_trust_policy_and_external_id() {
     assert!(report.contains("not authorized to perform: sts:AssumeRole"), "{report}");
     assert!(report.contains("fix: Role assumption failed. Check the role's trust policy"), "{report}");
 }
+
+#[test]
+fn a_bedrock_api_key_skips_sts_and_is_proven_by_the_model_probe() {
+    let emulator = Process::start(&["emulator", "--port", "0"], &[]);
+    let key = amazon_chat::emulator::bearer::DEMO_BEARER_TOKEN;
+    let (ok, report) = doctor(&emulator, &[], &[("AWS_BEARER_TOKEN_BEDROCK", key)]);
+    assert!(ok, "{report}");
+    assert!(report.contains("bedrock-api-key"), "{report}");
+    assert!(report.contains("a long-term Bedrock API key (ABSK…)"), "{report}");
+    assert!(report.contains("skip caller identity"), "{report}");
+    assert!(!report.contains(&key[4..]), "the key is never shown: {report}");
+    assert!(report.contains("all checks passed"), "{report}");
+}

@@ -101,6 +101,14 @@ pub fn from_exception(code: &str, message: &str, status: Option<u16>, context: C
             ),
         ),
         "ValidationException" => Error::new(ErrorKind::InvalidArgument, format!("Bedrock rejected the request: {message}")),
+        // A Bedrock API key that is wrong or expired: the server's credential, not a permission.
+        "AccessDeniedException" if message.starts_with("Authentication failed") => Error::new(
+            ErrorKind::Unauthenticated,
+            format!(
+                "Bedrock rejected the server's Bedrock API key: \"{message}\". Check that AWS_BEARER_TOKEN_BEDROCK \
+                 holds a key that has not expired, made in this region"
+            ),
+        ),
         "AccessDeniedException" => Error::new(
             ErrorKind::PermissionDenied,
             format!(

@@ -1,9 +1,8 @@
 //! Bedrock Runtime clients by region: the home region's, built at start-up, and one per fallback
-//! region, built on first use from the same SDK configuration and credentials, then reused.
+//! region, built on first use from the same SDK configuration and authentication, then reused.
 
 use super::{Bedrock, sdk};
 use aws_config::SdkConfig;
-use aws_credential_types::provider::SharedCredentialsProvider;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -12,20 +11,15 @@ use std::sync::Mutex;
 pub struct BedrockPool {
     home: Bedrock,
     sdk_config: SdkConfig,
-    credentials: SharedCredentialsProvider,
+    auth: sdk::Auth,
     endpoint: Option<String>,
     others: Mutex<HashMap<String, Bedrock>>,
 }
 
 impl BedrockPool {
     /// A pool around the home client.
-    pub fn new(
-        home: Bedrock,
-        sdk_config: SdkConfig,
-        credentials: SharedCredentialsProvider,
-        endpoint: Option<String>,
-    ) -> Self {
-        Self { home, sdk_config, credentials, endpoint, others: Mutex::default() }
+    pub fn new(home: Bedrock, sdk_config: SdkConfig, auth: sdk::Auth, endpoint: Option<String>) -> Self {
+        Self { home, sdk_config, auth, endpoint, others: Mutex::default() }
     }
 
     /// The home region's client.
@@ -43,7 +37,7 @@ impl BedrockPool {
             return Ok(client.clone());
         }
         let config = self.sdk_config.to_builder().region(aws_config::Region::new(region.to_owned())).build();
-        let client = sdk::bedrock(&config, self.credentials.clone(), self.endpoint.as_deref())?;
+        let client = sdk::bedrock(&config, &self.auth, self.endpoint.as_deref())?;
         others.insert(region.to_owned(), client.clone());
         Ok(client)
     }

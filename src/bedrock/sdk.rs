@@ -5,6 +5,7 @@
 //! method is chosen by configuration rather than guessed.
 
 use super::Bedrock;
+use crate::config::Secret;
 use aws_config::identity::IdentityCache;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -54,17 +55,43 @@ pub async fn load(region: Option<String>, settings: Settings) -> Result<SdkConfi
     Ok(sdk_config)
 }
 
-/// The Bedrock Runtime client, signing with `credentials`, optionally sent to `endpoint`. It makes
+/// How Bedrock calls authenticate: SigV4 with AWS credentials, or a Bedrock API key sent as a
+/// bearer token. Pinned either way on every Bedrock client (runtime and control plane): the SDKs
+/// switch to bearer auth on their own whenever `AWS_BEARER_TOKEN_BEDROCK` is in the environment,
+/// and a stray variable must not override the configured method.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    /// SigV4, signing with these credentials.
+    SigV4(SharedCredentialsProvider),
+    /// A Bedrock API key (`--credentials bedrock-api-key`).
+    ApiKey(Secret),
+}
+
+/// Sets a Bedrock SDK config builder's authentication to `$auth` (an [`Auth`]): the runtime's and
+/// the control plane's builders are distinct types with the same setters.
+macro_rules! authenticate {
+    ($builder:expr, $auth:expr) => {{
+        use aws_smithy_runtime_api::client::auth::AuthSchemeId;
+        use aws_smithy_runtime_api::client::auth::http::HTTP_BEARER_AUTH_SCHEME_ID;
+        match $auth {
+            $crate::bedrock::sdk::Auth::SigV4(credentials) => $builder
+                .credentials_provider(credentials.clone())
+                .auth_scheme_preference([AuthSchemeId::new("sigv4")]),
+            $crate::bedrock::sdk::Auth::ApiKey(key) => $builder
+                .bearer_token(aws_smithy_runtime_api::client::identity::http::Token::new(key.expose(), None))
+                .auth_scheme_preference([HTTP_BEARER_AUTH_SCHEME_ID]),
+        }
+    }};
+}
+pub(crate) use authenticate;
+
+/// The Bedrock Runtime client, authenticating with `auth`, optionally sent to `endpoint`. It makes
 /// one attempt per call: the core retries (deadline-aware, budgeted per target, with failover).
-pub fn bedrock(
-    sdk_config: &SdkConfig,
-    credentials: SharedCredentialsProvider,
-    endpoint: Option<&str>,
-) -> Result<Bedrock, String> {
+pub fn bedrock(sdk_config: &SdkConfig, auth: &Auth, endpoint: Option<&str>) -> Result<Bedrock, String> {
     let region = sdk_config.region().map(|r| r.to_string()).unwrap_or_default();
-    let mut builder = aws_sdk_bedrockruntime::config::Builder::from(sdk_config)
-        .credentials_provider(credentials)
-        .retry_config(RetryConfig::disabled());
+    let builder =
+        aws_sdk_bedrockruntime::config::Builder::from(sdk_config).retry_config(RetryConfig::disabled());
+    let mut builder = authenticate!(builder, auth);
     if let Some(endpoint) = endpoint {
         if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
             return Err(format!("--bedrock-endpoint: {endpoint:?} is not an http(s) URL"));

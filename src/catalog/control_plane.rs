@@ -4,9 +4,9 @@
 
 use super::built_in;
 use super::snapshot::{Entry, Snapshot, Source};
+use crate::bedrock::sdk::{Auth, authenticate};
 use crate::proto::v1 as api;
 use aws_config::SdkConfig;
-use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_bedrock::error::ProvideErrorMetadata;
 use aws_sdk_bedrock::types::{InferenceProfileType, InferenceType, ModelModality};
 use std::collections::BTreeMap;
@@ -28,16 +28,11 @@ pub struct ControlPlane {
 }
 
 impl ControlPlane {
-    /// A client for `region`, signing with `credentials`, optionally sent to `endpoint`.
-    pub fn new(
-        sdk_config: &SdkConfig,
-        credentials: SharedCredentialsProvider,
-        endpoint: Option<&str>,
-        region: &str,
-    ) -> Self {
-        let mut builder = aws_sdk_bedrock::config::Builder::from(sdk_config)
-            .credentials_provider(credentials)
+    /// A client for `region`, authenticating with `auth`, optionally sent to `endpoint`.
+    pub fn new(sdk_config: &SdkConfig, auth: &Auth, endpoint: Option<&str>, region: &str) -> Self {
+        let builder = aws_sdk_bedrock::config::Builder::from(sdk_config)
             .region(aws_sdk_bedrock::config::Region::new(region.to_owned()));
+        let mut builder = authenticate!(builder, auth);
         if let Some(endpoint) = endpoint {
             builder = builder.endpoint_url(endpoint);
         }

@@ -60,6 +60,15 @@ pub struct AwsCredentialConfig {
     /// OIDC token file for web identity (EKS IRSA, GitHub Actions).
     #[arg(long = "aws-web-identity-token-file", env = "AWS_WEB_IDENTITY_TOKEN_FILE")]
     pub web_identity_token_file: Option<PathBuf>,
+
+    /// A Bedrock API key (short- or long-term), sent as a bearer token instead of SigV4.
+    #[arg(
+        long = "aws-bearer-token-bedrock",
+        env = "AWS_BEARER_TOKEN_BEDROCK",
+        hide = true,
+        hide_env_values = true
+    )]
+    pub bearer_token: Option<Secret>,
 }
 
 /// An AWS credential method.
@@ -78,6 +87,8 @@ pub enum CredentialMethod {
     AssumeRole,
     /// AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN.
     WebIdentity,
+    /// AWS_BEARER_TOKEN_BEDROCK: a Bedrock API key, as a bearer token.
+    BedrockApiKey,
 }
 
 impl fmt::Display for CredentialMethod {

@@ -26,6 +26,10 @@ pub fn for_resolution(method: CredentialMethod, detail: &str) -> &'static str {
              --profile NAME), and that its source_profile or credential_source resolves."
         }
         CredentialMethod::Static => INVALID_CREDENTIALS,
+        CredentialMethod::BedrockApiKey => {
+            "Check that AWS_BEARER_TOKEN_BEDROCK holds a Bedrock API key that has not expired (short-term \
+             keys last at most 12 hours) and was made in this region's account."
+        }
         CredentialMethod::Platform | CredentialMethod::Auto => {
             "No credentials were found. Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or \
              AWS_ROLE_ARN (with AWS_WEB_IDENTITY_TOKEN_FILE for OIDC); on EC2, ECS, EKS or Lambda attach \

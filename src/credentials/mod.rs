@@ -8,9 +8,12 @@
 //! | `static` | `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`; Lambda sets all three) | [`static_keys`] |
 //! | `profile` | `AWS_PROFILE` (shared config/credentials files, `role_arn`/`source_profile`/`external_id` chains, `credential_source`) | [`profile`] |
 //! | `platform` | nothing: the SDK's default chain finds the default profile, the ECS/EKS container role, or the EC2 instance role (IMDSv2) | [`platform`] |
+//! | `bedrock-api-key` | `AWS_BEARER_TOKEN_BEDROCK`: a Bedrock API key, sent as a bearer token instead of SigV4 | [`crate::bedrock::sdk::Auth`] |
 //!
-//! With `--credentials auto` (the default) the first row that is configured wins, in the order
-//! above; `--credentials <method>` names one and nothing is guessed. Credentials are cached by the
+//! With `--credentials auto` (the default) the first configured row wins, in the order above,
+//! except that a Bedrock API key comes first: setting it is asking for it, as the AWS SDKs do.
+//! `--credentials <method>` names one and nothing is guessed; the SDKs' own switch to bearer auth
+//! when `AWS_BEARER_TOKEN_BEDROCK` is set is pinned off unless the method is `bedrock-api-key`. Credentials are cached by the
 //! SDK's identity cache and refreshed before they expire; concurrent requests share one refresh.
 
 pub mod advice;
@@ -51,7 +54,9 @@ pub fn select(config: &AwsCredentialConfig) -> Result<Selection, String> {
     let selection = |method, base, reason: &str| Ok(Selection { method, base, reason: reason.to_owned() });
     match config.credentials {
         CredentialMethod::Auto => {
-            if config.web_identity_token_file.is_some() {
+            if config.bearer_token.is_some() {
+                selection(CredentialMethod::BedrockApiKey, None, "AWS_BEARER_TOKEN_BEDROCK is set")
+            } else if config.web_identity_token_file.is_some() {
                 if config.role_arn.is_none() {
                     return Err(
                         "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not: web identity needs both"
@@ -96,6 +101,9 @@ pub fn select(config: &AwsCredentialConfig) -> Result<Selection, String> {
         {
             Err("--credentials web-identity needs AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN".into())
         }
+        CredentialMethod::BedrockApiKey if config.bearer_token.is_none() => {
+            Err("--credentials bedrock-api-key needs AWS_BEARER_TOKEN_BEDROCK (a Bedrock API key)".into())
+        }
         CredentialMethod::AssumeRole => {
             selection(CredentialMethod::AssumeRole, Some(base_method(config)), "named by --credentials")
         }
@@ -139,6 +147,7 @@ pub async fn provider(
         })
     };
     let provider = match selection.method {
+        CredentialMethod::BedrockApiKey => SharedCredentialsProvider::new(NoCredentials),
         CredentialMethod::WebIdentity => web_identity::provider(config, sdk_config)?,
         CredentialMethod::AssumeRole => {
             let base = single(selection.base.unwrap_or(CredentialMethod::Platform)).await?;
@@ -147,6 +156,24 @@ pub async fn provider(
         method => single(method).await?,
     };
     Ok(SharedCredentialsProvider::new(Counted { inner: provider, method: selection.method }))
+}
+
+/// The credentials of the `bedrock-api-key` method: none. Bedrock calls carry the key; what needs
+/// AWS credentials (STS in `doctor`) says so instead of finding some elsewhere.
+#[derive(Debug)]
+struct NoCredentials;
+
+impl ProvideCredentials for NoCredentials {
+    fn provide_credentials<'a>(&'a self) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        aws_credential_types::provider::future::ProvideCredentials::ready(Err(
+            aws_credential_types::provider::error::CredentialsError::not_loaded(
+                "the bedrock-api-key method uses a Bedrock API key, not AWS credentials",
+            ),
+        ))
+    }
 }
 
 /// A provider that counts its resolutions (`amazon_chat_credential_refreshes_total`): the SDK's

@@ -141,7 +141,7 @@ fn authorize(
     headers: &HeaderMap,
 ) -> Result<String, Fault> {
     let request = sigv4::Request::new(method, uri, headers, b"");
-    let signer = sigv4::verify_request(sigv4::BEDROCK, &request, |id| emulator.issuer.lookup(id));
+    let signer = emulator.authenticate(&request);
     let denied = emulator.issuer.settings.deny_control_plane;
     let outcome = match (&signer, denied) {
         (Err(fault), _) => format!("error:{}", fault.1),

@@ -22,6 +22,7 @@
 //! `serve --demo` runs it in-process on a loopback port; `amazon-chat emulator` runs it alone.
 
 pub mod answer;
+pub mod bearer;
 mod citations;
 mod control;
 pub mod directives;
@@ -78,7 +79,7 @@ pub struct Recorded {
     pub operation: String,
     /// The model id from the path, percent-decoded.
     pub model_id: String,
-    /// The access key id that signed the request, if it verified.
+    /// The access key id that signed the request, if it verified; `bearer` for a Bedrock API key.
     pub access_key_id: Option<String>,
     /// The region in the signature's scope, if it verified.
     pub region: Option<String>,
@@ -148,6 +149,15 @@ impl Emulator {
     /// The emulator `serve --demo` embeds: it keeps no request log.
     pub fn embedded() -> Self {
         Self { keeps_log: false, ..Self::new() }
+    }
+
+    /// Who sent a Bedrock request (runtime or control plane): a SigV4 signature by known
+    /// credentials, or a Bedrock API key.
+    fn authenticate(&self, request: &sigv4::Request<'_>) -> Result<sigv4::Signer, answer::Fault> {
+        match bearer::token(request.headers) {
+            Some(token) => bearer::verify(token, request.headers),
+            None => sigv4::verify_request(sigv4::BEDROCK, request, |id| self.issuer.lookup(id)),
+        }
     }
 
     /// Whether a prompt's faults apply to this request (see [`directives::Scope`]); a request

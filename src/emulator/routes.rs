@@ -61,7 +61,7 @@ async fn accept(
 ) -> Result<Accepted, Response> {
     let started = Instant::now();
     let request = sigv4::Request::new(method, uri, headers, body);
-    let signer = sigv4::verify_request(sigv4::BEDROCK, &request, |id| emulator.issuer.lookup(id));
+    let signer = emulator.authenticate(&request);
     let json_body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let seq = emulator.record(Recorded {
         seq: 0,

@@ -192,6 +192,12 @@ impl CredentialWatch {
     /// One attempt; logs the outcome and sets health. `retry_in` is only for the log.
     async fn attempt(&self, retry_in: Option<std::time::Duration>) -> bool {
         let method = self.selection.method;
+        if method == crate::config::CredentialMethod::BedrockApiKey {
+            // Nothing to resolve: every call carries the key, and Bedrock judges it.
+            tracing::info!(%method, "Bedrock calls carry the Bedrock API key as a bearer token");
+            self.health.set_serving(true).await;
+            return true;
+        }
         match credentials::try_resolve(&self.provider, self.limit).await {
             Ok(resolved) => {
                 let expires = resolved.expiry().map(|t| aws_smithy_types::DateTime::from(t).to_string());
