@@ -38,10 +38,13 @@ for target in rest_body grpc_body sigv4_request event_stream; do
   [[ -d seeds/$target ]] && seeds+=("seeds/$target")
   [[ -d $corpus/seeds/$target ]] && seeds+=("$corpus/seeds/$target")
   log="$corpus/$target.log"
-  if ! cargo +nightly fuzz run -s none "$target" "$corpus/$target" "${seeds[@]}" -- \
-    -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 >"$log" 2>&1; then
+  # The binary built above, run directly: `cargo fuzz run` would rebuild if a source changed since.
+  mkdir -p "artifacts/$target"
+  if ! "target/x86_64-unknown-linux-gnu/release/$target" "$corpus/$target" "${seeds[@]}" \
+    -artifact_prefix="artifacts/$target/" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+    -rss_limit_mb=2048 >"$log" 2>&1; then
     tail -n 40 "$log"
-    echo "fuzz: $target failed; its input is under fuzz/artifacts/$target/" >&2
+    echo "fuzz: $target failed; its input is under fuzz/artifacts/$target/ (reproduce: cargo +nightly fuzz run $target fuzz/artifacts/$target/<file>)" >&2
     exit 1
   fi
   runs="$(grep -o 'Done [0-9]* runs' "$log" | tail -n 1 | grep -o '[0-9]*')"

@@ -46,6 +46,7 @@
 //! - [`bedrock`]: the Bedrock adapter: the SDK clients by region, request/response/stream mappings
 //!   between the proto and Converse (they map; they do not re-validate), and the SDK-error
 //!   classification.
+//! - [`fetch`]: images given by URL, fetched SSRF-safely (checked addresses, size and time caps).
 //! - [`error`]: the one error type and its table.
 //! - [`emulator`]: a Bedrock Runtime emulator (Converse, ConverseStream with event-stream framing,
 //!   SigV4 verification, fault directives, a request log). `serve --demo` embeds it; every test runs
@@ -69,6 +70,7 @@ pub mod credentials;
 pub mod doctor;
 pub mod emulator;
 pub mod error;
+pub mod fetch;
 pub mod grpc;
 pub mod guard;
 pub mod health;

@@ -126,3 +126,31 @@ fn metadata_reaches_bedrocks_invocation_logs_with_the_callers_key_name() {
     assert_eq!(response.json()["error"]["param"], "metadata.team");
     assert_eq!(stack.recorded_ops("converse").len(), calls);
 }
+
+#[test]
+fn the_guardrail_trace_comes_back_when_the_request_asks_for_it() {
+    let stack = Stack::start();
+    let guarded = |trace: &str, stream: bool| {
+        json!({"model": MODEL, "stream": stream, "messages": [{"role": "user", "content": "[[emulator:guardrail]] hi"}],
+               "guardrail_config": {"guardrail_identifier": "gr-team", "guardrail_version": "1", "trace": trace}})
+        .to_string()
+    };
+    let response = curl_chat(&stack.server.url, None, &guarded("enabled", false));
+    assert_eq!(response.status, 200, "{}", response.body);
+    let json = response.json();
+    assert_eq!(json["choices"][0]["finish_reason"], "content_filter");
+    let trace = &json["guardrail_trace"];
+    assert_eq!(trace["actionReason"], "Guardrail blocked.", "{trace}");
+    let filters = &trace["inputAssessment"]["gr-team"]["contentPolicy"]["filters"];
+    assert_eq!(filters[0]["type"], "VIOLENCE", "{trace}");
+    assert_eq!(filters[0]["action"], "BLOCKED", "{trace}");
+
+    let response = curl_chat(&stack.server.url, None, &guarded("disabled", false));
+    assert!(response.json().get("guardrail_trace").is_none(), "{}", response.body);
+
+    let response = curl_chat(&stack.server.url, None, &guarded("enabled", true));
+    let chunks = sse_events(&response.body);
+    let traces: Vec<&Value> = chunks.iter().filter_map(|c| c.get("guardrail_trace")).collect();
+    assert_eq!(traces.len(), 1, "in the last chunk: {}", response.body);
+    assert_eq!(traces[0]["actionReason"], "Guardrail blocked.");
+}

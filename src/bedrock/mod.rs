@@ -5,6 +5,7 @@
 //! - [`request`] maps an API request onto Converse; [`response`] and [`stream`] map answers back.
 //! - [`citations`] maps Bedrock's citations onto the API's.
 //! - [`s3_location`] maps `s3://` URLs onto Converse's S3 locations, for the models that read them.
+//! - [`guardrail_trace`] writes Bedrock's guardrail trace back as JSON for the callers who ask.
 //! - [`errors`] classifies SDK failures into [`crate::error::Error`].
 //! - [`document`] converts JSON-ish values to and from the SDK's `Document`.
 //! - [`document_block`] builds Converse document blocks (valid, unique names; citations).
@@ -13,6 +14,7 @@ pub mod citations;
 pub mod document;
 pub mod document_block;
 pub mod errors;
+pub mod guardrail_trace;
 pub mod pool;
 pub mod request;
 pub mod response;
@@ -89,6 +91,7 @@ impl Bedrock {
                 output.stop_reason(),
                 output.usage(),
                 output.service_tier(),
+                output.trace().and_then(|t| t.guardrail()),
             )),
             Err(error) => {
                 let status = error.raw_response().map(|r| r.status().as_u16());

@@ -3,7 +3,8 @@
 use super::document;
 use crate::proto::v1 as api;
 use aws_sdk_bedrockruntime::types::{
-    ContentBlock, ConverseOutput, ReasoningContentBlock, ServiceTier, StopReason, TokenUsage,
+    ContentBlock, ConverseOutput, GuardrailTraceAssessment, ReasoningContentBlock, ServiceTier, StopReason,
+    TokenUsage,
 };
 use base64::Engine as _;
 
@@ -18,6 +19,8 @@ pub struct Answer {
     pub usage: Option<api::Usage>,
     /// The service tier that served the request, when Bedrock says.
     pub service_tier: Option<String>,
+    /// Bedrock's guardrail trace as JSON text, when the request asked for it.
+    pub guardrail_trace_json: Option<String>,
 }
 
 /// Reads Converse's output.
@@ -26,6 +29,7 @@ pub fn answer(
     stop_reason: &StopReason,
     usage: Option<&TokenUsage>,
     service_tier: Option<&ServiceTier>,
+    guardrail_trace: Option<&GuardrailTraceAssessment>,
 ) -> Answer {
     let mut text = String::new();
     let mut tool_calls = Vec::new();
@@ -74,6 +78,7 @@ pub fn answer(
         finish_reason: finish_reason(stop_reason),
         usage: usage.map(to_usage),
         service_tier: service_tier.map(tier_name),
+        guardrail_trace_json: guardrail_trace.map(|trace| super::guardrail_trace::to_json(trace).to_string()),
     }
 }
 
@@ -182,7 +187,7 @@ mod tests {
             .build()
             .unwrap();
         let answer =
-            answer(Some(&ConverseOutput::Message(message)), &StopReason::ToolUse, Some(&usage), None);
+            answer(Some(&ConverseOutput::Message(message)), &StopReason::ToolUse, Some(&usage), None, None);
         assert_eq!(answer.finish_reason, "tool_calls");
         assert_eq!(answer.message.content, Some(api::message::Content::Text("Let me check.".into())));
         assert_eq!(answer.message.tool_calls[0].function.as_ref().unwrap().arguments, r#"{"city":"Paris"}"#);

@@ -135,12 +135,21 @@ impl StreamTranslator {
                 let usage = metadata.usage.as_ref().map(to_usage);
                 self.usage.clone_from(&usage);
                 let service_tier = metadata.service_tier.as_ref().map(super::response::tier_name);
-                // The last chunk: usage when asked for, and the tier whenever Bedrock names one.
+                let guardrail_trace_json = metadata
+                    .trace
+                    .as_ref()
+                    .and_then(|t| t.guardrail())
+                    .map(|trace| super::guardrail_trace::to_json(trace).to_string());
+                // The last chunk: usage when asked for, the tier and the trace whenever Bedrock
+                // sends them.
                 let usage = usage.filter(|_| self.include_usage);
-                (usage.is_some() || service_tier.is_some()).then(|| api::StreamChatCompletionResponse {
-                    usage,
-                    service_tier,
-                    ..self.envelope(Vec::new())
+                (usage.is_some() || service_tier.is_some() || guardrail_trace_json.is_some()).then(|| {
+                    api::StreamChatCompletionResponse {
+                        usage,
+                        service_tier,
+                        guardrail_trace_json,
+                        ..self.envelope(Vec::new())
+                    }
                 })
             }
             _ => None,
@@ -164,6 +173,7 @@ impl StreamTranslator {
             choices,
             usage: None,
             service_tier: None,
+            guardrail_trace_json: None,
         }
     }
 }

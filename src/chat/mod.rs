@@ -51,6 +51,8 @@ pub struct Policies {
     pub max_open_streams: usize,
     /// `--s3-bucket-owner`: the account that owns the buckets of `s3://` URLs.
     pub s3_bucket_owner: Option<String>,
+    /// Fetches images given by URL.
+    pub fetcher: Arc<crate::fetch::Fetcher>,
 }
 
 /// What the adapters tell the caller besides the answer: the caller's quota after the call, and
@@ -263,6 +265,7 @@ impl Chat {
         caller: &Caller,
         record: &mut CallRecord,
     ) -> Result<(api::ChatCompletionResponse, Served)> {
+        self.inline_remote_images(&mut request).await?;
         let pristine = self.pristine_for_failover(&request);
         let prepared = self.prepare(&mut request, caller, record, None)?;
         let (admission, quota) = self.limiter.admit(caller, &request, false).await?;
@@ -291,8 +294,38 @@ impl Chat {
             }],
             usage: answer.usage,
             service_tier: answer.service_tier,
+            guardrail_trace_json: answer.guardrail_trace_json,
         };
         Ok((response, served))
+    }
+
+    /// Fetches the request's images given by http(s) URL and puts them in as data URLs, so the
+    /// mapping (and every failover target) sends bytes. Validated first, so that only a request
+    /// within its bounds makes the server fetch anything; the images are fetched concurrently.
+    async fn inline_remote_images(&self, request: &mut api::ChatCompletionRequest) -> Result<()> {
+        use crate::fetch::{Fetcher, sniff};
+        let remote: Vec<(usize, usize, String)> = image_urls(request)
+            .filter(|(_, _, url)| Fetcher::is_remote(url))
+            .map(|(i, j, url)| (i, j, url.to_owned()))
+            .collect();
+        if remote.is_empty() {
+            return Ok(());
+        }
+        validate::request(request)?;
+        let fetcher = &self.policies.fetcher;
+        let fetches = remote.iter().map(|(i, j, url)| async move {
+            let field = format!("messages[{i}].content.parts[{j}].image_url.url");
+            fetcher.image(url, &field).await
+        });
+        let images = futures::future::try_join_all(fetches).await?;
+        for (&(i, j, _), (kind, bytes)) in remote.iter().zip(images) {
+            if let Some(image) = image_url_mut(request, i, j) {
+                use base64::Engine as _;
+                let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+                image.url = format!("data:{};base64,{data}", sniff::media_type(kind));
+            }
+        }
+        Ok(())
     }
 
     /// A copy of the request as it came, for preparing failover targets; only when it has some.
@@ -333,6 +366,7 @@ impl Chat {
         caller: &Caller,
         record: &mut CallRecord,
     ) -> Result<(StreamState, Served)> {
+        self.inline_remote_images(&mut request).await?;
         let pristine = self.pristine_for_failover(&request);
         let prepared = self.prepare(&mut request, caller, record, None)?;
         let slot = self.streams.clone().try_acquire_owned().map_err(|_| {
@@ -554,6 +588,30 @@ pub fn map_request(
     };
     let converse = bedrock::to_converse(request, &decisions)?;
     Ok((converse, structured))
+}
+
+/// Every image URL of the request: (message, part, URL).
+fn image_urls(request: &api::ChatCompletionRequest) -> impl Iterator<Item = (usize, usize, &str)> {
+    request.messages.iter().enumerate().flat_map(|(i, message)| {
+        let parts = match &message.content {
+            Some(api::message::Content::Parts(parts)) => parts.parts.as_slice(),
+            _ => &[],
+        };
+        parts.iter().enumerate().filter_map(move |(j, part)| match &part.part {
+            Some(api::content_part::Part::ImageUrl(image)) => Some((i, j, image.url.as_str())),
+            _ => None,
+        })
+    })
+}
+
+fn image_url_mut(request: &mut api::ChatCompletionRequest, i: usize, j: usize) -> Option<&mut api::ImageUrl> {
+    match &mut request.messages.get_mut(i)?.content {
+        Some(api::message::Content::Parts(parts)) => match &mut parts.parts.get_mut(j)?.part {
+            Some(api::content_part::Part::ImageUrl(image)) => Some(image),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// The request-metadata key naming the caller's API key in Bedrock's invocation logs.

@@ -181,6 +181,26 @@ pub struct Config {
     #[arg(long, env = "AMAZON_CHAT_PROMPT_CACHE", value_enum, default_value = "off")]
     pub prompt_cache: PromptCachePolicy,
 
+    /// Image URLs (`image_url` with an http(s) URL) the server fetches and sends as bytes: `off`,
+    /// `https` (https only), or `http` (plain http too).
+    #[arg(long, env = "AMAZON_CHAT_IMAGE_URLS", value_enum, default_value = "https")]
+    pub image_urls: crate::fetch::Schemes,
+
+    /// The hosts image URLs may name, comma-separated (`images.example.com`, `*.example.com`);
+    /// empty: any host with a public address.
+    #[arg(long, env = "AMAZON_CHAT_IMAGE_URL_HOSTS", value_delimiter = ',', value_name = "HOSTS")]
+    pub image_url_hosts: Vec<String>,
+
+    /// How long fetching one image URL may take, redirects included.
+    #[arg(long, env = "AMAZON_CHAT_IMAGE_URL_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    #[serde(serialize_with = "serialize_duration")]
+    pub image_url_timeout: Duration,
+
+    /// Let image URLs reach loopback addresses: for tests and local development only, never in
+    /// production (private and link-local addresses stay refused).
+    #[arg(long, env = "AMAZON_CHAT_IMAGE_URLS_ALLOW_LOOPBACK", hide = true)]
+    pub image_urls_allow_loopback: bool,
+
     /// The AWS account that owns the S3 buckets of `s3://` image and document URLs: sent as
     /// Bedrock's `bucketOwner`, so Bedrock refuses a bucket someone else owns.
     #[arg(long, env = "AMAZON_CHAT_S3_BUCKET_OWNER", value_name = "ACCOUNT_ID", value_parser = parse_account_id)]

@@ -285,7 +285,16 @@ fn json_text(object: serde_json::Map<String, serde_json::Value>) -> String {
 
 /// The proto answer as OpenAI's `chat.completion`.
 pub fn completion(response: api::ChatCompletionResponse) -> oa::ChatCompletion {
-    let api::ChatCompletionResponse { id, object, created, model, choices, usage, service_tier } = response;
+    let api::ChatCompletionResponse {
+        id,
+        object,
+        created,
+        model,
+        choices,
+        usage,
+        service_tier,
+        guardrail_trace_json,
+    } = response;
     oa::ChatCompletion {
         id,
         object,
@@ -294,7 +303,13 @@ pub fn completion(response: api::ChatCompletionResponse) -> oa::ChatCompletion {
         choices: choices.into_iter().map(choice).collect(),
         usage: usage.map(self::usage),
         service_tier,
+        guardrail_trace: guardrail_trace_json.as_deref().map(json_value),
     }
+}
+
+/// JSON text the core wrote (a guardrail trace) as a value.
+fn json_value(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or(serde_json::Value::Null)
 }
 
 fn choice(choice: api::Choice) -> oa::Choice {
@@ -351,8 +366,16 @@ fn citations_out(citations: Vec<api::Citation>) -> Option<Vec<oa::Citation>> {
 
 /// A proto stream chunk as OpenAI's `chat.completion.chunk`.
 pub fn chunk(chunk: api::StreamChatCompletionResponse) -> oa::ChatCompletionChunk {
-    let api::StreamChatCompletionResponse { id, object, created, model, choices, usage, service_tier } =
-        chunk;
+    let api::StreamChatCompletionResponse {
+        id,
+        object,
+        created,
+        model,
+        choices,
+        usage,
+        service_tier,
+        guardrail_trace_json,
+    } = chunk;
     oa::ChatCompletionChunk {
         id,
         object,
@@ -361,6 +384,7 @@ pub fn chunk(chunk: api::StreamChatCompletionResponse) -> oa::ChatCompletionChun
         choices: choices.into_iter().map(chunk_choice).collect(),
         usage: usage.map(self::usage),
         service_tier,
+        guardrail_trace: guardrail_trace_json.as_deref().map(json_value),
     }
 }
 

@@ -367,10 +367,10 @@ pub struct Citation {
     pub source: Option<String>,
 }
 
-/// An image, as a base64 data URL.
+/// An image: a base64 data URL, an https URL the server fetches, or an `s3://` location.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ImageUrl {
-    /// `data:image/png;base64,...`
+    /// `data:image/png;base64,...`, `https://...` (fetched, at most 3.75 MB) or `s3://bucket/key.png`
     pub url: String,
     /// `auto`, `low` or `high` (accepted, not sent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -542,6 +542,10 @@ pub struct ChatCompletion {
     /// The service tier that served the request, when one was asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_tier: Option<String>,
+    /// Bedrock's guardrail trace, in Bedrock's shape, when `guardrail_config.trace` asked for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub guardrail_trace: Option<serde_json::Value>,
 }
 
 /// An answer.
@@ -631,6 +635,10 @@ pub struct ChatCompletionChunk {
     /// The service tier that served the request, in the last chunk, when one was asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_tier: Option<String>,
+    /// Bedrock's guardrail trace, in the last chunk, when `guardrail_config.trace` asked for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub guardrail_trace: Option<serde_json::Value>,
 }
 
 /// A delta of the answer.

@@ -60,6 +60,12 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
             prompt_cache_auto: config.prompt_cache == crate::config::serve::PromptCachePolicy::Auto,
             max_open_streams: config.max_open_streams,
             s3_bucket_owner: config.s3_bucket_owner.clone(),
+            fetcher: std::sync::Arc::new(crate::fetch::Fetcher::new(crate::fetch::Policy {
+                schemes: config.image_urls,
+                hosts: config.image_url_hosts.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
+                timeout: config.image_url_timeout,
+                allow_loopback: config.image_urls_allow_loopback,
+            })),
         },
         limiter,
         config.retry_policy(),

@@ -46,7 +46,7 @@ pub fn check(url: &str, field: &str) -> Result<ImageKind> {
     let Some((mime, _)) = split(url, field)? else {
         return Err(Error::invalid(
             field,
-            "only base64 data URLs (data:image/png;base64,...) are supported; Bedrock does not fetch remote images",
+            "must be a base64 data URL (data:image/png;base64,...), an https URL or an S3 URL (s3://bucket/key.png)",
         ));
     };
     match mime.to_ascii_lowercase().as_str() {

@@ -13,6 +13,8 @@ pub const MAX_PARTS: usize = 1000;
 pub const MAX_TOOL_CALLS: usize = 128;
 /// The longest tool call id, participant name or tool_call_id.
 pub const MAX_ID_CHARS: usize = 256;
+/// The longest image URL fetched (data URLs are bounded by the request size instead).
+pub const MAX_IMAGE_URL_CHARS: usize = 8192;
 /// The roles.
 pub const ROLES: &[&str] = &["system", "developer", "user", "assistant", "tool"];
 
@@ -174,6 +176,9 @@ fn parts(content: Option<&api::message::Content>, role: &str, i: usize) -> Resul
                 let field = format!("messages[{i}].content.parts[{j}].image_url.url");
                 if let Some(location) = s3::parse(url, &field)? {
                     location.image_kind(&field)?;
+                } else if crate::fetch::Fetcher::is_remote(url) {
+                    // The fetcher judges the URL itself (its policy is the server's configuration).
+                    bounded(&field, url, MAX_IMAGE_URL_CHARS)?;
                 } else {
                     data_url::check(url, &field)?;
                 }

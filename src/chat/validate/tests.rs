@@ -237,7 +237,7 @@ fn the_conversation_must_start_with_the_user() {
 }
 
 #[test]
-fn images_come_from_data_urls_in_user_messages_only() {
+fn images_come_from_data_urls_fetched_urls_and_s3_in_user_messages_only() {
     let part = |url: &str| api::ContentPart {
         part: Some(api::content_part::Part::ImageUrl(api::ImageUrl { url: url.into(), detail: None })),
         cache_control: None,
@@ -250,8 +250,14 @@ fn images_come_from_data_urls_in_user_messages_only() {
         }])
     };
     assert!(super::request(&with("user", "data:image/png;base64,iVBORw0KGgo=")).is_ok());
+    // The fetcher judges http(s) URLs against the server's policy; validation bounds them.
+    assert!(super::request(&with("user", "https://example.com/cat.png")).is_ok());
+    let long = format!("https://example.com/{}", "a".repeat(messages::MAX_IMAGE_URL_CHARS));
+    assert_eq!(field(with("user", &long)), "messages[0].content.parts[0].image_url.url");
+    assert!(super::request(&with("user", "s3://bucket/cat.png")).is_ok());
+    assert_eq!(field(with("user", "s3://bucket/cat.bmp")), "messages[0].content.parts[0].image_url.url");
     assert_eq!(
-        field(with("user", "https://example.com/cat.png")),
+        field(with("user", "ftp://example.com/cat.png")),
         "messages[0].content.parts[0].image_url.url"
     );
     let bmp = super::request(&with("user", "data:image/bmp;base64,AAAA")).unwrap_err();

@@ -1,17 +1,25 @@
-"""Documents and citations through the official openai SDK, unchanged: a PDF or text file goes in as
-OpenAI's typed `file` content part (`file_data` a data URL, `filename`); `citations` is a request
-field OpenAI does not define (sent with `extra_body`), and the citations come back in the message's
-and the deltas' `model_extra`."""
+"""Documents, citations and images by URL through the official openai SDK, unchanged: a PDF or text
+file goes in as OpenAI's typed `file` content part (`file_data` a data URL, `filename`); `citations`
+is a request field OpenAI does not define (sent with `extra_body`), and the citations come back in
+the message's and the deltas' `model_extra`. An `image_url` with an http URL is fetched by the
+server, here from a loopback image server that a server started with the test-only
+`--image-urls-allow-loopback` may reach (the default server refuses it)."""
 
 from __future__ import annotations
 
 import base64
+import http.server
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import openai
 import pytest
 
-from conftest import MODEL, assert_envelope
+from conftest import MODEL, PNG_DATA_URL, assert_envelope
+from launch_server import Server, amazon_chat
+
+PNG = base64.b64decode(PNG_DATA_URL.split(",", 1)[1])
 
 # A model that cites documents.
 SONNET_4_5 = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
@@ -86,3 +94,53 @@ def test_a_file_id_is_refused_naming_the_part(client: openai.OpenAI) -> None:
     assert_envelope(
         caught.value.body, type="invalid_request_error", code="invalid_argument", param="messages[0].content[1].file.file_id"
     )
+
+
+class _Images(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+        body = PNG if self.path == "/pixel" else b"not found"
+        self.send_response(200 if self.path == "/pixel" else 404)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def image_url() -> Iterator[str]:
+    images = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Images)
+    threading.Thread(target=images.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{images.server_address[1]}/pixel"
+    images.shutdown()
+
+
+@pytest.fixture(scope="module")
+def fetching_server() -> Iterator[Server]:
+    try:
+        with amazon_chat(extra_args=("--image-urls", "http", "--image-urls-allow-loopback")) as s:
+            yield s
+    except RuntimeError as e:  # binary missing or server did not come up
+        pytest.fail(str(e), pytrace=False)
+
+
+def image_message(url: str) -> list[dict[str, Any]]:
+    return [{"role": "user", "content": [{"type": "text", "text": "what is it?"}, {"type": "image_url", "image_url": {"url": url}}]}]
+
+
+def test_an_image_url_is_fetched_by_the_server(fetching_server: Server, image_url: str) -> None:
+    with openai.OpenAI(base_url=fetching_server.base_url, api_key=fetching_server.api_key, max_retries=0) as client:
+        completion = client.chat.completions.create(model=MODEL, messages=image_message(image_url))
+    content = completion.choices[0].message.content
+    assert content is not None and f"1 image: png, {len(PNG)} bytes" in content, content
+
+
+def test_a_loopback_image_url_is_refused_by_default(client: openai.OpenAI, image_url: str) -> None:
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.chat.completions.create(model=MODEL, messages=image_message(image_url.replace("http://", "https://")))
+    assert_envelope(
+        caught.value.body, type="invalid_request_error", code="invalid_argument", param="messages[0].content.parts[1].image_url.url"
+    )
+    assert "loopback" in caught.value.body["message"], caught.value.body

@@ -1275,9 +1275,10 @@ func (x *Citation) GetSource() string {
 // An image given inline.
 type ImageUrl struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
-	// `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
-	// gives the format).
+	// A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp); an https URL the
+	// server fetches (SSRF-safe, at most 3.75 MB; see the README's "Images by URL"); or an S3
+	// location, `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's
+	// extension gives the format).
 	Url string `protobuf:"bytes,1,opt,name=url,proto3" json:"url,omitempty"`
 	// OpenAI's detail hint ("auto", "low", "high"). Bedrock has no equivalent: accepted and not sent.
 	Detail        *string `protobuf:"bytes,2,opt,name=detail,proto3,oneof" json:"detail,omitempty"`
@@ -1857,9 +1858,12 @@ type ChatCompletionResponse struct {
 	// Token counts.
 	Usage *Usage `protobuf:"bytes,6,opt,name=usage,proto3" json:"usage,omitempty"`
 	// The service tier that served the request, as Bedrock reports it, when one was asked for.
-	ServiceTier   *string `protobuf:"bytes,7,opt,name=service_tier,json=serviceTier,proto3,oneof" json:"service_tier,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ServiceTier *string `protobuf:"bytes,7,opt,name=service_tier,json=serviceTier,proto3,oneof" json:"service_tier,omitempty"`
+	// Bedrock's guardrail trace, as JSON text in Bedrock's shape (`actionReason`, `inputAssessment`,
+	// `outputAssessments`, ...), when `guardrail_config.trace` asked for it.
+	GuardrailTraceJson *string `protobuf:"bytes,8,opt,name=guardrail_trace_json,json=guardrailTraceJson,proto3,oneof" json:"guardrail_trace_json,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *ChatCompletionResponse) Reset() {
@@ -1937,6 +1941,13 @@ func (x *ChatCompletionResponse) GetUsage() *Usage {
 func (x *ChatCompletionResponse) GetServiceTier() string {
 	if x != nil && x.ServiceTier != nil {
 		return *x.ServiceTier
+	}
+	return ""
+}
+
+func (x *ChatCompletionResponse) GetGuardrailTraceJson() string {
+	if x != nil && x.GuardrailTraceJson != nil {
+		return *x.GuardrailTraceJson
 	}
 	return ""
 }
@@ -2108,9 +2119,12 @@ type StreamChatCompletionResponse struct {
 	Usage *Usage `protobuf:"bytes,6,opt,name=usage,proto3" json:"usage,omitempty"`
 	// The service tier that served the request, in the chunk that carries Bedrock's metadata (the
 	// last), when one was asked for.
-	ServiceTier   *string `protobuf:"bytes,7,opt,name=service_tier,json=serviceTier,proto3,oneof" json:"service_tier,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ServiceTier *string `protobuf:"bytes,7,opt,name=service_tier,json=serviceTier,proto3,oneof" json:"service_tier,omitempty"`
+	// Bedrock's guardrail trace as JSON text, in the same last chunk, when
+	// `guardrail_config.trace` asked for it.
+	GuardrailTraceJson *string `protobuf:"bytes,8,opt,name=guardrail_trace_json,json=guardrailTraceJson,proto3,oneof" json:"guardrail_trace_json,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *StreamChatCompletionResponse) Reset() {
@@ -2188,6 +2202,13 @@ func (x *StreamChatCompletionResponse) GetUsage() *Usage {
 func (x *StreamChatCompletionResponse) GetServiceTier() string {
 	if x != nil && x.ServiceTier != nil {
 		return *x.ServiceTier
+	}
+	return ""
+}
+
+func (x *StreamChatCompletionResponse) GetGuardrailTraceJson() string {
+	if x != nil && x.GuardrailTraceJson != nil {
+		return *x.GuardrailTraceJson
 	}
 	return ""
 }
@@ -2661,7 +2682,7 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\x14guardrail_identifier\x18\x01 \x01(\tR\x13guardrailIdentifier\x12+\n" +
 	"\x11guardrail_version\x18\x02 \x01(\tR\x10guardrailVersion\x12\x19\n" +
 	"\x05trace\x18\x03 \x01(\tH\x00R\x05trace\x88\x01\x01B\b\n" +
-	"\x06_trace\"\x88\x02\n" +
+	"\x06_trace\"\xd8\x02\n" +
 	"\x16ChatCompletionResponse\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06object\x18\x02 \x01(\tR\x06object\x12\x18\n" +
@@ -2669,8 +2690,10 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\x05model\x18\x04 \x01(\tR\x05model\x120\n" +
 	"\achoices\x18\x05 \x03(\v2\x16.amazon_chat.v1.ChoiceR\achoices\x12+\n" +
 	"\x05usage\x18\x06 \x01(\v2\x15.amazon_chat.v1.UsageR\x05usage\x12&\n" +
-	"\fservice_tier\x18\a \x01(\tH\x00R\vserviceTier\x88\x01\x01B\x0f\n" +
-	"\r_service_tier\"v\n" +
+	"\fservice_tier\x18\a \x01(\tH\x00R\vserviceTier\x88\x01\x01\x125\n" +
+	"\x14guardrail_trace_json\x18\b \x01(\tH\x01R\x12guardrailTraceJson\x88\x01\x01B\x0f\n" +
+	"\r_service_tierB\x17\n" +
+	"\x15_guardrail_trace_json\"v\n" +
 	"\x06Choice\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\rR\x05index\x121\n" +
 	"\amessage\x18\x02 \x01(\v2\x17.amazon_chat.v1.MessageR\amessage\x12#\n" +
@@ -2682,7 +2705,7 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\x11cache_read_tokens\x18\x04 \x01(\rH\x00R\x0fcacheReadTokens\x88\x01\x01\x121\n" +
 	"\x12cache_write_tokens\x18\x05 \x01(\rH\x01R\x10cacheWriteTokens\x88\x01\x01B\x14\n" +
 	"\x12_cache_read_tokensB\x15\n" +
-	"\x13_cache_write_tokens\"\x93\x02\n" +
+	"\x13_cache_write_tokens\"\xe3\x02\n" +
 	"\x1cStreamChatCompletionResponse\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06object\x18\x02 \x01(\tR\x06object\x12\x18\n" +
@@ -2690,8 +2713,10 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\x05model\x18\x04 \x01(\tR\x05model\x125\n" +
 	"\achoices\x18\x05 \x03(\v2\x1b.amazon_chat.v1.ChunkChoiceR\achoices\x12+\n" +
 	"\x05usage\x18\x06 \x01(\v2\x15.amazon_chat.v1.UsageR\x05usage\x12&\n" +
-	"\fservice_tier\x18\a \x01(\tH\x00R\vserviceTier\x88\x01\x01B\x0f\n" +
-	"\r_service_tier\"\x8c\x01\n" +
+	"\fservice_tier\x18\a \x01(\tH\x00R\vserviceTier\x88\x01\x01\x125\n" +
+	"\x14guardrail_trace_json\x18\b \x01(\tH\x01R\x12guardrailTraceJson\x88\x01\x01B\x0f\n" +
+	"\r_service_tierB\x17\n" +
+	"\x15_guardrail_trace_json\"\x8c\x01\n" +
 	"\vChunkChoice\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\rR\x05index\x12+\n" +
 	"\x05delta\x18\x02 \x01(\v2\x15.amazon_chat.v1.DeltaR\x05delta\x12(\n" +

@@ -818,9 +818,10 @@ class ImageUrl(_message.Message):
     URL_FIELD_NUMBER: _builtins.int
     DETAIL_FIELD_NUMBER: _builtins.int
     url: _builtins.str
-    """A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
-    `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
-    gives the format).
+    """A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp); an https URL the
+    server fetches (SSRF-safe, at most 3.75 MB; see the README's "Images by URL"); or an S3
+    location, `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's
+    extension gives the format).
     """
     detail: _builtins.str
     """OpenAI's detail hint ("auto", "low", "high"). Bedrock has no equivalent: accepted and not sent."""
@@ -1109,6 +1110,7 @@ class ChatCompletionResponse(_message.Message):
     CHOICES_FIELD_NUMBER: _builtins.int
     USAGE_FIELD_NUMBER: _builtins.int
     SERVICE_TIER_FIELD_NUMBER: _builtins.int
+    GUARDRAIL_TRACE_JSON_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """A unique id for this completion, `chatcmpl-...`."""
     object: _builtins.str
@@ -1119,6 +1121,10 @@ class ChatCompletionResponse(_message.Message):
     """The model as requested."""
     service_tier: _builtins.str
     """The service tier that served the request, as Bedrock reports it, when one was asked for."""
+    guardrail_trace_json: _builtins.str
+    """Bedrock's guardrail trace, as JSON text in Bedrock's shape (`actionReason`, `inputAssessment`,
+    `outputAssessments`, ...), when `guardrail_config.trace` asked for it.
+    """
     @_builtins.property
     def choices(self) -> _containers.RepeatedCompositeFieldContainer[Global___Choice]:
         """The answers; Bedrock gives exactly one."""
@@ -1137,13 +1143,19 @@ class ChatCompletionResponse(_message.Message):
         choices: _abc.Iterable[Global___Choice] | None = ...,
         usage: Global___Usage | None = ...,
         service_tier: _builtins.str | None = ...,
+        guardrail_trace_json: _builtins.str | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_service_tier", b"_service_tier", "service_tier", b"service_tier", "usage", b"usage"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_guardrail_trace_json", b"_guardrail_trace_json", "_service_tier", b"_service_tier", "guardrail_trace_json", b"guardrail_trace_json", "service_tier", b"service_tier", "usage", b"usage"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_service_tier", b"_service_tier", "choices", b"choices", "created", b"created", "id", b"id", "model", b"model", "object", b"object", "service_tier", b"service_tier", "usage", b"usage"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_guardrail_trace_json", b"_guardrail_trace_json", "_service_tier", b"_service_tier", "choices", b"choices", "created", b"created", "guardrail_trace_json", b"guardrail_trace_json", "id", b"id", "model", b"model", "object", b"object", "service_tier", b"service_tier", "usage", b"usage"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__guardrail_trace_json: _TypeAlias = _typing.Literal["guardrail_trace_json"]  # noqa: Y015
+    _WhichOneofArgType__guardrail_trace_json: _TypeAlias = _typing.Literal["_guardrail_trace_json", b"_guardrail_trace_json"]  # noqa: Y015
     _WhichOneofReturnType__service_tier: _TypeAlias = _typing.Literal["service_tier"]  # noqa: Y015
     _WhichOneofArgType__service_tier: _TypeAlias = _typing.Literal["_service_tier", b"_service_tier"]  # noqa: Y015
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__guardrail_trace_json) -> _WhichOneofReturnType__guardrail_trace_json | None: ...
+    @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__service_tier) -> _WhichOneofReturnType__service_tier | None: ...
 
 Global___ChatCompletionResponse: _TypeAlias = ChatCompletionResponse  # noqa: Y015
@@ -1246,6 +1258,7 @@ class StreamChatCompletionResponse(_message.Message):
     CHOICES_FIELD_NUMBER: _builtins.int
     USAGE_FIELD_NUMBER: _builtins.int
     SERVICE_TIER_FIELD_NUMBER: _builtins.int
+    GUARDRAIL_TRACE_JSON_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """The completion's id; the same in every chunk of one stream."""
     object: _builtins.str
@@ -1257,6 +1270,10 @@ class StreamChatCompletionResponse(_message.Message):
     service_tier: _builtins.str
     """The service tier that served the request, in the chunk that carries Bedrock's metadata (the
     last), when one was asked for.
+    """
+    guardrail_trace_json: _builtins.str
+    """Bedrock's guardrail trace as JSON text, in the same last chunk, when
+    `guardrail_config.trace` asked for it.
     """
     @_builtins.property
     def choices(self) -> _containers.RepeatedCompositeFieldContainer[Global___ChunkChoice]:
@@ -1276,13 +1293,19 @@ class StreamChatCompletionResponse(_message.Message):
         choices: _abc.Iterable[Global___ChunkChoice] | None = ...,
         usage: Global___Usage | None = ...,
         service_tier: _builtins.str | None = ...,
+        guardrail_trace_json: _builtins.str | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_service_tier", b"_service_tier", "service_tier", b"service_tier", "usage", b"usage"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_guardrail_trace_json", b"_guardrail_trace_json", "_service_tier", b"_service_tier", "guardrail_trace_json", b"guardrail_trace_json", "service_tier", b"service_tier", "usage", b"usage"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_service_tier", b"_service_tier", "choices", b"choices", "created", b"created", "id", b"id", "model", b"model", "object", b"object", "service_tier", b"service_tier", "usage", b"usage"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_guardrail_trace_json", b"_guardrail_trace_json", "_service_tier", b"_service_tier", "choices", b"choices", "created", b"created", "guardrail_trace_json", b"guardrail_trace_json", "id", b"id", "model", b"model", "object", b"object", "service_tier", b"service_tier", "usage", b"usage"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__guardrail_trace_json: _TypeAlias = _typing.Literal["guardrail_trace_json"]  # noqa: Y015
+    _WhichOneofArgType__guardrail_trace_json: _TypeAlias = _typing.Literal["_guardrail_trace_json", b"_guardrail_trace_json"]  # noqa: Y015
     _WhichOneofReturnType__service_tier: _TypeAlias = _typing.Literal["service_tier"]  # noqa: Y015
     _WhichOneofArgType__service_tier: _TypeAlias = _typing.Literal["_service_tier", b"_service_tier"]  # noqa: Y015
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__guardrail_trace_json) -> _WhichOneofReturnType__guardrail_trace_json | None: ...
+    @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__service_tier) -> _WhichOneofReturnType__service_tier | None: ...
 
 Global___StreamChatCompletionResponse: _TypeAlias = StreamChatCompletionResponse  # noqa: Y015

@@ -37,6 +37,7 @@ private static final long serialVersionUID = 0L;
     model_ = "";
     choices_ = java.util.Collections.emptyList();
     serviceTier_ = "";
+    guardrailTraceJson_ = "";
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -372,6 +373,68 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int GUARDRAIL_TRACE_JSON_FIELD_NUMBER = 8;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object guardrailTraceJson_ = "";
+  /**
+   * <pre>
+   * Bedrock's guardrail trace, as JSON text in Bedrock's shape (`actionReason`, `inputAssessment`,
+   * `outputAssessments`, ...), when `guardrail_config.trace` asked for it.
+   * </pre>
+   *
+   * <code>optional string guardrail_trace_json = 8 [json_name = "guardrailTraceJson"];</code>
+   * @return Whether the guardrailTraceJson field is set.
+   */
+  @java.lang.Override
+  public boolean hasGuardrailTraceJson() {
+    return ((bitField0_ & 0x00000004) != 0);
+  }
+  /**
+   * <pre>
+   * Bedrock's guardrail trace, as JSON text in Bedrock's shape (`actionReason`, `inputAssessment`,
+   * `outputAssessments`, ...), when `guardrail_config.trace` asked for it.
+   * </pre>
+   *
+   * <code>optional string guardrail_trace_json = 8 [json_name = "guardrailTraceJson"];</code>
+   * @return The guardrailTraceJson.
+   */
+  @java.lang.Override
+  public java.lang.String getGuardrailTraceJson() {
+    java.lang.Object ref = guardrailTraceJson_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      guardrailTraceJson_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * Bedrock's guardrail trace, as JSON text in Bedrock's shape (`actionReason`, `inputAssessment`,
+   * `outputAssessments`, ...), when `guardrail_config.trace` asked for it.
+   * </pre>
+   *
+   * <code>optional string guardrail_trace_json = 8 [json_name = "guardrailTraceJson"];</code>
+   * @return The bytes for guardrailTraceJson.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getGuardrailTraceJsonBytes() {
+    java.lang.Object ref = guardrailTraceJson_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      guardrailTraceJson_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -407,6 +470,9 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000002) != 0)) {
       com.google.protobuf.GeneratedMessage.writeString(output, 7, serviceTier_);
     }
+    if (((bitField0_ & 0x00000004) != 0)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 8, guardrailTraceJson_);
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -439,6 +505,9 @@ private static final long serialVersionUID = 0L;
     }
     if (((bitField0_ & 0x00000002) != 0)) {
       size += com.google.protobuf.GeneratedMessage.computeStringSize(7, serviceTier_);
+    }
+    if (((bitField0_ & 0x00000004) != 0)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(8, guardrailTraceJson_);
     }
     return size;
   }
@@ -484,6 +553,11 @@ private static final long serialVersionUID = 0L;
       if (!getServiceTier()
           .equals(other.getServiceTier())) return false;
     }
+    if (hasGuardrailTraceJson() != other.hasGuardrailTraceJson()) return false;
+    if (hasGuardrailTraceJson()) {
+      if (!getGuardrailTraceJson()
+          .equals(other.getGuardrailTraceJson())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -515,6 +589,10 @@ private static final long serialVersionUID = 0L;
     if (hasServiceTier()) {
       hash = (37 * hash) + SERVICE_TIER_FIELD_NUMBER;
       hash = (53 * hash) + getServiceTier().hashCode();
+    }
+    if (hasGuardrailTraceJson()) {
+      hash = (37 * hash) + GUARDRAIL_TRACE_JSON_FIELD_NUMBER;
+      hash = (53 * hash) + getGuardrailTraceJson().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -675,6 +753,7 @@ private static final long serialVersionUID = 0L;
         usageBuilder_ = null;
       }
       serviceTier_ = "";
+      guardrailTraceJson_ = "";
       return this;
     }
 
@@ -744,6 +823,10 @@ private static final long serialVersionUID = 0L;
         result.serviceTier_ = serviceTier_;
         to_bitField0_ |= 0x00000002;
       }
+      if (((from_bitField0_ & 0x00000080) != 0)) {
+        result.guardrailTraceJson_ = guardrailTraceJson_;
+        to_bitField0_ |= 0x00000004;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -809,6 +892,11 @@ private static final long serialVersionUID = 0L;
       if (other.hasServiceTier()) {
         serviceTier_ = other.serviceTier_;
         bitField0_ |= 0x00000040;
+        onChanged();
+      }
+      if (other.hasGuardrailTraceJson()) {
+        guardrailTraceJson_ = other.guardrailTraceJson_;
+        bitField0_ |= 0x00000080;
         onChanged();
       }
       this.mergeUnknownFields(other.getUnknownFields());
@@ -882,6 +970,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000040;
               break;
             } // case 58
+            case 66: {
+              guardrailTraceJson_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000080;
+              break;
+            } // case 66
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1787,6 +1880,115 @@ private static final long serialVersionUID = 0L;
       checkByteStringIsUtf8(value);
       serviceTier_ = value;
       bitField0_ |= 0x00000040;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object guardrailTraceJson_ = "";
+    /**
+     * <pre>
+     * Bedrock's guardrail trace, as JSON text in Bedrock's shape (`actionReason`, `inputAssessment`,
+     * `outputAssessments`, ...), when `guardrail_config.trace` asked for it.
+     * </pre>
+     *
+     * <code>optional string guardrail_trace_json = 8 [json_name = "guardrailTraceJson"];</code>
+     * @return Whether the guardrailTraceJson field is set.
+     */
+    public boolean hasGuardrailTraceJson() {
+      return ((bitField0_ & 0x00000080) != 0);
+    }
+    /**
+     * <pre>
+     * Bedrock's guardrail trace, as JSON text in Bedrock's shape (`actionReason`, `inputAssessment`,
+     * `outputAssessments`, ...), when `guardrail_config.trace` asked for it.
+     * </pre>
+     *
+     * <code>optional string guardrail_trace_json = 8 [json_name = "guardrailTraceJson"];</code>
+     * @return The guardrailTraceJson.
+     */
+    public java.lang.String getGuardrailTraceJson() {
+      java.lang.Object ref = guardrailTraceJson_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        guardrailTraceJson_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Bedrock's guardrail trace, as JSON text in Bedrock's shape (`actionReason`, `inputAssessment`,
+     * `outputAssessments`, ...), when `guardrail_config.trace` asked for it.
+     * </pre>
+     *
+     * <code>optional string guardrail_trace_json = 8 [json_name = "guardrailTraceJson"];</code>
+     * @return The bytes for guardrailTraceJson.
+     */
+    public com.google.protobuf.ByteString
+        getGuardrailTraceJsonBytes() {
+      java.lang.Object ref = guardrailTraceJson_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        guardrailTraceJson_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Bedrock's guardrail trace, as JSON text in Bedrock's shape (`actionReason`, `inputAssessment`,
+     * `outputAssessments`, ...), when `guardrail_config.trace` asked for it.
+     * </pre>
+     *
+     * <code>optional string guardrail_trace_json = 8 [json_name = "guardrailTraceJson"];</code>
+     * @param value The guardrailTraceJson to set.
+     * @return This builder for chaining.
+     */
+    public Builder setGuardrailTraceJson(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      guardrailTraceJson_ = value;
+      bitField0_ |= 0x00000080;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Bedrock's guardrail trace, as JSON text in Bedrock's shape (`actionReason`, `inputAssessment`,
+     * `outputAssessments`, ...), when `guardrail_config.trace` asked for it.
+     * </pre>
+     *
+     * <code>optional string guardrail_trace_json = 8 [json_name = "guardrailTraceJson"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearGuardrailTraceJson() {
+      guardrailTraceJson_ = getDefaultInstance().getGuardrailTraceJson();
+      bitField0_ = (bitField0_ & ~0x00000080);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Bedrock's guardrail trace, as JSON text in Bedrock's shape (`actionReason`, `inputAssessment`,
+     * `outputAssessments`, ...), when `guardrail_config.trace` asked for it.
+     * </pre>
+     *
+     * <code>optional string guardrail_trace_json = 8 [json_name = "guardrailTraceJson"];</code>
+     * @param value The bytes for guardrailTraceJson to set.
+     * @return This builder for chaining.
+     */
+    public Builder setGuardrailTraceJsonBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      guardrailTraceJson_ = value;
+      bitField0_ |= 0x00000080;
       onChanged();
       return this;
     }

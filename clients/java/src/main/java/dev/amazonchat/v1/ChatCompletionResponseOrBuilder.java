@@ -179,4 +179,36 @@ public interface ChatCompletionResponseOrBuilder extends
    */
   com.google.protobuf.ByteString
       getServiceTierBytes();
+
+  /**
+   * <pre>
+   * Bedrock's guardrail trace, as JSON text in Bedrock's shape (`actionReason`, `inputAssessment`,
+   * `outputAssessments`, ...), when `guardrail_config.trace` asked for it.
+   * </pre>
+   *
+   * <code>optional string guardrail_trace_json = 8 [json_name = "guardrailTraceJson"];</code>
+   * @return Whether the guardrailTraceJson field is set.
+   */
+  boolean hasGuardrailTraceJson();
+  /**
+   * <pre>
+   * Bedrock's guardrail trace, as JSON text in Bedrock's shape (`actionReason`, `inputAssessment`,
+   * `outputAssessments`, ...), when `guardrail_config.trace` asked for it.
+   * </pre>
+   *
+   * <code>optional string guardrail_trace_json = 8 [json_name = "guardrailTraceJson"];</code>
+   * @return The guardrailTraceJson.
+   */
+  java.lang.String getGuardrailTraceJson();
+  /**
+   * <pre>
+   * Bedrock's guardrail trace, as JSON text in Bedrock's shape (`actionReason`, `inputAssessment`,
+   * `outputAssessments`, ...), when `guardrail_config.trace` asked for it.
+   * </pre>
+   *
+   * <code>optional string guardrail_trace_json = 8 [json_name = "guardrailTraceJson"];</code>
+   * @return The bytes for guardrailTraceJson.
+   */
+  com.google.protobuf.ByteString
+      getGuardrailTraceJsonBytes();
 }

@@ -307,14 +307,16 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
       "Usage\"\226\001\n\017GuardrailConfig\0221\n\024guardrail_i" +
       "dentifier\030\001 \001(\tR\023guardrailIdentifier\022+\n\021" +
       "guardrail_version\030\002 \001(\tR\020guardrailVersio" +
-      "n\022\031\n\005trace\030\003 \001(\tH\000R\005trace\210\001\001B\010\n\006_trace\"\210" +
+      "n\022\031\n\005trace\030\003 \001(\tH\000R\005trace\210\001\001B\010\n\006_trace\"\330" +
       "\002\n\026ChatCompletionResponse\022\016\n\002id\030\001 \001(\tR\002i" +
       "d\022\026\n\006object\030\002 \001(\tR\006object\022\030\n\007created\030\003 \001" +
       "(\003R\007created\022\024\n\005model\030\004 \001(\tR\005model\0220\n\007cho" +
       "ices\030\005 \003(\0132\026.amazon_chat.v1.ChoiceR\007choi" +
       "ces\022+\n\005usage\030\006 \001(\0132\025.amazon_chat.v1.Usag" +
       "eR\005usage\022&\n\014service_tier\030\007 \001(\tH\000R\013servic" +
-      "eTier\210\001\001B\017\n\r_service_tier\"v\n\006Choice\022\024\n\005i" +
+      "eTier\210\001\001\0225\n\024guardrail_trace_json\030\010 \001(\tH\001" +
+      "R\022guardrailTraceJson\210\001\001B\017\n\r_service_tier" +
+      "B\027\n\025_guardrail_trace_json\"v\n\006Choice\022\024\n\005i" +
       "ndex\030\001 \001(\rR\005index\0221\n\007message\030\002 \001(\0132\027.ama" +
       "zon_chat.v1.MessageR\007message\022#\n\rfinish_r" +
       "eason\030\003 \001(\tR\014finishReason\"\215\002\n\005Usage\022#\n\rp" +
@@ -324,14 +326,16 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
       "e_read_tokens\030\004 \001(\rH\000R\017cacheReadTokens\210\001" +
       "\001\0221\n\022cache_write_tokens\030\005 \001(\rH\001R\020cacheWr" +
       "iteTokens\210\001\001B\024\n\022_cache_read_tokensB\025\n\023_c" +
-      "ache_write_tokens\"\223\002\n\034StreamChatCompleti" +
+      "ache_write_tokens\"\343\002\n\034StreamChatCompleti" +
       "onResponse\022\016\n\002id\030\001 \001(\tR\002id\022\026\n\006object\030\002 \001" +
       "(\tR\006object\022\030\n\007created\030\003 \001(\003R\007created\022\024\n\005" +
       "model\030\004 \001(\tR\005model\0225\n\007choices\030\005 \003(\0132\033.am" +
       "azon_chat.v1.ChunkChoiceR\007choices\022+\n\005usa" +
       "ge\030\006 \001(\0132\025.amazon_chat.v1.UsageR\005usage\022&" +
-      "\n\014service_tier\030\007 \001(\tH\000R\013serviceTier\210\001\001B\017" +
-      "\n\r_service_tier\"\214\001\n\013ChunkChoice\022\024\n\005index" +
+      "\n\014service_tier\030\007 \001(\tH\000R\013serviceTier\210\001\001\0225" +
+      "\n\024guardrail_trace_json\030\010 \001(\tH\001R\022guardrai" +
+      "lTraceJson\210\001\001B\017\n\r_service_tierB\027\n\025_guard" +
+      "rail_trace_json\"\214\001\n\013ChunkChoice\022\024\n\005index" +
       "\030\001 \001(\rR\005index\022+\n\005delta\030\002 \001(\0132\025.amazon_ch" +
       "at.v1.DeltaR\005delta\022(\n\rfinish_reason\030\003 \001(" +
       "\tH\000R\014finishReason\210\001\001B\020\n\016_finish_reason\"\332" +
@@ -507,7 +511,7 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
     internal_static_amazon_chat_v1_ChatCompletionResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ChatCompletionResponse_descriptor,
-        new java.lang.String[] { "Id", "Object", "Created", "Model", "Choices", "Usage", "ServiceTier", });
+        new java.lang.String[] { "Id", "Object", "Created", "Model", "Choices", "Usage", "ServiceTier", "GuardrailTraceJson", });
     internal_static_amazon_chat_v1_Choice_descriptor =
       getDescriptor().getMessageType(22);
     internal_static_amazon_chat_v1_Choice_fieldAccessorTable = new
@@ -525,7 +529,7 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
     internal_static_amazon_chat_v1_StreamChatCompletionResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_StreamChatCompletionResponse_descriptor,
-        new java.lang.String[] { "Id", "Object", "Created", "Model", "Choices", "Usage", "ServiceTier", });
+        new java.lang.String[] { "Id", "Object", "Created", "Model", "Choices", "Usage", "ServiceTier", "GuardrailTraceJson", });
     internal_static_amazon_chat_v1_ChunkChoice_descriptor =
       getDescriptor().getMessageType(25);
     internal_static_amazon_chat_v1_ChunkChoice_fieldAccessorTable = new

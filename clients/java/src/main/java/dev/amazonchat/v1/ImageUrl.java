@@ -60,9 +60,10 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object url_ = "";
   /**
    * <pre>
-   * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
-   * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
-   * gives the format).
+   * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp); an https URL the
+   * server fetches (SSRF-safe, at most 3.75 MB; see the README's "Images by URL"); or an S3
+   * location, `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's
+   * extension gives the format).
    * </pre>
    *
    * <code>string url = 1 [json_name = "url"];</code>
@@ -83,9 +84,10 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
-   * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
-   * gives the format).
+   * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp); an https URL the
+   * server fetches (SSRF-safe, at most 3.75 MB; see the README's "Images by URL"); or an S3
+   * location, `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's
+   * extension gives the format).
    * </pre>
    *
    * <code>string url = 1 [json_name = "url"];</code>
@@ -502,9 +504,10 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object url_ = "";
     /**
      * <pre>
-     * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
-     * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
-     * gives the format).
+     * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp); an https URL the
+     * server fetches (SSRF-safe, at most 3.75 MB; see the README's "Images by URL"); or an S3
+     * location, `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's
+     * extension gives the format).
      * </pre>
      *
      * <code>string url = 1 [json_name = "url"];</code>
@@ -524,9 +527,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
-     * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
-     * gives the format).
+     * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp); an https URL the
+     * server fetches (SSRF-safe, at most 3.75 MB; see the README's "Images by URL"); or an S3
+     * location, `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's
+     * extension gives the format).
      * </pre>
      *
      * <code>string url = 1 [json_name = "url"];</code>
@@ -547,9 +551,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
-     * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
-     * gives the format).
+     * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp); an https URL the
+     * server fetches (SSRF-safe, at most 3.75 MB; see the README's "Images by URL"); or an S3
+     * location, `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's
+     * extension gives the format).
      * </pre>
      *
      * <code>string url = 1 [json_name = "url"];</code>
@@ -566,9 +571,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
-     * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
-     * gives the format).
+     * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp); an https URL the
+     * server fetches (SSRF-safe, at most 3.75 MB; see the README's "Images by URL"); or an S3
+     * location, `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's
+     * extension gives the format).
      * </pre>
      *
      * <code>string url = 1 [json_name = "url"];</code>
@@ -582,9 +588,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
-     * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
-     * gives the format).
+     * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp); an https URL the
+     * server fetches (SSRF-safe, at most 3.75 MB; see the README's "Images by URL"); or an S3
+     * location, `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's
+     * extension gives the format).
      * </pre>
      *
      * <code>string url = 1 [json_name = "url"];</code>

@@ -12,9 +12,10 @@ public interface ImageUrlOrBuilder extends
 
   /**
    * <pre>
-   * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
-   * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
-   * gives the format).
+   * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp); an https URL the
+   * server fetches (SSRF-safe, at most 3.75 MB; see the README's "Images by URL"); or an S3
+   * location, `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's
+   * extension gives the format).
    * </pre>
    *
    * <code>string url = 1 [json_name = "url"];</code>
@@ -23,9 +24,10 @@ public interface ImageUrlOrBuilder extends
   java.lang.String getUrl();
   /**
    * <pre>
-   * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp), or an S3 location,
-   * `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's extension
-   * gives the format).
+   * A base64 data URL, `data:image/png;base64,...` (png, jpeg, gif or webp); an https URL the
+   * server fetches (SSRF-safe, at most 3.75 MB; see the README's "Images by URL"); or an S3
+   * location, `s3://bucket/key.png`, that Bedrock reads itself (Amazon Nova models only; the key's
+   * extension gives the format).
    * </pre>
    *
    * <code>string url = 1 [json_name = "url"];</code>
