@@ -200,3 +200,26 @@ fn a_broken_models_file_stops_start_up_with_the_reason() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--models-file") && stderr.contains("alow"), "{stderr}");
 }
+
+#[tokio::test]
+async fn the_newer_regional_profiles_are_served_and_described() {
+    // Japan's and Australia's own profiles (`jp.`, `au.`), named by the caller.
+    for (region, prefix) in [("ap-northeast-1", "jp"), ("ap-southeast-2", "au")] {
+        let stack = start(region, &[], &[]);
+        let model = format!("{prefix}.anthropic.claude-sonnet-4-5-20250929-v1:0");
+        let request = api::ChatCompletionRequest { model: model.clone(), ..ask("hi") };
+        let response = stack.chat().await.chat_completion(request).await;
+        assert_eq!(answer_text(&response.unwrap().into_inner()), "You said: hi", "{model}");
+        let call = stack.last_recorded();
+        assert_eq!(call["model_id"], model);
+        assert_eq!(call["region"], region);
+        let described = stack
+            .models()
+            .await
+            .get_model(api::GetModelRequest { id: model.clone() })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(described.model.map(|m| m.id), Some(model));
+    }
+}

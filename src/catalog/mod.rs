@@ -242,7 +242,13 @@ impl Catalog {
     }
 
     fn describe(&self, id: &str, home: &Snapshot) -> Result<api::Model, ()> {
-        if let Some(entry) = home.get(id) {
+        // A model id, or a profile id the control plane lists for its model (`jp.`, `au.` and any
+        // prefix Bedrock adds later, not only those the built-in table knows).
+        let listed_profile = || {
+            home.get(features::base_id(id))
+                .filter(|entry| entry.model.inference_profile_ids.iter().any(|p| p == id))
+        };
+        if let Some(entry) = home.get(id).or_else(listed_profile) {
             return Ok(entry.model.clone());
         }
         match built_in::resolve(id) {

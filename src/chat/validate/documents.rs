@@ -1,5 +1,5 @@
 //! Documents (Converse document blocks): their formats, Bedrock's limits on them, and where they may
-//! appear. A document's format is explicit, or follows from its data URL's media type, or from its
+//! appear; and the request's image count, which Bedrock limits too. A document's format is explicit, or follows from its data URL's media type, or from its
 //! filename's extension; a document whose format cannot be told is refused rather than guessed.
 
 use super::{bounded, data_url, s3};
@@ -8,6 +8,8 @@ use crate::proto::v1 as api;
 
 /// Bedrock's document formats.
 pub const FORMATS: &[&str] = &["pdf", "csv", "doc", "docx", "xls", "xlsx", "html", "txt", "md"];
+/// The most images in one request (Bedrock's limit).
+pub const MAX_IMAGES: usize = 20;
 /// The most documents in one request (Bedrock's limit).
 pub const MAX_DOCUMENTS: usize = 5;
 /// The largest document, decoded: 4.5 MB (Bedrock's limit).
@@ -107,14 +109,24 @@ pub fn format_of(document: &api::Document, field: &str) -> Result<&'static str> 
     ))
 }
 
-/// The documents of the whole request: within Bedrock's count, in user messages only, and each
-/// message holding one also holds text (Bedrock requires it).
+/// The documents and images of the whole request: within Bedrock's counts (which also bounds the
+/// images the server fetches for one request), and each message holding a document also holds
+/// text (Bedrock requires it).
 pub fn across(messages: &[api::Message]) -> Result<()> {
     let mut count = 0;
+    let mut images = 0;
     for (i, message) in messages.iter().enumerate() {
         let Some(api::message::Content::Parts(api::ContentParts { parts })) = &message.content else {
             continue;
         };
+        images +=
+            parts.iter().filter(|p| matches!(p.part, Some(api::content_part::Part::ImageUrl(_)))).count();
+        if images > MAX_IMAGES {
+            return Err(Error::invalid(
+                format!("messages[{i}].content"),
+                format!("the request holds more than {MAX_IMAGES} images, Bedrock's limit"),
+            ));
+        }
         let is_document =
             |part: &api::ContentPart| matches!(part.part, Some(api::content_part::Part::Document(_)));
         let documents = parts.iter().filter(|part| is_document(part)).count();
@@ -209,6 +221,24 @@ mod tests {
             })),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn at_most_twenty_images() {
+        let image = || {
+            api::content_part::Part::ImageUrl(api::ImageUrl {
+                url: "https://example.com/a.png".into(),
+                detail: None,
+            })
+        };
+        let text = || api::content_part::Part::Text("look".into());
+        let mut parts = vec![text()];
+        parts.extend((0..MAX_IMAGES).map(|_| image()));
+        assert!(across(&[user(parts.clone())]).is_ok());
+        parts.push(image());
+        let error = across(&[user(parts)]).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("messages[0].content"));
+        assert!(error.message.contains("more than 20 images"), "{}", error.message);
     }
 
     #[test]
