@@ -14,6 +14,8 @@ use axum::response::IntoResponse;
 use base64::Engine as _;
 use common::*;
 use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// A 1x1 PNG.
@@ -25,24 +27,32 @@ const PIXEL: &[u8] = &[
     0x60, 0x82,
 ];
 
-/// An image server on loopback, in a thread of its own (the tests drive curl synchronously).
+/// An image server on loopback, in a thread of its own (the tests drive curl synchronously),
+/// counting the requests it gets.
 struct ImageServer {
     base: String,
+    hits: Arc<AtomicUsize>,
 }
 
 impl ImageServer {
     fn start() -> ImageServer {
         let (sender, receiver) = std::sync::mpsc::channel();
+        let hits = Arc::new(AtomicUsize::new(0));
+        let counted = hits.clone();
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 sender.send(listener.local_addr().unwrap()).unwrap();
-                axum::serve(listener, routes()).await.unwrap();
+                let count = axum::middleware::from_fn(move |request, next: axum::middleware::Next| {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    async move { next.run(request).await }
+                });
+                axum::serve(listener, routes().layer(count)).await.unwrap();
             });
         });
         let address = receiver.recv().unwrap();
-        ImageServer { base: format!("http://{address}") }
+        ImageServer { base: format!("http://{address}"), hits }
     }
 
     fn url(&self, path: &str) -> String {
@@ -163,4 +173,28 @@ fn a_slow_image_server_is_cut_at_the_timeout() {
     let message = refusal(&stack, &images.url("/slow"));
     assert!(message.contains("took longer than 300ms"), "{message}");
     assert!(started.elapsed() < Duration::from_secs(3), "cut at the timeout, not when the server answered");
+}
+
+#[test]
+fn a_caller_that_may_not_use_the_model_makes_the_server_fetch_nothing() {
+    let images = ImageServer::start();
+    let keys = KeysFile::write(&[("haiku-only", r#"models = ["anthropic.claude-3-haiku-*"]"#)]);
+    let stack = Stack::start_with(
+        &[
+            "--image-urls",
+            "http",
+            "--image-urls-allow-loopback",
+            "--keys-file",
+            keys.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    let body = asking_for(&images.url("/pixel")).replace(MODEL, "us.amazon.nova-pro-v1:0");
+    let response = curl_chat(&stack.server.url, Some(keys.key("haiku-only")), &body);
+    assert_eq!(response.status, 403, "{}", response.body);
+    assert_eq!(images.hits.load(Ordering::SeqCst), 0, "no fetch for a model the key may not use");
+    let allowed =
+        curl_chat(&stack.server.url, Some(keys.key("haiku-only")), &asking_for(&images.url("/pixel")));
+    assert_eq!(allowed.status, 200, "{}", allowed.body);
+    assert_eq!(images.hits.load(Ordering::SeqCst), 1);
 }

@@ -154,6 +154,26 @@ impl Chat {
         target: Option<&FailoverTarget>,
     ) -> Result<Prepared> {
         validate::request(request)?;
+        let route = self.allowed_route(request, caller, target)?;
+        let (mut converse, structured) =
+            map_request(request, &route.model_id, route.defaults, &self.policies)?;
+        converse.model_id = route.model_id;
+        attribute_to(&mut converse.metadata, &caller.name)?;
+        let client =
+            self.pool.client(route.region.as_deref()).map_err(|e| Error::new(ErrorKind::Internal, e))?;
+        record.routed(&converse.model_id, client.region(), route.known);
+        let budget =
+            format!("{}/{}", client.region(), if route.known { converse.model_id.as_str() } else { "other" });
+        Ok(Prepared { converse, client, structured, budget })
+    }
+
+    /// Where a request (or its failover `target`) goes, if the caller may use that model.
+    fn allowed_route(
+        &self,
+        request: &api::ChatCompletionRequest,
+        caller: &Caller,
+        target: Option<&FailoverTarget>,
+    ) -> Result<crate::catalog::routing::Route> {
         let route = match target {
             None => self.catalog.route(&request.model)?,
             Some(target) => self.catalog.route_target(&request.model, target)?,
@@ -168,16 +188,7 @@ impl Chat {
                 ),
             ));
         }
-        let (mut converse, structured) =
-            map_request(request, &route.model_id, route.defaults, &self.policies)?;
-        converse.model_id = route.model_id;
-        attribute_to(&mut converse.metadata, &caller.name)?;
-        let client =
-            self.pool.client(route.region.as_deref()).map_err(|e| Error::new(ErrorKind::Internal, e))?;
-        record.routed(&converse.model_id, client.region(), route.known);
-        let budget =
-            format!("{}/{}", client.region(), if route.known { converse.model_id.as_str() } else { "other" });
-        Ok(Prepared { converse, client, structured, budget })
+        Ok(route)
     }
 
     /// Calls Bedrock for a prepared request: retried on its target, then on each target of the
@@ -265,7 +276,7 @@ impl Chat {
         caller: &Caller,
         record: &mut CallRecord,
     ) -> Result<(api::ChatCompletionResponse, Served)> {
-        self.inline_remote_images(&mut request).await?;
+        self.inline_remote_images(&mut request, caller).await?;
         let pristine = self.pristine_for_failover(&request);
         let prepared = self.prepare(&mut request, caller, record, None)?;
         let (admission, quota) = self.limiter.admit(caller, &request, false).await?;
@@ -300,9 +311,14 @@ impl Chat {
     }
 
     /// Fetches the request's images given by http(s) URL and puts them in as data URLs, so the
-    /// mapping (and every failover target) sends bytes. Validated first, so that only a request
-    /// within its bounds makes the server fetch anything; the images are fetched concurrently.
-    async fn inline_remote_images(&self, request: &mut api::ChatCompletionRequest) -> Result<()> {
+    /// mapping (and every failover target) sends bytes. Only a valid request (at most 20 images)
+    /// for a model the caller may use makes the server fetch anything; the images are fetched
+    /// concurrently.
+    async fn inline_remote_images(
+        &self,
+        request: &mut api::ChatCompletionRequest,
+        caller: &Caller,
+    ) -> Result<()> {
         use crate::fetch::{Fetcher, sniff};
         let remote: Vec<(usize, usize, String)> = image_urls(request)
             .filter(|(_, _, url)| Fetcher::is_remote(url))
@@ -312,6 +328,7 @@ impl Chat {
             return Ok(());
         }
         validate::request(request)?;
+        self.allowed_route(request, caller, None)?;
         let fetcher = &self.policies.fetcher;
         let fetches = remote.iter().map(|(i, j, url)| async move {
             let field = format!("messages[{i}].content.parts[{j}].image_url.url");
@@ -366,7 +383,7 @@ impl Chat {
         caller: &Caller,
         record: &mut CallRecord,
     ) -> Result<(StreamState, Served)> {
-        self.inline_remote_images(&mut request).await?;
+        self.inline_remote_images(&mut request, caller).await?;
         let pristine = self.pristine_for_failover(&request);
         let prepared = self.prepare(&mut request, caller, record, None)?;
         let slot = self.streams.clone().try_acquire_owned().map_err(|_| {
