@@ -15,5 +15,7 @@ COPY --from=build /src/target/release/amazon-chat /usr/local/bin/amazon-chat
 USER amazon-chat
 ENV AWS_REGION=us-east-1
 EXPOSE 8000
+# gRPC health of the whole server (exit 0 when SERVING); `--rest` would ask GET /ready instead.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=5s CMD ["amazon-chat", "health", "--url", "http://127.0.0.1:8000"]
 ENTRYPOINT ["amazon-chat"]
 CMD ["serve", "--host", "0.0.0.0", "--port", "8000"]

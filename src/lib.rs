@@ -52,6 +52,7 @@
 //!   SigV4 verification, fault directives, a request log). `serve --demo` embeds it; every test runs
 //!   against it; `amazon-chat emulator` runs it alone.
 //! - [`doctor`]: `amazon-chat doctor`, the authentication guide's debugging commands in one.
+//! - [`probe`]: `amazon-chat health`, a running server's health for a container's HEALTHCHECK.
 //! - [`telemetry`]: tracing set-up.
 //!
 //! Adding a request field: add it to `proto/`, and the build stops at each mapping that destructures
@@ -76,6 +77,7 @@ pub mod guard;
 pub mod health;
 pub mod limits;
 pub mod observe;
+pub mod probe;
 pub mod proto;
 pub mod rest;
 pub mod server;

@@ -41,6 +41,18 @@ fn main() -> ExitCode {
             print!("{report}");
             return if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE };
         }
+        Command::Health(args) => {
+            return match runtime.block_on(amazon_chat::probe::check(&args)) {
+                Ok(said) => {
+                    println!("{said}");
+                    ExitCode::SUCCESS
+                }
+                Err(why) => {
+                    eprintln!("not serving: {why}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Command::Config(ConfigCommand::Show(config)) => {
             println!("{}", config.show());
             Ok(())

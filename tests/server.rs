@@ -255,3 +255,22 @@ async fn grpc_health(url: &str) -> Option<ServingStatus> {
     let reply = HealthClient::new(channel).check(HealthCheckRequest { service: String::new() }).await.ok()?;
     Some(reply.into_inner().status())
 }
+
+#[test]
+fn the_health_command_reports_a_running_server_and_fails_for_a_missing_one() {
+    let stack = Stack::start();
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| isolated(home.path()).arg("health").args(args).output().unwrap();
+    let grpc = run(&["--url", &stack.server.url]);
+    assert!(grpc.status.success(), "{grpc:?}");
+    assert_eq!(String::from_utf8_lossy(&grpc.stdout).trim(), "SERVING");
+    let rest = run(&["--url", &stack.server.url, "--rest"]);
+    assert!(rest.status.success(), "{rest:?}");
+    assert!(String::from_utf8_lossy(&rest.stdout).starts_with("ready"), "{rest:?}");
+
+    // Nothing listens on the port of a listener just closed.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let missing = run(&["--url", &format!("http://{closed}"), "--timeout", "2s"]);
+    assert_eq!(missing.status.code(), Some(1), "{missing:?}");
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("not serving"), "{missing:?}");
+}

@@ -52,6 +52,8 @@ pub enum Command {
     Emulator(EmulatorConfig),
     /// Check AWS credentials, identity, region and model access, with advice for each failure.
     Doctor(DoctorArgs),
+    /// Ask a running server whether it serves: exit 0 if it does, 1 if not (for HEALTHCHECK).
+    Health(HealthArgs),
     /// Inspect the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -81,6 +83,22 @@ pub struct DoctorArgs {
     /// The configuration to check (the same flags and variables as `serve`).
     #[command(flatten)]
     pub config: Config,
+}
+
+/// `health`'s arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct HealthArgs {
+    /// The server to ask.
+    #[arg(long, env = "AMAZON_CHAT_HEALTH_URL", default_value = "http://127.0.0.1:8000")]
+    pub url: String,
+
+    /// Ask `GET /ready` instead of gRPC health.
+    #[arg(long)]
+    pub rest: bool,
+
+    /// How long to wait for the answer.
+    #[arg(long, default_value = "3s", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
 }
 
 /// `config` subcommands.
