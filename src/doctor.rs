@@ -139,8 +139,6 @@ fn fail(out: &mut String, check: &str, detail: &str, advice: Option<&str>) {
     }
 }
 
-/// `AKIA…WXYZ`: enough to tell keys apart, not the whole id. Counted in characters, not bytes: a
-/// mistyped id may hold any Unicode, and slicing it by bytes would panic.
 /// What kind of Bedrock API key this is, by its prefix, without any of the secret part.
 fn api_key_kind(key: &str) -> &'static str {
     if key.starts_with("ABSK") {
@@ -152,6 +150,8 @@ fn api_key_kind(key: &str) -> &'static str {
     }
 }
 
+/// `AKIA…WXYZ`: enough to tell keys apart, not the whole id. Counted in characters, not bytes: a
+/// mistyped id may hold any Unicode, and slicing it by bytes would panic.
 fn mask(access_key_id: &str) -> String {
     let chars: Vec<char> = access_key_id.chars().collect();
     match chars.len() {
