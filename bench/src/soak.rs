@@ -9,6 +9,7 @@
 //! and open descriptors are sampled every second; at the end the in-flight and open-stream gauges
 //! must be back at zero.
 
+use super::mb;
 use super::procs::{self, Process};
 use amazon_chat::proto::v1 as api;
 use api::chat_service_client::ChatServiceClient;
@@ -331,8 +332,4 @@ fn gauge(metrics: &str, name: &str) -> Option<f64> {
 
 fn open_descriptors(pid: u32) -> u64 {
     std::fs::read_dir(format!("/proc/{pid}/fd")).map(|dir| dir.count() as u64).unwrap_or(0)
-}
-
-fn mb(bytes: u64) -> f64 {
-    bytes as f64 / (1024.0 * 1024.0)
 }

@@ -97,7 +97,7 @@ pub fn block(
             match s3::parse(url, &field)? {
                 Some(location) => DocumentSource::S3Location(s3.location(location, &field)?),
                 None => {
-                    let data = url.split_once(";base64,").map(|(_, data)| data).unwrap_or_default();
+                    let data = data_url::split(url, &field)?.map_or("", |(_, data)| data);
                     DocumentSource::Bytes(Blob::new(data_url::decode_base64(data, &field)?))
                 }
             }

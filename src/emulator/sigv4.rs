@@ -947,29 +947,10 @@ mod tests {
     #[test]
     fn verifies_real_signatures_and_rejects_tampering() {
         let body = br#"{"messages":[]}"#;
-        let now = SystemTime::now();
-        let identity = Credentials::new("AKIDTEST", "secret", None, None, "test").into();
-        let params = v4::SigningParams::builder()
-            .identity(&identity)
-            .region("us-east-1")
-            .name("bedrock")
-            .time(now)
-            .settings(SigningSettings::default())
-            .build()
-            .unwrap()
-            .into();
+        let credentials = Credentials::new("AKIDTEST", "secret", None, None, "test");
         let path = "/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse";
         let headers = [("content-type", "application/json"), ("host", "127.0.0.1:9")];
-        let request =
-            SignableRequest::new("POST", path, headers.into_iter(), SignableBody::Bytes(body)).unwrap();
-        let (instructions, _) = sign(request, &params).unwrap().into_parts();
-        let mut map = HeaderMap::new();
-        for (name, value) in headers {
-            map.insert(name, value.parse().unwrap());
-        }
-        for (name, value) in instructions.headers() {
-            map.insert(http::HeaderName::from_bytes(name.as_bytes()).unwrap(), value.parse().unwrap());
-        }
+        let map = sdk_signed(credentials, "us-east-1", ("POST", path), &headers, body);
         let known = |secret: &'static str| {
             move |id: &str| {
                 (id == "AKIDTEST").then(|| KnownCredential {
@@ -992,33 +973,46 @@ mod tests {
         assert_eq!(verify("POST", path, &map, body, |_| None).unwrap_err().1, "UnrecognizedClientException");
     }
 
-    /// A control-plane GET with a query and a session token, signed by the SDK's signer.
-    #[test]
-    fn verifies_sdk_signed_queries_and_session_tokens() {
-        let now = SystemTime::now();
-        let identity =
-            Credentials::new("ASIATEST", "secret", Some("session-token".into()), None, "test").into();
+    /// The headers (`headers` and the signature's) of a request to Bedrock in `region` that the
+    /// SDK's own signer signed now with `credentials`.
+    fn sdk_signed(
+        credentials: Credentials,
+        region: &str,
+        (method, path): (&str, &str),
+        headers: &[(&'static str, &str)],
+        body: &[u8],
+    ) -> HeaderMap {
+        let identity = credentials.into();
         let params = v4::SigningParams::builder()
             .identity(&identity)
-            .region("eu-central-1")
+            .region(region)
             .name("bedrock")
-            .time(now)
+            .time(SystemTime::now())
             .settings(SigningSettings::default())
             .build()
             .unwrap()
             .into();
-        let path = "/inference-profiles?nextToken=4&maxResults=4&typeEquals=SYSTEM_DEFINED";
-        let headers = [("host", "bedrock.eu-central-1.amazonaws.com")];
         let request =
-            SignableRequest::new("GET", path, headers.into_iter(), SignableBody::Bytes(b"")).unwrap();
+            SignableRequest::new(method, path, headers.iter().copied(), SignableBody::Bytes(body)).unwrap();
         let (instructions, _) = sign(request, &params).unwrap().into_parts();
         let mut map = HeaderMap::new();
         for (name, value) in headers {
-            map.insert(name, value.parse().unwrap());
+            map.insert(*name, value.parse().unwrap());
         }
         for (name, value) in instructions.headers() {
             map.insert(HeaderName::from_bytes(name.as_bytes()).unwrap(), value.parse().unwrap());
         }
+        map
+    }
+
+    /// A control-plane GET with a query and a session token, signed by the SDK's signer.
+    #[test]
+    fn verifies_sdk_signed_queries_and_session_tokens() {
+        let now = SystemTime::now();
+        let credentials = Credentials::new("ASIATEST", "secret", Some("session-token".into()), None, "test");
+        let path = "/inference-profiles?nextToken=4&maxResults=4&typeEquals=SYSTEM_DEFINED";
+        let headers = [("host", "bedrock.eu-central-1.amazonaws.com")];
+        let map = sdk_signed(credentials, "eu-central-1", ("GET", path), &headers, b"");
         let lookup = |id: &str| {
             (id == "ASIATEST").then(|| KnownCredential {
                 secret_access_key: "secret".into(),

@@ -87,7 +87,7 @@ pub fn format_of(document: &api::Document, field: &str) -> Result<&'static str> 
         Some(api::document::Source::Url(url)) => url.as_str(),
         _ => "",
     };
-    if let Some((mime, _)) = url.strip_prefix("data:").and_then(|rest| rest.split_once(";base64,")) {
+    if let Ok(Some((mime, _))) = data_url::split(url, field) {
         let mime = mime.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
         if let Some((_, format)) = MEDIA_TYPES.iter().find(|(known, _)| *known == mime) {
             return Ok(format);
