@@ -198,3 +198,26 @@ fn a_caller_that_may_not_use_the_model_makes_the_server_fetch_nothing() {
     assert_eq!(allowed.status, 200, "{}", allowed.body);
     assert_eq!(images.hits.load(Ordering::SeqCst), 1);
 }
+
+#[test]
+fn a_caller_over_its_rate_limit_gets_its_429_before_any_fetch() {
+    let images = ImageServer::start();
+    let keys = KeysFile::write(&[("one-a-minute", "requests_per_minute = 1")]);
+    let stack = Stack::start_with(
+        &[
+            "--image-urls",
+            "http",
+            "--image-urls-allow-loopback",
+            "--keys-file",
+            keys.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    let key = Some(keys.key("one-a-minute"));
+    let first = curl_chat(&stack.server.url, key, &asking_for(&images.url("/pixel")));
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(images.hits.load(Ordering::SeqCst), 1);
+    let second = curl_chat(&stack.server.url, key, &asking_for(&images.url("/pixel")));
+    assert_eq!(second.status, 429, "{}", second.body);
+    assert_eq!(images.hits.load(Ordering::SeqCst), 1, "a refused call fetches nothing");
+}

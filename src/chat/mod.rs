@@ -276,10 +276,13 @@ impl Chat {
         caller: &Caller,
         record: &mut CallRecord,
     ) -> Result<(api::ChatCompletionResponse, Served)> {
-        self.inline_remote_images(&mut request, caller).await?;
+        let admitted = self.admit_and_inline_images(&mut request, caller, false).await?;
         let pristine = self.pristine_for_failover(&request);
         let prepared = self.prepare(&mut request, caller, record, None)?;
-        let (admission, quota) = self.limiter.admit(caller, &request, false).await?;
+        let (admission, quota) = match admitted {
+            Some(admitted) => admitted,
+            None => self.limiter.admit(caller, &request, false).await?,
+        };
         let call = |converse, client: Bedrock| async move { client.converse(converse).await };
         let called = self.call_upstream("Converse", prepared, pristine.as_ref(), caller, record, call);
         let called = until_cut(self.cut.subscribe(), called);
@@ -312,23 +315,43 @@ impl Chat {
 
     /// Fetches the request's images given by http(s) URL and puts them in as data URLs, so the
     /// mapping (and every failover target) sends bytes. Only a valid request (at most 20 images)
-    /// for a model the caller may use makes the server fetch anything; the images are fetched
-    /// concurrently.
-    async fn inline_remote_images(
+    /// for a model the caller may use, admitted by the caller's rate limits, makes the server fetch
+    /// anything: a key over its limit gets its 429 before any fetch. The images are fetched
+    /// concurrently. Returns the admission when there was something to fetch (the call is then
+    /// admitted already), `None` otherwise.
+    async fn admit_and_inline_images(
         &self,
         request: &mut api::ChatCompletionRequest,
         caller: &Caller,
-    ) -> Result<()> {
-        use crate::fetch::{Fetcher, sniff};
+        stream: bool,
+    ) -> Result<Option<(Admission, Quota)>> {
+        use crate::fetch::Fetcher;
         let remote: Vec<(usize, usize, String)> = image_urls(request)
             .filter(|(_, _, url)| Fetcher::is_remote(url))
             .map(|(i, j, url)| (i, j, url.to_owned()))
             .collect();
         if remote.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         validate::request(request)?;
         self.allowed_route(request, caller, None)?;
+        let (admission, quota) = self.limiter.admit(caller, request, stream).await?;
+        match self.inline_images(request, &remote).await {
+            Ok(()) => Ok(Some((admission, quota))),
+            Err(error) => {
+                admission.finish(Some(0)); // nothing reached Bedrock
+                Err(error)
+            }
+        }
+    }
+
+    /// Fetches the `remote` images (message, part, URL) and puts them in as data URLs.
+    async fn inline_images(
+        &self,
+        request: &mut api::ChatCompletionRequest,
+        remote: &[(usize, usize, String)],
+    ) -> Result<()> {
+        use crate::fetch::sniff;
         let fetcher = &self.policies.fetcher;
         let fetches = remote.iter().map(|(i, j, url)| async move {
             let field = format!("messages[{i}].content.parts[{j}].image_url.url");
@@ -383,7 +406,7 @@ impl Chat {
         caller: &Caller,
         record: &mut CallRecord,
     ) -> Result<(StreamState, Served)> {
-        self.inline_remote_images(&mut request, caller).await?;
+        let admitted = self.admit_and_inline_images(&mut request, caller, true).await?;
         let pristine = self.pristine_for_failover(&request);
         let prepared = self.prepare(&mut request, caller, record, None)?;
         let slot = self.streams.clone().try_acquire_owned().map_err(|_| {
@@ -396,7 +419,10 @@ impl Chat {
             )
             .with_retry_after(Duration::from_secs(1))
         })?;
-        let (admission, quota) = self.limiter.admit(caller, &request, true).await?;
+        let (admission, quota) = match admitted {
+            Some(admitted) => admitted,
+            None => self.limiter.admit(caller, &request, true).await?,
+        };
         let include_usage = request.stream_options.as_ref().is_some_and(|o| o.include_usage);
         // An attempt is the call and its first event together: nothing has reached the caller yet,
         // so it may be retried or failed over. Once the stream is returned, it never is.
