@@ -1,5 +1,5 @@
 # One entry point for developers and CI. `make help` lists the targets.
-.PHONY: help demo run test test-rust test-openai test-clients test-bench test-fuzz lint generate bench soak fuzz clean
+.PHONY: help demo run test test-rust test-sdk test-clients test-bench test-fuzz lint generate bench soak fuzz clean
 
 CARGO ?= cargo
 
@@ -12,7 +12,7 @@ demo: ## Run the server against the built-in Bedrock emulator (no AWS account ne
 run: ## Run the server against AWS (credentials and region from the environment or .env)
 	$(CARGO) run --release -- serve
 
-test: lint test-rust test-openai test-clients test-bench test-fuzz ## Everything CI runs: lint, Rust tests, OpenAI SDK suites, clients, bench smoke, bounded fuzzing
+test: lint test-rust test-sdk test-clients test-bench test-fuzz ## Everything CI runs: lint, Rust tests, the OpenAI and Anthropic SDK suites, clients, bench smoke, bounded fuzzing
 
 lint: ## rustfmt and clippy, warnings are errors
 	$(CARGO) fmt --all -- --check
@@ -21,9 +21,9 @@ lint: ## rustfmt and clippy, warnings are errors
 test-rust: ## Unit and integration tests (real server and emulator over loopback)
 	$(CARGO) test --workspace
 
-test-openai: ## The REST shim driven by the official OpenAI SDKs (Python, Node) and schemathesis
+test-sdk: ## The REST doors driven by the official OpenAI (Python, Node) and Anthropic (Python) SDKs, and schemathesis
 	$(CARGO) build
-	tests/openai/run.sh
+	tests/sdk/run.sh
 
 test-clients: ## Generated clients: lint, drift check, and each language's suite against the live server
 	$(CARGO) build

@@ -1,14 +1,16 @@
 //! `amazon-chat`: chat completions over Amazon Bedrock, served as gRPC (and, on the same port, an
-//! OpenAI-compatible REST shim), with a Bedrock emulator that speaks Bedrock's real wire protocol.
+//! OpenAI-compatible REST shim and Anthropic's Messages API), with a Bedrock emulator that speaks
+//! Bedrock's real wire protocol.
 //!
 //! # A request's journey
 //!
 //! ```text
 //!  client ──gRPC──▶ server ──▶ auth ──▶ grpc::ChatApi ──┐      (caller: key name, models, limits)
-//!         ──REST──▶ (one port,         rest handlers ───┴─▶ chat::Chat ─────────────────▶ bedrock::Bedrock ──SigV4/HTTP──▶ Bedrock
-//!                    request id,       (thin adapters:      │ chat::validate: the rules    (proto ⇄ Converse     (or emulator)
-//!                    call span)         proto / OpenAI      │ catalog: alias, allow-list,   mapping, SDK errors
-//!                                       JSON in and out)    │   region / profile route      ⇄ error::Error)
+//!         ──REST──▶ (one port,         rest handlers ───┤
+//!                    request id,       anthropic ───────┴─▶ chat::Chat ─────────────────▶ bedrock::Bedrock ──SigV4/HTTP──▶ Bedrock
+//!                    call span)        (thin adapters:      │ chat::validate: the rules    (proto ⇄ Converse     (or emulator)
+//!                                       proto / OpenAI /    │ catalog: alias, allow-list,   mapping, SDK errors
+//!                                       Anthropic JSON)     │   region / profile route      ⇄ error::Error)
 //!                                                           └ timeouts, stream shaping            ▲
 //!                                                                                                 │ clients by region
 //!                          aws: SDK config, credentials (credentials::*), BedrockPool ────────────┘
@@ -25,6 +27,8 @@
 //!   catalog.
 //! - [`server`]: binds the port, stacks the layers (request id, call span and access line, API-key
 //!   [`auth`]), serves gRPC with health and reflection, and drains in-flight calls on SIGTERM.
+//! - [`anthropic`]: Anthropic's Messages API (`POST /v1/messages`, JSON and its named events), a
+//!   thin adapter like [`rest`], with Anthropic's error envelope.
 //! - [`rest`]: the OpenAI-compatible REST shim (JSON and Server-Sent Events) over the same core,
 //!   with its OpenAPI document.
 //! - [`auth`]: API keys (plain, and the named keys of the keys file, reloaded live): who the caller
@@ -61,6 +65,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod anthropic;
 pub mod auth;
 pub mod aws;
 pub mod bedrock;

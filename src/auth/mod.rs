@@ -1,4 +1,5 @@
-//! Client authentication by API key, for gRPC and REST alike: `authorization: Bearer <key>`.
+//! Client authentication by API key, for gRPC and REST alike: `authorization: Bearer <key>`, or
+//! `x-api-key: <key>` (Anthropic's SDKs send that).
 //!
 //! Keys come from `API_KEY`/`API_KEYS`/`API_KEYS_FILE` (plain keys: every model, no limits, name
 //! `default`) and from the keys file (`--keys-file`: named keys with models and limits, see
@@ -158,6 +159,16 @@ impl ApiKeys {
         OPEN_PATH_PREFIXES.iter().any(|prefix| path.starts_with(prefix))
     }
 
+    /// Checks a call's headers: `authorization: Bearer <key>`, or else `x-api-key: <key>` (what
+    /// Anthropic's SDKs send). The caller the key belongs to.
+    pub fn check_headers(&self, headers: &http::HeaderMap) -> Result<Caller, Error> {
+        let header = |name| headers.get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
+        match (header(http::header::AUTHORIZATION.as_str()), header("x-api-key")) {
+            (None, Some(key)) if !self.is_open() => self.check_key(key.trim()),
+            (authorization, _) => self.check(authorization),
+        }
+    }
+
     /// Checks an `authorization` header value: the caller it belongs to.
     pub fn check(&self, authorization: Option<&str>) -> Result<Caller, Error> {
         if self.is_open() {
@@ -166,7 +177,7 @@ impl ApiKeys {
         let Some(value) = authorization else {
             return Err(Error::new(
                 ErrorKind::InvalidApiKey,
-                "missing API key: send the header `authorization: Bearer <key>`",
+                "missing API key: send the header `authorization: Bearer <key>` (or `x-api-key: <key>`)",
             ));
         };
         let key = value
@@ -176,6 +187,11 @@ impl ApiKeys {
             .ok_or_else(|| {
                 Error::new(ErrorKind::InvalidApiKey, "the authorization header must be `Bearer <key>`")
             })?;
+        self.check_key(key)
+    }
+
+    /// The caller a presented key belongs to.
+    fn check_key(&self, key: &str) -> Result<Caller, Error> {
         let presented = digest(key);
         let set = self.set();
         // Compare against every key, without stopping early; remember which matched.

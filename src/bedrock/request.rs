@@ -27,7 +27,7 @@ use aws_sdk_bedrockruntime::types::{
     Message, OutputConfig, OutputFormat, OutputFormatStructure, OutputFormatType, PerformanceConfigLatency,
     PerformanceConfiguration, ReasoningContentBlock, ReasoningTextBlock, ServiceTier, ServiceTierType,
     SpecificToolChoice, SystemContentBlock, Tool, ToolChoice, ToolConfiguration, ToolInputSchema,
-    ToolResultBlock, ToolResultContentBlock, ToolSpecification, ToolUseBlock,
+    ToolResultBlock, ToolResultContentBlock, ToolResultStatus, ToolSpecification, ToolUseBlock,
 };
 use aws_smithy_types::{Blob, Document};
 use base64::Engine as _;
@@ -425,6 +425,7 @@ fn conversation(
             thinking_blocks,
             cache_control,
             citations: _, // answers only: the cited text is in the content
+            tool_error,
         } = message;
         let marker = cache_control.as_ref().filter(|_| cache.markers);
         let (turn_role, mut blocks) = match role.as_str() {
@@ -461,7 +462,7 @@ fn conversation(
             _tool => {
                 let id = tool_call_id.as_deref().unwrap_or_default();
                 let text = texts(content.as_ref()).map(|(text, _)| text).collect::<Vec<_>>().join("\n");
-                (ConversationRole::User, vec![tool_result(id, text, tools_on)?])
+                (ConversationRole::User, vec![tool_result(id, text, tool_error.unwrap_or(false), tools_on)?])
             }
         };
         if let Some(control) = marker {
@@ -639,13 +640,15 @@ fn tool_use(call: &api::ToolCall, tools_on: bool) -> Result<ContentBlock> {
     Ok(ContentBlock::ToolUse(block))
 }
 
-fn tool_result(id: &str, text: String, tools_on: bool) -> Result<ContentBlock> {
+fn tool_result(id: &str, text: String, failed: bool, tools_on: bool) -> Result<ContentBlock> {
     if !tools_on {
-        return Ok(ContentBlock::Text(format!("[tool result {id}: {text}]")));
+        let outcome = if failed { "tool error" } else { "tool result" };
+        return Ok(ContentBlock::Text(format!("[{outcome} {id}: {text}]")));
     }
     let block = ToolResultBlock::builder()
         .tool_use_id(id)
         .content(ToolResultContentBlock::Text(text))
+        .set_status(failed.then_some(ToolResultStatus::Error))
         .build()
         .map_err(internal)?;
     Ok(ContentBlock::ToolResult(block))

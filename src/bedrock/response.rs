@@ -15,6 +15,8 @@ pub struct Answer {
     pub message: api::Message,
     /// OpenAI's finish reason.
     pub finish_reason: &'static str,
+    /// Bedrock's stop reason (`end_turn`, `stop_sequence`, ...), finer than the finish reason.
+    pub stop_reason: String,
     /// Token counts.
     pub usage: Option<api::Usage>,
     /// The service tier that served the request, when Bedrock says.
@@ -76,6 +78,7 @@ pub fn answer(
             ..Default::default()
         },
         finish_reason: finish_reason(stop_reason),
+        stop_reason: stop_reason.as_str().to_owned(),
         usage: usage.map(to_usage),
         service_tier: service_tier.map(tier_name),
         guardrail_trace_json: guardrail_trace.map(|trace| super::guardrail_trace::to_json(trace).to_string()),

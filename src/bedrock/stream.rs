@@ -128,9 +128,15 @@ impl StreamTranslator {
                 // Tool-result and image deltas do not come back in chat answers.
                 _ => None,
             },
-            ConverseStreamOutput::MessageStop(stop) => {
-                Some(self.delta(api::Delta::default(), Some(finish_reason(&stop.stop_reason))))
-            }
+            ConverseStreamOutput::MessageStop(stop) => Some(api::StreamChatCompletionResponse {
+                choices: vec![api::ChunkChoice {
+                    index: 0,
+                    delta: Some(api::Delta::default()),
+                    finish_reason: Some(finish_reason(&stop.stop_reason).to_owned()),
+                    stop_reason: Some(stop.stop_reason.as_str().to_owned()),
+                }],
+                ..self.envelope(Vec::new())
+            }),
             ConverseStreamOutput::Metadata(metadata) => {
                 let usage = metadata.usage.as_ref().map(to_usage);
                 self.usage.clone_from(&usage);
@@ -161,6 +167,7 @@ impl StreamTranslator {
             index: 0,
             delta: Some(delta),
             finish_reason: finish.map(str::to_owned),
+            stop_reason: None,
         }])
     }
 

@@ -9,6 +9,7 @@
 //! The catalog is fetched at start-up (bounded by a short timeout) and refreshed in the background
 //! every TTL; list and get calls read the cached snapshot and never wait on AWS.
 
+pub mod anthropic_names;
 pub mod built_in;
 pub mod control_plane;
 pub mod features;

@@ -133,9 +133,11 @@ impl ModelsFile {
         Ok(file)
     }
 
-    /// The model id an alias stands for, or the id itself.
+    /// The model id an alias (or Anthropic's name for a model) stands for, or the id itself. An
+    /// alias may point at an Anthropic name.
     pub fn resolve<'a>(&'a self, requested: &'a str) -> &'a str {
-        self.aliases.get(requested).map(String::as_str).unwrap_or(requested)
+        let target = self.aliases.get(requested).map(String::as_str).unwrap_or(requested);
+        super::anthropic_names::bedrock_id(target).unwrap_or(target)
     }
 
     /// The failover chain of `requested` (by the name asked for, else the id it resolves to).

@@ -295,6 +295,9 @@ impl Chat {
         };
         admission.finish(answer.usage.as_ref().map(|u| u64::from(u.total_tokens)));
         prepared.structured.shape(&mut answer.message, &mut answer.finish_reason)?;
+        if answer.finish_reason == "stop" && answer.stop_reason == "tool_use" {
+            answer.stop_reason = "end_turn".to_owned(); // the answer tool's call became the answer
+        }
         let served = record.served(quota);
         let response = api::ChatCompletionResponse {
             id: completion_id(),
@@ -305,6 +308,7 @@ impl Chat {
                 index: 0,
                 message: Some(answer.message),
                 finish_reason: answer.finish_reason.to_owned(),
+                stop_reason: Some(answer.stop_reason),
             }],
             usage: answer.usage,
             service_tier: answer.service_tier,

@@ -342,6 +342,7 @@ impl StreamShaper {
             if choice.finish_reason.is_some() {
                 if self.calls.is_empty() && choice.finish_reason.as_deref() == Some("tool_calls") {
                     choice.finish_reason = Some("stop".to_owned());
+                    choice.stop_reason = Some("end_turn".to_owned());
                 }
                 let answered = self.calls.is_empty();
                 let checks = if answered {

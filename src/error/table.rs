@@ -50,6 +50,23 @@ pub enum ErrorKind {
     Startup,
 }
 
+/// Anthropic's error `type` for a kind: its own names, which have no separate code. The HTTP
+/// status stays the table's, so every door answers one failure with one status.
+const fn anthropic_type(kind: ErrorKind) -> &'static str {
+    use ErrorKind::*;
+    match kind {
+        InvalidArgument | MethodNotAllowed => "invalid_request_error",
+        PayloadTooLarge => "request_too_large",
+        InvalidApiKey | Unauthenticated => "authentication_error",
+        PermissionDenied | ModelNotAllowed => "permission_error",
+        ModelNotFound | NotFound | UnknownRoute => "not_found_error",
+        ResourceExhausted | RateLimited => "rate_limit_error",
+        Overloaded => "overloaded_error",
+        DeadlineExceeded => "timeout_error",
+        Unavailable | SchemaMismatch | Internal | Configuration | Startup => "api_error",
+    }
+}
+
 /// Where a failure can happen: in a call (it reaches a client) or in the process (it ends it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -72,6 +89,8 @@ pub struct ErrorClass {
     pub openai_type: &'static str,
     /// OpenAI's error `code` in the REST envelope (OpenAI's own where it has one).
     pub openai_code: &'static str,
+    /// Anthropic's error `type` in the Messages API envelope.
+    pub anthropic_type: &'static str,
     /// The process exit status when this ends the process.
     pub exit_code: u8,
     /// Whether it answers a call or ends the process.
@@ -236,6 +255,15 @@ impl ErrorKind {
                 (G::Unavailable, H::SERVICE_UNAVAILABLE, "STARTUP", "api_error", "startup", 1, Process)
             }
         };
-        ErrorClass { grpc, http, reason, openai_type, openai_code, exit_code, scope }
+        ErrorClass {
+            grpc,
+            http,
+            reason,
+            openai_type,
+            openai_code,
+            anthropic_type: anthropic_type(self),
+            exit_code,
+            scope,
+        }
     }
 }

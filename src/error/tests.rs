@@ -51,7 +51,8 @@ fn every_kind_is_listed_once() {
     assert_eq!(names.len(), ErrorKind::ALL.len());
 }
 
-/// The README's table, row by row: kind, gRPC, HTTP, reason, OpenAI type, OpenAI code, exit status.
+/// The README's table, row by row: kind, gRPC, HTTP, reason, OpenAI type, OpenAI code, Anthropic
+/// type, exit status.
 #[test]
 fn the_readme_copy_of_the_table_agrees_with_the_code() {
     let readme = read("README.md");
@@ -65,7 +66,9 @@ fn the_readme_copy_of_the_table_agrees_with_the_code() {
         .collect();
     let mut seen = BTreeSet::new();
     for row in &rows {
-        let [kind, _when, grpc, http, reason, openai_type, openai_code, exit] = row.as_slice() else {
+        let [kind, _when, grpc, http, reason, openai_type, openai_code, anthropic_type, exit] =
+            row.as_slice()
+        else {
             panic!("README error table row has the wrong number of cells: {row:?}");
         };
         let kind = ErrorKind::ALL
@@ -80,11 +83,14 @@ fn the_readme_copy_of_the_table_agrees_with_the_code() {
                 class.reason.to_owned(),
                 class.openai_type.to_owned(),
                 class.openai_code.to_owned(),
+                class.anthropic_type.to_owned(),
             ],
-            Scope::Process => ["—".into(), "—".into(), class.reason.to_owned(), "—".into(), "—".into()],
+            Scope::Process => {
+                ["—".into(), "—".into(), class.reason.to_owned(), "—".into(), "—".into(), "—".into()]
+            }
         };
         assert_eq!(
-            [grpc, http, reason, openai_type, openai_code].map(String::as_str),
+            [grpc, http, reason, openai_type, openai_code, anthropic_type].map(String::as_str),
             expected.each_ref().map(String::as_str),
             "README row for {kind:?}"
         );

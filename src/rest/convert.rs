@@ -200,6 +200,8 @@ fn message(i: usize, message: oa::ChatMessage) -> Result<api::Message> {
         cache_control: cache_control.map(cache_control_in),
         // Answers carry citations; a request's history never does.
         citations: Vec::new(),
+        // OpenAI's tool messages have no failure flag; the text says it.
+        tool_error: None,
     })
 }
 
@@ -313,7 +315,8 @@ fn json_value(text: &str) -> serde_json::Value {
 }
 
 fn choice(choice: api::Choice) -> oa::Choice {
-    let api::Choice { index, message, finish_reason } = choice;
+    // OpenAI's finish_reason says why; Bedrock's finer stop_reason is for gRPC and Anthropic's API.
+    let api::Choice { index, message, finish_reason, stop_reason: _ } = choice;
     let api::Message {
         role,
         content,
@@ -324,6 +327,7 @@ fn choice(choice: api::Choice) -> oa::Choice {
         thinking_blocks,
         cache_control: _, // a request-side marker
         citations,
+        tool_error: _, // only tool messages (requests) carry one
     } = message.unwrap_or_default();
     let content = match content {
         Some(api::message::Content::Text(text)) => Some(text),
@@ -389,7 +393,8 @@ pub fn chunk(chunk: api::StreamChatCompletionResponse) -> oa::ChatCompletionChun
 }
 
 fn chunk_choice(choice: api::ChunkChoice) -> oa::ChunkChoice {
-    let api::ChunkChoice { index, delta, finish_reason } = choice;
+    // OpenAI's finish_reason says why; Bedrock's finer stop_reason is for gRPC and Anthropic's API.
+    let api::ChunkChoice { index, delta, finish_reason, stop_reason: _ } = choice;
     let api::Delta { role, content, tool_calls, reasoning_content, thinking_blocks, citations } =
         delta.unwrap_or_default();
     // OpenAI's first chunk carries `"content": ""` beside the role; strict clients expect it.

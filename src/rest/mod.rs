@@ -99,7 +99,13 @@ pub fn error_response(error: &Error) -> Response {
 
 /// [`error_response`] without the log line, for failures logged in aggregate (rejected keys).
 pub fn unlogged_error_response(error: &Error) -> Response {
-    let mut response = (error.class().http, Json(envelope(error))).into_response();
+    failure(error, envelope(error))
+}
+
+/// A failure in any door's envelope (`body`): the table's status, the caller's quota headers, and
+/// Retry-After when known.
+pub fn failure(error: &Error, body: impl serde::Serialize) -> Response {
+    let mut response = (error.class().http, Json(body)).into_response();
     if let Some(quota) = &error.quota {
         response = with_headers(response, crate::limits::headers(quota));
     }

@@ -3,17 +3,24 @@
 
 use super::handlers;
 use super::openai as oa;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 /// The document.
 #[derive(OpenApi)]
 #[openapi(
     info(
-        title = "amazon-chat OpenAI-compatible API",
-        description = "OpenAI Chat Completions over Amazon Bedrock. Errors use OpenAI's envelope."
+        title = "amazon-chat REST API",
+        description = "OpenAI Chat Completions and Anthropic Messages over Amazon Bedrock. Errors use each API's own envelope: OpenAI's on /v1/chat/completions and /v1/models, Anthropic's on /v1/messages."
     ),
-    paths(handlers::chat_completions, handlers::list_models, handlers::get_model, handlers::health, handlers::ready),
+    paths(
+        handlers::chat_completions,
+        crate::anthropic::handlers::messages,
+        handlers::list_models,
+        handlers::get_model,
+        handlers::health,
+        handlers::ready
+    ),
     components(schemas(oa::ChatCompletionChunk)),
     modifiers(&BearerAuth)
 )]
@@ -28,11 +35,17 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        // Anthropic's SDKs send the key in a header of its own; every route takes either.
+        components.add_security_scheme(
+            "x-api-key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-api-key"))),
+        );
     }
 }
 
 /// The document as JSON, with the event-stream response described per event (what Server-Sent
-/// Events validators such as schemathesis check): `data` is a chunk, an error envelope, or `[DONE]`.
+/// Events validators such as schemathesis check): for chat completions `data` is a chunk, an error
+/// envelope, or `[DONE]`; for messages each event has Anthropic's name and JSON data.
 pub fn document() -> String {
     let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
     let sse = &mut document["paths"]["/v1/chat/completions"]["post"]["responses"]["200"]["content"]["text/event-stream"];
@@ -54,6 +67,21 @@ pub fn document() -> String {
                         }
                     ]
                 }
+            }
+        });
+    }
+    let sse =
+        &mut document["paths"]["/v1/messages"]["post"]["responses"]["200"]["content"]["text/event-stream"];
+    if sse.is_object() {
+        sse["schema"] = serde_json::json!({
+            "type": "object",
+            "required": ["event", "data"],
+            "properties": {
+                "event": {"enum": [
+                    "message_start", "ping", "content_block_start", "content_block_delta",
+                    "content_block_stop", "message_delta", "message_stop", "error"
+                ]},
+                "data": {"type": "string", "contentMediaType": "application/json"}
             }
         });
     }

@@ -89,7 +89,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         .into_axum_router()
         .merge(rest::health_router(rest_state.clone()))
         .fallback(over_the_connection_cap);
-    let rest = rest::router(rest_state);
+    let rest = rest::router(rest_state.clone()).merge(crate::anthropic::router(rest_state));
     let mut router = tonic::service::Routes::new(health_service)
         .add_service(
             ChatServiceServer::new(ChatApi::new(chat, limit))
@@ -106,6 +106,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     let router = router
         .layer(axum::middleware::from_fn_with_state(InFlight::new(config.max_in_flight), shed_past_the_cap))
         .layer(axum::middleware::from_fn(crate::guard::catch_panics))
+        .layer(axum::middleware::from_fn(crate::anthropic::request_id_header))
         .layer(axum::middleware::from_fn(crate::observe::layer))
         // Chat calls log one INFO access line each (`chat::record`); the HTTP layer's own line is DEBUG.
         .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(DefaultOnResponse::new()))
@@ -264,8 +265,7 @@ async fn require_api_key(State(keys): State<ApiKeys>, mut request: Request, next
     if ApiKeys::is_open_path(request.uri().path()) {
         return next.run(request).await;
     }
-    let authorization = request.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    match keys.check(authorization) {
+    match keys.check_headers(request.headers()) {
         Ok(caller) => {
             tracing::Span::current().record("key", &*caller.name);
             request.extensions_mut().insert(caller);
@@ -285,6 +285,8 @@ async fn require_api_key(State(keys): State<ApiKeys>, mut request: Request, next
             }
             if crate::grpc::is_grpc(request.headers()) {
                 crate::grpc::status::to_status(&error).into_http()
+            } else if crate::anthropic::owns(request.uri().path()) {
+                crate::anthropic::unlogged_error_response(&error)
             } else {
                 rest::unlogged_error_response(&error)
             }
@@ -350,12 +352,15 @@ async fn unknown_route(request: Request) -> Response {
     error_for(&request, &error)
 }
 
-/// An error in the caller's protocol (a gRPC status, or OpenAI's envelope), logged.
+/// An error in the caller's protocol (a gRPC status, Anthropic's envelope on its door, or
+/// OpenAI's), logged.
 fn error_for(request: &Request, error: &Error) -> Response {
     let is_grpc = crate::grpc::is_grpc(request.headers());
     if is_grpc {
         error.log();
         crate::grpc::status::to_status(error).into_http()
+    } else if crate::anthropic::owns(request.uri().path()) {
+        crate::anthropic::error_response(error)
     } else {
         rest::error_response(error)
     }

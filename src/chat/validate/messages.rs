@@ -35,8 +35,15 @@ pub fn conversation(messages: &[api::Message], _tools_on: bool) -> Result<()> {
             thinking_blocks,
             cache_control,
             citations: _, // answers carry them; replayed history drops them (the text stays)
+            tool_error,
         } = message;
         let role = role.as_str();
+        if tool_error.is_some() && role != "tool" {
+            return Err(Error::invalid(
+                format!("messages[{i}].tool_error"),
+                format!("only tool messages say whether a tool failed, not {role:?}"),
+            ));
+        }
         if let Some(marker) = cache_control {
             super::cache_control(&format!("messages[{i}].cache_control"), marker)?;
         }

@@ -748,7 +748,10 @@ type Message struct {
 	CacheControl *CacheControl `protobuf:"bytes,9,opt,name=cache_control,json=cacheControl,proto3" json:"cache_control,omitempty"`
 	// Assistant answers: the passages of the request's documents the answer cites, in the order the
 	// model cited them (their text is part of `content`). Ignored in requests.
-	Citations     []*Citation `protobuf:"bytes,10,rep,name=citations,proto3" json:"citations,omitempty"`
+	Citations []*Citation `protobuf:"bytes,10,rep,name=citations,proto3" json:"citations,omitempty"`
+	// Tool turns: the tool failed, and `content` says how (Bedrock's toolResult status "error").
+	// Only on role "tool".
+	ToolError     *bool `protobuf:"varint,11,opt,name=tool_error,json=toolError,proto3,oneof" json:"tool_error,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -862,6 +865,13 @@ func (x *Message) GetCitations() []*Citation {
 		return x.Citations
 	}
 	return nil
+}
+
+func (x *Message) GetToolError() bool {
+	if x != nil && x.ToolError != nil {
+		return *x.ToolError
+	}
+	return false
 }
 
 type isMessage_Content interface {
@@ -1961,7 +1971,11 @@ type Choice struct {
 	Message *Message `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
 	// Why generation stopped: "stop" (natural end or a stop sequence), "length" (the token limit),
 	// "tool_calls" (the model called tools) or "content_filter" (a guardrail or content filter).
-	FinishReason  string `protobuf:"bytes,3,opt,name=finish_reason,json=finishReason,proto3" json:"finish_reason,omitempty"`
+	FinishReason string `protobuf:"bytes,3,opt,name=finish_reason,json=finishReason,proto3" json:"finish_reason,omitempty"`
+	// Why generation stopped, in Bedrock's own words: "end_turn", "stop_sequence", "max_tokens",
+	// "tool_use", "guardrail_intervened", "content_filtered" or "model_context_window_exceeded".
+	// Finer than finish_reason: it tells a stop sequence from a natural end.
+	StopReason    *string `protobuf:"bytes,4,opt,name=stop_reason,json=stopReason,proto3,oneof" json:"stop_reason,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2013,6 +2027,13 @@ func (x *Choice) GetMessage() *Message {
 func (x *Choice) GetFinishReason() string {
 	if x != nil {
 		return x.FinishReason
+	}
+	return ""
+}
+
+func (x *Choice) GetStopReason() string {
+	if x != nil && x.StopReason != nil {
+		return *x.StopReason
 	}
 	return ""
 }
@@ -2221,7 +2242,9 @@ type ChunkChoice struct {
 	// What this chunk adds.
 	Delta *Delta `protobuf:"bytes,2,opt,name=delta,proto3" json:"delta,omitempty"`
 	// Set in the chunk that ends the answer; same values as Choice.finish_reason.
-	FinishReason  *string `protobuf:"bytes,3,opt,name=finish_reason,json=finishReason,proto3,oneof" json:"finish_reason,omitempty"`
+	FinishReason *string `protobuf:"bytes,3,opt,name=finish_reason,json=finishReason,proto3,oneof" json:"finish_reason,omitempty"`
+	// Set with finish_reason; same values as Choice.stop_reason.
+	StopReason    *string `protobuf:"bytes,4,opt,name=stop_reason,json=stopReason,proto3,oneof" json:"stop_reason,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2273,6 +2296,13 @@ func (x *ChunkChoice) GetDelta() *Delta {
 func (x *ChunkChoice) GetFinishReason() string {
 	if x != nil && x.FinishReason != nil {
 		return *x.FinishReason
+	}
+	return ""
+}
+
+func (x *ChunkChoice) GetStopReason() string {
+	if x != nil && x.StopReason != nil {
+		return *x.StopReason
 	}
 	return ""
 }
@@ -2589,7 +2619,7 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\x06strict\x18\x05 \x01(\bH\x02R\x06strict\x88\x01\x01B\x0e\n" +
 	"\f_descriptionB\x0e\n" +
 	"\f_schema_jsonB\t\n" +
-	"\a_strict\"\x92\x04\n" +
+	"\a_strict\"\xc5\x04\n" +
 	"\aMessage\x12\x12\n" +
 	"\x04role\x18\x01 \x01(\tR\x04role\x12\x14\n" +
 	"\x04text\x18\x02 \x01(\tH\x00R\x04text\x124\n" +
@@ -2603,11 +2633,14 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\x0fthinking_blocks\x18\b \x03(\v2\x1d.amazon_chat.v1.ThinkingBlockR\x0ethinkingBlocks\x12A\n" +
 	"\rcache_control\x18\t \x01(\v2\x1c.amazon_chat.v1.CacheControlR\fcacheControl\x126\n" +
 	"\tcitations\x18\n" +
-	" \x03(\v2\x18.amazon_chat.v1.CitationR\tcitationsB\t\n" +
+	" \x03(\v2\x18.amazon_chat.v1.CitationR\tcitations\x12\"\n" +
+	"\n" +
+	"tool_error\x18\v \x01(\bH\x04R\ttoolError\x88\x01\x01B\t\n" +
 	"\acontentB\a\n" +
 	"\x05_nameB\x0f\n" +
 	"\r_tool_call_idB\x14\n" +
-	"\x12_reasoning_content\"A\n" +
+	"\x12_reasoning_contentB\r\n" +
+	"\v_tool_error\"A\n" +
 	"\fContentParts\x121\n" +
 	"\x05parts\x18\x01 \x03(\v2\x1b.amazon_chat.v1.ContentPartR\x05parts\"\xdf\x01\n" +
 	"\vContentPart\x12\x14\n" +
@@ -2693,11 +2726,14 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\fservice_tier\x18\a \x01(\tH\x00R\vserviceTier\x88\x01\x01\x125\n" +
 	"\x14guardrail_trace_json\x18\b \x01(\tH\x01R\x12guardrailTraceJson\x88\x01\x01B\x0f\n" +
 	"\r_service_tierB\x17\n" +
-	"\x15_guardrail_trace_json\"v\n" +
+	"\x15_guardrail_trace_json\"\xac\x01\n" +
 	"\x06Choice\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\rR\x05index\x121\n" +
 	"\amessage\x18\x02 \x01(\v2\x17.amazon_chat.v1.MessageR\amessage\x12#\n" +
-	"\rfinish_reason\x18\x03 \x01(\tR\ffinishReason\"\x8d\x02\n" +
+	"\rfinish_reason\x18\x03 \x01(\tR\ffinishReason\x12$\n" +
+	"\vstop_reason\x18\x04 \x01(\tH\x00R\n" +
+	"stopReason\x88\x01\x01B\x0e\n" +
+	"\f_stop_reason\"\x8d\x02\n" +
 	"\x05Usage\x12#\n" +
 	"\rprompt_tokens\x18\x01 \x01(\rR\fpromptTokens\x12+\n" +
 	"\x11completion_tokens\x18\x02 \x01(\rR\x10completionTokens\x12!\n" +
@@ -2716,12 +2752,15 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\fservice_tier\x18\a \x01(\tH\x00R\vserviceTier\x88\x01\x01\x125\n" +
 	"\x14guardrail_trace_json\x18\b \x01(\tH\x01R\x12guardrailTraceJson\x88\x01\x01B\x0f\n" +
 	"\r_service_tierB\x17\n" +
-	"\x15_guardrail_trace_json\"\x8c\x01\n" +
+	"\x15_guardrail_trace_json\"\xc2\x01\n" +
 	"\vChunkChoice\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\rR\x05index\x12+\n" +
 	"\x05delta\x18\x02 \x01(\v2\x15.amazon_chat.v1.DeltaR\x05delta\x12(\n" +
-	"\rfinish_reason\x18\x03 \x01(\tH\x00R\ffinishReason\x88\x01\x01B\x10\n" +
-	"\x0e_finish_reason\"\xda\x02\n" +
+	"\rfinish_reason\x18\x03 \x01(\tH\x00R\ffinishReason\x88\x01\x01\x12$\n" +
+	"\vstop_reason\x18\x04 \x01(\tH\x01R\n" +
+	"stopReason\x88\x01\x01B\x10\n" +
+	"\x0e_finish_reasonB\x0e\n" +
+	"\f_stop_reason\"\xda\x02\n" +
 	"\x05Delta\x12\x17\n" +
 	"\x04role\x18\x01 \x01(\tH\x00R\x04role\x88\x01\x01\x12\x1d\n" +
 	"\acontent\x18\x02 \x01(\tH\x01R\acontent\x88\x01\x01\x12<\n" +
@@ -2878,6 +2917,7 @@ func file_amazon_chat_v1_chat_proto_init() {
 	}
 	file_amazon_chat_v1_chat_proto_msgTypes[20].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[21].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[22].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[23].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[24].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[25].OneofWrappers = []any{}

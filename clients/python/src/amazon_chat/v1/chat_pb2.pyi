@@ -530,6 +530,7 @@ class Message(_message.Message):
     THINKING_BLOCKS_FIELD_NUMBER: _builtins.int
     CACHE_CONTROL_FIELD_NUMBER: _builtins.int
     CITATIONS_FIELD_NUMBER: _builtins.int
+    TOOL_ERROR_FIELD_NUMBER: _builtins.int
     role: _builtins.str
     """Who wrote this turn: "system", "developer", "user", "assistant" or "tool". System and developer
     messages become Bedrock's system prompt; any other value is rejected.
@@ -543,6 +544,10 @@ class Message(_message.Message):
     reasoning_content: _builtins.str
     """Assistant answers: the model's reasoning as text (all reasoning blocks joined). Ignored in
     requests, where `thinking_blocks` carry the reasoning back.
+    """
+    tool_error: _builtins.bool
+    """Tool turns: the tool failed, and `content` says how (Bedrock's toolResult status "error").
+    Only on role "tool".
     """
     @_builtins.property
     def parts(self) -> Global___ContentParts:
@@ -583,10 +588,11 @@ class Message(_message.Message):
         thinking_blocks: _abc.Iterable[Global___ThinkingBlock] | None = ...,
         cache_control: Global___CacheControl | None = ...,
         citations: _abc.Iterable[Global___Citation] | None = ...,
+        tool_error: _builtins.bool | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_name", b"_name", "_reasoning_content", b"_reasoning_content", "_tool_call_id", b"_tool_call_id", "cache_control", b"cache_control", "content", b"content", "name", b"name", "parts", b"parts", "reasoning_content", b"reasoning_content", "text", b"text", "tool_call_id", b"tool_call_id"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_name", b"_name", "_reasoning_content", b"_reasoning_content", "_tool_call_id", b"_tool_call_id", "_tool_error", b"_tool_error", "cache_control", b"cache_control", "content", b"content", "name", b"name", "parts", b"parts", "reasoning_content", b"reasoning_content", "text", b"text", "tool_call_id", b"tool_call_id", "tool_error", b"tool_error"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_name", b"_name", "_reasoning_content", b"_reasoning_content", "_tool_call_id", b"_tool_call_id", "cache_control", b"cache_control", "citations", b"citations", "content", b"content", "name", b"name", "parts", b"parts", "reasoning_content", b"reasoning_content", "role", b"role", "text", b"text", "thinking_blocks", b"thinking_blocks", "tool_call_id", b"tool_call_id", "tool_calls", b"tool_calls"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_name", b"_name", "_reasoning_content", b"_reasoning_content", "_tool_call_id", b"_tool_call_id", "_tool_error", b"_tool_error", "cache_control", b"cache_control", "citations", b"citations", "content", b"content", "name", b"name", "parts", b"parts", "reasoning_content", b"reasoning_content", "role", b"role", "text", b"text", "thinking_blocks", b"thinking_blocks", "tool_call_id", b"tool_call_id", "tool_calls", b"tool_calls", "tool_error", b"tool_error"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__name: _TypeAlias = _typing.Literal["name"]  # noqa: Y015
     _WhichOneofArgType__name: _TypeAlias = _typing.Literal["_name", b"_name"]  # noqa: Y015
@@ -594,6 +600,8 @@ class Message(_message.Message):
     _WhichOneofArgType__reasoning_content: _TypeAlias = _typing.Literal["_reasoning_content", b"_reasoning_content"]  # noqa: Y015
     _WhichOneofReturnType__tool_call_id: _TypeAlias = _typing.Literal["tool_call_id"]  # noqa: Y015
     _WhichOneofArgType__tool_call_id: _TypeAlias = _typing.Literal["_tool_call_id", b"_tool_call_id"]  # noqa: Y015
+    _WhichOneofReturnType__tool_error: _TypeAlias = _typing.Literal["tool_error"]  # noqa: Y015
+    _WhichOneofArgType__tool_error: _TypeAlias = _typing.Literal["_tool_error", b"_tool_error"]  # noqa: Y015
     _WhichOneofReturnType_content: _TypeAlias = _typing.Literal["text", "parts"]  # noqa: Y015
     _WhichOneofArgType_content: _TypeAlias = _typing.Literal["content", b"content"]  # noqa: Y015
     @_typing.overload
@@ -602,6 +610,8 @@ class Message(_message.Message):
     def WhichOneof(self, oneof_group: _WhichOneofArgType__reasoning_content) -> _WhichOneofReturnType__reasoning_content | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__tool_call_id) -> _WhichOneofReturnType__tool_call_id | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__tool_error) -> _WhichOneofReturnType__tool_error | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType_content) -> _WhichOneofReturnType_content | None: ...
 
@@ -1169,11 +1179,17 @@ class Choice(_message.Message):
     INDEX_FIELD_NUMBER: _builtins.int
     MESSAGE_FIELD_NUMBER: _builtins.int
     FINISH_REASON_FIELD_NUMBER: _builtins.int
+    STOP_REASON_FIELD_NUMBER: _builtins.int
     index: _builtins.int
     """The answer's index; always 0."""
     finish_reason: _builtins.str
     """Why generation stopped: "stop" (natural end or a stop sequence), "length" (the token limit),
     "tool_calls" (the model called tools) or "content_filter" (a guardrail or content filter).
+    """
+    stop_reason: _builtins.str
+    """Why generation stopped, in Bedrock's own words: "end_turn", "stop_sequence", "max_tokens",
+    "tool_use", "guardrail_intervened", "content_filtered" or "model_context_window_exceeded".
+    Finer than finish_reason: it tells a stop sequence from a natural end.
     """
     @_builtins.property
     def message(self) -> Global___Message:
@@ -1185,12 +1201,15 @@ class Choice(_message.Message):
         index: _builtins.int = ...,
         message: Global___Message | None = ...,
         finish_reason: _builtins.str = ...,
+        stop_reason: _builtins.str | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["message", b"message"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_stop_reason", b"_stop_reason", "message", b"message", "stop_reason", b"stop_reason"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["finish_reason", b"finish_reason", "index", b"index", "message", b"message"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_stop_reason", b"_stop_reason", "finish_reason", b"finish_reason", "index", b"index", "message", b"message", "stop_reason", b"stop_reason"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
+    _WhichOneofReturnType__stop_reason: _TypeAlias = _typing.Literal["stop_reason"]  # noqa: Y015
+    _WhichOneofArgType__stop_reason: _TypeAlias = _typing.Literal["_stop_reason", b"_stop_reason"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__stop_reason) -> _WhichOneofReturnType__stop_reason | None: ...
 
 Global___Choice: _TypeAlias = Choice  # noqa: Y015
 
@@ -1319,10 +1338,13 @@ class ChunkChoice(_message.Message):
     INDEX_FIELD_NUMBER: _builtins.int
     DELTA_FIELD_NUMBER: _builtins.int
     FINISH_REASON_FIELD_NUMBER: _builtins.int
+    STOP_REASON_FIELD_NUMBER: _builtins.int
     index: _builtins.int
     """The answer's index; always 0."""
     finish_reason: _builtins.str
     """Set in the chunk that ends the answer; same values as Choice.finish_reason."""
+    stop_reason: _builtins.str
+    """Set with finish_reason; same values as Choice.stop_reason."""
     @_builtins.property
     def delta(self) -> Global___Delta:
         """What this chunk adds."""
@@ -1333,14 +1355,20 @@ class ChunkChoice(_message.Message):
         index: _builtins.int = ...,
         delta: Global___Delta | None = ...,
         finish_reason: _builtins.str | None = ...,
+        stop_reason: _builtins.str | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_finish_reason", b"_finish_reason", "delta", b"delta", "finish_reason", b"finish_reason"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_finish_reason", b"_finish_reason", "_stop_reason", b"_stop_reason", "delta", b"delta", "finish_reason", b"finish_reason", "stop_reason", b"stop_reason"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_finish_reason", b"_finish_reason", "delta", b"delta", "finish_reason", b"finish_reason", "index", b"index"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_finish_reason", b"_finish_reason", "_stop_reason", b"_stop_reason", "delta", b"delta", "finish_reason", b"finish_reason", "index", b"index", "stop_reason", b"stop_reason"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__finish_reason: _TypeAlias = _typing.Literal["finish_reason"]  # noqa: Y015
     _WhichOneofArgType__finish_reason: _TypeAlias = _typing.Literal["_finish_reason", b"_finish_reason"]  # noqa: Y015
+    _WhichOneofReturnType__stop_reason: _TypeAlias = _typing.Literal["stop_reason"]  # noqa: Y015
+    _WhichOneofArgType__stop_reason: _TypeAlias = _typing.Literal["_stop_reason", b"_stop_reason"]  # noqa: Y015
+    @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__finish_reason) -> _WhichOneofReturnType__finish_reason | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__stop_reason) -> _WhichOneofReturnType__stop_reason | None: ...
 
 Global___ChunkChoice: _TypeAlias = ChunkChoice  # noqa: Y015
 

@@ -248,7 +248,7 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
       "\n\006schema\030\003 \001(\0132\027.google.protobuf.StructR" +
       "\006schema\022$\n\013schema_json\030\004 \001(\tH\001R\nschemaJs" +
       "on\210\001\001\022\033\n\006strict\030\005 \001(\010H\002R\006strict\210\001\001B\016\n\014_d" +
-      "escriptionB\016\n\014_schema_jsonB\t\n\007_strict\"\222\004" +
+      "escriptionB\016\n\014_schema_jsonB\t\n\007_strict\"\305\004" +
       "\n\007Message\022\022\n\004role\030\001 \001(\tR\004role\022\024\n\004text\030\002 " +
       "\001(\tH\000R\004text\0224\n\005parts\030\003 \001(\0132\034.amazon_chat" +
       ".v1.ContentPartsH\000R\005parts\022\027\n\004name\030\004 \001(\tH" +
@@ -260,85 +260,89 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
       "hinkingBlockR\016thinkingBlocks\022A\n\rcache_co" +
       "ntrol\030\t \001(\0132\034.amazon_chat.v1.CacheContro" +
       "lR\014cacheControl\0226\n\tcitations\030\n \003(\0132\030.ama" +
-      "zon_chat.v1.CitationR\tcitationsB\t\n\007conte" +
-      "ntB\007\n\005_nameB\017\n\r_tool_call_idB\024\n\022_reasoni" +
-      "ng_content\"A\n\014ContentParts\0221\n\005parts\030\001 \003(" +
-      "\0132\033.amazon_chat.v1.ContentPartR\005parts\"\337\001" +
-      "\n\013ContentPart\022\024\n\004text\030\001 \001(\tH\000R\004text\0227\n\ti" +
-      "mage_url\030\002 \001(\0132\030.amazon_chat.v1.ImageUrl" +
-      "H\000R\010imageUrl\0226\n\010document\030\004 \001(\0132\030.amazon_" +
-      "chat.v1.DocumentH\000R\010document\022A\n\rcache_co" +
-      "ntrol\030\003 \001(\0132\034.amazon_chat.v1.CacheContro" +
-      "lR\014cacheControlB\006\n\004part\"\360\001\n\010Document\022\024\n\004" +
-      "data\030\001 \001(\014H\000R\004data\022\022\n\003url\030\002 \001(\tH\000R\003url\022\033" +
-      "\n\006format\030\003 \001(\tH\001R\006format\210\001\001\022\037\n\010filename\030" +
-      "\004 \001(\tH\002R\010filename\210\001\001\022!\n\tcitations\030\005 \001(\010H" +
-      "\003R\tcitations\210\001\001\022\035\n\007context\030\006 \001(\tH\004R\007cont" +
-      "ext\210\001\001B\010\n\006sourceB\t\n\007_formatB\013\n\t_filename" +
-      "B\014\n\n_citationsB\n\n\010_context\"\217\002\n\010Citation\022" +
-      "\024\n\005title\030\001 \001(\tR\005title\022*\n\016document_index\030" +
-      "\002 \001(\rH\000R\rdocumentIndex\210\001\001\022\035\n\ncited_text\030" +
-      "\003 \001(\tR\tcitedText\022#\n\rlocation_type\030\004 \001(\tR" +
-      "\014locationType\022\031\n\005start\030\005 \001(\rH\001R\005start\210\001\001" +
-      "\022\025\n\003end\030\006 \001(\rH\002R\003end\210\001\001\022\033\n\006source\030\007 \001(\tH" +
-      "\003R\006source\210\001\001B\021\n\017_document_indexB\010\n\006_star" +
-      "tB\006\n\004_endB\t\n\007_source\"D\n\010ImageUrl\022\020\n\003url\030" +
-      "\001 \001(\tR\003url\022\033\n\006detail\030\002 \001(\tH\000R\006detail\210\001\001B" +
-      "\t\n\007_detail\"h\n\010ToolCall\022\016\n\002id\030\001 \001(\tR\002id\022\022" +
-      "\n\004type\030\002 \001(\tR\004type\0228\n\010function\030\003 \001(\0132\034.a" +
-      "mazon_chat.v1.FunctionCallR\010function\"@\n\014" +
-      "FunctionCall\022\022\n\004name\030\001 \001(\tR\004name\022\034\n\targu" +
-      "ments\030\002 \001(\tR\targuments\"\235\001\n\004Tool\022\022\n\004type\030" +
-      "\001 \001(\tR\004type\022>\n\010function\030\002 \001(\0132\".amazon_c" +
-      "hat.v1.FunctionDefinitionR\010function\022A\n\rc" +
-      "ache_control\030\003 \001(\0132\034.amazon_chat.v1.Cach" +
-      "eControlR\014cacheControl\"\202\002\n\022FunctionDefin" +
-      "ition\022\022\n\004name\030\001 \001(\tR\004name\022%\n\013description" +
-      "\030\002 \001(\tH\000R\013description\210\001\001\0227\n\nparameters\030\003" +
-      " \001(\0132\027.google.protobuf.StructR\nparameter" +
-      "s\022\033\n\006strict\030\004 \001(\010H\001R\006strict\210\001\001\022,\n\017parame" +
-      "ters_json\030\005 \001(\tH\002R\016parametersJson\210\001\001B\016\n\014" +
-      "_descriptionB\t\n\007_strictB\022\n\020_parameters_j" +
-      "son\"k\n\nToolChoice\022\024\n\004mode\030\001 \001(\tH\000R\004mode\022" +
-      "=\n\010function\030\002 \001(\0132\037.amazon_chat.v1.Named" +
-      "ToolChoiceH\000R\010functionB\010\n\006choice\"%\n\017Name" +
-      "dToolChoice\022\022\n\004name\030\001 \001(\tR\004name\"4\n\rStrea" +
-      "mOptions\022#\n\rinclude_usage\030\001 \001(\010R\014include" +
-      "Usage\"\226\001\n\017GuardrailConfig\0221\n\024guardrail_i" +
-      "dentifier\030\001 \001(\tR\023guardrailIdentifier\022+\n\021" +
-      "guardrail_version\030\002 \001(\tR\020guardrailVersio" +
-      "n\022\031\n\005trace\030\003 \001(\tH\000R\005trace\210\001\001B\010\n\006_trace\"\330" +
-      "\002\n\026ChatCompletionResponse\022\016\n\002id\030\001 \001(\tR\002i" +
-      "d\022\026\n\006object\030\002 \001(\tR\006object\022\030\n\007created\030\003 \001" +
-      "(\003R\007created\022\024\n\005model\030\004 \001(\tR\005model\0220\n\007cho" +
-      "ices\030\005 \003(\0132\026.amazon_chat.v1.ChoiceR\007choi" +
-      "ces\022+\n\005usage\030\006 \001(\0132\025.amazon_chat.v1.Usag" +
-      "eR\005usage\022&\n\014service_tier\030\007 \001(\tH\000R\013servic" +
-      "eTier\210\001\001\0225\n\024guardrail_trace_json\030\010 \001(\tH\001" +
-      "R\022guardrailTraceJson\210\001\001B\017\n\r_service_tier" +
-      "B\027\n\025_guardrail_trace_json\"v\n\006Choice\022\024\n\005i" +
-      "ndex\030\001 \001(\rR\005index\0221\n\007message\030\002 \001(\0132\027.ama" +
-      "zon_chat.v1.MessageR\007message\022#\n\rfinish_r" +
-      "eason\030\003 \001(\tR\014finishReason\"\215\002\n\005Usage\022#\n\rp" +
-      "rompt_tokens\030\001 \001(\rR\014promptTokens\022+\n\021comp" +
-      "letion_tokens\030\002 \001(\rR\020completionTokens\022!\n" +
-      "\014total_tokens\030\003 \001(\rR\013totalTokens\022/\n\021cach" +
-      "e_read_tokens\030\004 \001(\rH\000R\017cacheReadTokens\210\001" +
-      "\001\0221\n\022cache_write_tokens\030\005 \001(\rH\001R\020cacheWr" +
-      "iteTokens\210\001\001B\024\n\022_cache_read_tokensB\025\n\023_c" +
-      "ache_write_tokens\"\343\002\n\034StreamChatCompleti" +
-      "onResponse\022\016\n\002id\030\001 \001(\tR\002id\022\026\n\006object\030\002 \001" +
-      "(\tR\006object\022\030\n\007created\030\003 \001(\003R\007created\022\024\n\005" +
-      "model\030\004 \001(\tR\005model\0225\n\007choices\030\005 \003(\0132\033.am" +
-      "azon_chat.v1.ChunkChoiceR\007choices\022+\n\005usa" +
-      "ge\030\006 \001(\0132\025.amazon_chat.v1.UsageR\005usage\022&" +
-      "\n\014service_tier\030\007 \001(\tH\000R\013serviceTier\210\001\001\0225" +
-      "\n\024guardrail_trace_json\030\010 \001(\tH\001R\022guardrai" +
-      "lTraceJson\210\001\001B\017\n\r_service_tierB\027\n\025_guard" +
-      "rail_trace_json\"\214\001\n\013ChunkChoice\022\024\n\005index" +
-      "\030\001 \001(\rR\005index\022+\n\005delta\030\002 \001(\0132\025.amazon_ch" +
-      "at.v1.DeltaR\005delta\022(\n\rfinish_reason\030\003 \001(" +
-      "\tH\000R\014finishReason\210\001\001B\020\n\016_finish_reason\"\332" +
+      "zon_chat.v1.CitationR\tcitations\022\"\n\ntool_" +
+      "error\030\013 \001(\010H\004R\ttoolError\210\001\001B\t\n\007contentB\007" +
+      "\n\005_nameB\017\n\r_tool_call_idB\024\n\022_reasoning_c" +
+      "ontentB\r\n\013_tool_error\"A\n\014ContentParts\0221\n" +
+      "\005parts\030\001 \003(\0132\033.amazon_chat.v1.ContentPar" +
+      "tR\005parts\"\337\001\n\013ContentPart\022\024\n\004text\030\001 \001(\tH\000" +
+      "R\004text\0227\n\timage_url\030\002 \001(\0132\030.amazon_chat." +
+      "v1.ImageUrlH\000R\010imageUrl\0226\n\010document\030\004 \001(" +
+      "\0132\030.amazon_chat.v1.DocumentH\000R\010document\022" +
+      "A\n\rcache_control\030\003 \001(\0132\034.amazon_chat.v1." +
+      "CacheControlR\014cacheControlB\006\n\004part\"\360\001\n\010D" +
+      "ocument\022\024\n\004data\030\001 \001(\014H\000R\004data\022\022\n\003url\030\002 \001" +
+      "(\tH\000R\003url\022\033\n\006format\030\003 \001(\tH\001R\006format\210\001\001\022\037" +
+      "\n\010filename\030\004 \001(\tH\002R\010filename\210\001\001\022!\n\tcitat" +
+      "ions\030\005 \001(\010H\003R\tcitations\210\001\001\022\035\n\007context\030\006 " +
+      "\001(\tH\004R\007context\210\001\001B\010\n\006sourceB\t\n\007_formatB\013" +
+      "\n\t_filenameB\014\n\n_citationsB\n\n\010_context\"\217\002" +
+      "\n\010Citation\022\024\n\005title\030\001 \001(\tR\005title\022*\n\016docu" +
+      "ment_index\030\002 \001(\rH\000R\rdocumentIndex\210\001\001\022\035\n\n" +
+      "cited_text\030\003 \001(\tR\tcitedText\022#\n\rlocation_" +
+      "type\030\004 \001(\tR\014locationType\022\031\n\005start\030\005 \001(\rH" +
+      "\001R\005start\210\001\001\022\025\n\003end\030\006 \001(\rH\002R\003end\210\001\001\022\033\n\006so" +
+      "urce\030\007 \001(\tH\003R\006source\210\001\001B\021\n\017_document_ind" +
+      "exB\010\n\006_startB\006\n\004_endB\t\n\007_source\"D\n\010Image" +
+      "Url\022\020\n\003url\030\001 \001(\tR\003url\022\033\n\006detail\030\002 \001(\tH\000R" +
+      "\006detail\210\001\001B\t\n\007_detail\"h\n\010ToolCall\022\016\n\002id\030" +
+      "\001 \001(\tR\002id\022\022\n\004type\030\002 \001(\tR\004type\0228\n\010functio" +
+      "n\030\003 \001(\0132\034.amazon_chat.v1.FunctionCallR\010f" +
+      "unction\"@\n\014FunctionCall\022\022\n\004name\030\001 \001(\tR\004n" +
+      "ame\022\034\n\targuments\030\002 \001(\tR\targuments\"\235\001\n\004To" +
+      "ol\022\022\n\004type\030\001 \001(\tR\004type\022>\n\010function\030\002 \001(\013" +
+      "2\".amazon_chat.v1.FunctionDefinitionR\010fu" +
+      "nction\022A\n\rcache_control\030\003 \001(\0132\034.amazon_c" +
+      "hat.v1.CacheControlR\014cacheControl\"\202\002\n\022Fu" +
+      "nctionDefinition\022\022\n\004name\030\001 \001(\tR\004name\022%\n\013" +
+      "description\030\002 \001(\tH\000R\013description\210\001\001\0227\n\np" +
+      "arameters\030\003 \001(\0132\027.google.protobuf.Struct" +
+      "R\nparameters\022\033\n\006strict\030\004 \001(\010H\001R\006strict\210\001" +
+      "\001\022,\n\017parameters_json\030\005 \001(\tH\002R\016parameters" +
+      "Json\210\001\001B\016\n\014_descriptionB\t\n\007_strictB\022\n\020_p" +
+      "arameters_json\"k\n\nToolChoice\022\024\n\004mode\030\001 \001" +
+      "(\tH\000R\004mode\022=\n\010function\030\002 \001(\0132\037.amazon_ch" +
+      "at.v1.NamedToolChoiceH\000R\010functionB\010\n\006cho" +
+      "ice\"%\n\017NamedToolChoice\022\022\n\004name\030\001 \001(\tR\004na" +
+      "me\"4\n\rStreamOptions\022#\n\rinclude_usage\030\001 \001" +
+      "(\010R\014includeUsage\"\226\001\n\017GuardrailConfig\0221\n\024" +
+      "guardrail_identifier\030\001 \001(\tR\023guardrailIde" +
+      "ntifier\022+\n\021guardrail_version\030\002 \001(\tR\020guar" +
+      "drailVersion\022\031\n\005trace\030\003 \001(\tH\000R\005trace\210\001\001B" +
+      "\010\n\006_trace\"\330\002\n\026ChatCompletionResponse\022\016\n\002" +
+      "id\030\001 \001(\tR\002id\022\026\n\006object\030\002 \001(\tR\006object\022\030\n\007" +
+      "created\030\003 \001(\003R\007created\022\024\n\005model\030\004 \001(\tR\005m" +
+      "odel\0220\n\007choices\030\005 \003(\0132\026.amazon_chat.v1.C" +
+      "hoiceR\007choices\022+\n\005usage\030\006 \001(\0132\025.amazon_c" +
+      "hat.v1.UsageR\005usage\022&\n\014service_tier\030\007 \001(" +
+      "\tH\000R\013serviceTier\210\001\001\0225\n\024guardrail_trace_j" +
+      "son\030\010 \001(\tH\001R\022guardrailTraceJson\210\001\001B\017\n\r_s" +
+      "ervice_tierB\027\n\025_guardrail_trace_json\"\254\001\n" +
+      "\006Choice\022\024\n\005index\030\001 \001(\rR\005index\0221\n\007message" +
+      "\030\002 \001(\0132\027.amazon_chat.v1.MessageR\007message" +
+      "\022#\n\rfinish_reason\030\003 \001(\tR\014finishReason\022$\n" +
+      "\013stop_reason\030\004 \001(\tH\000R\nstopReason\210\001\001B\016\n\014_" +
+      "stop_reason\"\215\002\n\005Usage\022#\n\rprompt_tokens\030\001" +
+      " \001(\rR\014promptTokens\022+\n\021completion_tokens\030" +
+      "\002 \001(\rR\020completionTokens\022!\n\014total_tokens\030" +
+      "\003 \001(\rR\013totalTokens\022/\n\021cache_read_tokens\030" +
+      "\004 \001(\rH\000R\017cacheReadTokens\210\001\001\0221\n\022cache_wri" +
+      "te_tokens\030\005 \001(\rH\001R\020cacheWriteTokens\210\001\001B\024" +
+      "\n\022_cache_read_tokensB\025\n\023_cache_write_tok" +
+      "ens\"\343\002\n\034StreamChatCompletionResponse\022\016\n\002" +
+      "id\030\001 \001(\tR\002id\022\026\n\006object\030\002 \001(\tR\006object\022\030\n\007" +
+      "created\030\003 \001(\003R\007created\022\024\n\005model\030\004 \001(\tR\005m" +
+      "odel\0225\n\007choices\030\005 \003(\0132\033.amazon_chat.v1.C" +
+      "hunkChoiceR\007choices\022+\n\005usage\030\006 \001(\0132\025.ama" +
+      "zon_chat.v1.UsageR\005usage\022&\n\014service_tier" +
+      "\030\007 \001(\tH\000R\013serviceTier\210\001\001\0225\n\024guardrail_tr" +
+      "ace_json\030\010 \001(\tH\001R\022guardrailTraceJson\210\001\001B" +
+      "\017\n\r_service_tierB\027\n\025_guardrail_trace_jso" +
+      "n\"\302\001\n\013ChunkChoice\022\024\n\005index\030\001 \001(\rR\005index\022" +
+      "+\n\005delta\030\002 \001(\0132\025.amazon_chat.v1.DeltaR\005d" +
+      "elta\022(\n\rfinish_reason\030\003 \001(\tH\000R\014finishRea" +
+      "son\210\001\001\022$\n\013stop_reason\030\004 \001(\tH\001R\nstopReaso" +
+      "n\210\001\001B\020\n\016_finish_reasonB\016\n\014_stop_reason\"\332" +
       "\002\n\005Delta\022\027\n\004role\030\001 \001(\tH\000R\004role\210\001\001\022\035\n\007con" +
       "tent\030\002 \001(\tH\001R\007content\210\001\001\022<\n\ntool_calls\030\003" +
       " \003(\0132\035.amazon_chat.v1.ToolCallDeltaR\ttoo" +
@@ -427,7 +431,7 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
     internal_static_amazon_chat_v1_Message_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_Message_descriptor,
-        new java.lang.String[] { "Role", "Text", "Parts", "Name", "ToolCalls", "ToolCallId", "ReasoningContent", "ThinkingBlocks", "CacheControl", "Citations", "Content", });
+        new java.lang.String[] { "Role", "Text", "Parts", "Name", "ToolCalls", "ToolCallId", "ReasoningContent", "ThinkingBlocks", "CacheControl", "Citations", "ToolError", "Content", });
     internal_static_amazon_chat_v1_ContentParts_descriptor =
       getDescriptor().getMessageType(8);
     internal_static_amazon_chat_v1_ContentParts_fieldAccessorTable = new
@@ -517,7 +521,7 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
     internal_static_amazon_chat_v1_Choice_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_Choice_descriptor,
-        new java.lang.String[] { "Index", "Message", "FinishReason", });
+        new java.lang.String[] { "Index", "Message", "FinishReason", "StopReason", });
     internal_static_amazon_chat_v1_Usage_descriptor =
       getDescriptor().getMessageType(23);
     internal_static_amazon_chat_v1_Usage_fieldAccessorTable = new
@@ -535,7 +539,7 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
     internal_static_amazon_chat_v1_ChunkChoice_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ChunkChoice_descriptor,
-        new java.lang.String[] { "Index", "Delta", "FinishReason", });
+        new java.lang.String[] { "Index", "Delta", "FinishReason", "StopReason", });
     internal_static_amazon_chat_v1_Delta_descriptor =
       getDescriptor().getMessageType(26);
     internal_static_amazon_chat_v1_Delta_fieldAccessorTable = new

@@ -33,6 +33,7 @@ private static final long serialVersionUID = 0L;
   }
   private Choice() {
     finishReason_ = "";
+    stopReason_ = "";
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -156,6 +157,71 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int STOP_REASON_FIELD_NUMBER = 4;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object stopReason_ = "";
+  /**
+   * <pre>
+   * Why generation stopped, in Bedrock's own words: "end_turn", "stop_sequence", "max_tokens",
+   * "tool_use", "guardrail_intervened", "content_filtered" or "model_context_window_exceeded".
+   * Finer than finish_reason: it tells a stop sequence from a natural end.
+   * </pre>
+   *
+   * <code>optional string stop_reason = 4 [json_name = "stopReason"];</code>
+   * @return Whether the stopReason field is set.
+   */
+  @java.lang.Override
+  public boolean hasStopReason() {
+    return ((bitField0_ & 0x00000002) != 0);
+  }
+  /**
+   * <pre>
+   * Why generation stopped, in Bedrock's own words: "end_turn", "stop_sequence", "max_tokens",
+   * "tool_use", "guardrail_intervened", "content_filtered" or "model_context_window_exceeded".
+   * Finer than finish_reason: it tells a stop sequence from a natural end.
+   * </pre>
+   *
+   * <code>optional string stop_reason = 4 [json_name = "stopReason"];</code>
+   * @return The stopReason.
+   */
+  @java.lang.Override
+  public java.lang.String getStopReason() {
+    java.lang.Object ref = stopReason_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      stopReason_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * Why generation stopped, in Bedrock's own words: "end_turn", "stop_sequence", "max_tokens",
+   * "tool_use", "guardrail_intervened", "content_filtered" or "model_context_window_exceeded".
+   * Finer than finish_reason: it tells a stop sequence from a natural end.
+   * </pre>
+   *
+   * <code>optional string stop_reason = 4 [json_name = "stopReason"];</code>
+   * @return The bytes for stopReason.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getStopReasonBytes() {
+    java.lang.Object ref = stopReason_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      stopReason_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -179,6 +245,9 @@ private static final long serialVersionUID = 0L;
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(finishReason_)) {
       com.google.protobuf.GeneratedMessage.writeString(output, 3, finishReason_);
     }
+    if (((bitField0_ & 0x00000002) != 0)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 4, stopReason_);
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -193,6 +262,9 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(finishReason_)) {
       size += com.google.protobuf.GeneratedMessage.computeStringSize(3, finishReason_);
+    }
+    if (((bitField0_ & 0x00000002) != 0)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(4, stopReason_);
     }
     return size;
   }
@@ -227,6 +299,11 @@ private static final long serialVersionUID = 0L;
     }
     if (!getFinishReason()
         .equals(other.getFinishReason())) return false;
+    if (hasStopReason() != other.hasStopReason()) return false;
+    if (hasStopReason()) {
+      if (!getStopReason()
+          .equals(other.getStopReason())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -246,6 +323,10 @@ private static final long serialVersionUID = 0L;
     }
     hash = (37 * hash) + FINISH_REASON_FIELD_NUMBER;
     hash = (53 * hash) + getFinishReason().hashCode();
+    if (hasStopReason()) {
+      hash = (37 * hash) + STOP_REASON_FIELD_NUMBER;
+      hash = (53 * hash) + getStopReason().hashCode();
+    }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -394,6 +475,7 @@ private static final long serialVersionUID = 0L;
         messageBuilder_ = null;
       }
       finishReason_ = "";
+      stopReason_ = "";
       return this;
     }
 
@@ -440,6 +522,10 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000004) != 0)) {
         result.finishReason_ = finishReason_;
       }
+      if (((from_bitField0_ & 0x00000008) != 0)) {
+        result.stopReason_ = stopReason_;
+        to_bitField0_ |= 0x00000002;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -464,6 +550,11 @@ private static final long serialVersionUID = 0L;
       if (!other.getFinishReason().isEmpty()) {
         finishReason_ = other.finishReason_;
         bitField0_ |= 0x00000004;
+        onChanged();
+      }
+      if (other.hasStopReason()) {
+        stopReason_ = other.stopReason_;
+        bitField0_ |= 0x00000008;
         onChanged();
       }
       this.mergeUnknownFields(other.getUnknownFields());
@@ -509,6 +600,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000004;
               break;
             } // case 26
+            case 34: {
+              stopReason_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000008;
+              break;
+            } // case 34
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -820,6 +916,121 @@ private static final long serialVersionUID = 0L;
       checkByteStringIsUtf8(value);
       finishReason_ = value;
       bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object stopReason_ = "";
+    /**
+     * <pre>
+     * Why generation stopped, in Bedrock's own words: "end_turn", "stop_sequence", "max_tokens",
+     * "tool_use", "guardrail_intervened", "content_filtered" or "model_context_window_exceeded".
+     * Finer than finish_reason: it tells a stop sequence from a natural end.
+     * </pre>
+     *
+     * <code>optional string stop_reason = 4 [json_name = "stopReason"];</code>
+     * @return Whether the stopReason field is set.
+     */
+    public boolean hasStopReason() {
+      return ((bitField0_ & 0x00000008) != 0);
+    }
+    /**
+     * <pre>
+     * Why generation stopped, in Bedrock's own words: "end_turn", "stop_sequence", "max_tokens",
+     * "tool_use", "guardrail_intervened", "content_filtered" or "model_context_window_exceeded".
+     * Finer than finish_reason: it tells a stop sequence from a natural end.
+     * </pre>
+     *
+     * <code>optional string stop_reason = 4 [json_name = "stopReason"];</code>
+     * @return The stopReason.
+     */
+    public java.lang.String getStopReason() {
+      java.lang.Object ref = stopReason_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        stopReason_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Why generation stopped, in Bedrock's own words: "end_turn", "stop_sequence", "max_tokens",
+     * "tool_use", "guardrail_intervened", "content_filtered" or "model_context_window_exceeded".
+     * Finer than finish_reason: it tells a stop sequence from a natural end.
+     * </pre>
+     *
+     * <code>optional string stop_reason = 4 [json_name = "stopReason"];</code>
+     * @return The bytes for stopReason.
+     */
+    public com.google.protobuf.ByteString
+        getStopReasonBytes() {
+      java.lang.Object ref = stopReason_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        stopReason_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Why generation stopped, in Bedrock's own words: "end_turn", "stop_sequence", "max_tokens",
+     * "tool_use", "guardrail_intervened", "content_filtered" or "model_context_window_exceeded".
+     * Finer than finish_reason: it tells a stop sequence from a natural end.
+     * </pre>
+     *
+     * <code>optional string stop_reason = 4 [json_name = "stopReason"];</code>
+     * @param value The stopReason to set.
+     * @return This builder for chaining.
+     */
+    public Builder setStopReason(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      stopReason_ = value;
+      bitField0_ |= 0x00000008;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Why generation stopped, in Bedrock's own words: "end_turn", "stop_sequence", "max_tokens",
+     * "tool_use", "guardrail_intervened", "content_filtered" or "model_context_window_exceeded".
+     * Finer than finish_reason: it tells a stop sequence from a natural end.
+     * </pre>
+     *
+     * <code>optional string stop_reason = 4 [json_name = "stopReason"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearStopReason() {
+      stopReason_ = getDefaultInstance().getStopReason();
+      bitField0_ = (bitField0_ & ~0x00000008);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Why generation stopped, in Bedrock's own words: "end_turn", "stop_sequence", "max_tokens",
+     * "tool_use", "guardrail_intervened", "content_filtered" or "model_context_window_exceeded".
+     * Finer than finish_reason: it tells a stop sequence from a natural end.
+     * </pre>
+     *
+     * <code>optional string stop_reason = 4 [json_name = "stopReason"];</code>
+     * @param value The bytes for stopReason to set.
+     * @return This builder for chaining.
+     */
+    public Builder setStopReasonBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      stopReason_ = value;
+      bitField0_ |= 0x00000008;
       onChanged();
       return this;
     }

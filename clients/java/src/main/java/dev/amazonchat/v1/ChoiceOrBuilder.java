@@ -68,4 +68,39 @@ public interface ChoiceOrBuilder extends
    */
   com.google.protobuf.ByteString
       getFinishReasonBytes();
+
+  /**
+   * <pre>
+   * Why generation stopped, in Bedrock's own words: "end_turn", "stop_sequence", "max_tokens",
+   * "tool_use", "guardrail_intervened", "content_filtered" or "model_context_window_exceeded".
+   * Finer than finish_reason: it tells a stop sequence from a natural end.
+   * </pre>
+   *
+   * <code>optional string stop_reason = 4 [json_name = "stopReason"];</code>
+   * @return Whether the stopReason field is set.
+   */
+  boolean hasStopReason();
+  /**
+   * <pre>
+   * Why generation stopped, in Bedrock's own words: "end_turn", "stop_sequence", "max_tokens",
+   * "tool_use", "guardrail_intervened", "content_filtered" or "model_context_window_exceeded".
+   * Finer than finish_reason: it tells a stop sequence from a natural end.
+   * </pre>
+   *
+   * <code>optional string stop_reason = 4 [json_name = "stopReason"];</code>
+   * @return The stopReason.
+   */
+  java.lang.String getStopReason();
+  /**
+   * <pre>
+   * Why generation stopped, in Bedrock's own words: "end_turn", "stop_sequence", "max_tokens",
+   * "tool_use", "guardrail_intervened", "content_filtered" or "model_context_window_exceeded".
+   * Finer than finish_reason: it tells a stop sequence from a natural end.
+   * </pre>
+   *
+   * <code>optional string stop_reason = 4 [json_name = "stopReason"];</code>
+   * @return The bytes for stopReason.
+   */
+  com.google.protobuf.ByteString
+      getStopReasonBytes();
 }

@@ -75,4 +75,33 @@ public interface ChunkChoiceOrBuilder extends
    */
   com.google.protobuf.ByteString
       getFinishReasonBytes();
+
+  /**
+   * <pre>
+   * Set with finish_reason; same values as Choice.stop_reason.
+   * </pre>
+   *
+   * <code>optional string stop_reason = 4 [json_name = "stopReason"];</code>
+   * @return Whether the stopReason field is set.
+   */
+  boolean hasStopReason();
+  /**
+   * <pre>
+   * Set with finish_reason; same values as Choice.stop_reason.
+   * </pre>
+   *
+   * <code>optional string stop_reason = 4 [json_name = "stopReason"];</code>
+   * @return The stopReason.
+   */
+  java.lang.String getStopReason();
+  /**
+   * <pre>
+   * Set with finish_reason; same values as Choice.stop_reason.
+   * </pre>
+   *
+   * <code>optional string stop_reason = 4 [json_name = "stopReason"];</code>
+   * @return The bytes for stopReason.
+   */
+  com.google.protobuf.ByteString
+      getStopReasonBytes();
 }

@@ -668,6 +668,35 @@ private static final long serialVersionUID = 0L;
     return citations_.get(index);
   }
 
+  public static final int TOOL_ERROR_FIELD_NUMBER = 11;
+  private boolean toolError_ = false;
+  /**
+   * <pre>
+   * Tool turns: the tool failed, and `content` says how (Bedrock's toolResult status "error").
+   * Only on role "tool".
+   * </pre>
+   *
+   * <code>optional bool tool_error = 11 [json_name = "toolError"];</code>
+   * @return Whether the toolError field is set.
+   */
+  @java.lang.Override
+  public boolean hasToolError() {
+    return ((bitField0_ & 0x00000010) != 0);
+  }
+  /**
+   * <pre>
+   * Tool turns: the tool failed, and `content` says how (Bedrock's toolResult status "error").
+   * Only on role "tool".
+   * </pre>
+   *
+   * <code>optional bool tool_error = 11 [json_name = "toolError"];</code>
+   * @return The toolError.
+   */
+  @java.lang.Override
+  public boolean getToolError() {
+    return toolError_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -711,6 +740,9 @@ private static final long serialVersionUID = 0L;
     }
     for (int i = 0; i < citations_.size(); i++) {
       output.writeMessage(10, citations_.get(i));
+    }
+    if (((bitField0_ & 0x00000010) != 0)) {
+      output.writeBool(11, toolError_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -766,6 +798,10 @@ private static final long serialVersionUID = 0L;
           }
           size += 1 * count;
         }
+    if (((bitField0_ & 0x00000010) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeBoolSize(11, toolError_);
+    }
     return size;
   }
   @java.lang.Override
@@ -818,6 +854,11 @@ private static final long serialVersionUID = 0L;
     }
     if (!getCitationsList()
         .equals(other.getCitationsList())) return false;
+    if (hasToolError() != other.hasToolError()) return false;
+    if (hasToolError()) {
+      if (getToolError()
+          != other.getToolError()) return false;
+    }
     if (!getContentCase().equals(other.getContentCase())) return false;
     switch (contentCase_) {
       case 2:
@@ -871,6 +912,11 @@ private static final long serialVersionUID = 0L;
     if (getCitationsCount() > 0) {
       hash = (37 * hash) + CITATIONS_FIELD_NUMBER;
       hash = (53 * hash) + getCitationsList().hashCode();
+    }
+    if (hasToolError()) {
+      hash = (37 * hash) + TOOL_ERROR_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+          getToolError());
     }
     switch (contentCase_) {
       case 2:
@@ -1061,6 +1107,7 @@ private static final long serialVersionUID = 0L;
         citationsBuilder_.clear();
       }
       bitField0_ = (bitField0_ & ~0x00000200);
+      toolError_ = false;
       contentCase_ = 0;
       content_ = null;
       return this;
@@ -1149,6 +1196,10 @@ private static final long serialVersionUID = 0L;
             ? cacheControl_
             : cacheControlBuilder_.build();
         to_bitField0_ |= 0x00000008;
+      }
+      if (((from_bitField0_ & 0x00000400) != 0)) {
+        result.toolError_ = toolError_;
+        to_bitField0_ |= 0x00000010;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -1275,6 +1326,9 @@ private static final long serialVersionUID = 0L;
           }
         }
       }
+      if (other.hasToolError()) {
+        setToolError(other.getToolError());
+      }
       switch (other.getContentCase()) {
         case TEXT: {
           contentCase_ = 2;
@@ -1394,6 +1448,11 @@ private static final long serialVersionUID = 0L;
               }
               break;
             } // case 82
+            case 88: {
+              toolError_ = input.readBool();
+              bitField0_ |= 0x00000400;
+              break;
+            } // case 88
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -3265,6 +3324,66 @@ private static final long serialVersionUID = 0L;
         citations_ = null;
       }
       return citationsBuilder_;
+    }
+
+    private boolean toolError_ ;
+    /**
+     * <pre>
+     * Tool turns: the tool failed, and `content` says how (Bedrock's toolResult status "error").
+     * Only on role "tool".
+     * </pre>
+     *
+     * <code>optional bool tool_error = 11 [json_name = "toolError"];</code>
+     * @return Whether the toolError field is set.
+     */
+    @java.lang.Override
+    public boolean hasToolError() {
+      return ((bitField0_ & 0x00000400) != 0);
+    }
+    /**
+     * <pre>
+     * Tool turns: the tool failed, and `content` says how (Bedrock's toolResult status "error").
+     * Only on role "tool".
+     * </pre>
+     *
+     * <code>optional bool tool_error = 11 [json_name = "toolError"];</code>
+     * @return The toolError.
+     */
+    @java.lang.Override
+    public boolean getToolError() {
+      return toolError_;
+    }
+    /**
+     * <pre>
+     * Tool turns: the tool failed, and `content` says how (Bedrock's toolResult status "error").
+     * Only on role "tool".
+     * </pre>
+     *
+     * <code>optional bool tool_error = 11 [json_name = "toolError"];</code>
+     * @param value The toolError to set.
+     * @return This builder for chaining.
+     */
+    public Builder setToolError(boolean value) {
+
+      toolError_ = value;
+      bitField0_ |= 0x00000400;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Tool turns: the tool failed, and `content` says how (Bedrock's toolResult status "error").
+     * Only on role "tool".
+     * </pre>
+     *
+     * <code>optional bool tool_error = 11 [json_name = "toolError"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearToolError() {
+      bitField0_ = (bitField0_ & ~0x00000400);
+      toolError_ = false;
+      onChanged();
+      return this;
     }
 
     // @@protoc_insertion_point(builder_scope:amazon_chat.v1.Message)

@@ -350,5 +350,26 @@ public interface MessageOrBuilder extends
   dev.amazonchat.v1.CitationOrBuilder getCitationsOrBuilder(
       int index);
 
+  /**
+   * <pre>
+   * Tool turns: the tool failed, and `content` says how (Bedrock's toolResult status "error").
+   * Only on role "tool".
+   * </pre>
+   *
+   * <code>optional bool tool_error = 11 [json_name = "toolError"];</code>
+   * @return Whether the toolError field is set.
+   */
+  boolean hasToolError();
+  /**
+   * <pre>
+   * Tool turns: the tool failed, and `content` says how (Bedrock's toolResult status "error").
+   * Only on role "tool".
+   * </pre>
+   *
+   * <code>optional bool tool_error = 11 [json_name = "toolError"];</code>
+   * @return The toolError.
+   */
+  boolean getToolError();
+
   dev.amazonchat.v1.Message.ContentCase getContentCase();
 }

@@ -19,7 +19,14 @@
    in a per-event schema (`data` is `[DONE]` or JSON matching ChatCompletionChunk / ErrorResponse)
    and says so on stderr. A document that already describes its events is used unchanged.
 4. `reaches_success`: after the run, every operation must have answered 2xx at least once, and
-   POST /v1/chat/completions with both JSON and an event stream: otherwise the fuzzing proved little.
+   POST /v1/chat/completions and POST /v1/messages with both JSON and an event stream: otherwise
+   the fuzzing proved little.
+5. Anthropic's Messages door (POST /v1/messages) gets the same treatment: generated bodies may be
+   swapped for valid ones (an Anthropic model name, alternating turns, random optional
+   parameters), and its event streams are checked by `sse_chat_stream` against Anthropic's event
+   grammar: `message_start`, `ping`, well-nested `content_block_start` / `_delta` / `_stop` with
+   increasing indexes, `message_delta` with a stop reason, `message_stop` last (or one final
+   `error` event, not a server error).
 """
 
 from __future__ import annotations
@@ -33,11 +40,18 @@ import schemathesis
 from hypothesis import strategies as st
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
+ANTHROPIC_MODEL = "claude-3-haiku-20240307"
 CHAT = ("POST", "/v1/chat/completions")
+MESSAGES = ("POST", "/v1/messages")
+STREAMING = (CHAT, MESSAGES)
 
 
 def _is_chat(operation: Any) -> bool:
     return operation is not None and (operation.method.upper(), operation.path) == CHAT
+
+
+def _is_messages(operation: Any) -> bool:
+    return operation is not None and (operation.method.upper(), operation.path) == MESSAGES
 
 
 _TEXT = st.text(min_size=1, max_size=60)
@@ -67,6 +81,33 @@ _VALID_CHAT = st.fixed_dictionaries(
         "parallel_tool_calls": st.one_of(st.none(), st.booleans()),
     },
 ).map(lambda b: {("max_completion_tokens" if b.get("user") and "max_tokens" in b else k): v for k, v in b.items()})
+
+_ANTHROPIC_TURN = st.fixed_dictionaries(
+    {
+        "role": st.just("user"),
+        "content": st.one_of(
+            _TEXT, st.lists(st.fixed_dictionaries({"type": st.just("text"), "text": _TEXT}), min_size=1, max_size=3)
+        ),
+    }
+)
+_VALID_MESSAGES = st.fixed_dictionaries(
+    {
+        "model": st.sampled_from([ANTHROPIC_MODEL, MODEL]),
+        "max_tokens": st.integers(1, 4096),
+        "messages": st.tuples(
+            st.lists(st.tuples(_ANTHROPIC_TURN, st.fixed_dictionaries({"role": st.just("assistant"), "content": _TEXT})), max_size=1),
+            _ANTHROPIC_TURN,
+        ).map(lambda t: [*(m for pair in t[0] for m in pair), t[1]]),
+    },
+    optional={
+        "system": st.one_of(_TEXT, st.lists(st.fixed_dictionaries({"type": st.just("text"), "text": _TEXT}), min_size=1, max_size=2)),
+        "temperature": st.floats(0, 1),
+        "top_p": st.floats(0, 1),
+        "top_k": st.integers(1, 500),
+        "stop_sequences": st.lists(_TEXT, max_size=4),
+        "metadata": st.fixed_dictionaries({}, optional={"user_id": _TEXT}),
+    },
+)
 
 
 SSE_EVENT_SCHEMA = {
@@ -103,21 +144,25 @@ def before_load_schema(context: Any, raw_schema: dict[str, Any]) -> None:
         print(
             "schemathesis_hooks: the document gives text/event-stream a bare {\"type\": \"string\"} schema, which"
             " schemathesis applies to each SSE event; validating events against a per-event schema instead"
-            " (see SSE_EVENT_SCHEMA in tests/openai/schemathesis_hooks.py)",
+            " (see SSE_EVENT_SCHEMA in tests/sdk/schemathesis_hooks.py)",
             file=sys.stderr,
         )
 
 
 @schemathesis.hook
 def flatmap_body(context: Any, body: Any) -> Any:
+    # As generated, or a valid unary request, or a valid streamed one.
     if _is_chat(context.operation):
-        # As generated, or a valid unary request, or a valid streamed one.
-        return st.one_of(
-            st.just(body),
-            _VALID_CHAT.map(lambda b: {**b, "stream": False}),
-            _VALID_CHAT.map(lambda b: {**b, "stream": True}),
-        )
-    return st.just(body)
+        valid = _VALID_CHAT
+    elif _is_messages(context.operation):
+        valid = _VALID_MESSAGES
+    else:
+        return st.just(body)
+    return st.one_of(
+        st.just(body),
+        valid.map(lambda b: {**b, "stream": False}),
+        valid.map(lambda b: {**b, "stream": True}),
+    )
 
 
 _CHUNK_VALIDATORS: dict[int, Any] = {}
@@ -161,6 +206,9 @@ def sse_chat_stream(ctx: Any, response: Any, case: Any) -> bool | None:
     assert response.status_code == 200, f"event stream with status {response.status_code}"
     events = _sse_events(response.content.decode("utf-8"))
     assert events, "empty event stream"
+    if _is_messages(case.operation):
+        _anthropic_stream(events)
+        return None
     validator = _chunk_validator(case.operation.schema.raw_schema)
     include_usage = isinstance(case.body, dict) and isinstance(case.body.get("stream_options"), dict) and (
         case.body["stream_options"].get("include_usage") is True
@@ -192,9 +240,57 @@ def sse_chat_stream(ctx: Any, response: Any, case: Any) -> bool | None:
     return None
 
 
+BLOCK_DELTAS = {"text": {"text_delta", "citations_delta"}, "thinking": {"thinking_delta", "signature_delta"},
+                "tool_use": {"input_json_delta"}, "redacted_thinking": set()}
+
+
+def _anthropic_stream(events: list[dict[str, str]]) -> None:
+    """Anthropic's event grammar, event by event (the data's `type` is the event's name)."""
+    names = [e.get("event") for e in events]
+    payloads = []
+    for i, event in enumerate(events):
+        assert set(event) == {"event", "data"}, f"event #{i} has fields {sorted(event)}: `event:` and `data:` expected"
+        payload = json.loads(event["data"])
+        assert payload.get("type") == event["event"], f"event #{i} named {event['event']} carries type {payload.get('type')}"
+        payloads.append(payload)
+    if names[-1] == "error":
+        error = payloads[-1]["error"]
+        assert isinstance(error.get("message"), str) and error["message"], f"bad error event: {payloads[-1]}"
+        assert error.get("type") not in ("api_error",), f"server error mid-stream: {payloads[-1]}"
+        names, payloads = names[:-1], payloads[:-1]
+        ended = False
+    else:
+        ended = True
+    assert names[:2] == ["message_start", "ping"], f"stream starts with {names[:2]}"
+    message = payloads[0]["message"]
+    assert message["content"] == [] and message["role"] == "assistant" and message["id"].startswith("msg_"), message
+    index, open_kind = 0, None
+    body = names[2:-2] if ended else names[2:]
+    for name, payload in zip(body, payloads[2 : 2 + len(body)]):
+        if name == "content_block_start":
+            assert open_kind is None, f"block {payload['index']} starts inside block {index}"
+            assert payload["index"] == index, f"block index {payload['index']}, expected {index}"
+            open_kind = payload["content_block"]["type"]
+            assert open_kind in BLOCK_DELTAS, f"unknown block type {open_kind}"
+        elif name == "content_block_delta":
+            assert open_kind is not None and payload["index"] == index, f"delta outside its block: {payload}"
+            assert payload["delta"]["type"] in BLOCK_DELTAS[open_kind], f"{payload['delta']['type']} in a {open_kind} block"
+        elif name == "content_block_stop":
+            assert open_kind is not None and payload["index"] == index, f"stop outside its block: {payload}"
+            index, open_kind = index + 1, None
+        elif name != "ping":
+            raise AssertionError(f"unexpected event {name} among the blocks")
+    if ended:
+        assert open_kind is None, "the stream ended inside a block"
+        assert names[-2:] == ["message_delta", "message_stop"], f"stream ends with {names[-2:]}"
+        delta = payloads[-2]
+        assert delta["delta"]["stop_reason"] in ("end_turn", "max_tokens", "stop_sequence", "tool_use", "refusal"), delta
+        assert isinstance(delta["usage"]["output_tokens"], int), delta
+
+
 @schemathesis.check
 class reaches_success:  # noqa: N801 - the check's name as the CLI shows it
-    """Fail when an operation never answered 2xx, or chat completions never answered both JSON and SSE."""
+    """Fail when an operation never answered 2xx, or a streaming one never answered both JSON and SSE."""
 
     def __init__(self) -> None:
         self.tested: set[str] = set()
@@ -206,14 +302,14 @@ class reaches_success:  # noqa: N801 - the check's name as the CLI shows it
         if 200 <= response.status_code < 300:
             content_type = ";".join(response.headers.get("content-type", []))
             self.reached.add(label)
-            if _is_chat(case.operation):
+            if _is_chat(case.operation) or _is_messages(case.operation):
                 self.reached.add(label + (" (stream)" if content_type.startswith("text/event-stream") else " (json)"))
 
     def after_run(self, ctx: Any) -> None:
         wanted = set(self.tested)
-        chat = f"{CHAT[0]} {CHAT[1]}"
-        if chat in self.tested:
-            wanted |= {chat + " (json)", chat + " (stream)"}
+        for method, path in STREAMING:
+            if f"{method} {path}" in self.tested:
+                wanted |= {f"{method} {path} (json)", f"{method} {path} (stream)"}
         missing = sorted(wanted - self.reached)
         if missing:
             raise AssertionError("never answered 2xx: " + ", ".join(missing))

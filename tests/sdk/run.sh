@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Drives the OpenAI-compatible REST API of `amazon-chat serve --demo` with the official OpenAI SDKs
-# (unchanged but for base URL and API key) and fuzzes it from its own OpenAPI document:
+# Drives the OpenAI-compatible REST API of `amazon-chat serve --demo` with the official OpenAI SDKs,
+# its Anthropic Messages API (`/v1/messages`) with the official Anthropic SDK (both unchanged but for
+# base URL and API key), and fuzzes it from its own OpenAPI document:
 #
-#   tests/openai/run.sh                        # all three: python node schemathesis
-#   tests/openai/run.sh python node            # some of them
-#   AMAZON_CHAT_BIN=/path/to/amazon-chat tests/openai/run.sh
-#   ST_MAX_EXAMPLES=200 ST_SEED=7 tests/openai/run.sh schemathesis
+#   tests/sdk/run.sh                        # all four: python anthropic node schemathesis
+#   tests/sdk/run.sh python node            # some of them
+#   AMAZON_CHAT_BIN=/path/to/amazon-chat tests/sdk/run.sh
+#   ST_MAX_EXAMPLES=200 ST_SEED=7 tests/sdk/run.sh schemathesis
 #
 # AMAZON_CHAT_BIN defaults to <repo>/target/debug/amazon-chat (build it first: cargo build).
 # Each suite starts its own server on a free loopback port (no AWS_*/AMAZON_CHAT_*/API_KEY* or proxy
 # variables, HOME and cwd a fresh temporary folder) and stops it at the end.
-# Installs into tests/openai/.venv (requirements.txt) and tests/openai/node/node_modules (npm ci),
+# Installs into tests/sdk/.venv (requirements.txt) and tests/sdk/node/node_modules (npm ci),
 # again only when requirements.txt / package-lock.json changed; needs python3 (>= 3.10) and
 # node (>= 20) with npm.
 set -uo pipefail
@@ -19,7 +20,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 export AMAZON_CHAT_BIN="${AMAZON_CHAT_BIN:-$ROOT/target/debug/amazon-chat}"
 if [[ ! -x "$AMAZON_CHAT_BIN" ]]; then
-  echo "tests/openai/run.sh: no amazon-chat binary at $AMAZON_CHAT_BIN (cargo build, or set AMAZON_CHAT_BIN)" >&2
+  echo "tests/sdk/run.sh: no amazon-chat binary at $AMAZON_CHAT_BIN (cargo build, or set AMAZON_CHAT_BIN)" >&2
   exit 1
 fi
 AMAZON_CHAT_BIN="$(cd "$(dirname "$AMAZON_CHAT_BIN")" && pwd)/$(basename "$AMAZON_CHAT_BIN")"
@@ -44,7 +45,7 @@ deps_python() {
   local key
   key="$( { cat requirements.txt; python3 -VV; } | sha256sum)"
   if [[ ! -x .venv/bin/python ]] || ! stamp_ok .venv deps "$key"; then
-    echo "--- installing tests/openai/.venv from requirements.txt"
+    echo "--- installing tests/sdk/.venv from requirements.txt"
     rm -rf .venv
     python3 -m venv .venv || return 1
     run .venv/bin/pip install --quiet --disable-pip-version-check --no-input -r requirements.txt || return 1
@@ -57,7 +58,7 @@ deps_node() {
   local key
   key="$( { cat package-lock.json; node --version; } | sha256sum)"
   if [[ ! -d node_modules ]] || ! stamp_ok node_modules deps "$key"; then
-    echo "--- installing tests/openai/node/node_modules (npm ci)"
+    echo "--- installing tests/sdk/node/node_modules (npm ci)"
     run npm ci --no-audit --no-fund --loglevel=error || return 1
     stamp_write node_modules deps "$key"
   fi
@@ -67,6 +68,14 @@ suite_python() {
   deps_python || return 1
   cd "$HERE" || return 1
   direct .venv/bin/python -m pytest -q -p no:cacheprovider
+}
+
+# The Anthropic suite is a pytest session of its own: its conftest.py could not share one with
+# python/'s (the OpenAI tests import theirs as `conftest`).
+suite_anthropic() {
+  deps_python || return 1
+  cd "$HERE" || return 1
+  direct .venv/bin/python -m pytest -q -p no:cacheprovider anthropic
 }
 
 suite_node() {
@@ -94,19 +103,19 @@ suite_schemathesis() {
 }
 
 suites=("$@")
-if [[ ${#suites[@]} == 0 ]]; then suites=(python node schemathesis); fi
+if [[ ${#suites[@]} == 0 ]]; then suites=(python anthropic node schemathesis); fi
 for suite in "${suites[@]}"; do
   if ! declare -F "suite_$suite" >/dev/null; then
-    echo "tests/openai/run.sh: unknown suite '$suite' (python, node, schemathesis)" >&2
+    echo "tests/sdk/run.sh: unknown suite '$suite' (python, anthropic, node, schemathesis)" >&2
     exit 2
   fi
 done
 export HERE
-export -f run direct stamp_ok stamp_write deps_python deps_node suite_python suite_node suite_schemathesis
+export -f run direct stamp_ok stamp_write deps_python deps_node suite_python suite_anthropic suite_node suite_schemathesis
 failed=()
 summary=()
 for suite in "${suites[@]}"; do
-  echo "=== tests/openai: $suite ==="
+  echo "=== tests/sdk: $suite ==="
   start=$SECONDS
   # A hung suite is stopped after 10 minutes (timeout signals its whole process group, servers included).
   if timeout --kill-after=10 600 bash -c 'set -uo pipefail; "suite_$1"' _ "$suite"; then
@@ -116,11 +125,11 @@ for suite in "${suites[@]}"; do
     failed+=("$suite")
   fi
   summary+=("$suite: $result in $((SECONDS - start)) s")
-  echo "=== tests/openai: $suite: $result ($((SECONDS - start)) s) ==="
+  echo "=== tests/sdk: $suite: $result ($((SECONDS - start)) s) ==="
 done
 echo
-printf 'tests/openai/run.sh: %s\n' "${summary[@]}"
+printf 'tests/sdk/run.sh: %s\n' "${summary[@]}"
 if [[ ${#failed[@]} != 0 ]]; then
-  echo "tests/openai/run.sh: FAILED: ${failed[*]}" >&2
+  echo "tests/sdk/run.sh: FAILED: ${failed[*]}" >&2
   exit 1
 fi

@@ -1,0 +1,76 @@
+//! Anthropic's Messages API on the same port: `POST /v1/messages`, JSON or Anthropic's named
+//! Server-Sent Events, so Anthropic's SDKs, Claude Code and agent frameworks work unmodified
+//! (base URL and key changed).
+//!
+//! A thin adapter like the OpenAI shim ([`crate::rest`]): [`messages`] is the wire format,
+//! [`convert`] maps it onto the proto request and the core's answer back, [`stream`] turns the
+//! core's chunks into Anthropic's events. Keys (`x-api-key` or `authorization: Bearer`), limits,
+//! catalog, routing, logs and metrics are the core's, as on every door; errors use Anthropic's
+//! envelope with the status and `type` of the one error table.
+
+pub mod convert;
+pub mod handlers;
+pub mod messages;
+pub mod stream;
+
+use crate::error::Error;
+use crate::rest::RestState;
+use axum::Router;
+use axum::response::Response;
+use axum::routing::post;
+
+/// The door's routes.
+pub fn router(state: RestState) -> Router {
+    Router::new()
+        .route("/v1/messages", post(handlers::messages))
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+}
+
+/// Whether a path belongs to this door (its errors then use Anthropic's envelope, even those of
+/// the layers before the handler: a missing key, the in-flight cap).
+pub fn owns(path: &str) -> bool {
+    path == "/v1/messages" || path.starts_with("/v1/messages/")
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> Response {
+    let message = format!("{method} is not allowed on {}", uri.path());
+    error_response(&Error::new(crate::error::ErrorKind::MethodNotAllowed, message))
+}
+
+/// Anthropic's SDKs report a response's `request-id` header (in errors too): on this door's paths
+/// every response carries the gateway's request id under that name as well. A layer outside the
+/// key check and the in-flight cap, so their refusals carry it too.
+pub async fn request_id_header(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let id = owns(request.uri().path()).then(|| request.headers().get("x-request-id").cloned()).flatten();
+    let mut response = next.run(request).await;
+    if let Some(id) = id {
+        response.headers_mut().insert("request-id", id);
+    }
+    response
+}
+
+/// Anthropic's error envelope for an error.
+pub fn envelope(error: &Error) -> messages::AnthropicError {
+    let message = match &error.field {
+        // The message names the field already when the core wrote it so; say it otherwise.
+        Some(field) if !error.message.contains(field.as_str()) => format!("{field}: {}", error.message),
+        _ => error.message.clone(),
+    };
+    messages::AnthropicError {
+        kind: "error",
+        error: messages::AnthropicErrorBody { kind: error.class().anthropic_type, message },
+    }
+}
+
+/// An error as an HTTP response in Anthropic's envelope: the table's status, Retry-After when
+/// known, the caller's quota headers. Logged.
+pub fn error_response(error: &Error) -> Response {
+    error.log();
+    unlogged_error_response(error)
+}
+
+/// [`error_response`] without the log line, for failures logged in aggregate (rejected keys).
+pub fn unlogged_error_response(error: &Error) -> Response {
+    crate::rest::failure(error, envelope(error))
+}
