@@ -4,6 +4,10 @@
 //! what is about the gateway rather than the SDK (key headers, envelopes from the layers before the
 //! handler, routing of Anthropic's model names).
 
+// Test code: a panic is a failed test with its message (clippy.toml allows it in #[test] fns;
+// this covers the helpers too).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{CurlResponse, KeysFile, Stack, curl, models_file};

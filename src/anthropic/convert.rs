@@ -399,11 +399,15 @@ pub fn stop_reason(bedrock: Option<&str>, finish_reason: &str) -> &'static str {
     }
 }
 
-/// The stop sequence that ended an answer: Converse does not say which, so it is known only when
-/// the request had exactly one.
-pub fn stop_sequence(stop_reason: &str, stop: &[String]) -> Option<String> {
+/// The stop sequence that ended an answer: the one Bedrock names (Claude's own response says,
+/// when asked), else the request's only one.
+pub fn stop_sequence(stop_reason: &str, named: Option<String>, stop: &[String]) -> Option<String> {
+    if stop_reason != "stop_sequence" {
+        return None;
+    }
     match stop {
-        [only] if stop_reason == "stop_sequence" => Some(only.clone()),
+        _ if named.is_some() => named,
+        [only] => Some(only.clone()),
         _ => None,
     }
 }
@@ -443,7 +447,7 @@ pub fn message(response: api::ChatCompletionResponse, stop: &[String]) -> an::Me
         service_tier: _, // Anthropic's `usage.service_tier` names Anthropic's tiers, not Bedrock's
         guardrail_trace_json: _, // no Anthropic field; the OpenAI door and gRPC carry it
     } = response;
-    let api::Choice { index: _, message, finish_reason, stop_reason } =
+    let api::Choice { index: _, message, finish_reason, stop_reason, stop_sequence } =
         choices.into_iter().next().unwrap_or_default();
     let stop_reason = self::stop_reason(stop_reason.as_deref(), &finish_reason);
     an::Message {
@@ -453,7 +457,7 @@ pub fn message(response: api::ChatCompletionResponse, stop: &[String]) -> an::Me
         model,
         content: blocks(message.unwrap_or_default()),
         stop_reason: Some(stop_reason),
-        stop_sequence: stop_sequence(stop_reason, stop),
+        stop_sequence: self::stop_sequence(stop_reason, stop_sequence, stop),
         usage: self::usage(usage.as_ref()),
     }
 }
@@ -651,6 +655,7 @@ mod tests {
                 }),
                 finish_reason: "tool_calls".into(),
                 stop_reason: Some("tool_use".into()),
+                stop_sequence: None,
             }],
             usage: Some(api::Usage {
                 prompt_tokens: 1500,
@@ -681,11 +686,10 @@ mod tests {
         assert_eq!(stop_reason(Some("model_context_window_exceeded"), "length"), "max_tokens");
         assert_eq!(stop_reason(Some("guardrail_intervened"), "content_filter"), "refusal");
         assert_eq!(stop_reason(None, "tool_calls"), "tool_use");
-        assert_eq!(stop_sequence("stop_sequence", &["END".into()]), Some("END".into()));
-        assert_eq!(
-            stop_sequence("stop_sequence", &["A".into(), "B".into()]),
-            None,
-            "Converse does not say which"
-        );
+        let two = ["A".to_owned(), "B".to_owned()];
+        assert_eq!(stop_sequence("stop_sequence", Some("B".into()), &two), Some("B".into()));
+        assert_eq!(stop_sequence("stop_sequence", None, &["END".into()]), Some("END".into()));
+        assert_eq!(stop_sequence("stop_sequence", None, &two), None, "unknown when Bedrock does not say");
+        assert_eq!(stop_sequence("end_turn", Some("B".into()), &two), None);
     }
 }

@@ -44,6 +44,7 @@ pub struct Translator {
     open: Open,
     next_index: u32,
     stop_reason: Option<&'static str>,
+    stop_sequence: Option<String>,
     usage: Option<api::Usage>,
 }
 
@@ -57,6 +58,7 @@ impl Translator {
             open: Open::None,
             next_index: 0,
             stop_reason: None,
+            stop_sequence: None,
             usage: None,
         }
     }
@@ -86,13 +88,14 @@ impl Translator {
             self.usage = usage;
         }
         for choice in choices {
-            let api::ChunkChoice { index: _, delta, finish_reason, stop_reason } = choice;
+            let api::ChunkChoice { index: _, delta, finish_reason, stop_reason, stop_sequence } = choice;
             if let Some(delta) = delta {
                 self.delta(delta, &mut events);
             }
             if let Some(finish) = finish_reason {
                 self.close(&mut events);
                 self.stop_reason = Some(convert::stop_reason(stop_reason.as_deref(), &finish));
+                self.stop_sequence = stop_sequence;
             }
         }
         events
@@ -108,7 +111,7 @@ impl Translator {
             "message_delta",
             json!({
                 "type": "message_delta",
-                "delta": {"stop_reason": stop_reason, "stop_sequence": convert::stop_sequence(stop_reason, &self.stop)},
+                "delta": {"stop_reason": stop_reason, "stop_sequence": convert::stop_sequence(stop_reason, self.stop_sequence.take(), &self.stop)},
                 "usage": usage,
             }),
         ));
@@ -236,6 +239,7 @@ mod tests {
                 delta: Some(delta),
                 finish_reason: finish.map(|f| f.0.to_owned()),
                 stop_reason: finish.map(|f| f.1.to_owned()),
+                stop_sequence: None,
             }],
             ..Default::default()
         }

@@ -47,6 +47,7 @@ macro_rules! with_request {
             .inference_config(request.inference)
             .set_tool_config(request.tool_config)
             .set_additional_model_request_fields(request.additional_fields)
+            .set_additional_model_response_field_paths(request.response_field_paths)
             .set_output_config(request.output_config)
             .set_service_tier(request.service_tier)
             .set_performance_config(request.performance)
@@ -92,6 +93,7 @@ impl Bedrock {
                 output.usage(),
                 output.service_tier(),
                 output.trace().and_then(|t| t.guardrail()),
+                output.additional_model_response_fields(),
             )),
             Err(error) => {
                 let status = error.raw_response().map(|r| r.status().as_u16());

@@ -87,6 +87,8 @@ pub struct ConverseRequest {
     pub performance: Option<PerformanceConfiguration>,
     /// `requestMetadata`, for Bedrock's invocation logs.
     pub metadata: HashMap<String, String>,
+    /// `additionalModelResponseFieldPaths`: fields of the model's own response to return.
+    pub response_field_paths: Option<Vec<String>>,
 }
 
 /// A validated guardrail setting (Converse and ConverseStream take different SDK types for it).
@@ -211,8 +213,16 @@ pub fn to_converse(request: &api::ChatCompletionRequest, decisions: &Decisions) 
                 .build()
         }),
         metadata: metadata.clone(),
+        // Claude's own response says which stop sequence ended it; Converse returns that only
+        // when asked for.
+        response_field_paths: (!stop.is_empty()
+            && crate::catalog::routing::family(decisions.model_id) == "anthropic")
+            .then(|| vec![STOP_SEQUENCE_PATH.to_owned()]),
     })
 }
+
+/// The pointer to the stop sequence in Claude's own response.
+pub const STOP_SEQUENCE_PATH: &str = "/stop_sequence";
 
 /// OpenAI's (and Bedrock's) tier names as Converse's service tier; `auto` is Bedrock's default,
 /// sent as nothing. OpenAI's `scale` (committed capacity) is Bedrock's `reserved`.
@@ -956,6 +966,24 @@ mod tests {
         };
         assert_eq!(fields["top_k"], Document::Number(aws_smithy_types::Number::PosInt(40)));
         assert!(fields.contains_key("reasoningConfig"));
+    }
+
+    #[test]
+    fn claude_is_asked_which_stop_sequence_ended_the_answer() {
+        let mut req = request(vec![message("user", "q")]);
+        let structured = Structured::plain();
+        let ask = |req: &api::ChatCompletionRequest, model_id| {
+            to_converse(req, &Decisions { model_id, ..Decisions::plain(&structured) })
+                .unwrap()
+                .response_field_paths
+        };
+        assert_eq!(ask(&req, "us.anthropic.claude-sonnet-4-20250514-v1:0"), None, "no stop sequences");
+        req.stop = vec!["END".into()];
+        assert_eq!(
+            ask(&req, "us.anthropic.claude-sonnet-4-20250514-v1:0"),
+            Some(vec![STOP_SEQUENCE_PATH.to_owned()])
+        );
+        assert_eq!(ask(&req, "amazon.nova-lite-v1:0"), None, "only Claude's response has the field");
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub struct Answer {
     pub finish_reason: &'static str,
     /// Bedrock's stop reason (`end_turn`, `stop_sequence`, ...), finer than the finish reason.
     pub stop_reason: String,
+    /// The stop sequence that ended the answer, when the model's own response says.
+    pub stop_sequence: Option<String>,
     /// Token counts.
     pub usage: Option<api::Usage>,
     /// The service tier that served the request, when Bedrock says.
@@ -32,6 +34,7 @@ pub fn answer(
     usage: Option<&TokenUsage>,
     service_tier: Option<&ServiceTier>,
     guardrail_trace: Option<&GuardrailTraceAssessment>,
+    response_fields: Option<&aws_smithy_types::Document>,
 ) -> Answer {
     let mut text = String::new();
     let mut tool_calls = Vec::new();
@@ -79,9 +82,19 @@ pub fn answer(
         },
         finish_reason: finish_reason(stop_reason),
         stop_reason: stop_reason.as_str().to_owned(),
+        stop_sequence: stop_sequence(response_fields),
         usage: usage.map(to_usage),
         service_tier: service_tier.map(tier_name),
         guardrail_trace_json: guardrail_trace.map(|trace| super::guardrail_trace::to_json(trace).to_string()),
+    }
+}
+
+/// The stop sequence in the fields of the model's own response that the request asked for
+/// ([`super::request::STOP_SEQUENCE_PATH`]).
+pub fn stop_sequence(fields: Option<&aws_smithy_types::Document>) -> Option<String> {
+    match fields?.as_object()?.get("stop_sequence")? {
+        aws_smithy_types::Document::String(sequence) => Some(sequence.clone()),
+        _ => None,
     }
 }
 
@@ -189,8 +202,14 @@ mod tests {
             .cache_read_input_tokens(4)
             .build()
             .unwrap();
-        let answer =
-            answer(Some(&ConverseOutput::Message(message)), &StopReason::ToolUse, Some(&usage), None, None);
+        let answer = answer(
+            Some(&ConverseOutput::Message(message)),
+            &StopReason::ToolUse,
+            Some(&usage),
+            None,
+            None,
+            None,
+        );
         assert_eq!(answer.finish_reason, "tool_calls");
         assert_eq!(answer.message.content, Some(api::message::Content::Text("Let me check.".into())));
         assert_eq!(answer.message.tool_calls[0].function.as_ref().unwrap().arguments, r#"{"city":"Paris"}"#);

@@ -134,6 +134,9 @@ impl StreamTranslator {
                     delta: Some(api::Delta::default()),
                     finish_reason: Some(finish_reason(&stop.stop_reason).to_owned()),
                     stop_reason: Some(stop.stop_reason.as_str().to_owned()),
+                    stop_sequence: super::response::stop_sequence(
+                        stop.additional_model_response_fields.as_ref(),
+                    ),
                 }],
                 ..self.envelope(Vec::new())
             }),
@@ -168,6 +171,7 @@ impl StreamTranslator {
             delta: Some(delta),
             finish_reason: finish.map(str::to_owned),
             stop_reason: None,
+            stop_sequence: None,
         }])
     }
 

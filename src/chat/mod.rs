@@ -309,6 +309,7 @@ impl Chat {
                 message: Some(answer.message),
                 finish_reason: answer.finish_reason.to_owned(),
                 stop_reason: Some(answer.stop_reason),
+                stop_sequence: answer.stop_sequence,
             }],
             usage: answer.usage,
             service_tier: answer.service_tier,

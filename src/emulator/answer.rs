@@ -78,6 +78,9 @@ pub struct Reply {
     pub latency: Option<&'static str>,
     /// The guardrail trace (`{"guardrail": ...}`), when the request enabled it.
     pub trace: Option<Value>,
+    /// `additionalModelResponseFields`: the fields of the model's own response the request asked
+    /// for by JSON pointer (`additionalModelResponseFieldPaths`).
+    pub response_fields: Option<Value>,
 }
 
 impl Reply {
@@ -165,6 +168,7 @@ pub fn reply(model_id: &str, region: &str, body: &Value) -> Result<Reply, Fault>
     let answers_json = structured.is_some();
 
     let mut blocks = Vec::new();
+    let mut stop_sequence = None;
     let mut stop_reason = if !calls.is_empty() {
         if body["toolConfig"]["toolChoice"].get("auto").is_some()
             || body["toolConfig"].get("toolChoice").is_none()
@@ -190,7 +194,8 @@ pub fn reply(model_id: &str, region: &str, body: &Value) -> Result<Reply, Fault>
             (None, [one]) => format!("The tool returned: {one}"),
             (None, many) => format!("The tools returned: {}", many.join("; ")),
         };
-        let (text, reason) = limit(text, &body["inferenceConfig"]);
+        let (text, reason, matched) = limit(text, &body["inferenceConfig"]);
+        stop_sequence = matched;
         blocks.push(Block::Text(text));
         // A structured answer is JSON alone; a cut answer stops before its citations.
         if !answers_json && reason != "max_tokens" {
@@ -217,7 +222,9 @@ pub fn reply(model_id: &str, region: &str, body: &Value) -> Result<Reply, Fault>
             Block::ToolUse { input, .. } => 1 + input.to_string().len() as u32 / 4,
         })
         .sum();
+    let response_fields = response_fields(model_id, body, stop_sequence)?;
     Ok(Reply {
+        response_fields,
         blocks,
         stop_reason,
         input_tokens: count_input(body),
@@ -377,18 +384,49 @@ fn describe_images(content: &[Value]) -> String {
     }
 }
 
-/// Applies stop sequences, then maxTokens (in words).
-fn limit(text: String, inference: &Value) -> (String, &'static str) {
+/// `additionalModelResponseFieldPaths` answered from the model's own response, as Bedrock does:
+/// JSON pointers (at most 10) into it. Claude's native response has `stop_sequence` (the sequence
+/// that ended the answer, or null); other fields and other families' responses have nothing the
+/// emulator models, so those pointers find nothing and are left out.
+fn response_fields(
+    model_id: &str,
+    body: &Value,
+    stop_sequence: Option<String>,
+) -> Result<Option<Value>, Fault> {
+    let Some(paths) = body.get("additionalModelResponseFieldPaths") else { return Ok(None) };
+    let paths =
+        paths.as_array().ok_or_else(|| invalid("additionalModelResponseFieldPaths must be a list."))?;
+    if paths.len() > 10 {
+        return Err(invalid("additionalModelResponseFieldPaths can have at most 10 entries."));
+    }
+    let mut fields = serde_json::Map::new();
+    for path in paths {
+        let path = path.as_str().filter(|p| p.starts_with('/')).ok_or_else(|| {
+            invalid(format!(
+                "The provided additionalModelResponseFieldPath {path} is not a valid JSON pointer."
+            ))
+        })?;
+        if path == "/stop_sequence" && model_id.contains("anthropic.") {
+            fields
+                .insert("stop_sequence".to_owned(), stop_sequence.clone().map_or(Value::Null, Value::String));
+        }
+    }
+    Ok(Some(Value::Object(fields)))
+}
+
+/// Applies stop sequences, then maxTokens (in words): the text, the stop reason, and the stop
+/// sequence that cut it.
+fn limit(text: String, inference: &Value) -> (String, &'static str, Option<String>) {
     let stop_at = inference["stopSequences"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
-        .filter_map(|stop| text.find(stop))
+        .filter_map(|stop| text.find(stop).map(|at| (at, stop)))
         .min();
-    let (mut text, mut reason) = match stop_at {
-        Some(at) => (text[..at].trim_end().to_owned(), "stop_sequence"),
-        None => (text, "end_turn"),
+    let (mut text, mut reason, matched) = match stop_at {
+        Some((at, stop)) => (text[..at].trim_end().to_owned(), "stop_sequence", Some(stop.to_owned())),
+        None => (text, "end_turn", None),
     };
     if let Some(max) = inference["maxTokens"].as_u64() {
         let words: Vec<&str> = text.split_whitespace().collect();
@@ -397,7 +435,7 @@ fn limit(text: String, inference: &Value) -> (String, &'static str) {
             reason = "max_tokens";
         }
     }
-    (text, reason)
+    (text, reason, matched)
 }
 
 fn count_input(body: &Value) -> u32 {

@@ -2,6 +2,10 @@
 //! last user message. They let any client (an OpenAI SDK included) drive the emulator's failure
 //! modes through the prompt. The directives are removed from the text the emulator echoes.
 //!
+//! InvokeModel on an embedding model reads them from its input texts (`inputText`, `texts`, ...):
+//! there the faults (scoped alike) and `delay` apply, and the vectors are those of the text without
+//! them.
+//!
 //! | directive | effect |
 //! |---|---|
 //! | `throttle` | HTTP 429 `ThrottlingException` |

@@ -2,14 +2,21 @@
 //! signing, JSON, event-stream framing, typed exceptions) runs end to end with no AWS account.
 //!
 //! - `POST /model/{modelId}/converse` and `/converse-stream`, with signatures verified against the
-//!   emulator's credential table ([`sigv4`]) and unknown model ids rejected as Bedrock does.
+//!   emulator's credential table ([`sigv4`]) and unknown model ids rejected as Bedrock does
+//!   (embedding models too: they do not chat).
+//! - `POST /model/{modelId}/invoke` (InvokeModel) for the embedding models: Titan Text Embeddings
+//!   V2 and G1, Cohere Embed v3 and v4, Nova Multimodal Embeddings, each with its own body, and
+//!   deterministic vectors and token counts (`embeddings`); other models get Bedrock's refusal of
+//!   a body their schema does not take.
+//! - `POST /model/{modelId}/count-tokens` (CountTokens) for the Claude models that count tokens, by
+//!   bare model id, from a Converse or an InvokeModel input (`count_tokens`).
 //! - Deterministic answers derived from the request ([`answer`]), framed as event streams
 //!   ([`eventstream`]) for ConverseStream, after Bedrock's checks: documents and their citations
 //!   (`documents`, `citations`), service tiers and latency-optimized inference per model and
 //!   region (`tiers`), request metadata (`request_metadata`), the guardrail trace
 //!   (`guardrail`).
-//! - Faults and timing driven from the prompt ([`directives`]), scoped to regions, models or the
-//!   first N tries, to prove retries and failover.
+//! - Faults and timing driven from the prompt ([`directives`]), or from an embedding call's input
+//!   text, scoped to regions, models or the first N tries, to prove retries and failover.
 //! - The identity side ([`issuer`]): STS AssumeRole (ExternalId checked), AssumeRoleWithWebIdentity
 //!   and GetCallerIdentity at `POST /`, EC2's IMDSv2 under `/latest/`, and a container-credentials
 //!   endpoint at `/container-credentials`, all issuing temporary credentials that Bedrock accepts.
@@ -25,8 +32,10 @@ pub mod answer;
 pub mod bearer;
 mod citations;
 mod control;
+mod count_tokens;
 pub mod directives;
 mod documents;
+mod embeddings;
 pub mod eventstream;
 mod guardrail;
 pub mod issuer;
@@ -35,6 +44,7 @@ mod models;
 pub mod prompt_cache;
 mod request_metadata;
 mod routes;
+mod schema;
 pub mod sigv4;
 pub mod standalone;
 mod structured;
@@ -75,7 +85,8 @@ pub fn demo_credentials() -> Credentials {
 pub struct Recorded {
     /// Arrival order, from 1.
     pub seq: u64,
-    /// `converse`, `converse-stream`, `sts:AssumeRole`, `imds:credentials`, ...
+    /// `converse`, `converse-stream`, `invoke-model`, `count-tokens`, `sts:AssumeRole`,
+    /// `imds:credentials`, ...
     pub operation: String,
     /// The model id from the path, percent-decoded.
     pub model_id: String,

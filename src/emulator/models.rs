@@ -1,7 +1,7 @@
-//! The emulator's own table of Bedrock's text models, written from AWS's documentation (model cards,
-//! "Supported Regions and models for inference profiles", "Model lifecycle"), independently of the
-//! server's built-in table: a wrong table in the server then fails the tests that run against the
-//! emulator instead of agreeing with itself.
+//! The emulator's own table of Bedrock's text and embedding models, written from AWS's documentation
+//! (model cards, "Supported Regions and models for inference profiles", "Model lifecycle"),
+//! independently of the server's built-in table: a wrong table in the server then fails the tests
+//! that run against the emulator instead of agreeing with itself.
 //!
 //! Bedrock's world as of February 2026 (after Claude Opus 4.6 launched, before Claude 3.5 Sonnet's
 //! end of life), with three kinds of facts per model:
@@ -15,6 +15,12 @@
 //! A region lists a model (ListFoundationModels) when it serves it on demand or is a source region
 //! of one of its profiles; in the second case only through the profile. Where AWS routes a profile
 //! differently per source region, the table keeps the union (e.g. `us.` Claude 3 Haiku).
+//!
+//! Embedding models (output `EMBEDDING`, no streaming) answer InvokeModel only: Converse and
+//! ConverseStream refuse them as Bedrock does (`world::check_chat`). Their regions: Titan Text
+//! Embeddings V2 and G1, Cohere Embed v3 on demand; Cohere Embed v4 only through its `us.`, `eu.`
+//! and `global.` profiles (the bare id refuses on-demand throughput); Nova Multimodal Embeddings
+//! on demand in us-east-1 only.
 
 /// Where a model stands in Bedrock's lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,10 +191,27 @@ const CLAUDE_SONNET_4_6_PROFILES: &[Profile] =
     &[geo("us", US_4), geo("eu", EU_6), geo("jp", JP), geo(GLOBAL, COMMERCIAL)];
 const NOVA_PROFILES: &[Profile] = &[geo("us", US_3), geo("eu", EU_6), geo("apac", APAC_5)];
 const NOVA_2_LITE_PROFILES: &[Profile] = &[geo("us", US_3), geo(GLOBAL, COMMERCIAL)];
+const COHERE_EMBED_V4_PROFILES: &[Profile] = &[geo("us", US_3), geo("eu", EU_4), geo(GLOBAL, COMMERCIAL)];
+
+// Regions serving embedding models on demand.
+const TITAN_EMBED_V1_REGIONS: &[&str] = &["us-east-1", "us-west-2", "eu-central-1", "ap-northeast-1"];
+#[rustfmt::skip]
+const TITAN_EMBED_V2_REGIONS: &[&str] = &[
+    "us-east-1", "us-east-2", "us-west-2", "us-gov-west-1", "ca-central-1", "sa-east-1",
+    "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3",
+    "ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2",
+];
+#[rustfmt::skip]
+const COHERE_EMBED_V3_REGIONS: &[&str] = &[
+    "us-east-1", "us-west-2", "ca-central-1", "sa-east-1",
+    "eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3",
+    "ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2",
+];
 
 const TEXT: &[&str] = &["TEXT"];
 const TEXT_IMAGE: &[&str] = &["TEXT", "IMAGE"];
 const TEXT_IMAGE_VIDEO: &[&str] = &["TEXT", "IMAGE", "VIDEO"];
+const EMBEDDING: &[&str] = &["EMBEDDING"];
 
 use Lifecycle::{Active, EndOfLife, Legacy};
 
@@ -205,16 +228,41 @@ const fn model(
     Model { id, name, provider, input, output: TEXT, streaming: true, lifecycle, on_demand, profiles }
 }
 
+/// An embedding model: vectors out, no streaming, active.
+const fn embedding(
+    id: &'static str,
+    name: &'static str,
+    provider: &'static str,
+    input: &'static [&'static str],
+    on_demand: &'static [&'static str],
+    profiles: &'static [Profile],
+) -> Model {
+    Model {
+        id,
+        name,
+        provider,
+        input,
+        output: EMBEDDING,
+        streaming: false,
+        lifecycle: Active,
+        on_demand,
+        profiles,
+    }
+}
+
 /// Every model the emulator knows, by provider and id.
 #[rustfmt::skip]
 pub static MODELS: &[Model] = &[
     model("ai21.jamba-1-5-large-v1:0", "Jamba 1.5 Large", "AI21 Labs", TEXT, Active, US_EAST_1, NO_PROFILES),
     model("ai21.jamba-1-5-mini-v1:0", "Jamba 1.5 Mini", "AI21 Labs", TEXT, Active, US_EAST_1, NO_PROFILES),
     model("amazon.nova-2-lite-v1:0", "Nova 2 Lite", "Amazon", TEXT_IMAGE_VIDEO, Active, NOWHERE, NOVA_2_LITE_PROFILES),
+    embedding("amazon.nova-2-multimodal-embeddings-v1:0", "Nova Multimodal Embeddings", "Amazon", TEXT_IMAGE, US_EAST_1, NO_PROFILES),
     model("amazon.nova-lite-v1:0", "Nova Lite", "Amazon", TEXT_IMAGE_VIDEO, Active, NOVA_REGIONS, NOVA_PROFILES),
     model("amazon.nova-micro-v1:0", "Nova Micro", "Amazon", TEXT, Active, NOVA_REGIONS, NOVA_PROFILES),
     model("amazon.nova-premier-v1:0", "Nova Premier", "Amazon", TEXT_IMAGE_VIDEO, Active, NOWHERE, US_3_ONLY),
     model("amazon.nova-pro-v1:0", "Nova Pro", "Amazon", TEXT_IMAGE_VIDEO, Active, NOVA_REGIONS, NOVA_PROFILES),
+    embedding("amazon.titan-embed-text-v1", "Titan Embeddings G1 - Text", "Amazon", TEXT, TITAN_EMBED_V1_REGIONS, NO_PROFILES),
+    embedding("amazon.titan-embed-text-v2:0", "Titan Text Embeddings V2", "Amazon", TEXT, TITAN_EMBED_V2_REGIONS, NO_PROFILES),
     model("amazon.titan-text-express-v1", "Titan Text G1 - Express", "Amazon", TEXT, Active, TITAN_EXPRESS_REGIONS, NO_PROFILES),
     model("amazon.titan-text-lite-v1", "Titan Text G1 - Lite", "Amazon", TEXT, Active, TITAN_LITE_REGIONS, NO_PROFILES),
     model("anthropic.claude-3-5-haiku-20241022-v1:0", "Claude 3.5 Haiku", "Anthropic", TEXT, Legacy, US_WEST_2, US_3_ONLY),
@@ -239,6 +287,9 @@ pub static MODELS: &[Model] = &[
     model("cohere.command-r-plus-v1:0", "Command R+", "Cohere", TEXT, Active, US_2, NO_PROFILES),
     model("cohere.command-r-v1:0", "Command R", "Cohere", TEXT, Active, US_2, NO_PROFILES),
     model("cohere.command-text-v14", "Command", "Cohere", TEXT, EndOfLife, NOWHERE, NO_PROFILES),
+    embedding("cohere.embed-english-v3", "Embed English", "Cohere", TEXT, COHERE_EMBED_V3_REGIONS, NO_PROFILES),
+    embedding("cohere.embed-multilingual-v3", "Embed Multilingual", "Cohere", TEXT, COHERE_EMBED_V3_REGIONS, NO_PROFILES),
+    embedding("cohere.embed-v4:0", "Embed v4", "Cohere", TEXT_IMAGE, NOWHERE, COHERE_EMBED_V4_PROFILES),
     model("deepseek.r1-v1:0", "DeepSeek-R1", "DeepSeek", TEXT, Active, NOWHERE, US_3_ONLY),
     model("meta.llama3-1-70b-instruct-v1:0", "Llama 3.1 70B Instruct", "Meta", TEXT, Active, US_WEST_2, US_3_ONLY),
     model("meta.llama3-70b-instruct-v1:0", "Llama 3 70B Instruct", "Meta", TEXT, Active, LLAMA_3_REGIONS, NO_PROFILES),

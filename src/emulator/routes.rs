@@ -1,8 +1,9 @@
-//! The emulator's HTTP surface: Bedrock Runtime's Converse and ConverseStream routes, and the
-//! request log.
+//! The emulator's HTTP surface: Bedrock Runtime's Converse, ConverseStream, InvokeModel (embedding
+//! models) and CountTokens routes, and the request log. Every runtime call is authenticated,
+//! recorded and checked against its model the same way (`admit`) before its own answer.
 
 use super::answer::{self, Block, Fault, Reply};
-use super::{Emulator, Recorded, eventstream, sigv4};
+use super::{Emulator, Recorded, eventstream, sigv4, world};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Path, State};
@@ -18,6 +19,8 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
     Router::new()
         .route("/model/{model_id}/converse", post(converse))
         .route("/model/{model_id}/converse-stream", post(converse_stream))
+        .route("/model/{model_id}/invoke", post(invoke_model))
+        .route("/model/{model_id}/count-tokens", post(count_tokens))
         .route("/_emulator/requests", get(list_requests).delete(clear_requests))
         .route("/", post(super::sts::handle))
         .route("/foundation-models", get(super::control::list_foundation_models))
@@ -43,7 +46,114 @@ async fn clear_requests(State(emulator): State<Arc<Emulator>>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-/// What both operations do before answering: verify, record, check the model, compute the reply.
+/// The runtime operations, as the request log names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Operation {
+    Converse,
+    ConverseStream,
+    InvokeModel,
+    CountTokens,
+}
+
+impl Operation {
+    /// The name in the request log.
+    fn name(self) -> &'static str {
+        match self {
+            Operation::Converse => "converse",
+            Operation::ConverseStream => "converse-stream",
+            Operation::InvokeModel => "invoke-model",
+            Operation::CountTokens => "count-tokens",
+        }
+    }
+
+    /// The IAM action a denied model is refused for (Converse is authorized as InvokeModel).
+    fn action(self) -> &'static str {
+        match self {
+            Operation::CountTokens => "bedrock:CountTokens",
+            _ => "bedrock:InvokeModel",
+        }
+    }
+
+    /// Bedrock's verdict on this operation for `model_id` from `region`: Converse takes chat
+    /// models only; CountTokens takes bare ids of the models that count tokens.
+    fn check_model(self, model_id: &str, region: &str, account: &str) -> Result<(), Fault> {
+        match self {
+            Operation::Converse | Operation::ConverseStream => {
+                world::check_invocable(model_id, region, account)?;
+                world::check_chat(model_id)
+            }
+            Operation::InvokeModel => world::check_invocable(model_id, region, account),
+            Operation::CountTokens => super::count_tokens::check_model(model_id, region),
+        }
+    }
+}
+
+/// A runtime request that passed the checks every operation shares.
+struct Admitted {
+    seq: u64,
+    /// The region it was signed for (or a bearer call is served in).
+    region: String,
+    /// The body as JSON.
+    body: Value,
+    started: Instant,
+}
+
+/// What every runtime operation does first: verify the caller, record the request, refuse a denied
+/// model and one Bedrock would not run this operation on, and require a JSON body.
+#[allow(clippy::result_large_err)] // the error is the finished response, made once per request
+fn admit(
+    emulator: &Emulator,
+    operation: Operation,
+    model_id: &str,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Admitted, Response> {
+    let started = Instant::now();
+    let request = sigv4::Request::new(method, uri, headers, body);
+    let signer = emulator.authenticate(&request);
+    let json_body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let seq = emulator.record(Recorded {
+        seq: 0,
+        operation: operation.name().to_owned(),
+        model_id: model_id.to_owned(),
+        access_key_id: signer.as_ref().ok().map(|s| s.access_key_id.clone()),
+        region: signer.as_ref().ok().map(|s| s.region.clone()),
+        session_token_sent: signer.as_ref().is_ok_and(|s| s.session_token_sent),
+        outcome: "pending".to_owned(),
+        body: json_body.clone(),
+    });
+    let fail = |fault: Fault| refuse(emulator, seq, fault);
+    let signer = signer.map_err(fail)?;
+    if emulator.issuer.settings.denied_models.iter().any(|denied| denied == model_id) {
+        let message = format!(
+            "User: {} is not authorized to perform: {} on resource: arn:aws:bedrock:{}::foundation-model/{model_id}",
+            emulator.issuer.lookup(&signer.access_key_id).map(|c| c.principal_arn).unwrap_or_default(),
+            operation.action(),
+            signer.region,
+        );
+        return Err(fail((403, "AccessDeniedException", message)));
+    }
+    let region = signer.region;
+    operation.check_model(model_id, &region, &emulator.issuer.settings.account_id).map_err(fail)?;
+    if json_body.is_null() {
+        return Err(fail((
+            400,
+            "ValidationException",
+            "Malformed input request: the body is not JSON.".to_owned(),
+        )));
+    }
+    Ok(Admitted { seq, region, body: json_body, started })
+}
+
+/// Answers with `fault`, recorded as the request's outcome.
+fn refuse(emulator: &Emulator, seq: u64, fault: Fault) -> Response {
+    emulator.set_outcome(seq, format!("error:{}", fault.1));
+    fault_response(fault)
+}
+
+/// What Converse and ConverseStream share before answering: admission, then the reply.
 struct Accepted {
     seq: u64,
     reply: Reply,
@@ -52,60 +162,16 @@ struct Accepted {
 
 async fn accept(
     emulator: &Emulator,
-    operation: &'static str,
+    operation: Operation,
     model_id: String,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Accepted, Response> {
-    let started = Instant::now();
-    let request = sigv4::Request::new(method, uri, headers, body);
-    let signer = emulator.authenticate(&request);
-    let json_body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let seq = emulator.record(Recorded {
-        seq: 0,
-        operation: operation.to_owned(),
-        model_id: model_id.clone(),
-        access_key_id: signer.as_ref().ok().map(|s| s.access_key_id.clone()),
-        region: signer.as_ref().ok().map(|s| s.region.clone()),
-        session_token_sent: signer.as_ref().is_ok_and(|s| s.session_token_sent),
-        outcome: "pending".to_owned(),
-        body: json_body.clone(),
-    });
-    let fail = |fault: Fault| {
-        emulator.set_outcome(seq, format!("error:{}", fault.1));
-        fault_response(fault)
-    };
-    if let Err(fault) = &signer {
-        return Err(fail(fault.clone()));
-    }
-    if emulator.issuer.settings.denied_models.contains(&model_id) {
-        let message = format!(
-            "User: {} is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:{}::foundation-model/{model_id}",
-            signer
-                .as_ref()
-                .ok()
-                .and_then(|s| emulator.issuer.lookup(&s.access_key_id))
-                .map(|c| c.principal_arn)
-                .unwrap_or_default(),
-            signer.as_ref().map(|s| s.region.as_str()).unwrap_or_default(),
-        );
-        return Err(fail((403, "AccessDeniedException", message)));
-    }
-    let region = signer.as_ref().map(|s| s.region.clone()).unwrap_or_default();
-    if let Err(fault) =
-        super::world::check_invocable(&model_id, &region, &emulator.issuer.settings.account_id)
-    {
-        return Err(fail(fault));
-    }
-    if json_body.is_null() {
-        return Err(fail((
-            400,
-            "ValidationException",
-            "Malformed input request: the body is not JSON.".to_owned(),
-        )));
-    }
+    let Admitted { seq, region, body: json_body, started } =
+        admit(emulator, operation, &model_id, method, uri, headers, body)?;
+    let fail = |fault: Fault| refuse(emulator, seq, fault);
     let mut reply = answer::reply(&model_id, &region, &json_body).map_err(fail)?;
     if reply.directives.has_fault()
         && !emulator.fault_applies(&reply.directives.scope, &model_id, &region, body)
@@ -130,7 +196,8 @@ async fn converse(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let accepted = match accept(&emulator, "converse", model_id, &method, &uri, &headers, &body).await {
+    let accepted = accept(&emulator, Operation::Converse, model_id, &method, &uri, &headers, &body).await;
+    let accepted = match accepted {
         Ok(accepted) => accepted,
         Err(response) => return response,
     };
@@ -165,6 +232,9 @@ fn converse_body(reply: &Reply, started: Instant) -> Value {
     });
     if let Some(object) = body.as_object_mut() {
         object.extend(reply.extras());
+        if let Some(fields) = &reply.response_fields {
+            object.insert("additionalModelResponseFields".to_owned(), fields.clone());
+        }
     }
     body
 }
@@ -177,8 +247,9 @@ async fn converse_stream(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let accepted = match accept(&emulator, "converse-stream", model_id, &method, &uri, &headers, &body).await
-    {
+    let accepted =
+        accept(&emulator, Operation::ConverseStream, model_id, &method, &uri, &headers, &body).await;
+    let accepted = match accepted {
         Ok(accepted) => accepted,
         Err(response) => return response,
     };
@@ -195,6 +266,68 @@ async fn converse_stream(
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.amazon.eventstream"));
     with_request_id(response)
+}
+
+/// InvokeModel on an embedding model: the family's response body, with the headers Bedrock sends
+/// (`X-Amzn-Bedrock-Input-Token-Count`, `-Output-Token-Count` 0, `-Invocation-Latency`).
+async fn invoke_model(
+    State(emulator): State<Arc<Emulator>>,
+    Path(model_id): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let admitted = match admit(&emulator, Operation::InvokeModel, &model_id, &method, &uri, &headers, &body) {
+        Ok(admitted) => admitted,
+        Err(response) => return response,
+    };
+    let mut embedded = match super::embeddings::embed(&model_id, &admitted.body) {
+        Ok(embedded) => embedded,
+        Err(fault) => return refuse(&emulator, admitted.seq, fault),
+    };
+    let directives = &mut embedded.directives;
+    if directives.has_fault()
+        && !emulator.fault_applies(&directives.scope, &model_id, &admitted.region, &body)
+    {
+        directives.disarm();
+    }
+    if let Some(delay) = directives.delay {
+        tokio::time::sleep(delay).await;
+    }
+    if let Some(fault) = directives.fault.clone() {
+        return refuse(&emulator, admitted.seq, fault);
+    }
+    emulator.set_outcome(admitted.seq, "ok");
+    let latency = admitted.started.elapsed().as_millis() as u64;
+    let mut response = axum::Json(embedded.body).into_response();
+    let response_headers = response.headers_mut();
+    response_headers.insert("x-amzn-bedrock-input-token-count", HeaderValue::from(embedded.input_tokens));
+    response_headers.insert("x-amzn-bedrock-output-token-count", HeaderValue::from(0_u32));
+    response_headers.insert("x-amzn-bedrock-invocation-latency", HeaderValue::from(latency));
+    with_request_id(response)
+}
+
+/// CountTokens: `{"inputTokens": n}`.
+async fn count_tokens(
+    State(emulator): State<Arc<Emulator>>,
+    Path(model_id): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let admitted = match admit(&emulator, Operation::CountTokens, &model_id, &method, &uri, &headers, &body) {
+        Ok(admitted) => admitted,
+        Err(response) => return response,
+    };
+    match super::count_tokens::count(&admitted.body) {
+        Ok(tokens) => {
+            emulator.set_outcome(admitted.seq, "ok");
+            with_request_id(axum::Json(json!({ "inputTokens": tokens })).into_response())
+        }
+        Err(fault) => refuse(&emulator, admitted.seq, fault),
+    }
 }
 
 /// One step of a streamed reply.
@@ -318,7 +451,11 @@ fn frames(reply: &Reply, started: Instant) -> VecDeque<Frame> {
         }
         push("contentBlockStop", json!({ "contentBlockIndex": index }));
     }
-    push("messageStop", json!({ "stopReason": reply.stop_reason }));
+    let mut stop = json!({ "stopReason": reply.stop_reason });
+    if let Some(fields) = &reply.response_fields {
+        stop["additionalModelResponseFields"] = fields.clone();
+    }
+    push("messageStop", stop);
     let mut metadata =
         json!({ "usage": reply.usage(), "metrics": { "latencyMs": started.elapsed().as_millis() as u64 } });
     if let Some(object) = metadata.as_object_mut() {
@@ -365,6 +502,126 @@ mod tests {
     use base64::Engine as _;
 
     const SONNET_4_5: &str = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+    const TITAN_V2: &str = "amazon.titan-embed-text-v2:0";
+
+    /// Calls a runtime route's handler as the demo API key (served in us-east-1): its status,
+    /// headers and JSON body.
+    async fn call(
+        emulator: &Arc<Emulator>,
+        route: &str,
+        model_id: &str,
+        body: Value,
+    ) -> (StatusCode, HeaderMap, Value) {
+        let mut headers = HeaderMap::new();
+        let key = format!("Bearer {}", super::super::bearer::DEMO_BEARER_TOKEN);
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_str(&key).unwrap());
+        let uri: Uri = format!("/model/{model_id}/{route}").parse().unwrap();
+        let (state, path, body) =
+            (State(Arc::clone(emulator)), Path(model_id.to_owned()), Bytes::from(body.to_string()));
+        let response = match route {
+            "invoke" => invoke_model(state, path, Method::POST, uri, headers, body).await,
+            "count-tokens" => count_tokens(state, path, Method::POST, uri, headers, body).await,
+            _ => converse(state, path, Method::POST, uri, headers, body).await,
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        (status, headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    fn last_request(emulator: &Emulator) -> (String, String) {
+        let last = emulator.requests().pop().unwrap();
+        (last.operation, last.outcome)
+    }
+
+    #[tokio::test]
+    async fn invoke_model_answers_embeddings_with_bedrocks_headers_and_is_recorded() {
+        let emulator = Arc::new(Emulator::new());
+        let (status, headers, body) =
+            call(&emulator, "invoke", TITAN_V2, json!({"inputText": "three word text"})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+        assert_eq!(headers["x-amzn-bedrock-input-token-count"], "3");
+        assert_eq!(headers["x-amzn-bedrock-output-token-count"], "0");
+        assert!(headers["x-amzn-bedrock-invocation-latency"].to_str().unwrap().parse::<u64>().is_ok());
+        assert!(headers.contains_key("x-amzn-requestid"));
+        assert_eq!(body["embedding"].as_array().unwrap().len(), 1024);
+        assert_eq!(body["inputTextTokenCount"], 3);
+        assert_eq!(last_request(&emulator), ("invoke-model".to_owned(), "ok".to_owned()));
+
+        // Cohere's body has no count: the header has it.
+        let cohere = json!({"texts": ["one", "two words"], "input_type": "search_query"});
+        let (status, headers, body) = call(&emulator, "invoke", "cohere.embed-english-v3", cohere).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(headers["x-amzn-bedrock-input-token-count"], "3");
+    }
+
+    #[tokio::test]
+    async fn invoke_model_refuses_as_bedrock_does_and_faults_on_directives() {
+        let emulator = Arc::new(Emulator::new());
+        let (status, headers, body) = call(&emulator, "invoke", TITAN_V2, json!({"texts": ["x"]})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(headers["x-amzn-errortype"].to_str().unwrap().starts_with("ValidationException:"));
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Malformed input request: #: required key [inputText]")
+        );
+        assert_eq!(last_request(&emulator).1, "error:ValidationException");
+
+        let haiku = "anthropic.claude-3-haiku-20240307-v1:0";
+        let (status, _, body) = call(&emulator, "invoke", haiku, json!({"inputText": "hi"})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body["message"].as_str().unwrap().contains("required key [anthropic_version] not found"));
+        // The model checks come first: an unknown id is refused whatever the body.
+        let unknown = "amazon.titan-embed-text-v9";
+        let (status, _, body) = call(&emulator, "invoke", unknown, json!({"inputText": "hi"})).await;
+        assert_eq!((status, body["message"].clone()), (StatusCode::BAD_REQUEST, json!(world::INVALID_MODEL)));
+
+        let throttled = json!({"inputText": "[[emulator:throttle]] [[emulator:times=1]] hello"});
+        let (status, _, _) = call(&emulator, "invoke", TITAN_V2, throttled.clone()).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(
+            last_request(&emulator),
+            ("invoke-model".to_owned(), "error:ThrottlingException".to_owned())
+        );
+        let (status, _, body) = call(&emulator, "invoke", TITAN_V2, throttled).await;
+        assert_eq!(status, StatusCode::OK, "the retry succeeds: {body}");
+    }
+
+    #[tokio::test]
+    async fn converse_refuses_embedding_models() {
+        let emulator = Arc::new(Emulator::new());
+        let request = json!({"messages": [{"role": "user", "content": [{"text": "hi"}]}]});
+        let (status, _, body) = call(&emulator, "converse", TITAN_V2, request.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["message"], world::NOT_A_CHAT_MODEL);
+        assert_eq!(last_request(&emulator), ("converse".to_owned(), "error:ValidationException".to_owned()));
+        let (status, _, body) =
+            call(&emulator, "converse", "anthropic.claude-3-haiku-20240307-v1:0", request).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
+    #[tokio::test]
+    async fn count_tokens_counts_and_refuses_profiles() {
+        let emulator = Arc::new(Emulator::new());
+        let sonnet_4 = "anthropic.claude-sonnet-4-20250514-v1:0";
+        let input = json!({"input": {"converse": {
+            "messages": [{"role": "user", "content": [{"text": "count these four words"}]}],
+            "system": [{"text": "be brief"}],
+        }}});
+        let (status, headers, body) = call(&emulator, "count-tokens", sonnet_4, input.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body, json!({"inputTokens": 6}));
+        assert!(headers.contains_key("x-amzn-requestid"));
+        assert_eq!(last_request(&emulator), ("count-tokens".to_owned(), "ok".to_owned()));
+
+        let (status, _, body) = call(&emulator, "count-tokens", &format!("us.{sonnet_4}"), input).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["message"], super::super::count_tokens::NOT_SUPPORTED);
+        assert_eq!(last_request(&emulator).1, "error:ValidationException");
+    }
 
     fn cited_request() -> Value {
         let bytes = base64::engine::general_purpose::STANDARD.encode("The sky is blue. Grass is green.");

@@ -12,6 +12,10 @@ pub use super::models::{COMMERCIAL, GLOBAL, Lifecycle, Model, PREFIXES, Profile}
 pub const INVALID_MODEL: &str = "The provided model identifier is invalid.";
 /// Bedrock's answer to a model past its end of life (ResourceNotFoundException).
 pub const END_OF_LIFE: &str = "This model version has reached the end of its life. Please refer to the AWS documentation for more details.";
+/// Bedrock's answer to Converse or ConverseStream on a model that does not chat (an embedding
+/// model): ValidationException.
+pub const NOT_A_CHAT_MODEL: &str =
+    "This action doesn't support the model that you provided. Try again with a supported text or chat model.";
 /// The longest model identifier Bedrock accepts (ARNs included).
 const MAX_MODEL_ID: usize = 2048;
 /// ARN partitions Bedrock runs in.
@@ -48,6 +52,11 @@ impl Model {
         } else {
             None
         }
+    }
+
+    /// Whether it answers with vectors (InvokeModel only) rather than text.
+    pub fn is_embedding(&self) -> bool {
+        self.output.contains(&"EMBEDDING")
     }
 
     /// The model's ARN in `region`.
@@ -147,6 +156,16 @@ pub fn check_invocable(model_id: &str, region: &str, account: &str) -> Result<()
     match find(model_id) {
         Some(model) => check_foundation_model(model, model_id, region),
         None => check_profile(model_id, region),
+    }
+}
+
+/// Bedrock's verdict on Converse or ConverseStream for a model id that [`check_invocable`] let
+/// through: an embedding model (by id, profile or ARN) does not chat. An application inference
+/// profile hides its model, so it passes.
+pub fn check_chat(model_id: &str) -> Result<(), Fault> {
+    match resolve_model(model_id).and_then(|(_, base)| find(base)) {
+        Some(model) if model.is_embedding() => Err((400, "ValidationException", NOT_A_CHAT_MODEL.to_owned())),
+        _ => Ok(()),
     }
 }
 
@@ -556,7 +575,11 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), models().len(), "model ids are unique");
         for model in models() {
-            assert_eq!(model.output, ["TEXT"], "{}: text out", model.id);
+            match model.output {
+                ["TEXT"] => assert!(model.streaming, "{}: text streams", model.id),
+                ["EMBEDDING"] => assert!(!model.streaming, "{}: vectors do not stream", model.id),
+                other => panic!("{}: unexpected output {other:?}", model.id),
+            }
             let mut prefixes: Vec<&str> = model.profiles.iter().map(|p| p.prefix).collect();
             prefixes.sort_unstable();
             prefixes.dedup();
@@ -627,6 +650,42 @@ mod tests {
                 && from_frankfurt.contains(&format!("global.{SONNET_4}"))
         );
         assert!(!from_frankfurt.iter().any(|id| id.ends_with(OPUS_3)));
+    }
+
+    #[test]
+    fn embedding_models_are_listed_and_invocable_but_do_not_chat() {
+        const TITAN_V2: &str = "amazon.titan-embed-text-v2:0";
+        const COHERE_V4: &str = "cohere.embed-v4:0";
+        const NOVA_EMBED: &str = "amazon.nova-2-multimodal-embeddings-v1:0";
+        for region in ["us-east-1", "us-west-2"] {
+            let listed: Vec<&str> = offered_in(region).iter().map(|(m, _)| m.id).collect();
+            for id in [TITAN_V2, "amazon.titan-embed-text-v1", "cohere.embed-english-v3", COHERE_V4] {
+                assert!(listed.contains(&id), "{id} in {region}");
+            }
+            assert_eq!(check(TITAN_V2, region), Ok(()), "{region}");
+            assert_eq!(check("cohere.embed-multilingual-v3", region), Ok(()), "{region}");
+            assert_eq!(check(&format!("us.{COHERE_V4}"), region), Ok(()), "{region}");
+            assert_eq!(check(&format!("global.{COHERE_V4}"), region), Ok(()), "{region}");
+            // Cohere Embed v4 is served through its profiles only.
+            assert_eq!(check(COHERE_V4, region).unwrap_err().1, "ValidationException");
+        }
+        assert_eq!(check(NOVA_EMBED, "us-east-1"), Ok(()));
+        assert_invalid(NOVA_EMBED, "us-west-2");
+        assert_eq!(check(&format!("eu.{COHERE_V4}"), "eu-west-1"), Ok(()));
+
+        let nova = find(NOVA_EMBED).unwrap();
+        assert_eq!(nova.input, ["TEXT", "IMAGE"]);
+        assert_eq!(nova.output, ["EMBEDDING"]);
+        assert!(!nova.streaming);
+        let not_chat = Err((400, "ValidationException", NOT_A_CHAT_MODEL.to_owned()));
+        assert_eq!(check_chat(TITAN_V2), not_chat);
+        assert_eq!(check_chat(&format!("global.{COHERE_V4}")), not_chat);
+        let titan_arn = format!("arn:aws:bedrock:us-east-1::foundation-model/{TITAN_V2}");
+        assert_eq!(check_chat(&titan_arn), not_chat);
+        assert_eq!(check_chat(HAIKU_3), Ok(()));
+        assert_eq!(check_chat(&format!("us.{SONNET_4}")), Ok(()));
+        let application = format!("arn:aws:bedrock:us-east-1:{ACCOUNT}:application-inference-profile/a1b2c3");
+        assert_eq!(check_chat(&application), Ok(()), "an application profile hides its model");
     }
 
     #[test]

@@ -316,7 +316,7 @@ fn json_value(text: &str) -> serde_json::Value {
 
 fn choice(choice: api::Choice) -> oa::Choice {
     // OpenAI's finish_reason says why; Bedrock's finer stop_reason is for gRPC and Anthropic's API.
-    let api::Choice { index, message, finish_reason, stop_reason: _ } = choice;
+    let api::Choice { index, message, finish_reason, stop_reason: _, stop_sequence: _ } = choice;
     let api::Message {
         role,
         content,
@@ -394,7 +394,7 @@ pub fn chunk(chunk: api::StreamChatCompletionResponse) -> oa::ChatCompletionChun
 
 fn chunk_choice(choice: api::ChunkChoice) -> oa::ChunkChoice {
     // OpenAI's finish_reason says why; Bedrock's finer stop_reason is for gRPC and Anthropic's API.
-    let api::ChunkChoice { index, delta, finish_reason, stop_reason: _ } = choice;
+    let api::ChunkChoice { index, delta, finish_reason, stop_reason: _, stop_sequence: _ } = choice;
     let api::Delta { role, content, tool_calls, reasoning_content, thinking_blocks, citations } =
         delta.unwrap_or_default();
     // OpenAI's first chunk carries `"content": ""` beside the role; strict clients expect it.

@@ -1975,7 +1975,10 @@ type Choice struct {
 	// Why generation stopped, in Bedrock's own words: "end_turn", "stop_sequence", "max_tokens",
 	// "tool_use", "guardrail_intervened", "content_filtered" or "model_context_window_exceeded".
 	// Finer than finish_reason: it tells a stop sequence from a natural end.
-	StopReason    *string `protobuf:"bytes,4,opt,name=stop_reason,json=stopReason,proto3,oneof" json:"stop_reason,omitempty"`
+	StopReason *string `protobuf:"bytes,4,opt,name=stop_reason,json=stopReason,proto3,oneof" json:"stop_reason,omitempty"`
+	// With stop_reason "stop_sequence": the stop sequence that ended the answer, where Bedrock says
+	// which (Anthropic's models).
+	StopSequence  *string `protobuf:"bytes,5,opt,name=stop_sequence,json=stopSequence,proto3,oneof" json:"stop_sequence,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2034,6 +2037,13 @@ func (x *Choice) GetFinishReason() string {
 func (x *Choice) GetStopReason() string {
 	if x != nil && x.StopReason != nil {
 		return *x.StopReason
+	}
+	return ""
+}
+
+func (x *Choice) GetStopSequence() string {
+	if x != nil && x.StopSequence != nil {
+		return *x.StopSequence
 	}
 	return ""
 }
@@ -2244,7 +2254,9 @@ type ChunkChoice struct {
 	// Set in the chunk that ends the answer; same values as Choice.finish_reason.
 	FinishReason *string `protobuf:"bytes,3,opt,name=finish_reason,json=finishReason,proto3,oneof" json:"finish_reason,omitempty"`
 	// Set with finish_reason; same values as Choice.stop_reason.
-	StopReason    *string `protobuf:"bytes,4,opt,name=stop_reason,json=stopReason,proto3,oneof" json:"stop_reason,omitempty"`
+	StopReason *string `protobuf:"bytes,4,opt,name=stop_reason,json=stopReason,proto3,oneof" json:"stop_reason,omitempty"`
+	// Set with finish_reason; as Choice.stop_sequence.
+	StopSequence  *string `protobuf:"bytes,5,opt,name=stop_sequence,json=stopSequence,proto3,oneof" json:"stop_sequence,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2303,6 +2315,13 @@ func (x *ChunkChoice) GetFinishReason() string {
 func (x *ChunkChoice) GetStopReason() string {
 	if x != nil && x.StopReason != nil {
 		return *x.StopReason
+	}
+	return ""
+}
+
+func (x *ChunkChoice) GetStopSequence() string {
+	if x != nil && x.StopSequence != nil {
+		return *x.StopSequence
 	}
 	return ""
 }
@@ -2726,14 +2745,16 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\fservice_tier\x18\a \x01(\tH\x00R\vserviceTier\x88\x01\x01\x125\n" +
 	"\x14guardrail_trace_json\x18\b \x01(\tH\x01R\x12guardrailTraceJson\x88\x01\x01B\x0f\n" +
 	"\r_service_tierB\x17\n" +
-	"\x15_guardrail_trace_json\"\xac\x01\n" +
+	"\x15_guardrail_trace_json\"\xe8\x01\n" +
 	"\x06Choice\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\rR\x05index\x121\n" +
 	"\amessage\x18\x02 \x01(\v2\x17.amazon_chat.v1.MessageR\amessage\x12#\n" +
 	"\rfinish_reason\x18\x03 \x01(\tR\ffinishReason\x12$\n" +
 	"\vstop_reason\x18\x04 \x01(\tH\x00R\n" +
-	"stopReason\x88\x01\x01B\x0e\n" +
-	"\f_stop_reason\"\x8d\x02\n" +
+	"stopReason\x88\x01\x01\x12(\n" +
+	"\rstop_sequence\x18\x05 \x01(\tH\x01R\fstopSequence\x88\x01\x01B\x0e\n" +
+	"\f_stop_reasonB\x10\n" +
+	"\x0e_stop_sequence\"\x8d\x02\n" +
 	"\x05Usage\x12#\n" +
 	"\rprompt_tokens\x18\x01 \x01(\rR\fpromptTokens\x12+\n" +
 	"\x11completion_tokens\x18\x02 \x01(\rR\x10completionTokens\x12!\n" +
@@ -2752,15 +2773,17 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\fservice_tier\x18\a \x01(\tH\x00R\vserviceTier\x88\x01\x01\x125\n" +
 	"\x14guardrail_trace_json\x18\b \x01(\tH\x01R\x12guardrailTraceJson\x88\x01\x01B\x0f\n" +
 	"\r_service_tierB\x17\n" +
-	"\x15_guardrail_trace_json\"\xc2\x01\n" +
+	"\x15_guardrail_trace_json\"\xfe\x01\n" +
 	"\vChunkChoice\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\rR\x05index\x12+\n" +
 	"\x05delta\x18\x02 \x01(\v2\x15.amazon_chat.v1.DeltaR\x05delta\x12(\n" +
 	"\rfinish_reason\x18\x03 \x01(\tH\x00R\ffinishReason\x88\x01\x01\x12$\n" +
 	"\vstop_reason\x18\x04 \x01(\tH\x01R\n" +
-	"stopReason\x88\x01\x01B\x10\n" +
+	"stopReason\x88\x01\x01\x12(\n" +
+	"\rstop_sequence\x18\x05 \x01(\tH\x02R\fstopSequence\x88\x01\x01B\x10\n" +
 	"\x0e_finish_reasonB\x0e\n" +
-	"\f_stop_reason\"\xda\x02\n" +
+	"\f_stop_reasonB\x10\n" +
+	"\x0e_stop_sequence\"\xda\x02\n" +
 	"\x05Delta\x12\x17\n" +
 	"\x04role\x18\x01 \x01(\tH\x00R\x04role\x88\x01\x01\x12\x1d\n" +
 	"\acontent\x18\x02 \x01(\tH\x01R\acontent\x88\x01\x01\x12<\n" +

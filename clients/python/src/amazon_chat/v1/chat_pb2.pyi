@@ -1180,6 +1180,7 @@ class Choice(_message.Message):
     MESSAGE_FIELD_NUMBER: _builtins.int
     FINISH_REASON_FIELD_NUMBER: _builtins.int
     STOP_REASON_FIELD_NUMBER: _builtins.int
+    STOP_SEQUENCE_FIELD_NUMBER: _builtins.int
     index: _builtins.int
     """The answer's index; always 0."""
     finish_reason: _builtins.str
@@ -1190,6 +1191,10 @@ class Choice(_message.Message):
     """Why generation stopped, in Bedrock's own words: "end_turn", "stop_sequence", "max_tokens",
     "tool_use", "guardrail_intervened", "content_filtered" or "model_context_window_exceeded".
     Finer than finish_reason: it tells a stop sequence from a natural end.
+    """
+    stop_sequence: _builtins.str
+    """With stop_reason "stop_sequence": the stop sequence that ended the answer, where Bedrock says
+    which (Anthropic's models).
     """
     @_builtins.property
     def message(self) -> Global___Message:
@@ -1202,14 +1207,20 @@ class Choice(_message.Message):
         message: Global___Message | None = ...,
         finish_reason: _builtins.str = ...,
         stop_reason: _builtins.str | None = ...,
+        stop_sequence: _builtins.str | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_stop_reason", b"_stop_reason", "message", b"message", "stop_reason", b"stop_reason"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_stop_reason", b"_stop_reason", "_stop_sequence", b"_stop_sequence", "message", b"message", "stop_reason", b"stop_reason", "stop_sequence", b"stop_sequence"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_stop_reason", b"_stop_reason", "finish_reason", b"finish_reason", "index", b"index", "message", b"message", "stop_reason", b"stop_reason"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_stop_reason", b"_stop_reason", "_stop_sequence", b"_stop_sequence", "finish_reason", b"finish_reason", "index", b"index", "message", b"message", "stop_reason", b"stop_reason", "stop_sequence", b"stop_sequence"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__stop_reason: _TypeAlias = _typing.Literal["stop_reason"]  # noqa: Y015
     _WhichOneofArgType__stop_reason: _TypeAlias = _typing.Literal["_stop_reason", b"_stop_reason"]  # noqa: Y015
+    _WhichOneofReturnType__stop_sequence: _TypeAlias = _typing.Literal["stop_sequence"]  # noqa: Y015
+    _WhichOneofArgType__stop_sequence: _TypeAlias = _typing.Literal["_stop_sequence", b"_stop_sequence"]  # noqa: Y015
+    @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__stop_reason) -> _WhichOneofReturnType__stop_reason | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__stop_sequence) -> _WhichOneofReturnType__stop_sequence | None: ...
 
 Global___Choice: _TypeAlias = Choice  # noqa: Y015
 
@@ -1339,12 +1350,15 @@ class ChunkChoice(_message.Message):
     DELTA_FIELD_NUMBER: _builtins.int
     FINISH_REASON_FIELD_NUMBER: _builtins.int
     STOP_REASON_FIELD_NUMBER: _builtins.int
+    STOP_SEQUENCE_FIELD_NUMBER: _builtins.int
     index: _builtins.int
     """The answer's index; always 0."""
     finish_reason: _builtins.str
     """Set in the chunk that ends the answer; same values as Choice.finish_reason."""
     stop_reason: _builtins.str
     """Set with finish_reason; same values as Choice.stop_reason."""
+    stop_sequence: _builtins.str
+    """Set with finish_reason; as Choice.stop_sequence."""
     @_builtins.property
     def delta(self) -> Global___Delta:
         """What this chunk adds."""
@@ -1356,19 +1370,24 @@ class ChunkChoice(_message.Message):
         delta: Global___Delta | None = ...,
         finish_reason: _builtins.str | None = ...,
         stop_reason: _builtins.str | None = ...,
+        stop_sequence: _builtins.str | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_finish_reason", b"_finish_reason", "_stop_reason", b"_stop_reason", "delta", b"delta", "finish_reason", b"finish_reason", "stop_reason", b"stop_reason"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_finish_reason", b"_finish_reason", "_stop_reason", b"_stop_reason", "_stop_sequence", b"_stop_sequence", "delta", b"delta", "finish_reason", b"finish_reason", "stop_reason", b"stop_reason", "stop_sequence", b"stop_sequence"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_finish_reason", b"_finish_reason", "_stop_reason", b"_stop_reason", "delta", b"delta", "finish_reason", b"finish_reason", "index", b"index", "stop_reason", b"stop_reason"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_finish_reason", b"_finish_reason", "_stop_reason", b"_stop_reason", "_stop_sequence", b"_stop_sequence", "delta", b"delta", "finish_reason", b"finish_reason", "index", b"index", "stop_reason", b"stop_reason", "stop_sequence", b"stop_sequence"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__finish_reason: _TypeAlias = _typing.Literal["finish_reason"]  # noqa: Y015
     _WhichOneofArgType__finish_reason: _TypeAlias = _typing.Literal["_finish_reason", b"_finish_reason"]  # noqa: Y015
     _WhichOneofReturnType__stop_reason: _TypeAlias = _typing.Literal["stop_reason"]  # noqa: Y015
     _WhichOneofArgType__stop_reason: _TypeAlias = _typing.Literal["_stop_reason", b"_stop_reason"]  # noqa: Y015
+    _WhichOneofReturnType__stop_sequence: _TypeAlias = _typing.Literal["stop_sequence"]  # noqa: Y015
+    _WhichOneofArgType__stop_sequence: _TypeAlias = _typing.Literal["_stop_sequence", b"_stop_sequence"]  # noqa: Y015
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__finish_reason) -> _WhichOneofReturnType__finish_reason | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__stop_reason) -> _WhichOneofReturnType__stop_reason | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__stop_sequence) -> _WhichOneofReturnType__stop_sequence | None: ...
 
 Global___ChunkChoice: _TypeAlias = ChunkChoice  # noqa: Y015
 

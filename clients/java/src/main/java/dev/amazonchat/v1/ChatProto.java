@@ -317,32 +317,35 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
       "hat.v1.UsageR\005usage\022&\n\014service_tier\030\007 \001(" +
       "\tH\000R\013serviceTier\210\001\001\0225\n\024guardrail_trace_j" +
       "son\030\010 \001(\tH\001R\022guardrailTraceJson\210\001\001B\017\n\r_s" +
-      "ervice_tierB\027\n\025_guardrail_trace_json\"\254\001\n" +
+      "ervice_tierB\027\n\025_guardrail_trace_json\"\350\001\n" +
       "\006Choice\022\024\n\005index\030\001 \001(\rR\005index\0221\n\007message" +
       "\030\002 \001(\0132\027.amazon_chat.v1.MessageR\007message" +
       "\022#\n\rfinish_reason\030\003 \001(\tR\014finishReason\022$\n" +
-      "\013stop_reason\030\004 \001(\tH\000R\nstopReason\210\001\001B\016\n\014_" +
-      "stop_reason\"\215\002\n\005Usage\022#\n\rprompt_tokens\030\001" +
-      " \001(\rR\014promptTokens\022+\n\021completion_tokens\030" +
-      "\002 \001(\rR\020completionTokens\022!\n\014total_tokens\030" +
-      "\003 \001(\rR\013totalTokens\022/\n\021cache_read_tokens\030" +
-      "\004 \001(\rH\000R\017cacheReadTokens\210\001\001\0221\n\022cache_wri" +
-      "te_tokens\030\005 \001(\rH\001R\020cacheWriteTokens\210\001\001B\024" +
-      "\n\022_cache_read_tokensB\025\n\023_cache_write_tok" +
-      "ens\"\343\002\n\034StreamChatCompletionResponse\022\016\n\002" +
-      "id\030\001 \001(\tR\002id\022\026\n\006object\030\002 \001(\tR\006object\022\030\n\007" +
-      "created\030\003 \001(\003R\007created\022\024\n\005model\030\004 \001(\tR\005m" +
-      "odel\0225\n\007choices\030\005 \003(\0132\033.amazon_chat.v1.C" +
-      "hunkChoiceR\007choices\022+\n\005usage\030\006 \001(\0132\025.ama" +
-      "zon_chat.v1.UsageR\005usage\022&\n\014service_tier" +
-      "\030\007 \001(\tH\000R\013serviceTier\210\001\001\0225\n\024guardrail_tr" +
-      "ace_json\030\010 \001(\tH\001R\022guardrailTraceJson\210\001\001B" +
-      "\017\n\r_service_tierB\027\n\025_guardrail_trace_jso" +
-      "n\"\302\001\n\013ChunkChoice\022\024\n\005index\030\001 \001(\rR\005index\022" +
-      "+\n\005delta\030\002 \001(\0132\025.amazon_chat.v1.DeltaR\005d" +
-      "elta\022(\n\rfinish_reason\030\003 \001(\tH\000R\014finishRea" +
-      "son\210\001\001\022$\n\013stop_reason\030\004 \001(\tH\001R\nstopReaso" +
-      "n\210\001\001B\020\n\016_finish_reasonB\016\n\014_stop_reason\"\332" +
+      "\013stop_reason\030\004 \001(\tH\000R\nstopReason\210\001\001\022(\n\rs" +
+      "top_sequence\030\005 \001(\tH\001R\014stopSequence\210\001\001B\016\n" +
+      "\014_stop_reasonB\020\n\016_stop_sequence\"\215\002\n\005Usag" +
+      "e\022#\n\rprompt_tokens\030\001 \001(\rR\014promptTokens\022+" +
+      "\n\021completion_tokens\030\002 \001(\rR\020completionTok" +
+      "ens\022!\n\014total_tokens\030\003 \001(\rR\013totalTokens\022/" +
+      "\n\021cache_read_tokens\030\004 \001(\rH\000R\017cacheReadTo" +
+      "kens\210\001\001\0221\n\022cache_write_tokens\030\005 \001(\rH\001R\020c" +
+      "acheWriteTokens\210\001\001B\024\n\022_cache_read_tokens" +
+      "B\025\n\023_cache_write_tokens\"\343\002\n\034StreamChatCo" +
+      "mpletionResponse\022\016\n\002id\030\001 \001(\tR\002id\022\026\n\006obje" +
+      "ct\030\002 \001(\tR\006object\022\030\n\007created\030\003 \001(\003R\007creat" +
+      "ed\022\024\n\005model\030\004 \001(\tR\005model\0225\n\007choices\030\005 \003(" +
+      "\0132\033.amazon_chat.v1.ChunkChoiceR\007choices\022" +
+      "+\n\005usage\030\006 \001(\0132\025.amazon_chat.v1.UsageR\005u" +
+      "sage\022&\n\014service_tier\030\007 \001(\tH\000R\013serviceTie" +
+      "r\210\001\001\0225\n\024guardrail_trace_json\030\010 \001(\tH\001R\022gu" +
+      "ardrailTraceJson\210\001\001B\017\n\r_service_tierB\027\n\025" +
+      "_guardrail_trace_json\"\376\001\n\013ChunkChoice\022\024\n" +
+      "\005index\030\001 \001(\rR\005index\022+\n\005delta\030\002 \001(\0132\025.ama" +
+      "zon_chat.v1.DeltaR\005delta\022(\n\rfinish_reaso" +
+      "n\030\003 \001(\tH\000R\014finishReason\210\001\001\022$\n\013stop_reaso" +
+      "n\030\004 \001(\tH\001R\nstopReason\210\001\001\022(\n\rstop_sequenc" +
+      "e\030\005 \001(\tH\002R\014stopSequence\210\001\001B\020\n\016_finish_re" +
+      "asonB\016\n\014_stop_reasonB\020\n\016_stop_sequence\"\332" +
       "\002\n\005Delta\022\027\n\004role\030\001 \001(\tH\000R\004role\210\001\001\022\035\n\007con" +
       "tent\030\002 \001(\tH\001R\007content\210\001\001\022<\n\ntool_calls\030\003" +
       " \003(\0132\035.amazon_chat.v1.ToolCallDeltaR\ttoo" +
@@ -521,7 +524,7 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
     internal_static_amazon_chat_v1_Choice_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_Choice_descriptor,
-        new java.lang.String[] { "Index", "Message", "FinishReason", "StopReason", });
+        new java.lang.String[] { "Index", "Message", "FinishReason", "StopReason", "StopSequence", });
     internal_static_amazon_chat_v1_Usage_descriptor =
       getDescriptor().getMessageType(23);
     internal_static_amazon_chat_v1_Usage_fieldAccessorTable = new
@@ -539,7 +542,7 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
     internal_static_amazon_chat_v1_ChunkChoice_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ChunkChoice_descriptor,
-        new java.lang.String[] { "Index", "Delta", "FinishReason", "StopReason", });
+        new java.lang.String[] { "Index", "Delta", "FinishReason", "StopReason", "StopSequence", });
     internal_static_amazon_chat_v1_Delta_descriptor =
       getDescriptor().getMessageType(26);
     internal_static_amazon_chat_v1_Delta_fieldAccessorTable = new

@@ -103,4 +103,36 @@ public interface ChoiceOrBuilder extends
    */
   com.google.protobuf.ByteString
       getStopReasonBytes();
+
+  /**
+   * <pre>
+   * With stop_reason "stop_sequence": the stop sequence that ended the answer, where Bedrock says
+   * which (Anthropic's models).
+   * </pre>
+   *
+   * <code>optional string stop_sequence = 5 [json_name = "stopSequence"];</code>
+   * @return Whether the stopSequence field is set.
+   */
+  boolean hasStopSequence();
+  /**
+   * <pre>
+   * With stop_reason "stop_sequence": the stop sequence that ended the answer, where Bedrock says
+   * which (Anthropic's models).
+   * </pre>
+   *
+   * <code>optional string stop_sequence = 5 [json_name = "stopSequence"];</code>
+   * @return The stopSequence.
+   */
+  java.lang.String getStopSequence();
+  /**
+   * <pre>
+   * With stop_reason "stop_sequence": the stop sequence that ended the answer, where Bedrock says
+   * which (Anthropic's models).
+   * </pre>
+   *
+   * <code>optional string stop_sequence = 5 [json_name = "stopSequence"];</code>
+   * @return The bytes for stopSequence.
+   */
+  com.google.protobuf.ByteString
+      getStopSequenceBytes();
 }

@@ -34,6 +34,7 @@ private static final long serialVersionUID = 0L;
   private ChunkChoice() {
     finishReason_ = "";
     stopReason_ = "";
+    stopSequence_ = "";
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -226,6 +227,65 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int STOP_SEQUENCE_FIELD_NUMBER = 5;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object stopSequence_ = "";
+  /**
+   * <pre>
+   * Set with finish_reason; as Choice.stop_sequence.
+   * </pre>
+   *
+   * <code>optional string stop_sequence = 5 [json_name = "stopSequence"];</code>
+   * @return Whether the stopSequence field is set.
+   */
+  @java.lang.Override
+  public boolean hasStopSequence() {
+    return ((bitField0_ & 0x00000008) != 0);
+  }
+  /**
+   * <pre>
+   * Set with finish_reason; as Choice.stop_sequence.
+   * </pre>
+   *
+   * <code>optional string stop_sequence = 5 [json_name = "stopSequence"];</code>
+   * @return The stopSequence.
+   */
+  @java.lang.Override
+  public java.lang.String getStopSequence() {
+    java.lang.Object ref = stopSequence_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      stopSequence_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * Set with finish_reason; as Choice.stop_sequence.
+   * </pre>
+   *
+   * <code>optional string stop_sequence = 5 [json_name = "stopSequence"];</code>
+   * @return The bytes for stopSequence.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getStopSequenceBytes() {
+    java.lang.Object ref = stopSequence_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      stopSequence_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -252,6 +312,9 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000004) != 0)) {
       com.google.protobuf.GeneratedMessage.writeString(output, 4, stopReason_);
     }
+    if (((bitField0_ & 0x00000008) != 0)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 5, stopSequence_);
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -269,6 +332,9 @@ private static final long serialVersionUID = 0L;
     }
     if (((bitField0_ & 0x00000004) != 0)) {
       size += com.google.protobuf.GeneratedMessage.computeStringSize(4, stopReason_);
+    }
+    if (((bitField0_ & 0x00000008) != 0)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(5, stopSequence_);
     }
     return size;
   }
@@ -311,6 +377,11 @@ private static final long serialVersionUID = 0L;
       if (!getStopReason()
           .equals(other.getStopReason())) return false;
     }
+    if (hasStopSequence() != other.hasStopSequence()) return false;
+    if (hasStopSequence()) {
+      if (!getStopSequence()
+          .equals(other.getStopSequence())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -335,6 +406,10 @@ private static final long serialVersionUID = 0L;
     if (hasStopReason()) {
       hash = (37 * hash) + STOP_REASON_FIELD_NUMBER;
       hash = (53 * hash) + getStopReason().hashCode();
+    }
+    if (hasStopSequence()) {
+      hash = (37 * hash) + STOP_SEQUENCE_FIELD_NUMBER;
+      hash = (53 * hash) + getStopSequence().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -485,6 +560,7 @@ private static final long serialVersionUID = 0L;
       }
       finishReason_ = "";
       stopReason_ = "";
+      stopSequence_ = "";
       return this;
     }
 
@@ -536,6 +612,10 @@ private static final long serialVersionUID = 0L;
         result.stopReason_ = stopReason_;
         to_bitField0_ |= 0x00000004;
       }
+      if (((from_bitField0_ & 0x00000010) != 0)) {
+        result.stopSequence_ = stopSequence_;
+        to_bitField0_ |= 0x00000008;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -565,6 +645,11 @@ private static final long serialVersionUID = 0L;
       if (other.hasStopReason()) {
         stopReason_ = other.stopReason_;
         bitField0_ |= 0x00000008;
+        onChanged();
+      }
+      if (other.hasStopSequence()) {
+        stopSequence_ = other.stopSequence_;
+        bitField0_ |= 0x00000010;
         onChanged();
       }
       this.mergeUnknownFields(other.getUnknownFields());
@@ -615,6 +700,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000008;
               break;
             } // case 34
+            case 42: {
+              stopSequence_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000010;
+              break;
+            } // case 42
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1035,6 +1125,109 @@ private static final long serialVersionUID = 0L;
       checkByteStringIsUtf8(value);
       stopReason_ = value;
       bitField0_ |= 0x00000008;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object stopSequence_ = "";
+    /**
+     * <pre>
+     * Set with finish_reason; as Choice.stop_sequence.
+     * </pre>
+     *
+     * <code>optional string stop_sequence = 5 [json_name = "stopSequence"];</code>
+     * @return Whether the stopSequence field is set.
+     */
+    public boolean hasStopSequence() {
+      return ((bitField0_ & 0x00000010) != 0);
+    }
+    /**
+     * <pre>
+     * Set with finish_reason; as Choice.stop_sequence.
+     * </pre>
+     *
+     * <code>optional string stop_sequence = 5 [json_name = "stopSequence"];</code>
+     * @return The stopSequence.
+     */
+    public java.lang.String getStopSequence() {
+      java.lang.Object ref = stopSequence_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        stopSequence_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Set with finish_reason; as Choice.stop_sequence.
+     * </pre>
+     *
+     * <code>optional string stop_sequence = 5 [json_name = "stopSequence"];</code>
+     * @return The bytes for stopSequence.
+     */
+    public com.google.protobuf.ByteString
+        getStopSequenceBytes() {
+      java.lang.Object ref = stopSequence_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        stopSequence_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * Set with finish_reason; as Choice.stop_sequence.
+     * </pre>
+     *
+     * <code>optional string stop_sequence = 5 [json_name = "stopSequence"];</code>
+     * @param value The stopSequence to set.
+     * @return This builder for chaining.
+     */
+    public Builder setStopSequence(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      stopSequence_ = value;
+      bitField0_ |= 0x00000010;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Set with finish_reason; as Choice.stop_sequence.
+     * </pre>
+     *
+     * <code>optional string stop_sequence = 5 [json_name = "stopSequence"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearStopSequence() {
+      stopSequence_ = getDefaultInstance().getStopSequence();
+      bitField0_ = (bitField0_ & ~0x00000010);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Set with finish_reason; as Choice.stop_sequence.
+     * </pre>
+     *
+     * <code>optional string stop_sequence = 5 [json_name = "stopSequence"];</code>
+     * @param value The bytes for stopSequence to set.
+     * @return This builder for chaining.
+     */
+    public Builder setStopSequenceBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      stopSequence_ = value;
+      bitField0_ |= 0x00000010;
       onChanged();
       return this;
     }

@@ -104,4 +104,33 @@ public interface ChunkChoiceOrBuilder extends
    */
   com.google.protobuf.ByteString
       getStopReasonBytes();
+
+  /**
+   * <pre>
+   * Set with finish_reason; as Choice.stop_sequence.
+   * </pre>
+   *
+   * <code>optional string stop_sequence = 5 [json_name = "stopSequence"];</code>
+   * @return Whether the stopSequence field is set.
+   */
+  boolean hasStopSequence();
+  /**
+   * <pre>
+   * Set with finish_reason; as Choice.stop_sequence.
+   * </pre>
+   *
+   * <code>optional string stop_sequence = 5 [json_name = "stopSequence"];</code>
+   * @return The stopSequence.
+   */
+  java.lang.String getStopSequence();
+  /**
+   * <pre>
+   * Set with finish_reason; as Choice.stop_sequence.
+   * </pre>
+   *
+   * <code>optional string stop_sequence = 5 [json_name = "stopSequence"];</code>
+   * @return The bytes for stopSequence.
+   */
+  com.google.protobuf.ByteString
+      getStopSequenceBytes();
 }
