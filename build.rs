@@ -4,7 +4,11 @@
 use prost::Message as _;
 use std::path::PathBuf;
 
-const PROTOS: &[&str] = &["proto/amazon_chat/v1/chat.proto", "proto/amazon_chat/v1/models.proto"];
+const PROTOS: &[&str] = &[
+    "proto/amazon_chat/v1/chat.proto",
+    "proto/amazon_chat/v1/embeddings.proto",
+    "proto/amazon_chat/v1/models.proto",
+];
 const INCLUDES: &[&str] = &["proto", "proto/third_party"];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -13,8 +13,10 @@
 pub mod citations;
 pub mod document;
 pub mod document_block;
+pub mod embeddings;
 pub mod errors;
 pub mod guardrail_trace;
+mod invoke;
 pub mod pool;
 pub mod request;
 pub mod response;
@@ -30,6 +32,7 @@ use aws_sdk_bedrockruntime::types::{
     ConverseStreamOutput, GuardrailConfiguration, GuardrailStreamConfiguration,
 };
 use errors::CallContext;
+pub use invoke::Invoked;
 pub use request::{ConverseRequest, Decisions, to_converse};
 pub use response::Answer;
 

@@ -5,6 +5,7 @@
 //! REST layers are thin adapters over [`Chat`].
 
 pub mod cache;
+pub mod embeddings;
 pub mod reasoning;
 pub mod record;
 pub mod retry;
@@ -53,6 +54,8 @@ pub struct Policies {
     pub s3_bucket_owner: Option<String>,
     /// Fetches images given by URL.
     pub fetcher: Arc<crate::fetch::Fetcher>,
+    /// `--embedding-input-type`: what embeddings are for when a request does not say.
+    pub embedding_input_type: String,
 }
 
 /// What the adapters tell the caller besides the answer: the caller's quota after the call, and
@@ -155,6 +158,15 @@ impl Chat {
     ) -> Result<Prepared> {
         validate::request(request)?;
         let route = self.allowed_route(request, caller, target)?;
+        if bedrock::embeddings::family(&route.model_id).is_some() {
+            return Err(Error::invalid(
+                "model",
+                format!(
+                    "{:?} is an embedding model: embed with POST /v1/embeddings (gRPC: EmbeddingService), or chat with a chat model",
+                    request.model
+                ),
+            ));
+        }
         let (mut converse, structured) =
             map_request(request, &route.model_id, route.defaults, &self.policies)?;
         converse.model_id = route.model_id;
@@ -174,11 +186,21 @@ impl Chat {
         caller: &Caller,
         target: Option<&FailoverTarget>,
     ) -> Result<crate::catalog::routing::Route> {
+        self.allowed_model_route(&request.model, caller, target)
+    }
+
+    /// Where a call for `model` (or its failover `target`) goes, if the caller may use that model.
+    fn allowed_model_route(
+        &self,
+        model: &str,
+        caller: &Caller,
+        target: Option<&FailoverTarget>,
+    ) -> Result<crate::catalog::routing::Route> {
         let route = match target {
-            None => self.catalog.route(&request.model)?,
-            Some(target) => self.catalog.route_target(&request.model, target)?,
+            None => self.catalog.route(model)?,
+            Some(target) => self.catalog.route_target(model, target)?,
         };
-        let named = target.and_then(|t| t.model.as_deref()).unwrap_or(&request.model);
+        let named = target.and_then(|t| t.model.as_deref()).unwrap_or(model);
         if !caller.may_use(named, &route.model_id) {
             return Err(Error::new(
                 ErrorKind::ModelNotAllowed,

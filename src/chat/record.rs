@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 #[derive(Debug)]
 pub struct CallRecord {
     started: Instant,
+    /// `chat` or `embeddings`.
+    operation: &'static str,
     key: Arc<str>,
     requested: String,
     user: Option<String>,
@@ -51,10 +53,45 @@ impl CallRecord {
             span,
             tally: super::retry::Tally::default(),
             started: Instant::now(),
+            operation: "chat",
             key,
             requested: bounded(&request.model),
             user: request.user.as_deref().map(bounded),
             stream,
+            called: None,
+            region: None,
+            model_label: "other".to_owned(),
+            first_token: None,
+            done: false,
+        }
+    }
+
+    /// An embeddings call starts.
+    pub fn start_embeddings(key: Arc<str>, model: &str, user: Option<&str>) -> Self {
+        let bounded = |text: &str| text.chars().take(256).collect::<String>();
+        let model = bounded(model);
+        let span = tracing::info_span!(
+            "embeddings",
+            otel.name = %format!("embeddings {model}"),
+            otel.kind = "internal",
+            gen_ai.operation.name = "embeddings",
+            gen_ai.provider.name = "aws.bedrock",
+            gen_ai.request.model = %model,
+            gen_ai.response.model = tracing::field::Empty,
+            gen_ai.usage.input_tokens = tracing::field::Empty,
+            gen_ai.usage.output_tokens = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+            aws.region = tracing::field::Empty,
+        );
+        Self {
+            span,
+            tally: super::retry::Tally::default(),
+            started: Instant::now(),
+            operation: "embeddings",
+            key,
+            requested: model,
+            user: user.map(bounded),
+            stream: false,
             called: None,
             region: None,
             model_label: "other".to_owned(),
@@ -135,12 +172,20 @@ impl CallRecord {
         let read = usage.cache_read_tokens.unwrap_or_default();
         let write = usage.cache_write_tokens.unwrap_or_default();
         let labels = [("model", self.model_label.clone()), ("key", self.key.to_string())];
-        metrics::counter!("amazon_chat_completions_total", "model" => self.model_label.clone(), "key" => self.key.to_string(),
-            "stream" => if self.stream { "true" } else { "false" }, "status" => status)
-        .increment(1);
-        metrics::histogram!("amazon_chat_completion_duration_seconds", "model" => self.model_label.clone(),
-            "stream" => if self.stream { "true" } else { "false" })
-        .record(latency.as_secs_f64());
+        if self.operation == "embeddings" {
+            metrics::counter!("amazon_chat_embeddings_total", "model" => self.model_label.clone(), "key" => self.key.to_string(),
+                "status" => status)
+            .increment(1);
+            metrics::histogram!("amazon_chat_embeddings_duration_seconds", "model" => self.model_label.clone())
+                .record(latency.as_secs_f64());
+        } else {
+            metrics::counter!("amazon_chat_completions_total", "model" => self.model_label.clone(), "key" => self.key.to_string(),
+                "stream" => if self.stream { "true" } else { "false" }, "status" => status)
+            .increment(1);
+            metrics::histogram!("amazon_chat_completion_duration_seconds", "model" => self.model_label.clone(),
+                "stream" => if self.stream { "true" } else { "false" })
+            .record(latency.as_secs_f64());
+        }
         for (direction, tokens) in [
             ("input", usage.prompt_tokens.saturating_sub(read).saturating_sub(write)),
             ("output", usage.completion_tokens),
@@ -160,6 +205,7 @@ impl CallRecord {
         }
         tracing::info!(
             target: "amazon_chat::access",
+            operation = self.operation,
             key = %self.key,
             model = %self.requested,
             model_called = self.called.as_deref().unwrap_or("-"),
@@ -174,7 +220,8 @@ impl CallRecord {
             ttft_ms = self.first_token.map(|t| t.as_millis() as u64),
             upstream_attempts = self.tally.attempts,
             user = self.user.as_deref(),
-            "chat call finished"
+            "{} call finished",
+            self.operation
         );
     }
 }

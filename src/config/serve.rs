@@ -206,6 +206,12 @@ pub struct Config {
     #[arg(long, env = "AMAZON_CHAT_S3_BUCKET_OWNER", value_name = "ACCOUNT_ID", value_parser = parse_account_id)]
     pub s3_bucket_owner: Option<String>,
 
+    /// What embeddings are for when a request does not say (`input_type`): Cohere's models require
+    /// one, and Nova takes it as its embedding purpose.
+    #[arg(long, env = "AMAZON_CHAT_EMBEDDING_INPUT_TYPE", default_value = "search_document",
+        value_parser = clap::builder::PossibleValuesParser::new(crate::chat::validate::embeddings::INPUT_TYPES))]
+    pub embedding_input_type: String,
+
     /// AWS credentials: the authentication guide's variables.
     #[command(flatten)]
     pub aws: AwsCredentialConfig,

@@ -22,9 +22,14 @@ impl ChatApi {
         Self { chat, max_request_bytes }
     }
 
+    /// The core it serves.
+    pub(super) fn chat(&self) -> &Chat {
+        &self.chat
+    }
+
     /// The request, or PayloadTooLarge (the same row of the error table as REST's 413). tonic's own
     /// decode limit sits above this one, as a memory guard, and answers OUT_OF_RANGE.
-    fn accept(&self, request: Request<ChatCompletionRequest>) -> Result<ChatCompletionRequest, Status> {
+    pub(super) fn accept<M: prost::Message>(&self, request: Request<M>) -> Result<M, Status> {
         let size = prost::Message::encoded_len(request.get_ref());
         if size > self.max_request_bytes {
             let message =
@@ -36,7 +41,7 @@ impl ChatApi {
 }
 
 /// Logs a failed call (never with request content) and converts it.
-fn failed(error: Error) -> Status {
+pub(super) fn failed(error: Error) -> Status {
     error.log();
     to_status(&error)
 }

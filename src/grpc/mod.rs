@@ -5,6 +5,7 @@
 
 pub mod chat;
 pub mod codec;
+pub mod embeddings;
 pub mod models;
 pub mod status;
 

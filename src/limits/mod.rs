@@ -132,6 +132,17 @@ impl Limiter {
         } else {
             0
         };
+        self.admit_estimated(caller, estimate, stream).await
+    }
+
+    /// [`Limiter::admit`] for a call whose tokens are estimated by its caller (embeddings).
+    pub async fn admit_estimated(
+        self: &Arc<Self>,
+        caller: &Caller,
+        estimate: u64,
+        stream: bool,
+    ) -> Result<(Admission, Quota)> {
+        let limits = caller.limits;
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
         let (minute, day) = (now / 60, now / 86_400);
         let minute_reset = Duration::from_secs(60 - now % 60);

@@ -7,6 +7,7 @@
 
 pub mod body;
 pub mod convert;
+pub mod embeddings;
 pub mod handlers;
 pub mod openai;
 pub mod openapi;
@@ -36,6 +37,7 @@ pub fn router(state: RestState) -> Router {
     let document = openapi::document();
     Router::new()
         .route("/v1/chat/completions", post(handlers::chat_completions))
+        .route("/v1/embeddings", post(embeddings::embeddings))
         .route("/v1/models", get(handlers::list_models))
         .route("/v1/models/{*id}", get(handlers::get_model))
         .route("/health", get(handlers::health))

@@ -13,6 +13,7 @@ use crate::error::{Error, ErrorKind};
 use crate::grpc::{ChatApi, ModelApi};
 use crate::health::Health;
 use crate::proto::v1::chat_service_server::ChatServiceServer;
+use crate::proto::v1::embedding_service_server::EmbeddingServiceServer;
 use crate::proto::v1::model_service_server::ModelServiceServer;
 use crate::rest::{self, RestState};
 use axum::extract::{Request, State};
@@ -60,6 +61,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
             prompt_cache_auto: config.prompt_cache == crate::config::serve::PromptCachePolicy::Auto,
             max_open_streams: config.max_open_streams,
             s3_bucket_owner: config.s3_bucket_owner.clone(),
+            embedding_input_type: config.embedding_input_type.clone(),
             fetcher: std::sync::Arc::new(crate::fetch::Fetcher::new(crate::fetch::Policy {
                 schemes: config.image_urls,
                 hosts: config.image_url_hosts.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
@@ -92,7 +94,11 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     let rest = rest::router(rest_state.clone()).merge(crate::anthropic::router(rest_state));
     let mut router = tonic::service::Routes::new(health_service)
         .add_service(
-            ChatServiceServer::new(ChatApi::new(chat, limit))
+            ChatServiceServer::new(ChatApi::new(chat.clone(), limit))
+                .max_decoding_message_size(limit.saturating_mul(4)),
+        )
+        .add_service(
+            EmbeddingServiceServer::new(ChatApi::new(chat, limit))
                 .max_decoding_message_size(limit.saturating_mul(4)),
         )
         .add_service(ModelServiceServer::new(ModelApi::new(catalog)))

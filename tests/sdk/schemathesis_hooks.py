@@ -21,7 +21,9 @@
 4. `reaches_success`: after the run, every operation must have answered 2xx at least once, and
    POST /v1/chat/completions and POST /v1/messages with both JSON and an event stream: otherwise
    the fuzzing proved little.
-5. Anthropic's Messages door (POST /v1/messages) gets the same treatment: generated bodies may be
+5. POST /v1/embeddings: generated bodies may be swapped for valid ones (an embedding model, one to
+   five texts, random optional parameters).
+6. Anthropic's Messages door (POST /v1/messages) gets the same treatment: generated bodies may be
    swapped for valid ones (an Anthropic model name, alternating turns, random optional
    parameters), and its event streams are checked by `sse_chat_stream` against Anthropic's event
    grammar: `message_start`, `ping`, well-nested `content_block_start` / `_delta` / `_stop` with
@@ -43,6 +45,7 @@ MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 ANTHROPIC_MODEL = "claude-3-haiku-20240307"
 CHAT = ("POST", "/v1/chat/completions")
 MESSAGES = ("POST", "/v1/messages")
+EMBEDDINGS = ("POST", "/v1/embeddings")
 STREAMING = (CHAT, MESSAGES)
 
 
@@ -52,6 +55,10 @@ def _is_chat(operation: Any) -> bool:
 
 def _is_messages(operation: Any) -> bool:
     return operation is not None and (operation.method.upper(), operation.path) == MESSAGES
+
+
+def _is_embeddings(operation: Any) -> bool:
+    return operation is not None and (operation.method.upper(), operation.path) == EMBEDDINGS
 
 
 _TEXT = st.text(min_size=1, max_size=60)
@@ -109,6 +116,19 @@ _VALID_MESSAGES = st.fixed_dictionaries(
     },
 )
 
+_VALID_EMBEDDINGS = st.fixed_dictionaries(
+    {
+        "model": st.sampled_from(["amazon.titan-embed-text-v2:0", "cohere.embed-english-v3", "us.cohere.embed-v4:0"]),
+        "input": st.one_of(_TEXT, st.lists(_TEXT, min_size=1, max_size=5)),
+    },
+    optional={
+        "encoding_format": st.sampled_from(["float", "base64"]),
+        "input_type": st.sampled_from(["search_document", "search_query", "classification", "clustering"]),
+        "normalize": st.booleans(),
+        "user": _TEXT,
+    },
+)
+
 
 SSE_EVENT_SCHEMA = {
     "type": "object",
@@ -156,6 +176,8 @@ def flatmap_body(context: Any, body: Any) -> Any:
         valid = _VALID_CHAT
     elif _is_messages(context.operation):
         valid = _VALID_MESSAGES
+    elif _is_embeddings(context.operation):
+        return st.one_of(st.just(body), _VALID_EMBEDDINGS)
     else:
         return st.just(body)
     return st.one_of(

@@ -16,6 +16,7 @@
 pub mod cache;
 pub mod data_url;
 pub mod documents;
+pub mod embeddings;
 pub mod json;
 pub mod messages;
 pub mod s3;
