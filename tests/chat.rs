@@ -320,3 +320,29 @@ async fn models_are_listed_and_described() {
     let missing = models.get_model(api::GetModelRequest { id: "no-such-model".into() }).await.unwrap_err();
     assert_eq!(missing.code(), tonic::Code::NotFound);
 }
+
+#[tokio::test]
+async fn count_tokens_counts_what_chat_would_send_on_the_foundation_model() {
+    let stack = Stack::start();
+    let mut chat = stack.chat().await;
+    let mut request = request(vec![message("system", "be brief"), message("user", "hello there friend")]);
+    request.model = "us.anthropic.claude-sonnet-4-20250514-v1:0".into();
+    let counted = chat.count_tokens(request.clone()).await.unwrap();
+    assert_eq!(
+        counted.metadata().get("x-amazon-chat-model-id").unwrap(),
+        "anthropic.claude-sonnet-4-20250514-v1:0",
+        "CountTokens takes foundation-model ids"
+    );
+    let counted = counted.into_inner();
+    assert_eq!((counted.input_tokens, counted.model.as_str()), (5, request.model.as_str()));
+    let sent = chat.chat_completion(request.clone()).await.unwrap().into_inner();
+    assert_eq!(sent.usage.unwrap().prompt_tokens, counted.input_tokens, "the count is of what chat sends");
+    let recorded = stack.recorded_ops("count-tokens");
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(recorded[0]["model_id"], "anthropic.claude-sonnet-4-20250514-v1:0");
+
+    request.model = MODEL.into(); // Claude 3 Haiku: Bedrock counts no tokens for it
+    let refused = chat.count_tokens(request).await.unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::InvalidArgument);
+    assert!(refused.message().contains("counting tokens"), "{}", refused.message());
+}

@@ -175,20 +175,19 @@ fn a_slow_image_server_is_cut_at_the_timeout() {
     assert!(started.elapsed() < Duration::from_secs(3), "cut at the timeout, not when the server answered");
 }
 
+/// A server that fetches loopback images, with these keys.
+fn with_keys_and_loopback_images(keys: &KeysFile) -> Stack {
+    let keys_file = keys.path();
+    let args =
+        ["--image-urls", "http", "--image-urls-allow-loopback", "--keys-file", keys_file.to_str().unwrap()];
+    Stack::start_with(&args, &[])
+}
+
 #[test]
 fn a_caller_that_may_not_use_the_model_makes_the_server_fetch_nothing() {
     let images = ImageServer::start();
     let keys = KeysFile::write(&[("haiku-only", r#"models = ["anthropic.claude-3-haiku-*"]"#)]);
-    let stack = Stack::start_with(
-        &[
-            "--image-urls",
-            "http",
-            "--image-urls-allow-loopback",
-            "--keys-file",
-            keys.path().to_str().unwrap(),
-        ],
-        &[],
-    );
+    let stack = with_keys_and_loopback_images(&keys);
     let body = asking_for(&images.url("/pixel")).replace(MODEL, "us.amazon.nova-pro-v1:0");
     let response = curl_chat(&stack.server.url, Some(keys.key("haiku-only")), &body);
     assert_eq!(response.status, 403, "{}", response.body);
@@ -203,16 +202,7 @@ fn a_caller_that_may_not_use_the_model_makes_the_server_fetch_nothing() {
 fn a_caller_over_its_rate_limit_gets_its_429_before_any_fetch() {
     let images = ImageServer::start();
     let keys = KeysFile::write(&[("one-a-minute", "requests_per_minute = 1")]);
-    let stack = Stack::start_with(
-        &[
-            "--image-urls",
-            "http",
-            "--image-urls-allow-loopback",
-            "--keys-file",
-            keys.path().to_str().unwrap(),
-        ],
-        &[],
-    );
+    let stack = with_keys_and_loopback_images(&keys);
     let key = Some(keys.key("one-a-minute"));
     let first = curl_chat(&stack.server.url, key, &asking_for(&images.url("/pixel")));
     assert_eq!(first.status, 200, "{}", first.body);

@@ -19,6 +19,18 @@ use crate::proto::v1 as api;
 
 /// An Anthropic request as the proto request, and whether it asked for a stream.
 pub fn request(request: an::MessagesRequest) -> Result<(api::ChatCompletionRequest, bool)> {
+    if request.max_tokens.is_none() {
+        return Err(Error::invalid("max_tokens", "is required: the most tokens the answer may have"));
+    }
+    convert(request)
+}
+
+/// A `count_tokens` request (no `max_tokens` needed) as the proto request.
+pub fn count_request(request: an::MessagesRequest) -> Result<api::ChatCompletionRequest> {
+    Ok(convert(request)?.0)
+}
+
+fn convert(request: an::MessagesRequest) -> Result<(api::ChatCompletionRequest, bool)> {
     let an::MessagesRequest {
         model,
         messages: turns,
@@ -73,7 +85,7 @@ pub fn request(request: an::MessagesRequest) -> Result<(api::ChatCompletionReque
     let proto = api::ChatCompletionRequest {
         model,
         messages,
-        max_tokens: Some(max_tokens),
+        max_tokens,
         max_completion_tokens: None,
         temperature,
         top_p,

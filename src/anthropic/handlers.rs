@@ -2,7 +2,6 @@
 
 use super::messages as an;
 use super::{convert, error_response, stream::Translator};
-use crate::auth::Caller;
 use crate::chat::ChunkStream;
 use crate::rest::{RestState, body};
 use axum::Json;
@@ -48,16 +47,11 @@ use std::convert::Infallible;
     security(("x-api-key" = []), ("bearer" = []))
 )]
 pub async fn messages(State(state): State<RestState>, request: Request) -> Response {
-    let caller = request.extensions().get::<Caller>().cloned().unwrap_or_else(Caller::anonymous);
-    let parsed: an::MessagesRequest =
-        match body::read_json(request.into_body(), state.max_request_bytes).await {
-            Ok(parsed) => parsed,
+    let (caller, (proto, stream)) =
+        match body::read_call(request, state.max_request_bytes, convert::request).await {
+            Ok(call) => call,
             Err(error) => return error_response(&error),
         };
-    let (proto, stream) = match convert::request(parsed) {
-        Ok(converted) => converted,
-        Err(error) => return error_response(&error),
-    };
     let (model, stop) = (proto.model.clone(), proto.stop.clone());
     if stream {
         match state.chat.stream(proto, &caller).await {
@@ -75,6 +69,41 @@ pub async fn messages(State(state): State<RestState>, request: Request) -> Respo
             ),
             Err(error) => error_response(&error),
         }
+    }
+}
+
+/// The input tokens of a message request, counted by Bedrock's CountTokens.
+#[utoipa::path(
+    post,
+    path = "/v1/messages/count_tokens",
+    request_body(
+        content = an::MessagesRequest,
+        description = "A message request; `max_tokens` and `stream` are not needed",
+        example = json!({"model": "claude-sonnet-4-0", "messages": [{"role": "user", "content": "Hello!"}]})
+    ),
+    responses(
+        (status = 200, description = "The count", body = an::TokenCount),
+        (status = 400, description = "Invalid request, or a model Bedrock does not count tokens for", body = an::AnthropicError),
+        (status = 401, description = "Missing or wrong API key", body = an::AnthropicError),
+        (status = 403, description = "The key may not use the model", body = an::AnthropicError),
+        (status = 404, description = "Unknown model", body = an::AnthropicError),
+        (status = 429, description = "Throttled; see Retry-After", body = an::AnthropicError),
+        (status = 503, description = "Bedrock unavailable", body = an::AnthropicError),
+    ),
+    security(("x-api-key" = []), ("bearer" = []))
+)]
+pub async fn count_tokens(State(state): State<RestState>, request: Request) -> Response {
+    let (caller, proto) =
+        match body::read_call(request, state.max_request_bytes, convert::count_request).await {
+            Ok(call) => call,
+            Err(error) => return error_response(&error),
+        };
+    match state.chat.count_tokens(proto, &caller).await {
+        Ok((counted, served)) => crate::rest::with_headers(
+            Json(an::TokenCount { input_tokens: counted.input_tokens }).into_response(),
+            served.headers(),
+        ),
+        Err(error) => error_response(&error),
     }
 }
 

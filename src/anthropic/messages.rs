@@ -20,9 +20,11 @@ pub struct MessagesRequest {
     /// The conversation, oldest first: alternating `user` and `assistant` turns.
     #[schema(min_items = 1)]
     pub messages: Vec<InputMessage>,
-    /// Upper bound on generated tokens (required, as in Anthropic's API).
+    /// Upper bound on generated tokens: required by `/v1/messages`, as in Anthropic's API (and not
+    /// needed by `/v1/messages/count_tokens`).
+    #[serde(default)]
     #[schema(minimum = 1)]
-    pub max_tokens: u32,
+    pub max_tokens: Option<u32>,
     /// The system prompt: a string, or text blocks (which may carry `cache_control`).
     #[serde(default)]
     pub system: Option<Content<SystemBlock>>,
@@ -490,6 +492,13 @@ pub struct AnthropicUsage {
     pub cache_creation_input_tokens: u32,
     /// Prompt tokens read from the cache.
     pub cache_read_input_tokens: u32,
+}
+
+/// `POST /v1/messages/count_tokens` answer.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct TokenCount {
+    /// The tokens of the request's input (system prompt, messages, tools), as Bedrock counts them.
+    pub input_tokens: u32,
 }
 
 /// Anthropic's error envelope.

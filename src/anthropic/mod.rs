@@ -1,5 +1,5 @@
 //! Anthropic's Messages API on the same port: `POST /v1/messages`, JSON or Anthropic's named
-//! Server-Sent Events, so Anthropic's SDKs, Claude Code and agent frameworks work unmodified
+//! Server-Sent Events, and `POST /v1/messages/count_tokens` (Bedrock's CountTokens), so Anthropic's SDKs, Claude Code and agent frameworks work unmodified
 //! (base URL and key changed).
 //!
 //! A thin adapter like the OpenAI shim ([`crate::rest`]): [`messages`] is the wire format,
@@ -23,6 +23,7 @@ use axum::routing::post;
 pub fn router(state: RestState) -> Router {
     Router::new()
         .route("/v1/messages", post(handlers::messages))
+        .route("/v1/messages/count_tokens", post(handlers::count_tokens))
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
 }

@@ -11,6 +11,7 @@
 //! - [`document_block`] builds Converse document blocks (valid, unique names; citations).
 
 pub mod citations;
+mod count_tokens;
 pub mod document;
 pub mod document_block;
 pub mod embeddings;

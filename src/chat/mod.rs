@@ -5,6 +5,7 @@
 //! REST layers are thin adapters over [`Chat`].
 
 pub mod cache;
+pub mod count_tokens;
 pub mod embeddings;
 pub mod reasoning;
 pub mod record;

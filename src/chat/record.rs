@@ -49,21 +49,7 @@ impl CallRecord {
             error.type = tracing::field::Empty,
             aws.region = tracing::field::Empty,
         );
-        Self {
-            span,
-            tally: super::retry::Tally::default(),
-            started: Instant::now(),
-            operation: "chat",
-            key,
-            requested: bounded(&request.model),
-            user: request.user.as_deref().map(bounded),
-            stream,
-            called: None,
-            region: None,
-            model_label: "other".to_owned(),
-            first_token: None,
-            done: false,
-        }
+        Self::new(span, "chat", key, model, request.user.as_deref().map(bounded), stream)
     }
 
     /// An embeddings call starts.
@@ -83,15 +69,26 @@ impl CallRecord {
             error.type = tracing::field::Empty,
             aws.region = tracing::field::Empty,
         );
+        Self::new(span, "embeddings", key, model, user.map(bounded), false)
+    }
+
+    fn new(
+        span: tracing::Span,
+        operation: &'static str,
+        key: Arc<str>,
+        requested: String,
+        user: Option<String>,
+        stream: bool,
+    ) -> Self {
         Self {
             span,
             tally: super::retry::Tally::default(),
             started: Instant::now(),
-            operation: "embeddings",
+            operation,
             key,
-            requested: model,
-            user: user.map(bounded),
-            stream: false,
+            requested,
+            user,
+            stream,
             called: None,
             region: None,
             model_label: "other".to_owned(),

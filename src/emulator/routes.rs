@@ -173,19 +173,30 @@ async fn accept(
         admit(emulator, operation, &model_id, method, uri, headers, body)?;
     let fail = |fault: Fault| refuse(emulator, seq, fault);
     let mut reply = answer::reply(&model_id, &region, &json_body).map_err(fail)?;
-    if reply.directives.has_fault()
-        && !emulator.fault_applies(&reply.directives.scope, &model_id, &region, body)
-    {
-        reply.directives.disarm();
-    }
     reply.cache = emulator.prompt_cache.apply(&model_id, &json_body).map_err(fail)?;
-    if let Some(delay) = reply.directives.delay {
+    play(emulator, &mut reply.directives, &model_id, &region, body).await.map_err(fail)?;
+    Ok(Accepted { seq, reply, started })
+}
+
+/// Plays a request's directives: a fault out of its scope is disarmed, a delay is waited, and a
+/// fault in scope is the answer.
+async fn play(
+    emulator: &Emulator,
+    directives: &mut super::directives::Directives,
+    model_id: &str,
+    region: &str,
+    body: &[u8],
+) -> Result<(), Fault> {
+    if directives.has_fault() && !emulator.fault_applies(&directives.scope, model_id, region, body) {
+        directives.disarm();
+    }
+    if let Some(delay) = directives.delay {
         tokio::time::sleep(delay).await;
     }
-    if let Some(fault) = reply.directives.fault.clone() {
-        return Err(fail(fault));
+    match directives.fault.clone() {
+        Some(fault) => Err(fault),
+        None => Ok(()),
     }
-    Ok(Accepted { seq, reply, started })
 }
 
 async fn converse(
@@ -286,16 +297,7 @@ async fn invoke_model(
         Ok(embedded) => embedded,
         Err(fault) => return refuse(&emulator, admitted.seq, fault),
     };
-    let directives = &mut embedded.directives;
-    if directives.has_fault()
-        && !emulator.fault_applies(&directives.scope, &model_id, &admitted.region, &body)
-    {
-        directives.disarm();
-    }
-    if let Some(delay) = directives.delay {
-        tokio::time::sleep(delay).await;
-    }
-    if let Some(fault) = directives.fault.clone() {
+    if let Err(fault) = play(&emulator, &mut embedded.directives, &model_id, &admitted.region, &body).await {
         return refuse(&emulator, admitted.seq, fault);
     }
     emulator.set_outcome(admitted.seq, "ok");

@@ -4,7 +4,9 @@ use super::status::to_status;
 use crate::chat::Chat;
 use crate::error::{Error, ErrorKind};
 use crate::proto::v1::chat_service_server::ChatService;
-use crate::proto::v1::{ChatCompletionRequest, ChatCompletionResponse, StreamChatCompletionResponse};
+use crate::proto::v1::{
+    ChatCompletionRequest, ChatCompletionResponse, CountTokensResponse, StreamChatCompletionResponse,
+};
 use futures::{Stream, StreamExt};
 use std::pin::Pin;
 use tonic::{Request, Response, Status};
@@ -71,6 +73,18 @@ impl ChatService for ChatApi {
         let mut response = Response::new(
             Box::pin(chunks.map(|chunk| chunk.map_err(failed))) as Self::StreamChatCompletionStream
         );
+        super::status::add_metadata(response.metadata_mut(), served.headers());
+        Ok(response)
+    }
+
+    async fn count_tokens(
+        &self,
+        request: Request<ChatCompletionRequest>,
+    ) -> Result<Response<CountTokensResponse>, Status> {
+        let caller = super::caller(&request);
+        let (counted, served) =
+            self.chat.count_tokens(self.accept(request)?, &caller).await.map_err(failed)?;
+        let mut response = Response::new(counted);
         super::status::add_metadata(response.metadata_mut(), served.headers());
         Ok(response)
     }

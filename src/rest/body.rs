@@ -20,6 +20,22 @@ pub async fn read_json<T: DeserializeOwned>(body: Body, limit: usize) -> Result<
     parse(&bytes)
 }
 
+/// What every JSON handler starts with: the caller (put there by the key check; anonymous on an
+/// open server), and the body read under `limit`, parsed and converted for the core.
+pub async fn read_call<T: DeserializeOwned, U>(
+    request: axum::extract::Request,
+    limit: usize,
+    convert: impl FnOnce(T) -> Result<U>,
+) -> Result<(crate::auth::Caller, U)> {
+    let caller = request
+        .extensions()
+        .get::<crate::auth::Caller>()
+        .cloned()
+        .unwrap_or_else(crate::auth::Caller::anonymous);
+    let parsed = read_json(request.into_body(), limit).await?;
+    Ok((caller, convert(parsed)?))
+}
+
 /// Parses JSON bytes, naming the field at fault.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);

@@ -3,7 +3,6 @@
 //! OpenAI's SDKs ask for base64 vectors unless told otherwise; both encodings are served.
 
 use super::{RestState, body, error_response};
-use crate::auth::Caller;
 use crate::error::{Error, Result};
 use crate::proto::v1 as api;
 use axum::Json;
@@ -183,14 +182,8 @@ pub fn response(response: api::CreateEmbeddingsResponse) -> EmbeddingList {
     security(("bearer" = []), ("x-api-key" = []))
 )]
 pub async fn embeddings(State(state): State<RestState>, request: Request) -> Response {
-    let caller = request.extensions().get::<Caller>().cloned().unwrap_or_else(Caller::anonymous);
-    let parsed: EmbeddingsRequest = match body::read_json(request.into_body(), state.max_request_bytes).await
-    {
-        Ok(parsed) => parsed,
-        Err(error) => return error_response(&error),
-    };
-    let proto = match self::request(parsed) {
-        Ok(proto) => proto,
+    let (caller, proto) = match body::read_call(request, state.max_request_bytes, self::request).await {
+        Ok(call) => call,
         Err(error) => return error_response(&error),
     };
     match state.chat.embed(proto, &caller).await {

@@ -55,14 +55,9 @@ use std::convert::Infallible;
     security(("bearer" = []))
 )]
 pub async fn chat_completions(State(state): State<RestState>, request: Request) -> Response {
-    let caller = caller(&request);
-    let parsed: oa::ChatCompletionRequest =
-        match body::read_json(request.into_body(), state.max_request_bytes).await {
-            Ok(parsed) => parsed,
-            Err(error) => return error_response(&error),
-        };
-    let (proto, stream) = match convert::request(parsed) {
-        Ok(converted) => converted,
+    let converted = body::read_call(request, state.max_request_bytes, convert::request);
+    let (caller, (proto, stream)) = match converted.await {
+        Ok(call) => call,
         Err(error) => return error_response(&error),
     };
     if stream {
@@ -163,9 +158,4 @@ pub async fn ready(State(state): State<RestState>) -> (StatusCode, Json<oa::Heal
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, Json(oa::HealthStatus { status: "not_serving".to_owned() }))
     }
-}
-
-/// The caller the authentication layer found.
-fn caller(request: &Request) -> Caller {
-    request.extensions().get::<Caller>().cloned().unwrap_or_else(Caller::anonymous)
 }

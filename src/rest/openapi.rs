@@ -16,6 +16,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         handlers::chat_completions,
         crate::anthropic::handlers::messages,
+        crate::anthropic::handlers::count_tokens,
         super::embeddings::embeddings,
         handlers::list_models,
         handlers::get_model,

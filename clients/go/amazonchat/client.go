@@ -13,14 +13,25 @@
 // Reasoning: ChatAnswer with WithReasoningEffort("low") asks a model that can reason to think first,
 // and returns an Answer with the reasoning text beside the answer's; ReasoningText reads it from a
 // full response.
+//
+// Embeddings: Embed returns one vector per text, in order
+// (client.Embed(ctx, "amazon.titan-embed-text-v2:0", texts, amazonchat.WithDimensions(256)));
+// CreateEmbeddings returns the whole response (images too, through ImageInput), and
+// EmbeddingVectors reads its vectors, base64 ones included.
 package amazonchat
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
+	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,10 +48,11 @@ const DefaultTimeout = 60 * time.Second
 
 // Client is a connection to amazon-chat. It is safe for concurrent use.
 type Client struct {
-	// ChatService and ModelService are the generated stubs, for anything this layer does not cover.
-	// Calls through them carry the API key and the default timeout too.
-	ChatService  amazonchatv1.ChatServiceClient
-	ModelService amazonchatv1.ModelServiceClient
+	// ChatService, ModelService and EmbeddingService are the generated stubs, for anything this layer
+	// does not cover. Calls through them carry the API key and the default timeout too.
+	ChatService      amazonchatv1.ChatServiceClient
+	ModelService     amazonchatv1.ModelServiceClient
+	EmbeddingService amazonchatv1.EmbeddingServiceClient
 
 	conn *grpc.ClientConn
 }
@@ -93,9 +105,10 @@ func Dial(target string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	return &Client{
-		ChatService:  amazonchatv1.NewChatServiceClient(conn),
-		ModelService: amazonchatv1.NewModelServiceClient(conn),
-		conn:         conn,
+		ChatService:      amazonchatv1.NewChatServiceClient(conn),
+		ModelService:     amazonchatv1.NewModelServiceClient(conn),
+		EmbeddingService: amazonchatv1.NewEmbeddingServiceClient(conn),
+		conn:             conn,
 	}, nil
 }
 
@@ -244,6 +257,108 @@ func (c *Client) GetModel(ctx context.Context, id string) (*amazonchatv1.Model, 
 		return nil, err
 	}
 	return resp.GetModel(), nil
+}
+
+// EmbedOption sets a field of the request Embed sends (or of one from NewEmbeddingsRequest). Left
+// unset, each is the server's: the model's default size, the server's input type, the model's own
+// vectors (Titan V2 normalises by default), floats.
+type EmbedOption func(*amazonchatv1.CreateEmbeddingsRequest)
+
+// WithDimensions sets the vector size, where the model offers several: Titan V2 256, 512 or 1024;
+// Cohere v4 256, 512, 1024 or 1536; Nova 256, 384, 1024 or 3072. Another size fails with
+// InvalidArgument.
+func WithDimensions(n uint32) EmbedOption {
+	return func(req *amazonchatv1.CreateEmbeddingsRequest) { req.Dimensions = &n }
+}
+
+// WithInputType says what the vectors are for: "search_document" (the server's default, unless its
+// --embedding-input-type says otherwise), "search_query", "classification" or "clustering"
+// (Cohere's input_type, Nova's embedding purpose; Titan has none).
+func WithInputType(inputType string) EmbedOption {
+	return func(req *amazonchatv1.CreateEmbeddingsRequest) { req.InputType = &inputType }
+}
+
+// WithNormalize asks for unit-length vectors (true), or the model's own (false).
+func WithNormalize(normalize bool) EmbedOption {
+	return func(req *amazonchatv1.CreateEmbeddingsRequest) { req.Normalize = &normalize }
+}
+
+// WithEncodingFormat asks for "float" vectors (the default) or "base64" ones (little-endian 32-bit
+// floats; EmbeddingVectors decodes them).
+func WithEncodingFormat(format string) EmbedOption {
+	return func(req *amazonchatv1.CreateEmbeddingsRequest) { req.EncodingFormat = &format }
+}
+
+// Embed embeds texts with model and returns one vector per text, in order. For images, use
+// NewEmbeddingsRequest with ImageInput and CreateEmbeddings.
+func (c *Client) Embed(ctx context.Context, model string, texts []string, opts ...EmbedOption) ([][]float32, error) {
+	req := NewEmbeddingsRequest(model, TextInputs(texts...)...)
+	for _, opt := range opts {
+		opt(req)
+	}
+	resp, err := c.CreateEmbeddings(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return EmbeddingVectors(resp)
+}
+
+// CreateEmbeddings calls EmbeddingService.CreateEmbeddings: the whole response (vectors, usage).
+func (c *Client) CreateEmbeddings(ctx context.Context, req *amazonchatv1.CreateEmbeddingsRequest) (*amazonchatv1.CreateEmbeddingsResponse, error) {
+	return c.EmbeddingService.CreateEmbeddings(ctx, req)
+}
+
+// NewEmbeddingsRequest returns a CreateEmbeddingsRequest for model with the given inputs (TextInput,
+// ImageInput) and options.
+func NewEmbeddingsRequest(model string, inputs ...*amazonchatv1.EmbeddingInput) *amazonchatv1.CreateEmbeddingsRequest {
+	return &amazonchatv1.CreateEmbeddingsRequest{Model: model, Inputs: inputs}
+}
+
+// TextInput returns a text to embed.
+func TextInput(text string) *amazonchatv1.EmbeddingInput {
+	return &amazonchatv1.EmbeddingInput{Input: &amazonchatv1.EmbeddingInput_Text{Text: text}}
+}
+
+// TextInputs returns texts to embed, in order.
+func TextInputs(texts ...string) []*amazonchatv1.EmbeddingInput {
+	inputs := make([]*amazonchatv1.EmbeddingInput, len(texts))
+	for i, text := range texts {
+		inputs[i] = TextInput(text)
+	}
+	return inputs
+}
+
+// ImageInput returns an image to embed, as a base64 data URL ("data:image/png;base64,..."), for the
+// models that take images (Cohere v3 and v4, Nova).
+func ImageInput(imageURL string) *amazonchatv1.EmbeddingInput {
+	return &amazonchatv1.EmbeddingInput{Input: &amazonchatv1.EmbeddingInput_ImageUrl{ImageUrl: imageURL}}
+}
+
+// EmbeddingVectors returns the vectors of a response, in the order of the inputs: the floats, or
+// the base64 ones decoded (encoding format "base64").
+func EmbeddingVectors(resp *amazonchatv1.CreateEmbeddingsResponse) ([][]float32, error) {
+	data := slices.Clone(resp.GetData())
+	slices.SortStableFunc(data, func(a, b *amazonchatv1.Embedding) int { return cmp.Compare(a.GetIndex(), b.GetIndex()) })
+	vectors := make([][]float32, len(data))
+	for i, item := range data {
+		if item.EmbeddingBase64 == nil {
+			vectors[i] = item.GetEmbedding()
+			continue
+		}
+		raw, err := base64.StdEncoding.DecodeString(item.GetEmbeddingBase64())
+		if err != nil {
+			return nil, fmt.Errorf("embedding %d: %w", item.GetIndex(), err)
+		}
+		if len(raw)%4 != 0 {
+			return nil, fmt.Errorf("embedding %d: %d bytes are not 32-bit floats", item.GetIndex(), len(raw))
+		}
+		vector := make([]float32, len(raw)/4)
+		for j := range vector {
+			vector[j] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*j:]))
+		}
+		vectors[i] = vector
+	}
+	return vectors, nil
 }
 
 // NewRequest returns a ChatCompletionRequest for model with the given conversation.

@@ -11,13 +11,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -25,6 +28,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	"github.com/amazon-chat/amazon-chat/clients/go/amazonchat"
@@ -37,6 +41,13 @@ const (
 	slowPrompt = "[[emulator:delay=2000ms]] are you there?"
 	// A model that can reason (the emulator thinks "Let me think about: <prompt>" first, and signs it).
 	sonnet4 = "us.anthropic.claude-sonnet-4-20250514-v1:0"
+
+	titanV2  = "amazon.titan-embed-text-v2:0"
+	cohereV3 = "cohere.embed-english-v3"
+	cohereV4 = "us.cohere.embed-v4:0"
+	nova     = "amazon.nova-2-multimodal-embeddings-v1:0"
+	// A 1x1 PNG.
+	png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
 
 var (
@@ -428,4 +439,255 @@ func TestDeadlineExceeded(t *testing.T) {
 		streamErr = err
 	}
 	wantCode(t, streamErr, codes.DeadlineExceeded)
+}
+
+func norm(v []float32) float64 {
+	var sum float64
+	for _, x := range v {
+		sum += float64(x) * float64(x)
+	}
+	return math.Sqrt(sum)
+}
+
+func unit(v []float32) bool { return math.Abs(norm(v)-1) < 1e-3 }
+
+// embedOne embeds one text and returns its vector.
+func embedOne(t *testing.T, client *amazonchat.Client, model, text string, opts ...amazonchat.EmbedOption) []float32 {
+	t.Helper()
+	vectors, err := client.Embed(context.Background(), model, []string{text}, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vectors) != 1 {
+		t.Fatalf("want one vector, got %d", len(vectors))
+	}
+	return vectors[0]
+}
+
+func TestEmbed(t *testing.T) {
+	client := dial(t)
+	vectors, err := client.Embed(context.Background(), titanV2, []string{"hello world", "the quick brown fox", "hello world"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vectors) != 3 || len(vectors[0]) != 1024 || len(vectors[1]) != 1024 {
+		t.Fatalf("want 3 vectors of 1024, got %d", len(vectors))
+	}
+	if !unit(vectors[0]) || !unit(vectors[1]) {
+		t.Fatalf("norms %v, %v", norm(vectors[0]), norm(vectors[1]))
+	}
+	if !slices.Equal(vectors[0], vectors[2]) {
+		t.Fatal("the same text gave another vector")
+	}
+	if slices.Equal(vectors[0], vectors[1]) {
+		t.Fatal("two texts gave the same vector")
+	}
+	if !slices.Equal(embedOne(t, client, titanV2, "hello world"), vectors[0]) {
+		t.Fatal("embedding alone changed the vector")
+	}
+	if small := embedOne(t, client, titanV2, "hello world", amazonchat.WithDimensions(256)); len(small) != 256 || !unit(small) {
+		t.Fatalf("dimensions 256: %d, norm %v", len(small), norm(small))
+	}
+}
+
+func TestCreateEmbeddingsResponse(t *testing.T) {
+	client := dial(t)
+	ctx := context.Background()
+	texts := []string{"hello world", "the quick brown fox", "one"}
+	resp, err := client.CreateEmbeddings(ctx, amazonchat.NewEmbeddingsRequest(titanV2, amazonchat.TextInputs(texts...)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.GetObject() != "list" || resp.GetModel() != titanV2 || len(resp.GetData()) != 3 {
+		t.Fatalf("response = %v", resp)
+	}
+	for i, e := range resp.GetData() {
+		if e.GetIndex() != uint32(i) || e.GetObject() != "embedding" || len(e.GetEmbedding()) != 1024 || e.EmbeddingBase64 != nil {
+			t.Fatalf("data[%d] = index %d, object %q, %d floats", i, e.GetIndex(), e.GetObject(), len(e.GetEmbedding()))
+		}
+	}
+	if u := resp.GetUsage(); u.GetPromptTokens() != 7 || u.GetTotalTokens() != 7 {
+		t.Fatalf("usage = %v, want the 7 words", u)
+	}
+	vectors, err := amazonchat.EmbeddingVectors(resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := client.Embed(ctx, titanV2, texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(vectors, again, slices.Equal) {
+		t.Fatal("EmbeddingVectors differs from Embed")
+	}
+
+	// The generated client carries the key and the default timeout too.
+	raw, err := client.EmbeddingService.CreateEmbeddings(ctx, amazonchat.NewEmbeddingsRequest(titanV2, amazonchat.TextInput("one")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(raw.GetData()[0].GetEmbedding(), vectors[2]) {
+		t.Fatal("the raw stub gave another vector")
+	}
+}
+
+func TestEmbeddingsBase64(t *testing.T) {
+	client := dial(t)
+	ctx := context.Background()
+	texts := []string{"hello world", "one"}
+	floats, err := client.Embed(ctx, titanV2, texts, amazonchat.WithDimensions(512))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := amazonchat.NewEmbeddingsRequest(titanV2, amazonchat.TextInputs(texts...)...)
+	amazonchat.WithDimensions(512)(req)
+	amazonchat.WithEncodingFormat("base64")(req)
+	resp, err := client.CreateEmbeddings(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range resp.GetData() {
+		raw, err := base64.StdEncoding.DecodeString(e.GetEmbeddingBase64())
+		if e.EmbeddingBase64 == nil || len(e.GetEmbedding()) != 0 || err != nil || len(raw) != 4*512 {
+			t.Fatalf("data[%d]: base64 %v (%d bytes, %v), %d floats", e.GetIndex(), e.EmbeddingBase64 != nil, len(raw), err, len(e.GetEmbedding()))
+		}
+	}
+	decoded, err := amazonchat.EmbeddingVectors(resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(decoded, floats, slices.Equal) {
+		t.Fatal("the base64 vectors differ from the floats")
+	}
+	// Embed decodes them too.
+	viaEmbed, err := client.Embed(ctx, titanV2, texts, amazonchat.WithDimensions(512), amazonchat.WithEncodingFormat("base64"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(viaEmbed, floats, slices.Equal) {
+		t.Fatal("Embed with base64 differs from the floats")
+	}
+}
+
+func TestEmbeddingFamilies(t *testing.T) {
+	client := dial(t)
+	ctx := context.Background()
+
+	// Cohere v3: 1024 dimensions, batches of 96 that keep the inputs' order.
+	passages := make([]string, 100)
+	for i := range passages {
+		passages[i] = fmt.Sprintf("passage %d", i)
+	}
+	batch, err := client.CreateEmbeddings(ctx, amazonchat.NewEmbeddingsRequest(cohereV3, amazonchat.TextInputs(passages...)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(batch.GetData()) != 100 || batch.GetUsage().GetPromptTokens() != 200 {
+		t.Fatalf("%d vectors, usage %v", len(batch.GetData()), batch.GetUsage())
+	}
+	for i, e := range batch.GetData() {
+		if e.GetIndex() != uint32(i) || len(e.GetEmbedding()) != 1024 {
+			t.Fatalf("data[%d]: index %d, %d floats", i, e.GetIndex(), len(e.GetEmbedding()))
+		}
+	}
+	if !slices.Equal(embedOne(t, client, cohereV3, "passage 99"), batch.GetData()[99].GetEmbedding()) {
+		t.Fatal("passage 99 alone gave another vector")
+	}
+	// input_type: the default is search_document; another gives another vector.
+	document := embedOne(t, client, cohereV3, "hello world", amazonchat.WithInputType("search_document"))
+	query := embedOne(t, client, cohereV3, "hello world", amazonchat.WithInputType("search_query"))
+	if !slices.Equal(embedOne(t, client, cohereV3, "hello world"), document) {
+		t.Fatal("the default input type is not search_document")
+	}
+	if slices.Equal(query, document) {
+		t.Fatal("search_query gave the search_document vector")
+	}
+
+	// Cohere v4: 1536 by default, or 256/512/1024; WithNormalize gives unit vectors.
+	if v4 := embedOne(t, client, cohereV4, "hello world"); len(v4) != 1536 {
+		t.Fatalf("Cohere v4: %d dimensions", len(v4))
+	}
+	if v4 := embedOne(t, client, cohereV4, "hello world", amazonchat.WithDimensions(512), amazonchat.WithNormalize(true)); len(v4) != 512 || !unit(v4) {
+		t.Fatalf("Cohere v4 at 512: %d dimensions, norm %v", len(v4), norm(v4))
+	}
+
+	// Nova: 3072 by default, texts and images.
+	for _, size := range []uint32{0, 384} {
+		req := amazonchat.NewEmbeddingsRequest(nova, amazonchat.TextInput("a cat"), amazonchat.ImageInput(png))
+		want := 3072
+		if size != 0 {
+			amazonchat.WithDimensions(size)(req)
+			want = int(size)
+		}
+		resp, err := client.CreateEmbeddings(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vectors, err := amazonchat.EmbeddingVectors(resp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(vectors) != 2 || len(vectors[0]) != want || len(vectors[1]) != want || slices.Equal(vectors[0], vectors[1]) {
+			t.Fatalf("Nova (dimensions %d): %d vectors", size, len(vectors))
+		}
+		if size == 0 && slices.Equal(embedOne(t, client, nova, "a cat", amazonchat.WithInputType("search_query")), vectors[0]) {
+			t.Fatal("Nova: search_query gave the search_document vector")
+		}
+	}
+}
+
+func TestEmbeddingsInvalidArgument(t *testing.T) {
+	client := dial(t)
+	ctx := context.Background()
+	titan300 := amazonchat.NewEmbeddingsRequest(titanV2, amazonchat.TextInput("hi"))
+	amazonchat.WithDimensions(300)(titan300)
+	for _, c := range []struct {
+		req  *amazonchatv1.CreateEmbeddingsRequest
+		want string
+	}{
+		{amazonchat.NewEmbeddingsRequest(model, amazonchat.TextInput("hi")), "not an embedding model"},
+		{titan300, "dimensions"},
+		{amazonchat.NewEmbeddingsRequest(titanV2, amazonchat.ImageInput(png)), "inputs[0].image_url"},
+	} {
+		_, err := client.CreateEmbeddings(ctx, c.req)
+		wantCode(t, err, codes.InvalidArgument)
+		if msg := status.Convert(err).Message(); !strings.Contains(msg, c.want) {
+			t.Fatalf("message %q does not say %q", msg, c.want)
+		}
+	}
+	_, err := client.Embed(ctx, model, []string{"hi"})
+	wantCode(t, err, codes.InvalidArgument)
+}
+
+func TestEmbeddingsUnauthenticatedAndDeadline(t *testing.T) {
+	ctx := context.Background()
+	for _, opts := range [][]amazonchat.Option{{amazonchat.WithAPIKey("wrong-key")}, nil} {
+		client, err := amazonchat.Dial(target, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = client.Embed(ctx, titanV2, []string{"hi"})
+		wantCode(t, err, codes.Unauthenticated)
+		client.Close()
+	}
+	// The generated client without the layer's key: UNAUTHENTICATED; with it as metadata: served.
+	bare, err := amazonchat.Dial(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bare.Close()
+	req := amazonchat.NewEmbeddingsRequest(titanV2, amazonchat.TextInput("hi"))
+	_, err = bare.EmbeddingService.CreateEmbeddings(ctx, req)
+	wantCode(t, err, codes.Unauthenticated)
+	if _, err := bare.EmbeddingService.CreateEmbeddings(metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+apiKey), req); err != nil {
+		t.Fatal(err)
+	}
+
+	deadline, cancel := context.WithTimeout(ctx, 250*time.Millisecond)
+	defer cancel()
+	_, err = dial(t).Embed(deadline, titanV2, []string{slowPrompt})
+	wantCode(t, err, codes.DeadlineExceeded)
+	// The client's default timeout applies when the context has no deadline.
+	_, err = dial(t, amazonchat.WithTimeout(250*time.Millisecond)).Embed(ctx, titanV2, []string{slowPrompt})
+	wantCode(t, err, codes.DeadlineExceeded)
 }

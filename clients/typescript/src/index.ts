@@ -15,6 +15,11 @@
  * Reasoning: `{ reasoningEffort: "low" }` on `chat()`, `chatAnswer()` or `streamChat()` asks a model that
  * can reason to think first; `chatAnswer()` resolves to an `Answer` with the reasoning text beside the
  * answer's, and `reasoningText(response)` reads it from a full response.
+ *
+ * Embeddings: `await client.embed(model, texts, { dimensions: 256 })` resolves to one vector (a
+ * `number[]`) per text, in order; `createEmbeddings(embeddingsRequest(...))` to the whole
+ * `CreateEmbeddingsResponse` (images too, through `imageInput()`), whose vectors, base64 ones
+ * included, `embeddingVectors(response)` reads.
  */
 
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
@@ -34,9 +39,18 @@ import {
   type Tool,
   type ToolCall,
 } from "./gen/amazon_chat/v1/chat_pb.js";
+import {
+  CreateEmbeddingsRequestSchema,
+  EmbeddingInputSchema,
+  EmbeddingService,
+  type CreateEmbeddingsRequest,
+  type CreateEmbeddingsResponse,
+  type EmbeddingInput,
+} from "./gen/amazon_chat/v1/embeddings_pb.js";
 import { ModelService, type Model } from "./gen/amazon_chat/v1/models_pb.js";
 
 export * from "./gen/amazon_chat/v1/chat_pb.js";
+export * from "./gen/amazon_chat/v1/embeddings_pb.js";
 export * from "./gen/amazon_chat/v1/models_pb.js";
 export { Code, ConnectError } from "@connectrpc/connect";
 
@@ -81,6 +95,35 @@ export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "
 export type ChatFields = Omit<ChatCompletionRequestInit, "model" | "messages" | "$typeName" | "reasoningEffort"> & {
   reasoningEffort?: ReasoningEffort;
 };
+
+/** A CreateEmbeddingsRequest as a plain object (any field of the message). */
+export type CreateEmbeddingsRequestInit = MessageInitShape<typeof CreateEmbeddingsRequestSchema>;
+/** An EmbeddingInput as a plain object. */
+export type EmbeddingInputInit = MessageInitShape<typeof EmbeddingInputSchema>;
+/** What to embed: a text, an input (`textInput()`, `imageInput()`), or several of either, in order. */
+export type EmbeddingInputs = string | EmbeddingInputInit | (string | EmbeddingInputInit)[];
+/**
+ * What the vectors are for (Cohere's `input_type`, Nova's embedding purpose; Titan has none). The
+ * server's default is "search_document" (or its `--embedding-input-type`).
+ */
+export type InputType = "search_document" | "search_query" | "classification" | "clustering";
+/** Floats (`Embedding.embedding`, the default) or base64 of little-endian 32-bit floats (`embeddingBase64`). */
+export type EncodingFormat = "float" | "base64";
+/**
+ * Request fields other than the model and the inputs, for `embeddingsRequest()`: `dimensions` (the
+ * vector size, where the model offers several), `inputType`, `normalize`, `encodingFormat`, `user`.
+ * Left out, each is the server's: the model's default size, the server's input type, the model's
+ * own vectors (Titan V2 normalises by default), floats.
+ */
+export type EmbeddingsFields = Omit<
+  CreateEmbeddingsRequestInit,
+  "model" | "inputs" | "$typeName" | "inputType" | "encodingFormat"
+> & {
+  inputType?: InputType;
+  encodingFormat?: EncodingFormat;
+};
+/** The fields `embed()` takes (it asks for floats). */
+export type EmbedFields = Omit<EmbeddingsFields, "encodingFormat">;
 
 /** An answer with what came with it: `chatAnswer()`'s result. */
 export interface Answer {
@@ -166,12 +209,56 @@ export function chatRequest(model: string, prompt: Prompt, fields: ChatFields = 
   return create(ChatCompletionRequestSchema, { ...fields, model, messages });
 }
 
+/** A text to embed. */
+export function textInput(text: string): EmbeddingInput {
+  return create(EmbeddingInputSchema, { input: { case: "text", value: text } });
+}
+
+/**
+ * An image to embed, as a base64 data URL (`data:image/png;base64,...`), on the models that take
+ * images (Cohere v3 and v4, Nova).
+ */
+export function imageInput(imageUrl: string): EmbeddingInput {
+  return create(EmbeddingInputSchema, { input: { case: "imageUrl", value: imageUrl } });
+}
+
+/** A CreateEmbeddingsRequest for `model`; strings among `inputs` are texts. */
+export function embeddingsRequest(
+  model: string,
+  inputs: EmbeddingInputs,
+  fields: EmbeddingsFields = {},
+): CreateEmbeddingsRequest {
+  const list = Array.isArray(inputs) ? inputs : [inputs];
+  return create(CreateEmbeddingsRequestSchema, {
+    ...fields,
+    model,
+    inputs: list.map((i) => (typeof i === "string" ? textInput(i) : i)),
+  });
+}
+
+/**
+ * The vectors of a response, in the order of the inputs: the floats, or the base64 ones decoded
+ * (encodingFormat "base64").
+ */
+export function embeddingVectors(response: CreateEmbeddingsResponse): number[][] {
+  return [...response.data]
+    .sort((a, b) => a.index - b.index)
+    .map((item) => {
+      if (item.embeddingBase64 === undefined) return item.embedding;
+      const bytes = Buffer.from(item.embeddingBase64, "base64");
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return Array.from({ length: Math.floor(bytes.byteLength / 4) }, (_, i) => view.getFloat32(i * 4, true));
+    });
+}
+
 /** An amazon-chat client. Call `close()` when done. */
 export class AmazonChatClient {
   /** The raw generated ChatService client, for anything this layer does not cover. */
   readonly chatService: Client<typeof ChatService>;
   /** The raw generated ModelService client. */
   readonly modelService: Client<typeof ModelService>;
+  /** The raw generated EmbeddingService client. */
+  readonly embeddingService: Client<typeof EmbeddingService>;
   /** The default deadline of each call in milliseconds (0: none). */
   readonly timeoutMs: number;
   private readonly sessions: Http2SessionManager;
@@ -191,6 +278,7 @@ export class AmazonChatClient {
     });
     this.chatService = createClient(ChatService, transport);
     this.modelService = createClient(ModelService, transport);
+    this.embeddingService = createClient(EmbeddingService, transport);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
@@ -236,6 +324,21 @@ export class AmazonChatClient {
       const text = chunk.choices.map((c) => c.delta?.content ?? "").join("");
       if (text) yield text;
     }
+  }
+
+  /**
+   * Embeds `texts` (a text, or several, in order; images through `imageInput()`) with `model` and
+   * resolves to one vector per input, in order.
+   */
+  async embed(model: string, texts: EmbeddingInputs, options: CallOptions & EmbedFields = {}): Promise<number[][]> {
+    const { timeoutMs, signal, ...fields } = options;
+    const response = await this.createEmbeddings(embeddingsRequest(model, texts, fields), { timeoutMs, signal });
+    return embeddingVectors(response);
+  }
+
+  /** EmbeddingService.CreateEmbeddings: the whole response (vectors, usage). */
+  createEmbeddings(request: CreateEmbeddingsRequestInit, options: CallOptions = {}): Promise<CreateEmbeddingsResponse> {
+    return this.embeddingService.createEmbeddings(request, this.callOptions(options));
   }
 
   /** ModelService.ListModels: the models, sorted by id. */

@@ -5,6 +5,9 @@ import { after, before, describe, it } from "node:test";
 import {
   assistant,
   chatRequest,
+  embeddingsRequest,
+  embeddingVectors,
+  imageInput,
   reasoningText,
   Code,
   ConnectError,
@@ -21,6 +24,14 @@ const PROMPT = "hello there";
 // A model that can reason (the emulator thinks "Let me think about: <prompt>" first, and signs it).
 const SONNET_4 = "us.anthropic.claude-sonnet-4-20250514-v1:0";
 const SLOW_PROMPT = "[[emulator:delay=2000ms]] are you there?";
+const TITAN_V2 = "amazon.titan-embed-text-v2:0";
+const COHERE_V3 = "cohere.embed-english-v3";
+const COHERE_V4 = "us.cohere.embed-v4:0";
+const NOVA = "amazon.nova-2-multimodal-embeddings-v1:0";
+// A 1x1 PNG.
+const PNG =
+  "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+const norm = (v: number[]): number => Math.sqrt(v.reduce((sum, x) => sum + x * x, 0));
 const WEATHER = functionTool(
   "get_weather",
   { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
@@ -159,5 +170,108 @@ describe("amazon-chat TypeScript client (live)", () => {
   it("fails with DEADLINE_EXCEEDED when the deadline expires", async () => {
     assert.equal((await statusOf(client.chat(MODEL, SLOW_PROMPT, { timeoutMs: 250 }))).code, Code.DeadlineExceeded);
     assert.equal((await statusOf(drain(client.streamChat(MODEL, SLOW_PROMPT, { timeoutMs: 250 })))).code, Code.DeadlineExceeded);
+  });
+
+  it("embeds texts in order, one vector each", async () => {
+    const [one, two, again, ...rest] = await client.embed(TITAN_V2, ["hello world", "the quick brown fox", "hello world"]);
+    assert.ok(one && two && again);
+    assert.equal(rest.length, 0);
+    assert.equal(one.length, 1024);
+    assert.equal(two.length, 1024);
+    assert.ok(Math.abs(norm(one) - 1) < 1e-3 && Math.abs(norm(two) - 1) < 1e-3);
+    assert.deepEqual(again, one, "the same text, the same vector");
+    assert.notDeepEqual(two, one);
+    assert.deepEqual(await client.embed(TITAN_V2, "hello world"), [one]);
+    const [small] = await client.embed(TITAN_V2, "hello world", { dimensions: 256 });
+    assert.ok(small);
+    assert.equal(small.length, 256);
+    assert.ok(Math.abs(norm(small) - 1) < 1e-3);
+  });
+
+  it("answers CreateEmbeddings with the list, its indexes and usage", async () => {
+    const texts = ["hello world", "the quick brown fox", "one"];
+    const response = await client.createEmbeddings(embeddingsRequest(TITAN_V2, texts));
+    assert.equal(response.object, "list");
+    assert.equal(response.model, TITAN_V2);
+    assert.deepEqual(response.data.map((e) => e.index), [0, 1, 2]);
+    assert.ok(response.data.every((e) => e.object === "embedding" && e.embedding.length === 1024));
+    assert.ok(response.data.every((e) => e.embeddingBase64 === undefined));
+    assert.equal(response.usage?.promptTokens, 7, "the words of the inputs");
+    assert.equal(response.usage?.totalTokens, 7);
+    assert.deepEqual(embeddingVectors(response), await client.embed(TITAN_V2, texts));
+
+    // The raw generated client, given the key and a deadline itself.
+    const raw = await client.embeddingService.createEmbeddings(embeddingsRequest(TITAN_V2, "one"), {
+      timeoutMs: 10_000,
+      headers: { authorization: `Bearer ${server.apiKey}` },
+    });
+    assert.deepEqual(raw.data[0]?.embedding, response.data[2]?.embedding);
+  });
+
+  it("sends vectors as base64 when asked", async () => {
+    const floats = await client.embed(TITAN_V2, ["hello world", "one"], { dimensions: 512 });
+    const response = await client.createEmbeddings(
+      embeddingsRequest(TITAN_V2, ["hello world", "one"], { dimensions: 512, encodingFormat: "base64" }),
+    );
+    assert.ok(response.data.every((e) => e.embeddingBase64 !== undefined && e.embedding.length === 0));
+    assert.equal(Buffer.from(response.data[0]?.embeddingBase64 ?? "", "base64").length, 4 * 512);
+    assert.deepEqual(embeddingVectors(response), floats);
+  });
+
+  it("embeds with each family: sizes, batches, input types, images", async () => {
+    // Cohere v3: 1024 dimensions, batches of 96 that keep the inputs' order.
+    const passages = Array.from({ length: 100 }, (_, i) => `passage ${i}`);
+    const batch = await client.createEmbeddings(embeddingsRequest(COHERE_V3, passages));
+    assert.deepEqual(batch.data.map((e) => e.index), [...passages.keys()]);
+    assert.ok(batch.data.every((e) => e.embedding.length === 1024));
+    assert.equal(batch.usage?.promptTokens, 200);
+    assert.deepEqual(await client.embed(COHERE_V3, "passage 99"), [batch.data[99]?.embedding]);
+    // input_type: the default is search_document; another gives another vector.
+    const [document] = await client.embed(COHERE_V3, "hello world", { inputType: "search_document" });
+    const [query] = await client.embed(COHERE_V3, "hello world", { inputType: "search_query" });
+    assert.deepEqual(await client.embed(COHERE_V3, "hello world"), [document]);
+    assert.notDeepEqual(query, document);
+
+    // Cohere v4: 1536 by default, or 256/512/1024; normalize gives unit vectors.
+    const [v4] = await client.embed(COHERE_V4, "hello world");
+    assert.equal(v4?.length, 1536);
+    const [v4Small] = await client.embed(COHERE_V4, "hello world", { dimensions: 512, normalize: true });
+    assert.ok(v4Small);
+    assert.equal(v4Small.length, 512);
+    assert.ok(Math.abs(norm(v4Small) - 1) < 1e-3);
+
+    // Nova: 3072 by default, texts and images.
+    const [text, image] = await client.embed(NOVA, ["a cat", imageInput(PNG)]);
+    assert.equal(text?.length, 3072);
+    assert.equal(image?.length, 3072);
+    assert.notDeepEqual(text, image);
+    const small = await client.embed(NOVA, ["a cat", imageInput(PNG)], { dimensions: 384 });
+    assert.deepEqual(small.map((v) => v.length), [384, 384]);
+    assert.notDeepEqual(await client.embed(NOVA, "a cat", { inputType: "search_query" }), [text]);
+  });
+
+  it("fails embeddings with INVALID_ARGUMENT naming what is wrong", async () => {
+    for (const [request, message] of [
+      [embeddingsRequest(MODEL, "hi"), "not an embedding model"],
+      [embeddingsRequest(TITAN_V2, "hi", { dimensions: 300 }), "dimensions"],
+      [embeddingsRequest(TITAN_V2, imageInput(PNG)), "inputs[0].image_url"],
+    ] as const) {
+      const err = await statusOf(client.createEmbeddings(request));
+      assert.equal(err.code, Code.InvalidArgument);
+      assert.ok(err.rawMessage.includes(message), err.rawMessage);
+    }
+    assert.equal((await statusOf(client.embed(MODEL, "hi"))).code, Code.InvalidArgument);
+  });
+
+  it("fails embeddings with UNAUTHENTICATED and DEADLINE_EXCEEDED", async () => {
+    for (const apiKey of ["wrong-key", undefined]) {
+      const bad = createAmazonChatClient({ target: server.target, apiKey, timeoutMs: 10_000 });
+      try {
+        assert.equal((await statusOf(bad.embed(TITAN_V2, "hi"))).code, Code.Unauthenticated);
+      } finally {
+        bad.close();
+      }
+    }
+    assert.equal((await statusOf(client.embed(TITAN_V2, SLOW_PROMPT, { timeoutMs: 250 }))).code, Code.DeadlineExceeded);
   });
 });

@@ -4,13 +4,14 @@ and clients of the official `openai` package pointed at it, changed in nothing b
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import openai
 import pytest
 
-from launch_server import Server, amazon_chat
+from launch_server import Server
+from server_fixtures import pytest_runtest_makereport, server  # noqa: F401 (found by name)
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 # A model that reasons (reasoning_effort, signed thinking blocks) and caches prompts of 1024+ tokens.
@@ -42,35 +43,7 @@ def assert_envelope(body: Any, *, type: str, code: str, param: str | None = None
     assert (body["type"], body["code"], body["param"]) == (type, code, param), body
 
 
-@pytest.fixture(scope="session")
-def server() -> Iterator[Server]:
-    try:
-        with amazon_chat() as s:
-            yield s
-    except RuntimeError as e:  # binary missing or server did not come up
-        pytest.fail(str(e), pytrace=False)
-
-
 @pytest.fixture()
 def client(server: Server) -> Iterator[openai.OpenAI]:
     with openai.OpenAI(base_url=server.base_url, api_key=server.api_key, max_retries=0, timeout=30) as c:
         yield c
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Attach the server log's tail to failures: it usually says why. The log of the servers among
-    the test's fixtures (a module may start its own, with other flags), else the latest started."""
-    report = yield
-    if report.failed and report.when == "call":
-        from launch_server import LAST_SERVER
-
-        funcargs = getattr(item, "funcargs", {})
-        servers = list({id(v): v for v in funcargs.values() if isinstance(v, Server)}.values())
-        if not servers and LAST_SERVER is not None:
-            servers = [LAST_SERVER]
-        for s in servers:
-            report.sections.append((f"amazon-chat server log (tail) {s.url}", s.log_tail(3000)))
-    return report

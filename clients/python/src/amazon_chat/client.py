@@ -11,12 +11,20 @@ Reasoning: ``reasoning_effort="low"`` (any of ``ReasoningEffort``) on ``chat``, 
 returns an ``Answer`` with the reasoning text beside the answer's, and ``reasoning_text(response)``
 reads it from a full response.
 
+Embeddings: ``client.embed(model, texts, dimensions=256)`` returns one vector (a list of floats) per
+text, in order; ``create_embeddings(embeddings_request(...))`` returns the whole
+``CreateEmbeddingsResponse`` (images too, through ``image_input``), and ``embedding_vectors`` reads
+its vectors, base64 ones included.
+
 The generated messages and stubs are re-exported from ``amazon_chat.v1``; the raw stubs are on
-``client.chat_service`` and ``client.model_service`` for anything this layer does not cover.
+``client.chat_service``, ``client.model_service`` and ``client.embedding_service`` for anything this
+layer does not cover.
 """
 
 from __future__ import annotations
 
+import base64
+import struct
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -26,20 +34,34 @@ import grpc
 import grpc.aio
 from google.protobuf import struct_pb2
 
-from amazon_chat.v1 import chat_pb2, chat_pb2_grpc, models_pb2, models_pb2_grpc
+from amazon_chat.v1 import (
+    chat_pb2,
+    chat_pb2_grpc,
+    embeddings_pb2,
+    embeddings_pb2_grpc,
+    models_pb2,
+    models_pb2_grpc,
+)
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "Answer",
     "AsyncClient",
     "Client",
+    "EmbeddingInputs",
+    "EncodingFormat",
+    "InputType",
     "ReasoningEffort",
     "answer_text",
     "assistant",
     "chat_request",
+    "embedding_vectors",
+    "embeddings_request",
     "function_tool",
+    "image_input",
     "reasoning_text",
     "system",
+    "text_input",
     "tool_result",
     "user",
 ]
@@ -63,6 +85,20 @@ Prompt = str | chat_pb2.Message | Iterable[chat_pb2.Message]
 ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
 """OpenAI's reasoning efforts; "none" turns thinking off. The server maps them per model family, and a
 model that cannot reason answers INVALID_ARGUMENT."""
+
+EmbeddingInputs = (
+    str | embeddings_pb2.EmbeddingInput | Iterable[str | embeddings_pb2.EmbeddingInput]
+)
+"""What to embed: one text, one input (``text_input``, ``image_input``), or several of either, in
+order."""
+
+InputType = Literal["search_document", "search_query", "classification", "clustering"]
+"""What the vectors are for (Cohere's ``input_type``, Nova's embedding purpose; Titan has none). The
+server's default is "search_document" (or its ``--embedding-input-type``)."""
+
+EncodingFormat = Literal["float", "base64"]
+"""How the vectors come back: floats (``Embedding.embedding``, the default) or base64 of little-endian
+32-bit floats (``Embedding.embedding_base64``)."""
 
 
 def system(text: str) -> chat_pb2.Message:
@@ -150,6 +186,65 @@ def reasoning_text(response: chat_pb2.ChatCompletionResponse) -> str:
     return response.choices[0].message.reasoning_content
 
 
+def text_input(text: str) -> embeddings_pb2.EmbeddingInput:
+    """A text to embed."""
+    return embeddings_pb2.EmbeddingInput(text=text)
+
+
+def image_input(image_url: str) -> embeddings_pb2.EmbeddingInput:
+    """An image to embed, as a base64 data URL (``data:image/png;base64,...``), on the models that
+    take images (Cohere v3 and v4, Nova)."""
+    return embeddings_pb2.EmbeddingInput(image_url=image_url)
+
+
+def embeddings_request(
+    model: str,
+    inputs: EmbeddingInputs,
+    *,
+    dimensions: int | None = None,
+    input_type: InputType | None = None,
+    normalize: bool | None = None,
+    encoding_format: EncodingFormat | None = None,
+    user: str | None = None,
+) -> embeddings_pb2.CreateEmbeddingsRequest:
+    """A CreateEmbeddingsRequest for ``model``.
+
+    ``inputs`` is a text, an input, or several of either (strings are texts). ``None`` leaves a
+    field to the server: the model's default size, the server's input type, the model's own vectors
+    (Titan V2 normalises by default), floats.
+    """
+    if isinstance(inputs, (str, embeddings_pb2.EmbeddingInput)):
+        inputs = [inputs]
+    request = embeddings_pb2.CreateEmbeddingsRequest(
+        model=model,
+        inputs=[text_input(i) if isinstance(i, str) else i for i in inputs],
+    )
+    if dimensions is not None:
+        request.dimensions = dimensions
+    if input_type is not None:
+        request.input_type = input_type
+    if normalize is not None:
+        request.normalize = normalize
+    if encoding_format is not None:
+        request.encoding_format = encoding_format
+    if user is not None:
+        request.user = user
+    return request
+
+
+def embedding_vectors(response: embeddings_pb2.CreateEmbeddingsResponse) -> list[list[float]]:
+    """The vectors of a response, in the order of the inputs: the floats, or the base64 ones
+    decoded (encoding_format "base64")."""
+    vectors = []
+    for item in sorted(response.data, key=lambda e: e.index):
+        if item.HasField("embedding_base64"):
+            raw = base64.b64decode(item.embedding_base64)
+            vectors.append(list(struct.unpack(f"<{len(raw) // 4}f", raw)))
+        else:
+            vectors.append(list(item.embedding))
+    return vectors
+
+
 @dataclass(frozen=True)
 class Answer:
     """An answer with what came with it: ``chat_answer``'s result.
@@ -229,6 +324,7 @@ class Client(_Base):
             self._channel = grpc.secure_channel(target, credentials, options=options)
         self.chat_service = chat_pb2_grpc.ChatServiceStub(self._channel)
         self.model_service = models_pb2_grpc.ModelServiceStub(self._channel)
+        self.embedding_service = embeddings_pb2_grpc.EmbeddingServiceStub(self._channel)
 
     def close(self) -> None:
         self._channel.close()
@@ -312,6 +408,32 @@ class Client(_Base):
             if text:
                 yield text
 
+    def embed(
+        self,
+        model: str,
+        texts: EmbeddingInputs,
+        *,
+        dimensions: int | None = None,
+        input_type: InputType | None = None,
+        normalize: bool | None = None,
+        user: str | None = None,
+        timeout: Timeout = _CLIENT_DEFAULT,
+    ) -> list[list[float]]:
+        """Embeds ``texts`` (a text, or several, in order; images through ``image_input``) with
+        ``model`` and returns one vector per input, in order (one call, one line)."""
+        request = embeddings_request(
+            model, texts, dimensions=dimensions, input_type=input_type, normalize=normalize, user=user
+        )
+        return embedding_vectors(self.create_embeddings(request, timeout=timeout))
+
+    def create_embeddings(
+        self, request: embeddings_pb2.CreateEmbeddingsRequest, *, timeout: Timeout = _CLIENT_DEFAULT
+    ) -> embeddings_pb2.CreateEmbeddingsResponse:
+        """EmbeddingService.CreateEmbeddings: the whole response (vectors, usage)."""
+        return self.embedding_service.CreateEmbeddings(
+            request, timeout=self._timeout(timeout), metadata=self._metadata
+        )
+
     def list_models(self, *, timeout: Timeout = _CLIENT_DEFAULT) -> list[models_pb2.Model]:
         """ModelService.ListModels: the models, sorted by id."""
         response = self.model_service.ListModels(
@@ -351,6 +473,9 @@ class AsyncClient(_Base):
         )
         self.model_service: models_pb2_grpc.ModelServiceAsyncStub = (
             models_pb2_grpc.ModelServiceStub(self._channel)
+        )
+        self.embedding_service: embeddings_pb2_grpc.EmbeddingServiceAsyncStub = (
+            embeddings_pb2_grpc.EmbeddingServiceStub(self._channel)
         )
 
     async def close(self) -> None:
@@ -429,6 +554,31 @@ class AsyncClient(_Base):
             text = _delta_text(chunk)
             if text:
                 yield text
+
+    async def embed(
+        self,
+        model: str,
+        texts: EmbeddingInputs,
+        *,
+        dimensions: int | None = None,
+        input_type: InputType | None = None,
+        normalize: bool | None = None,
+        user: str | None = None,
+        timeout: Timeout = _CLIENT_DEFAULT,
+    ) -> list[list[float]]:
+        """Embeds ``texts`` with ``model`` and returns one vector per input, in order."""
+        request = embeddings_request(
+            model, texts, dimensions=dimensions, input_type=input_type, normalize=normalize, user=user
+        )
+        return embedding_vectors(await self.create_embeddings(request, timeout=timeout))
+
+    async def create_embeddings(
+        self, request: embeddings_pb2.CreateEmbeddingsRequest, *, timeout: Timeout = _CLIENT_DEFAULT
+    ) -> embeddings_pb2.CreateEmbeddingsResponse:
+        """EmbeddingService.CreateEmbeddings: the whole response (vectors, usage)."""
+        return await self.embedding_service.CreateEmbeddings(
+            request, timeout=self._timeout(timeout), metadata=self._metadata
+        )
 
     async def list_models(self, *, timeout: Timeout = _CLIENT_DEFAULT) -> list[models_pb2.Model]:
         """ModelService.ListModels: the models, sorted by id."""

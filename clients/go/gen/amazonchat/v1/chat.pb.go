@@ -30,6 +30,61 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// The input tokens of a request.
+type CountTokensResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The tokens of the request's input (system prompt, messages, tools), as Bedrock counts them.
+	InputTokens uint32 `protobuf:"varint,1,opt,name=input_tokens,json=inputTokens,proto3" json:"input_tokens,omitempty"`
+	// The model as the request named it.
+	Model         string `protobuf:"bytes,2,opt,name=model,proto3" json:"model,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CountTokensResponse) Reset() {
+	*x = CountTokensResponse{}
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CountTokensResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CountTokensResponse) ProtoMessage() {}
+
+func (x *CountTokensResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CountTokensResponse.ProtoReflect.Descriptor instead.
+func (*CountTokensResponse) Descriptor() ([]byte, []int) {
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *CountTokensResponse) GetInputTokens() uint32 {
+	if x != nil {
+		return x.InputTokens
+	}
+	return 0
+}
+
+func (x *CountTokensResponse) GetModel() string {
+	if x != nil {
+		return x.Model
+	}
+	return ""
+}
+
 // A chat completion request. The same message serves the unary and the streaming RPC, as in OpenAI's
 // API where only `stream` differs.
 type ChatCompletionRequest struct {
@@ -121,7 +176,7 @@ type ChatCompletionRequest struct {
 
 func (x *ChatCompletionRequest) Reset() {
 	*x = ChatCompletionRequest{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[0]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -133,7 +188,7 @@ func (x *ChatCompletionRequest) String() string {
 func (*ChatCompletionRequest) ProtoMessage() {}
 
 func (x *ChatCompletionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[0]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -146,7 +201,7 @@ func (x *ChatCompletionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChatCompletionRequest.ProtoReflect.Descriptor instead.
 func (*ChatCompletionRequest) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{0}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *ChatCompletionRequest) GetModel() string {
@@ -349,7 +404,7 @@ type PerformanceConfig struct {
 
 func (x *PerformanceConfig) Reset() {
 	*x = PerformanceConfig{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[1]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -361,7 +416,7 @@ func (x *PerformanceConfig) String() string {
 func (*PerformanceConfig) ProtoMessage() {}
 
 func (x *PerformanceConfig) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[1]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -374,7 +429,7 @@ func (x *PerformanceConfig) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PerformanceConfig.ProtoReflect.Descriptor instead.
 func (*PerformanceConfig) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{1}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *PerformanceConfig) GetLatency() string {
@@ -397,7 +452,7 @@ type Thinking struct {
 
 func (x *Thinking) Reset() {
 	*x = Thinking{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[2]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -409,7 +464,7 @@ func (x *Thinking) String() string {
 func (*Thinking) ProtoMessage() {}
 
 func (x *Thinking) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[2]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -422,7 +477,7 @@ func (x *Thinking) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Thinking.ProtoReflect.Descriptor instead.
 func (*Thinking) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{2}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Thinking) GetType() string {
@@ -460,7 +515,7 @@ type ThinkingBlock struct {
 
 func (x *ThinkingBlock) Reset() {
 	*x = ThinkingBlock{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[3]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -472,7 +527,7 @@ func (x *ThinkingBlock) String() string {
 func (*ThinkingBlock) ProtoMessage() {}
 
 func (x *ThinkingBlock) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[3]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -485,7 +540,7 @@ func (x *ThinkingBlock) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ThinkingBlock.ProtoReflect.Descriptor instead.
 func (*ThinkingBlock) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{3}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ThinkingBlock) GetType() string {
@@ -537,7 +592,7 @@ type CacheControl struct {
 
 func (x *CacheControl) Reset() {
 	*x = CacheControl{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[4]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -549,7 +604,7 @@ func (x *CacheControl) String() string {
 func (*CacheControl) ProtoMessage() {}
 
 func (x *CacheControl) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[4]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -562,7 +617,7 @@ func (x *CacheControl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CacheControl.ProtoReflect.Descriptor instead.
 func (*CacheControl) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{4}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *CacheControl) GetType() string {
@@ -592,7 +647,7 @@ type ResponseFormat struct {
 
 func (x *ResponseFormat) Reset() {
 	*x = ResponseFormat{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[5]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -604,7 +659,7 @@ func (x *ResponseFormat) String() string {
 func (*ResponseFormat) ProtoMessage() {}
 
 func (x *ResponseFormat) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[5]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -617,7 +672,7 @@ func (x *ResponseFormat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResponseFormat.ProtoReflect.Descriptor instead.
 func (*ResponseFormat) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{5}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ResponseFormat) GetType() string {
@@ -654,7 +709,7 @@ type JsonSchema struct {
 
 func (x *JsonSchema) Reset() {
 	*x = JsonSchema{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[6]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -666,7 +721,7 @@ func (x *JsonSchema) String() string {
 func (*JsonSchema) ProtoMessage() {}
 
 func (x *JsonSchema) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[6]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -679,7 +734,7 @@ func (x *JsonSchema) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JsonSchema.ProtoReflect.Descriptor instead.
 func (*JsonSchema) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{6}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *JsonSchema) GetName() string {
@@ -758,7 +813,7 @@ type Message struct {
 
 func (x *Message) Reset() {
 	*x = Message{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[7]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -770,7 +825,7 @@ func (x *Message) String() string {
 func (*Message) ProtoMessage() {}
 
 func (x *Message) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[7]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -783,7 +838,7 @@ func (x *Message) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Message.ProtoReflect.Descriptor instead.
 func (*Message) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{7}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Message) GetRole() string {
@@ -903,7 +958,7 @@ type ContentParts struct {
 
 func (x *ContentParts) Reset() {
 	*x = ContentParts{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[8]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -915,7 +970,7 @@ func (x *ContentParts) String() string {
 func (*ContentParts) ProtoMessage() {}
 
 func (x *ContentParts) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[8]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -928,7 +983,7 @@ func (x *ContentParts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContentParts.ProtoReflect.Descriptor instead.
 func (*ContentParts) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{8}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ContentParts) GetParts() []*ContentPart {
@@ -957,7 +1012,7 @@ type ContentPart struct {
 
 func (x *ContentPart) Reset() {
 	*x = ContentPart{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[9]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -969,7 +1024,7 @@ func (x *ContentPart) String() string {
 func (*ContentPart) ProtoMessage() {}
 
 func (x *ContentPart) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[9]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -982,7 +1037,7 @@ func (x *ContentPart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContentPart.ProtoReflect.Descriptor instead.
 func (*ContentPart) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{9}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ContentPart) GetPart() isContentPart_Part {
@@ -1080,7 +1135,7 @@ type Document struct {
 
 func (x *Document) Reset() {
 	*x = Document{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[10]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1092,7 +1147,7 @@ func (x *Document) String() string {
 func (*Document) ProtoMessage() {}
 
 func (x *Document) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[10]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1105,7 +1160,7 @@ func (x *Document) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Document.ProtoReflect.Descriptor instead.
 func (*Document) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{10}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Document) GetSource() isDocument_Source {
@@ -1205,7 +1260,7 @@ type Citation struct {
 
 func (x *Citation) Reset() {
 	*x = Citation{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[11]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1217,7 +1272,7 @@ func (x *Citation) String() string {
 func (*Citation) ProtoMessage() {}
 
 func (x *Citation) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[11]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1230,7 +1285,7 @@ func (x *Citation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Citation.ProtoReflect.Descriptor instead.
 func (*Citation) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{11}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Citation) GetTitle() string {
@@ -1298,7 +1353,7 @@ type ImageUrl struct {
 
 func (x *ImageUrl) Reset() {
 	*x = ImageUrl{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[12]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1310,7 +1365,7 @@ func (x *ImageUrl) String() string {
 func (*ImageUrl) ProtoMessage() {}
 
 func (x *ImageUrl) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[12]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1323,7 +1378,7 @@ func (x *ImageUrl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImageUrl.ProtoReflect.Descriptor instead.
 func (*ImageUrl) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{12}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ImageUrl) GetUrl() string {
@@ -1355,7 +1410,7 @@ type ToolCall struct {
 
 func (x *ToolCall) Reset() {
 	*x = ToolCall{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[13]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1367,7 +1422,7 @@ func (x *ToolCall) String() string {
 func (*ToolCall) ProtoMessage() {}
 
 func (x *ToolCall) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[13]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1380,7 +1435,7 @@ func (x *ToolCall) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ToolCall.ProtoReflect.Descriptor instead.
 func (*ToolCall) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{13}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ToolCall) GetId() string {
@@ -1417,7 +1472,7 @@ type FunctionCall struct {
 
 func (x *FunctionCall) Reset() {
 	*x = FunctionCall{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[14]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1429,7 +1484,7 @@ func (x *FunctionCall) String() string {
 func (*FunctionCall) ProtoMessage() {}
 
 func (x *FunctionCall) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[14]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1442,7 +1497,7 @@ func (x *FunctionCall) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FunctionCall.ProtoReflect.Descriptor instead.
 func (*FunctionCall) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{14}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *FunctionCall) GetName() string {
@@ -1474,7 +1529,7 @@ type Tool struct {
 
 func (x *Tool) Reset() {
 	*x = Tool{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[15]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1486,7 +1541,7 @@ func (x *Tool) String() string {
 func (*Tool) ProtoMessage() {}
 
 func (x *Tool) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[15]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1499,7 +1554,7 @@ func (x *Tool) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Tool.ProtoReflect.Descriptor instead.
 func (*Tool) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{15}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Tool) GetType() string {
@@ -1546,7 +1601,7 @@ type FunctionDefinition struct {
 
 func (x *FunctionDefinition) Reset() {
 	*x = FunctionDefinition{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[16]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1558,7 +1613,7 @@ func (x *FunctionDefinition) String() string {
 func (*FunctionDefinition) ProtoMessage() {}
 
 func (x *FunctionDefinition) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[16]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1571,7 +1626,7 @@ func (x *FunctionDefinition) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FunctionDefinition.ProtoReflect.Descriptor instead.
 func (*FunctionDefinition) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{16}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *FunctionDefinition) GetName() string {
@@ -1625,7 +1680,7 @@ type ToolChoice struct {
 
 func (x *ToolChoice) Reset() {
 	*x = ToolChoice{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[17]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1637,7 +1692,7 @@ func (x *ToolChoice) String() string {
 func (*ToolChoice) ProtoMessage() {}
 
 func (x *ToolChoice) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[17]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1650,7 +1705,7 @@ func (x *ToolChoice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ToolChoice.ProtoReflect.Descriptor instead.
 func (*ToolChoice) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{17}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ToolChoice) GetChoice() isToolChoice_Choice {
@@ -1707,7 +1762,7 @@ type NamedToolChoice struct {
 
 func (x *NamedToolChoice) Reset() {
 	*x = NamedToolChoice{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[18]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1719,7 +1774,7 @@ func (x *NamedToolChoice) String() string {
 func (*NamedToolChoice) ProtoMessage() {}
 
 func (x *NamedToolChoice) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[18]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1732,7 +1787,7 @@ func (x *NamedToolChoice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NamedToolChoice.ProtoReflect.Descriptor instead.
 func (*NamedToolChoice) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{18}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *NamedToolChoice) GetName() string {
@@ -1753,7 +1808,7 @@ type StreamOptions struct {
 
 func (x *StreamOptions) Reset() {
 	*x = StreamOptions{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[19]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1765,7 +1820,7 @@ func (x *StreamOptions) String() string {
 func (*StreamOptions) ProtoMessage() {}
 
 func (x *StreamOptions) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[19]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1778,7 +1833,7 @@ func (x *StreamOptions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamOptions.ProtoReflect.Descriptor instead.
 func (*StreamOptions) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{19}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *StreamOptions) GetIncludeUsage() bool {
@@ -1803,7 +1858,7 @@ type GuardrailConfig struct {
 
 func (x *GuardrailConfig) Reset() {
 	*x = GuardrailConfig{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[20]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1815,7 +1870,7 @@ func (x *GuardrailConfig) String() string {
 func (*GuardrailConfig) ProtoMessage() {}
 
 func (x *GuardrailConfig) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[20]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1828,7 +1883,7 @@ func (x *GuardrailConfig) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GuardrailConfig.ProtoReflect.Descriptor instead.
 func (*GuardrailConfig) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{20}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GuardrailConfig) GetGuardrailIdentifier() string {
@@ -1878,7 +1933,7 @@ type ChatCompletionResponse struct {
 
 func (x *ChatCompletionResponse) Reset() {
 	*x = ChatCompletionResponse{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[21]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1890,7 +1945,7 @@ func (x *ChatCompletionResponse) String() string {
 func (*ChatCompletionResponse) ProtoMessage() {}
 
 func (x *ChatCompletionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[21]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1903,7 +1958,7 @@ func (x *ChatCompletionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChatCompletionResponse.ProtoReflect.Descriptor instead.
 func (*ChatCompletionResponse) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{21}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ChatCompletionResponse) GetId() string {
@@ -1985,7 +2040,7 @@ type Choice struct {
 
 func (x *Choice) Reset() {
 	*x = Choice{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[22]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1997,7 +2052,7 @@ func (x *Choice) String() string {
 func (*Choice) ProtoMessage() {}
 
 func (x *Choice) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[22]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2010,7 +2065,7 @@ func (x *Choice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Choice.ProtoReflect.Descriptor instead.
 func (*Choice) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{22}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Choice) GetIndex() uint32 {
@@ -2070,7 +2125,7 @@ type Usage struct {
 
 func (x *Usage) Reset() {
 	*x = Usage{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[23]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2082,7 +2137,7 @@ func (x *Usage) String() string {
 func (*Usage) ProtoMessage() {}
 
 func (x *Usage) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[23]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2095,7 +2150,7 @@ func (x *Usage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Usage.ProtoReflect.Descriptor instead.
 func (*Usage) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{23}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Usage) GetPromptTokens() uint32 {
@@ -2160,7 +2215,7 @@ type StreamChatCompletionResponse struct {
 
 func (x *StreamChatCompletionResponse) Reset() {
 	*x = StreamChatCompletionResponse{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[24]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2172,7 +2227,7 @@ func (x *StreamChatCompletionResponse) String() string {
 func (*StreamChatCompletionResponse) ProtoMessage() {}
 
 func (x *StreamChatCompletionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[24]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2185,7 +2240,7 @@ func (x *StreamChatCompletionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamChatCompletionResponse.ProtoReflect.Descriptor instead.
 func (*StreamChatCompletionResponse) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{24}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *StreamChatCompletionResponse) GetId() string {
@@ -2263,7 +2318,7 @@ type ChunkChoice struct {
 
 func (x *ChunkChoice) Reset() {
 	*x = ChunkChoice{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[25]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2275,7 +2330,7 @@ func (x *ChunkChoice) String() string {
 func (*ChunkChoice) ProtoMessage() {}
 
 func (x *ChunkChoice) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[25]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2288,7 +2343,7 @@ func (x *ChunkChoice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChunkChoice.ProtoReflect.Descriptor instead.
 func (*ChunkChoice) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{25}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ChunkChoice) GetIndex() uint32 {
@@ -2349,7 +2404,7 @@ type Delta struct {
 
 func (x *Delta) Reset() {
 	*x = Delta{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[26]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2361,7 +2416,7 @@ func (x *Delta) String() string {
 func (*Delta) ProtoMessage() {}
 
 func (x *Delta) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[26]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2374,7 +2429,7 @@ func (x *Delta) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Delta.ProtoReflect.Descriptor instead.
 func (*Delta) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{26}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *Delta) GetRole() string {
@@ -2436,7 +2491,7 @@ type ToolCallDelta struct {
 
 func (x *ToolCallDelta) Reset() {
 	*x = ToolCallDelta{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[27]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2448,7 +2503,7 @@ func (x *ToolCallDelta) String() string {
 func (*ToolCallDelta) ProtoMessage() {}
 
 func (x *ToolCallDelta) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[27]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2461,7 +2516,7 @@ func (x *ToolCallDelta) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ToolCallDelta.ProtoReflect.Descriptor instead.
 func (*ToolCallDelta) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{27}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ToolCallDelta) GetIndex() uint32 {
@@ -2505,7 +2560,7 @@ type FunctionCallDelta struct {
 
 func (x *FunctionCallDelta) Reset() {
 	*x = FunctionCallDelta{}
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[28]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2517,7 +2572,7 @@ func (x *FunctionCallDelta) String() string {
 func (*FunctionCallDelta) ProtoMessage() {}
 
 func (x *FunctionCallDelta) ProtoReflect() protoreflect.Message {
-	mi := &file_amazon_chat_v1_chat_proto_msgTypes[28]
+	mi := &file_amazon_chat_v1_chat_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2530,7 +2585,7 @@ func (x *FunctionCallDelta) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FunctionCallDelta.ProtoReflect.Descriptor instead.
 func (*FunctionCallDelta) Descriptor() ([]byte, []int) {
-	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{28}
+	return file_amazon_chat_v1_chat_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *FunctionCallDelta) GetName() string {
@@ -2551,7 +2606,10 @@ var File_amazon_chat_v1_chat_proto protoreflect.FileDescriptor
 
 const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\n" +
-	"\x19amazon_chat/v1/chat.proto\x12\x0eamazon_chat.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\"\x8b\r\n" +
+	"\x19amazon_chat/v1/chat.proto\x12\x0eamazon_chat.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\"N\n" +
+	"\x13CountTokensResponse\x12!\n" +
+	"\finput_tokens\x18\x01 \x01(\rR\vinputTokens\x12\x14\n" +
+	"\x05model\x18\x02 \x01(\tR\x05model\"\x8b\r\n" +
 	"\x15ChatCompletionRequest\x12\x14\n" +
 	"\x05model\x18\x01 \x01(\tR\x05model\x123\n" +
 	"\bmessages\x18\x02 \x03(\v2\x17.amazon_chat.v1.MessageR\bmessages\x12\"\n" +
@@ -2808,10 +2866,11 @@ const file_amazon_chat_v1_chat_proto_rawDesc = "" +
 	"\targuments\x18\x02 \x01(\tH\x01R\targuments\x88\x01\x01B\a\n" +
 	"\x05_nameB\f\n" +
 	"\n" +
-	"_arguments2\xa1\x02\n" +
+	"_arguments2\xfc\x02\n" +
 	"\vChatService\x12\x80\x01\n" +
 	"\x0eChatCompletion\x12%.amazon_chat.v1.ChatCompletionRequest\x1a&.amazon_chat.v1.ChatCompletionResponse\"\x1f\x82\xd3\xe4\x93\x02\x19:\x01*\"\x14/v1/chat/completions\x12\x8e\x01\n" +
-	"\x14StreamChatCompletion\x12%.amazon_chat.v1.ChatCompletionRequest\x1a,.amazon_chat.v1.StreamChatCompletionResponse\"\x1f\x82\xd3\xe4\x93\x02\x19:\x01*\"\x14/v1/chat/completions0\x01B\xc1\x01\n" +
+	"\x14StreamChatCompletion\x12%.amazon_chat.v1.ChatCompletionRequest\x1a,.amazon_chat.v1.StreamChatCompletionResponse\"\x1f\x82\xd3\xe4\x93\x02\x19:\x01*\"\x14/v1/chat/completions0\x01\x12Y\n" +
+	"\vCountTokens\x12%.amazon_chat.v1.ChatCompletionRequest\x1a#.amazon_chat.v1.CountTokensResponseB\xc1\x01\n" +
 	"\x11dev.amazonchat.v1B\tChatProtoP\x01ZLgithub.com/amazon-chat/amazon-chat/clients/go/gen/amazonchat/v1;amazonchatv1\xa2\x02\x03AXX\xaa\x02\rAmazonChat.V1\xca\x02\rAmazonChat\\V1\xe2\x02\x19AmazonChat\\V1\\GPBMetadata\xea\x02\x0eAmazonChat::V1b\x06proto3"
 
 var (
@@ -2826,83 +2885,86 @@ func file_amazon_chat_v1_chat_proto_rawDescGZIP() []byte {
 	return file_amazon_chat_v1_chat_proto_rawDescData
 }
 
-var file_amazon_chat_v1_chat_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
+var file_amazon_chat_v1_chat_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
 var file_amazon_chat_v1_chat_proto_goTypes = []any{
-	(*ChatCompletionRequest)(nil),        // 0: amazon_chat.v1.ChatCompletionRequest
-	(*PerformanceConfig)(nil),            // 1: amazon_chat.v1.PerformanceConfig
-	(*Thinking)(nil),                     // 2: amazon_chat.v1.Thinking
-	(*ThinkingBlock)(nil),                // 3: amazon_chat.v1.ThinkingBlock
-	(*CacheControl)(nil),                 // 4: amazon_chat.v1.CacheControl
-	(*ResponseFormat)(nil),               // 5: amazon_chat.v1.ResponseFormat
-	(*JsonSchema)(nil),                   // 6: amazon_chat.v1.JsonSchema
-	(*Message)(nil),                      // 7: amazon_chat.v1.Message
-	(*ContentParts)(nil),                 // 8: amazon_chat.v1.ContentParts
-	(*ContentPart)(nil),                  // 9: amazon_chat.v1.ContentPart
-	(*Document)(nil),                     // 10: amazon_chat.v1.Document
-	(*Citation)(nil),                     // 11: amazon_chat.v1.Citation
-	(*ImageUrl)(nil),                     // 12: amazon_chat.v1.ImageUrl
-	(*ToolCall)(nil),                     // 13: amazon_chat.v1.ToolCall
-	(*FunctionCall)(nil),                 // 14: amazon_chat.v1.FunctionCall
-	(*Tool)(nil),                         // 15: amazon_chat.v1.Tool
-	(*FunctionDefinition)(nil),           // 16: amazon_chat.v1.FunctionDefinition
-	(*ToolChoice)(nil),                   // 17: amazon_chat.v1.ToolChoice
-	(*NamedToolChoice)(nil),              // 18: amazon_chat.v1.NamedToolChoice
-	(*StreamOptions)(nil),                // 19: amazon_chat.v1.StreamOptions
-	(*GuardrailConfig)(nil),              // 20: amazon_chat.v1.GuardrailConfig
-	(*ChatCompletionResponse)(nil),       // 21: amazon_chat.v1.ChatCompletionResponse
-	(*Choice)(nil),                       // 22: amazon_chat.v1.Choice
-	(*Usage)(nil),                        // 23: amazon_chat.v1.Usage
-	(*StreamChatCompletionResponse)(nil), // 24: amazon_chat.v1.StreamChatCompletionResponse
-	(*ChunkChoice)(nil),                  // 25: amazon_chat.v1.ChunkChoice
-	(*Delta)(nil),                        // 26: amazon_chat.v1.Delta
-	(*ToolCallDelta)(nil),                // 27: amazon_chat.v1.ToolCallDelta
-	(*FunctionCallDelta)(nil),            // 28: amazon_chat.v1.FunctionCallDelta
-	nil,                                  // 29: amazon_chat.v1.ChatCompletionRequest.MetadataEntry
-	(*structpb.Struct)(nil),              // 30: google.protobuf.Struct
+	(*CountTokensResponse)(nil),          // 0: amazon_chat.v1.CountTokensResponse
+	(*ChatCompletionRequest)(nil),        // 1: amazon_chat.v1.ChatCompletionRequest
+	(*PerformanceConfig)(nil),            // 2: amazon_chat.v1.PerformanceConfig
+	(*Thinking)(nil),                     // 3: amazon_chat.v1.Thinking
+	(*ThinkingBlock)(nil),                // 4: amazon_chat.v1.ThinkingBlock
+	(*CacheControl)(nil),                 // 5: amazon_chat.v1.CacheControl
+	(*ResponseFormat)(nil),               // 6: amazon_chat.v1.ResponseFormat
+	(*JsonSchema)(nil),                   // 7: amazon_chat.v1.JsonSchema
+	(*Message)(nil),                      // 8: amazon_chat.v1.Message
+	(*ContentParts)(nil),                 // 9: amazon_chat.v1.ContentParts
+	(*ContentPart)(nil),                  // 10: amazon_chat.v1.ContentPart
+	(*Document)(nil),                     // 11: amazon_chat.v1.Document
+	(*Citation)(nil),                     // 12: amazon_chat.v1.Citation
+	(*ImageUrl)(nil),                     // 13: amazon_chat.v1.ImageUrl
+	(*ToolCall)(nil),                     // 14: amazon_chat.v1.ToolCall
+	(*FunctionCall)(nil),                 // 15: amazon_chat.v1.FunctionCall
+	(*Tool)(nil),                         // 16: amazon_chat.v1.Tool
+	(*FunctionDefinition)(nil),           // 17: amazon_chat.v1.FunctionDefinition
+	(*ToolChoice)(nil),                   // 18: amazon_chat.v1.ToolChoice
+	(*NamedToolChoice)(nil),              // 19: amazon_chat.v1.NamedToolChoice
+	(*StreamOptions)(nil),                // 20: amazon_chat.v1.StreamOptions
+	(*GuardrailConfig)(nil),              // 21: amazon_chat.v1.GuardrailConfig
+	(*ChatCompletionResponse)(nil),       // 22: amazon_chat.v1.ChatCompletionResponse
+	(*Choice)(nil),                       // 23: amazon_chat.v1.Choice
+	(*Usage)(nil),                        // 24: amazon_chat.v1.Usage
+	(*StreamChatCompletionResponse)(nil), // 25: amazon_chat.v1.StreamChatCompletionResponse
+	(*ChunkChoice)(nil),                  // 26: amazon_chat.v1.ChunkChoice
+	(*Delta)(nil),                        // 27: amazon_chat.v1.Delta
+	(*ToolCallDelta)(nil),                // 28: amazon_chat.v1.ToolCallDelta
+	(*FunctionCallDelta)(nil),            // 29: amazon_chat.v1.FunctionCallDelta
+	nil,                                  // 30: amazon_chat.v1.ChatCompletionRequest.MetadataEntry
+	(*structpb.Struct)(nil),              // 31: google.protobuf.Struct
 }
 var file_amazon_chat_v1_chat_proto_depIdxs = []int32{
-	7,  // 0: amazon_chat.v1.ChatCompletionRequest.messages:type_name -> amazon_chat.v1.Message
-	15, // 1: amazon_chat.v1.ChatCompletionRequest.tools:type_name -> amazon_chat.v1.Tool
-	17, // 2: amazon_chat.v1.ChatCompletionRequest.tool_choice:type_name -> amazon_chat.v1.ToolChoice
-	19, // 3: amazon_chat.v1.ChatCompletionRequest.stream_options:type_name -> amazon_chat.v1.StreamOptions
-	30, // 4: amazon_chat.v1.ChatCompletionRequest.additional_model_request_fields:type_name -> google.protobuf.Struct
-	20, // 5: amazon_chat.v1.ChatCompletionRequest.guardrail_config:type_name -> amazon_chat.v1.GuardrailConfig
-	29, // 6: amazon_chat.v1.ChatCompletionRequest.metadata:type_name -> amazon_chat.v1.ChatCompletionRequest.MetadataEntry
-	2,  // 7: amazon_chat.v1.ChatCompletionRequest.thinking:type_name -> amazon_chat.v1.Thinking
-	5,  // 8: amazon_chat.v1.ChatCompletionRequest.response_format:type_name -> amazon_chat.v1.ResponseFormat
-	1,  // 9: amazon_chat.v1.ChatCompletionRequest.performance_config:type_name -> amazon_chat.v1.PerformanceConfig
-	6,  // 10: amazon_chat.v1.ResponseFormat.json_schema:type_name -> amazon_chat.v1.JsonSchema
-	30, // 11: amazon_chat.v1.JsonSchema.schema:type_name -> google.protobuf.Struct
-	8,  // 12: amazon_chat.v1.Message.parts:type_name -> amazon_chat.v1.ContentParts
-	13, // 13: amazon_chat.v1.Message.tool_calls:type_name -> amazon_chat.v1.ToolCall
-	3,  // 14: amazon_chat.v1.Message.thinking_blocks:type_name -> amazon_chat.v1.ThinkingBlock
-	4,  // 15: amazon_chat.v1.Message.cache_control:type_name -> amazon_chat.v1.CacheControl
-	11, // 16: amazon_chat.v1.Message.citations:type_name -> amazon_chat.v1.Citation
-	9,  // 17: amazon_chat.v1.ContentParts.parts:type_name -> amazon_chat.v1.ContentPart
-	12, // 18: amazon_chat.v1.ContentPart.image_url:type_name -> amazon_chat.v1.ImageUrl
-	10, // 19: amazon_chat.v1.ContentPart.document:type_name -> amazon_chat.v1.Document
-	4,  // 20: amazon_chat.v1.ContentPart.cache_control:type_name -> amazon_chat.v1.CacheControl
-	14, // 21: amazon_chat.v1.ToolCall.function:type_name -> amazon_chat.v1.FunctionCall
-	16, // 22: amazon_chat.v1.Tool.function:type_name -> amazon_chat.v1.FunctionDefinition
-	4,  // 23: amazon_chat.v1.Tool.cache_control:type_name -> amazon_chat.v1.CacheControl
-	30, // 24: amazon_chat.v1.FunctionDefinition.parameters:type_name -> google.protobuf.Struct
-	18, // 25: amazon_chat.v1.ToolChoice.function:type_name -> amazon_chat.v1.NamedToolChoice
-	22, // 26: amazon_chat.v1.ChatCompletionResponse.choices:type_name -> amazon_chat.v1.Choice
-	23, // 27: amazon_chat.v1.ChatCompletionResponse.usage:type_name -> amazon_chat.v1.Usage
-	7,  // 28: amazon_chat.v1.Choice.message:type_name -> amazon_chat.v1.Message
-	25, // 29: amazon_chat.v1.StreamChatCompletionResponse.choices:type_name -> amazon_chat.v1.ChunkChoice
-	23, // 30: amazon_chat.v1.StreamChatCompletionResponse.usage:type_name -> amazon_chat.v1.Usage
-	26, // 31: amazon_chat.v1.ChunkChoice.delta:type_name -> amazon_chat.v1.Delta
-	27, // 32: amazon_chat.v1.Delta.tool_calls:type_name -> amazon_chat.v1.ToolCallDelta
-	3,  // 33: amazon_chat.v1.Delta.thinking_blocks:type_name -> amazon_chat.v1.ThinkingBlock
-	11, // 34: amazon_chat.v1.Delta.citations:type_name -> amazon_chat.v1.Citation
-	28, // 35: amazon_chat.v1.ToolCallDelta.function:type_name -> amazon_chat.v1.FunctionCallDelta
-	0,  // 36: amazon_chat.v1.ChatService.ChatCompletion:input_type -> amazon_chat.v1.ChatCompletionRequest
-	0,  // 37: amazon_chat.v1.ChatService.StreamChatCompletion:input_type -> amazon_chat.v1.ChatCompletionRequest
-	21, // 38: amazon_chat.v1.ChatService.ChatCompletion:output_type -> amazon_chat.v1.ChatCompletionResponse
-	24, // 39: amazon_chat.v1.ChatService.StreamChatCompletion:output_type -> amazon_chat.v1.StreamChatCompletionResponse
-	38, // [38:40] is the sub-list for method output_type
-	36, // [36:38] is the sub-list for method input_type
+	8,  // 0: amazon_chat.v1.ChatCompletionRequest.messages:type_name -> amazon_chat.v1.Message
+	16, // 1: amazon_chat.v1.ChatCompletionRequest.tools:type_name -> amazon_chat.v1.Tool
+	18, // 2: amazon_chat.v1.ChatCompletionRequest.tool_choice:type_name -> amazon_chat.v1.ToolChoice
+	20, // 3: amazon_chat.v1.ChatCompletionRequest.stream_options:type_name -> amazon_chat.v1.StreamOptions
+	31, // 4: amazon_chat.v1.ChatCompletionRequest.additional_model_request_fields:type_name -> google.protobuf.Struct
+	21, // 5: amazon_chat.v1.ChatCompletionRequest.guardrail_config:type_name -> amazon_chat.v1.GuardrailConfig
+	30, // 6: amazon_chat.v1.ChatCompletionRequest.metadata:type_name -> amazon_chat.v1.ChatCompletionRequest.MetadataEntry
+	3,  // 7: amazon_chat.v1.ChatCompletionRequest.thinking:type_name -> amazon_chat.v1.Thinking
+	6,  // 8: amazon_chat.v1.ChatCompletionRequest.response_format:type_name -> amazon_chat.v1.ResponseFormat
+	2,  // 9: amazon_chat.v1.ChatCompletionRequest.performance_config:type_name -> amazon_chat.v1.PerformanceConfig
+	7,  // 10: amazon_chat.v1.ResponseFormat.json_schema:type_name -> amazon_chat.v1.JsonSchema
+	31, // 11: amazon_chat.v1.JsonSchema.schema:type_name -> google.protobuf.Struct
+	9,  // 12: amazon_chat.v1.Message.parts:type_name -> amazon_chat.v1.ContentParts
+	14, // 13: amazon_chat.v1.Message.tool_calls:type_name -> amazon_chat.v1.ToolCall
+	4,  // 14: amazon_chat.v1.Message.thinking_blocks:type_name -> amazon_chat.v1.ThinkingBlock
+	5,  // 15: amazon_chat.v1.Message.cache_control:type_name -> amazon_chat.v1.CacheControl
+	12, // 16: amazon_chat.v1.Message.citations:type_name -> amazon_chat.v1.Citation
+	10, // 17: amazon_chat.v1.ContentParts.parts:type_name -> amazon_chat.v1.ContentPart
+	13, // 18: amazon_chat.v1.ContentPart.image_url:type_name -> amazon_chat.v1.ImageUrl
+	11, // 19: amazon_chat.v1.ContentPart.document:type_name -> amazon_chat.v1.Document
+	5,  // 20: amazon_chat.v1.ContentPart.cache_control:type_name -> amazon_chat.v1.CacheControl
+	15, // 21: amazon_chat.v1.ToolCall.function:type_name -> amazon_chat.v1.FunctionCall
+	17, // 22: amazon_chat.v1.Tool.function:type_name -> amazon_chat.v1.FunctionDefinition
+	5,  // 23: amazon_chat.v1.Tool.cache_control:type_name -> amazon_chat.v1.CacheControl
+	31, // 24: amazon_chat.v1.FunctionDefinition.parameters:type_name -> google.protobuf.Struct
+	19, // 25: amazon_chat.v1.ToolChoice.function:type_name -> amazon_chat.v1.NamedToolChoice
+	23, // 26: amazon_chat.v1.ChatCompletionResponse.choices:type_name -> amazon_chat.v1.Choice
+	24, // 27: amazon_chat.v1.ChatCompletionResponse.usage:type_name -> amazon_chat.v1.Usage
+	8,  // 28: amazon_chat.v1.Choice.message:type_name -> amazon_chat.v1.Message
+	26, // 29: amazon_chat.v1.StreamChatCompletionResponse.choices:type_name -> amazon_chat.v1.ChunkChoice
+	24, // 30: amazon_chat.v1.StreamChatCompletionResponse.usage:type_name -> amazon_chat.v1.Usage
+	27, // 31: amazon_chat.v1.ChunkChoice.delta:type_name -> amazon_chat.v1.Delta
+	28, // 32: amazon_chat.v1.Delta.tool_calls:type_name -> amazon_chat.v1.ToolCallDelta
+	4,  // 33: amazon_chat.v1.Delta.thinking_blocks:type_name -> amazon_chat.v1.ThinkingBlock
+	12, // 34: amazon_chat.v1.Delta.citations:type_name -> amazon_chat.v1.Citation
+	29, // 35: amazon_chat.v1.ToolCallDelta.function:type_name -> amazon_chat.v1.FunctionCallDelta
+	1,  // 36: amazon_chat.v1.ChatService.ChatCompletion:input_type -> amazon_chat.v1.ChatCompletionRequest
+	1,  // 37: amazon_chat.v1.ChatService.StreamChatCompletion:input_type -> amazon_chat.v1.ChatCompletionRequest
+	1,  // 38: amazon_chat.v1.ChatService.CountTokens:input_type -> amazon_chat.v1.ChatCompletionRequest
+	22, // 39: amazon_chat.v1.ChatService.ChatCompletion:output_type -> amazon_chat.v1.ChatCompletionResponse
+	25, // 40: amazon_chat.v1.ChatService.StreamChatCompletion:output_type -> amazon_chat.v1.StreamChatCompletionResponse
+	0,  // 41: amazon_chat.v1.ChatService.CountTokens:output_type -> amazon_chat.v1.CountTokensResponse
+	39, // [39:42] is the sub-list for method output_type
+	36, // [36:39] is the sub-list for method input_type
 	36, // [36:36] is the sub-list for extension type_name
 	36, // [36:36] is the sub-list for extension extendee
 	0,  // [0:36] is the sub-list for field type_name
@@ -2913,32 +2975,31 @@ func file_amazon_chat_v1_chat_proto_init() {
 	if File_amazon_chat_v1_chat_proto != nil {
 		return
 	}
-	file_amazon_chat_v1_chat_proto_msgTypes[0].OneofWrappers = []any{}
-	file_amazon_chat_v1_chat_proto_msgTypes[2].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[1].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[3].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[4].OneofWrappers = []any{}
-	file_amazon_chat_v1_chat_proto_msgTypes[6].OneofWrappers = []any{}
-	file_amazon_chat_v1_chat_proto_msgTypes[7].OneofWrappers = []any{
+	file_amazon_chat_v1_chat_proto_msgTypes[5].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[7].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[8].OneofWrappers = []any{
 		(*Message_Text)(nil),
 		(*Message_Parts)(nil),
 	}
-	file_amazon_chat_v1_chat_proto_msgTypes[9].OneofWrappers = []any{
+	file_amazon_chat_v1_chat_proto_msgTypes[10].OneofWrappers = []any{
 		(*ContentPart_Text)(nil),
 		(*ContentPart_ImageUrl)(nil),
 		(*ContentPart_Document)(nil),
 	}
-	file_amazon_chat_v1_chat_proto_msgTypes[10].OneofWrappers = []any{
+	file_amazon_chat_v1_chat_proto_msgTypes[11].OneofWrappers = []any{
 		(*Document_Data)(nil),
 		(*Document_Url)(nil),
 	}
-	file_amazon_chat_v1_chat_proto_msgTypes[11].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[12].OneofWrappers = []any{}
-	file_amazon_chat_v1_chat_proto_msgTypes[16].OneofWrappers = []any{}
-	file_amazon_chat_v1_chat_proto_msgTypes[17].OneofWrappers = []any{
+	file_amazon_chat_v1_chat_proto_msgTypes[13].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[17].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[18].OneofWrappers = []any{
 		(*ToolChoice_Mode)(nil),
 		(*ToolChoice_Function)(nil),
 	}
-	file_amazon_chat_v1_chat_proto_msgTypes[20].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[21].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[22].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[23].OneofWrappers = []any{}
@@ -2947,13 +3008,14 @@ func file_amazon_chat_v1_chat_proto_init() {
 	file_amazon_chat_v1_chat_proto_msgTypes[26].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[27].OneofWrappers = []any{}
 	file_amazon_chat_v1_chat_proto_msgTypes[28].OneofWrappers = []any{}
+	file_amazon_chat_v1_chat_proto_msgTypes[29].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_amazon_chat_v1_chat_proto_rawDesc), len(file_amazon_chat_v1_chat_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   30,
+			NumMessages:   31,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

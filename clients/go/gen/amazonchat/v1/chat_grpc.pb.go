@@ -28,6 +28,7 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	ChatService_ChatCompletion_FullMethodName       = "/amazon_chat.v1.ChatService/ChatCompletion"
 	ChatService_StreamChatCompletion_FullMethodName = "/amazon_chat.v1.ChatService/StreamChatCompletion"
+	ChatService_CountTokens_FullMethodName          = "/amazon_chat.v1.ChatService/CountTokens"
 )
 
 // ChatServiceClient is the client API for ChatService service.
@@ -65,6 +66,13 @@ type ChatServiceClient interface {
 	// If Bedrock rejects the request before the first token, the call fails with a status and no
 	// chunks; an upstream failure mid-stream ends the stream with the matching status.
 	StreamChatCompletion(ctx context.Context, in *ChatCompletionRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamChatCompletionResponse], error)
+	// Counts the input tokens the request would use, with Bedrock's CountTokens (free of charge),
+	// on the models Bedrock counts for (Anthropic's Claude models; others are INVALID_ARGUMENT with
+	// Bedrock's reason). CountTokens takes foundation-model ids, so a system inference profile id
+	// (or a name that routes to one) is counted on its model, in the home region; the request's
+	// output settings (max_tokens, sampling) do not change the count. Keys and their models apply;
+	// rate limits do not (nothing is generated).
+	CountTokens(ctx context.Context, in *ChatCompletionRequest, opts ...grpc.CallOption) (*CountTokensResponse, error)
 }
 
 type chatServiceClient struct {
@@ -104,6 +112,16 @@ func (c *chatServiceClient) StreamChatCompletion(ctx context.Context, in *ChatCo
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type ChatService_StreamChatCompletionClient = grpc.ServerStreamingClient[StreamChatCompletionResponse]
 
+func (c *chatServiceClient) CountTokens(ctx context.Context, in *ChatCompletionRequest, opts ...grpc.CallOption) (*CountTokensResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CountTokensResponse)
+	err := c.cc.Invoke(ctx, ChatService_CountTokens_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ChatServiceServer is the server API for ChatService service.
 // All implementations must embed UnimplementedChatServiceServer
 // for forward compatibility.
@@ -139,6 +157,13 @@ type ChatServiceServer interface {
 	// If Bedrock rejects the request before the first token, the call fails with a status and no
 	// chunks; an upstream failure mid-stream ends the stream with the matching status.
 	StreamChatCompletion(*ChatCompletionRequest, grpc.ServerStreamingServer[StreamChatCompletionResponse]) error
+	// Counts the input tokens the request would use, with Bedrock's CountTokens (free of charge),
+	// on the models Bedrock counts for (Anthropic's Claude models; others are INVALID_ARGUMENT with
+	// Bedrock's reason). CountTokens takes foundation-model ids, so a system inference profile id
+	// (or a name that routes to one) is counted on its model, in the home region; the request's
+	// output settings (max_tokens, sampling) do not change the count. Keys and their models apply;
+	// rate limits do not (nothing is generated).
+	CountTokens(context.Context, *ChatCompletionRequest) (*CountTokensResponse, error)
 	mustEmbedUnimplementedChatServiceServer()
 }
 
@@ -154,6 +179,9 @@ func (UnimplementedChatServiceServer) ChatCompletion(context.Context, *ChatCompl
 }
 func (UnimplementedChatServiceServer) StreamChatCompletion(*ChatCompletionRequest, grpc.ServerStreamingServer[StreamChatCompletionResponse]) error {
 	return status.Error(codes.Unimplemented, "method StreamChatCompletion not implemented")
+}
+func (UnimplementedChatServiceServer) CountTokens(context.Context, *ChatCompletionRequest) (*CountTokensResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CountTokens not implemented")
 }
 func (UnimplementedChatServiceServer) mustEmbedUnimplementedChatServiceServer() {}
 func (UnimplementedChatServiceServer) testEmbeddedByValue()                     {}
@@ -205,6 +233,24 @@ func _ChatService_StreamChatCompletion_Handler(srv interface{}, stream grpc.Serv
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type ChatService_StreamChatCompletionServer = grpc.ServerStreamingServer[StreamChatCompletionResponse]
 
+func _ChatService_CountTokens_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ChatCompletionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ChatServiceServer).CountTokens(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ChatService_CountTokens_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ChatServiceServer).CountTokens(ctx, req.(*ChatCompletionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // ChatService_ServiceDesc is the grpc.ServiceDesc for ChatService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -215,6 +261,10 @@ var ChatService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ChatCompletion",
 			Handler:    _ChatService_ChatCompletion_Handler,
+		},
+		{
+			MethodName: "CountTokens",
+			Handler:    _ChatService_CountTokens_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -26,6 +26,32 @@ else:
 DESCRIPTOR: _descriptor.FileDescriptor
 
 @_typing.final
+class CountTokensResponse(_message.Message):
+    """The input tokens of a request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INPUT_TOKENS_FIELD_NUMBER: _builtins.int
+    MODEL_FIELD_NUMBER: _builtins.int
+    input_tokens: _builtins.int
+    """The tokens of the request's input (system prompt, messages, tools), as Bedrock counts them."""
+    model: _builtins.str
+    """The model as the request named it."""
+    def __init__(
+        self,
+        *,
+        input_tokens: _builtins.int = ...,
+        model: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["input_tokens", b"input_tokens", "model", b"model"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CountTokensResponse: _TypeAlias = CountTokensResponse  # noqa: Y015
+
+@_typing.final
 class ChatCompletionRequest(_message.Message):
     """A chat completion request. The same message serves the unary and the streaming RPC, as in OpenAI's
     API where only `stream` differs.

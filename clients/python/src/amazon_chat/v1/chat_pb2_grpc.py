@@ -65,6 +65,11 @@ class ChatServiceStub:
                 request_serializer=amazon__chat_dot_v1_dot_chat__pb2.ChatCompletionRequest.SerializeToString,
                 response_deserializer=amazon__chat_dot_v1_dot_chat__pb2.StreamChatCompletionResponse.FromString,
                 _registered_method=True)
+        self.CountTokens = channel.unary_unary(
+                '/amazon_chat.v1.ChatService/CountTokens',
+                request_serializer=amazon__chat_dot_v1_dot_chat__pb2.ChatCompletionRequest.SerializeToString,
+                response_deserializer=amazon__chat_dot_v1_dot_chat__pb2.CountTokensResponse.FromString,
+                _registered_method=True)
 
 
 class ChatServiceServicer:
@@ -109,6 +114,18 @@ class ChatServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CountTokens(self, request, context):
+        """Counts the input tokens the request would use, with Bedrock's CountTokens (free of charge),
+        on the models Bedrock counts for (Anthropic's Claude models; others are INVALID_ARGUMENT with
+        Bedrock's reason). CountTokens takes foundation-model ids, so a system inference profile id
+        (or a name that routes to one) is counted on its model, in the home region; the request's
+        output settings (max_tokens, sampling) do not change the count. Keys and their models apply;
+        rate limits do not (nothing is generated).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ChatServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -121,6 +138,11 @@ def add_ChatServiceServicer_to_server(servicer, server):
                     servicer.StreamChatCompletion,
                     request_deserializer=amazon__chat_dot_v1_dot_chat__pb2.ChatCompletionRequest.FromString,
                     response_serializer=amazon__chat_dot_v1_dot_chat__pb2.StreamChatCompletionResponse.SerializeToString,
+            ),
+            'CountTokens': grpc.unary_unary_rpc_method_handler(
+                    servicer.CountTokens,
+                    request_deserializer=amazon__chat_dot_v1_dot_chat__pb2.ChatCompletionRequest.FromString,
+                    response_serializer=amazon__chat_dot_v1_dot_chat__pb2.CountTokensResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -198,6 +220,33 @@ class ChatService:
             '/amazon_chat.v1.ChatService/StreamChatCompletion',
             amazon__chat_dot_v1_dot_chat__pb2.ChatCompletionRequest.SerializeToString,
             amazon__chat_dot_v1_dot_chat__pb2.StreamChatCompletionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CountTokens(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/amazon_chat.v1.ChatService/CountTokens',
+            amazon__chat_dot_v1_dot_chat__pb2.ChatCompletionRequest.SerializeToString,
+            amazon__chat_dot_v1_dot_chat__pb2.CountTokensResponse.FromString,
             options,
             channel_credentials,
             insecure,

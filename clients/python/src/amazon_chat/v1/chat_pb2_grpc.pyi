@@ -69,6 +69,14 @@ class ChatServiceStub:
     If Bedrock rejects the request before the first token, the call fails with a status and no
     chunks; an upstream failure mid-stream ends the stream with the matching status.
     """
+    CountTokens: _grpc.UnaryUnaryMultiCallable[_chat_pb2.ChatCompletionRequest, _chat_pb2.CountTokensResponse]
+    """Counts the input tokens the request would use, with Bedrock's CountTokens (free of charge),
+    on the models Bedrock counts for (Anthropic's Claude models; others are INVALID_ARGUMENT with
+    Bedrock's reason). CountTokens takes foundation-model ids, so a system inference profile id
+    (or a name that routes to one) is counted on its model, in the home region; the request's
+    output settings (max_tokens, sampling) do not change the count. Keys and their models apply;
+    rate limits do not (nothing is generated).
+    """
 
 @_typing.type_check_only
 class ChatServiceAsyncStub(ChatServiceStub):
@@ -104,6 +112,14 @@ class ChatServiceAsyncStub(ChatServiceStub):
 
     If Bedrock rejects the request before the first token, the call fails with a status and no
     chunks; an upstream failure mid-stream ends the stream with the matching status.
+    """
+    CountTokens: _aio.UnaryUnaryMultiCallable[_chat_pb2.ChatCompletionRequest, _chat_pb2.CountTokensResponse]  # type: ignore[assignment]
+    """Counts the input tokens the request would use, with Bedrock's CountTokens (free of charge),
+    on the models Bedrock counts for (Anthropic's Claude models; others are INVALID_ARGUMENT with
+    Bedrock's reason). CountTokens takes foundation-model ids, so a system inference profile id
+    (or a name that routes to one) is counted on its model, in the home region; the request's
+    output settings (max_tokens, sampling) do not change the count. Keys and their models apply;
+    rate limits do not (nothing is generated).
     """
 
 class ChatServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -149,6 +165,20 @@ class ChatServiceServicer(metaclass=_abc_1.ABCMeta):
 
         If Bedrock rejects the request before the first token, the call fails with a status and no
         chunks; an upstream failure mid-stream ends the stream with the matching status.
+        """
+
+    @_abc_1.abstractmethod
+    def CountTokens(
+        self,
+        request: _chat_pb2.ChatCompletionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_chat_pb2.CountTokensResponse, _abc.Awaitable[_chat_pb2.CountTokensResponse]]:
+        """Counts the input tokens the request would use, with Bedrock's CountTokens (free of charge),
+        on the models Bedrock counts for (Anthropic's Claude models; others are INVALID_ARGUMENT with
+        Bedrock's reason). CountTokens takes foundation-model ids, so a system inference profile id
+        (or a name that routes to one) is counted on its model, in the home region; the request's
+        output settings (max_tokens, sampling) do not change the count. Keys and their models apply;
+        rate limits do not (nothing is generated).
         """
 
 def add_ChatServiceServicer_to_server(servicer: ChatServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

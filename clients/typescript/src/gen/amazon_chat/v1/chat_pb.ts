@@ -19,7 +19,35 @@ import type { JsonObject, Message as Message$1 } from "@bufbuild/protobuf";
  * Describes the file amazon_chat/v1/chat.proto.
  */
 export const file_amazon_chat_v1_chat: GenFile = /*@__PURE__*/
-  fileDesc("ChlhbWF6b25fY2hhdC92MS9jaGF0LnByb3RvEg5hbWF6b25fY2hhdC52MSKbCgoVQ2hhdENvbXBsZXRpb25SZXF1ZXN0Eg0KBW1vZGVsGAEgASgJEikKCG1lc3NhZ2VzGAIgAygLMhcuYW1hem9uX2NoYXQudjEuTWVzc2FnZRIXCgptYXhfdG9rZW5zGAMgASgNSACIAQESIgoVbWF4X2NvbXBsZXRpb25fdG9rZW5zGAQgASgNSAGIAQESGAoLdGVtcGVyYXR1cmUYBSABKAFIAogBARISCgV0b3BfcBgGIAEoAUgDiAEBEgwKBHN0b3AYByADKAkSIwoFdG9vbHMYCCADKAsyFC5hbWF6b25fY2hhdC52MS5Ub29sEi8KC3Rvb2xfY2hvaWNlGAkgASgLMhouYW1hem9uX2NoYXQudjEuVG9vbENob2ljZRIRCgR1c2VyGAogASgJSASIAQESDgoBbhgLIAEoDUgFiAEBEhUKCGxvZ3Byb2JzGAwgASgISAaIAQESGQoMdG9wX2xvZ3Byb2JzGA0gASgNSAeIAQESNQoOc3RyZWFtX29wdGlvbnMYDiABKAsyHS5hbWF6b25fY2hhdC52MS5TdHJlYW1PcHRpb25zEkAKH2FkZGl0aW9uYWxfbW9kZWxfcmVxdWVzdF9maWVsZHMYDyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjkKEGd1YXJkcmFpbF9jb25maWcYECABKAsyHy5hbWF6b25fY2hhdC52MS5HdWFyZHJhaWxDb25maWcSIAoTcGFyYWxsZWxfdG9vbF9jYWxscxgRIAEoCEgIiAEBEhkKDHNlcnZpY2VfdGllchgSIAEoCUgJiAEBEkUKCG1ldGFkYXRhGBMgAygLMjMuYW1hem9uX2NoYXQudjEuQ2hhdENvbXBsZXRpb25SZXF1ZXN0Lk1ldGFkYXRhRW50cnkSEgoFc3RvcmUYFCABKAhICogBARIxCiRhZGRpdGlvbmFsX21vZGVsX3JlcXVlc3RfZmllbGRzX2pzb24YFSABKAlIC4gBARIdChByZWFzb25pbmdfZWZmb3J0GBYgASgJSAyIAQESKgoIdGhpbmtpbmcYFyABKAsyGC5hbWF6b25fY2hhdC52MS5UaGlua2luZxI3Cg9yZXNwb25zZV9mb3JtYXQYGCABKAsyHi5hbWF6b25fY2hhdC52MS5SZXNwb25zZUZvcm1hdBIZCgxwcm9tcHRfY2FjaGUYGSABKAlIDYgBARIWCgljaXRhdGlvbnMYGiABKAhIDogBARI9ChJwZXJmb3JtYW5jZV9jb25maWcYGyABKAsyIS5hbWF6b25fY2hhdC52MS5QZXJmb3JtYW5jZUNvbmZpZxovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCDQoLX21heF90b2tlbnNCGAoWX21heF9jb21wbGV0aW9uX3Rva2Vuc0IOCgxfdGVtcGVyYXR1cmVCCAoGX3RvcF9wQgcKBV91c2VyQgQKAl9uQgsKCV9sb2dwcm9ic0IPCg1fdG9wX2xvZ3Byb2JzQhYKFF9wYXJhbGxlbF90b29sX2NhbGxzQg8KDV9zZXJ2aWNlX3RpZXJCCAoGX3N0b3JlQicKJV9hZGRpdGlvbmFsX21vZGVsX3JlcXVlc3RfZmllbGRzX2pzb25CEwoRX3JlYXNvbmluZ19lZmZvcnRCDwoNX3Byb21wdF9jYWNoZUIMCgpfY2l0YXRpb25zIiQKEVBlcmZvcm1hbmNlQ29uZmlnEg8KB2xhdGVuY3kYASABKAkiRgoIVGhpbmtpbmcSDAoEdHlwZRgBIAEoCRIaCg1idWRnZXRfdG9rZW5zGAIgASgNSACIAQFCEAoOX2J1ZGdldF90b2tlbnMiuQEKDVRoaW5raW5nQmxvY2sSDAoEdHlwZRgBIAEoCRIVCgh0aGlua2luZxgCIAEoCUgAiAEBEhYKCXNpZ25hdHVyZRgDIAEoCUgBiAEBEhEKBGRhdGEYBCABKAlIAogBARIeChF0b29sX2NhbGxzX2JlZm9yZRgFIAEoDUgDiAEBQgsKCV90aGlua2luZ0IMCgpfc2lnbmF0dXJlQgcKBV9kYXRhQhQKEl90b29sX2NhbGxzX2JlZm9yZSI2CgxDYWNoZUNvbnRyb2wSDAoEdHlwZRgBIAEoCRIQCgN0dGwYAiABKAlIAIgBAUIGCgRfdHRsIk8KDlJlc3BvbnNlRm9ybWF0EgwKBHR5cGUYASABKAkSLwoLanNvbl9zY2hlbWEYAiABKAsyGi5hbWF6b25fY2hhdC52MS5Kc29uU2NoZW1hIrcBCgpKc29uU2NoZW1hEgwKBG5hbWUYASABKAkSGAoLZGVzY3JpcHRpb24YAiABKAlIAIgBARInCgZzY2hlbWEYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhgKC3NjaGVtYV9qc29uGAQgASgJSAGIAQESEwoGc3RyaWN0GAUgASgISAKIAQFCDgoMX2Rlc2NyaXB0aW9uQg4KDF9zY2hlbWFfanNvbkIJCgdfc3RyaWN0Is8DCgdNZXNzYWdlEgwKBHJvbGUYASABKAkSDgoEdGV4dBgCIAEoCUgAEi0KBXBhcnRzGAMgASgLMhwuYW1hem9uX2NoYXQudjEuQ29udGVudFBhcnRzSAASEQoEbmFtZRgEIAEoCUgBiAEBEiwKCnRvb2xfY2FsbHMYBSADKAsyGC5hbWF6b25fY2hhdC52MS5Ub29sQ2FsbBIZCgx0b29sX2NhbGxfaWQYBiABKAlIAogBARIeChFyZWFzb25pbmdfY29udGVudBgHIAEoCUgDiAEBEjYKD3RoaW5raW5nX2Jsb2NrcxgIIAMoCzIdLmFtYXpvbl9jaGF0LnYxLlRoaW5raW5nQmxvY2sSMwoNY2FjaGVfY29udHJvbBgJIAEoCzIcLmFtYXpvbl9jaGF0LnYxLkNhY2hlQ29udHJvbBIrCgljaXRhdGlvbnMYCiADKAsyGC5hbWF6b25fY2hhdC52MS5DaXRhdGlvbhIXCgp0b29sX2Vycm9yGAsgASgISASIAQFCCQoHY29udGVudEIHCgVfbmFtZUIPCg1fdG9vbF9jYWxsX2lkQhQKEl9yZWFzb25pbmdfY29udGVudEINCgtfdG9vbF9lcnJvciI6CgxDb250ZW50UGFydHMSKgoFcGFydHMYASADKAsyGy5hbWF6b25fY2hhdC52MS5Db250ZW50UGFydCK3AQoLQ29udGVudFBhcnQSDgoEdGV4dBgBIAEoCUgAEi0KCWltYWdlX3VybBgCIAEoCzIYLmFtYXpvbl9jaGF0LnYxLkltYWdlVXJsSAASLAoIZG9jdW1lbnQYBCABKAsyGC5hbWF6b25fY2hhdC52MS5Eb2N1bWVudEgAEjMKDWNhY2hlX2NvbnRyb2wYAyABKAsyHC5hbWF6b25fY2hhdC52MS5DYWNoZUNvbnRyb2xCBgoEcGFydCK/AQoIRG9jdW1lbnQSDgoEZGF0YRgBIAEoDEgAEg0KA3VybBgCIAEoCUgAEhMKBmZvcm1hdBgDIAEoCUgBiAEBEhUKCGZpbGVuYW1lGAQgASgJSAKIAQESFgoJY2l0YXRpb25zGAUgASgISAOIAQESFAoHY29udGV4dBgGIAEoCUgEiAEBQggKBnNvdXJjZUIJCgdfZm9ybWF0QgsKCV9maWxlbmFtZUIMCgpfY2l0YXRpb25zQgoKCF9jb250ZXh0IswBCghDaXRhdGlvbhINCgV0aXRsZRgBIAEoCRIbCg5kb2N1bWVudF9pbmRleBgCIAEoDUgAiAEBEhIKCmNpdGVkX3RleHQYAyABKAkSFQoNbG9jYXRpb25fdHlwZRgEIAEoCRISCgVzdGFydBgFIAEoDUgBiAEBEhAKA2VuZBgGIAEoDUgCiAEBEhMKBnNvdXJjZRgHIAEoCUgDiAEBQhEKD19kb2N1bWVudF9pbmRleEIICgZfc3RhcnRCBgoEX2VuZEIJCgdfc291cmNlIjcKCEltYWdlVXJsEgsKA3VybBgBIAEoCRITCgZkZXRhaWwYAiABKAlIAIgBAUIJCgdfZGV0YWlsIlQKCFRvb2xDYWxsEgoKAmlkGAEgASgJEgwKBHR5cGUYAiABKAkSLgoIZnVuY3Rpb24YAyABKAsyHC5hbWF6b25fY2hhdC52MS5GdW5jdGlvbkNhbGwiLwoMRnVuY3Rpb25DYWxsEgwKBG5hbWUYASABKAkSEQoJYXJndW1lbnRzGAIgASgJIn8KBFRvb2wSDAoEdHlwZRgBIAEoCRI0CghmdW5jdGlvbhgCIAEoCzIiLmFtYXpvbl9jaGF0LnYxLkZ1bmN0aW9uRGVmaW5pdGlvbhIzCg1jYWNoZV9jb250cm9sGAMgASgLMhwuYW1hem9uX2NoYXQudjEuQ2FjaGVDb250cm9sIssBChJGdW5jdGlvbkRlZmluaXRpb24SDAoEbmFtZRgBIAEoCRIYCgtkZXNjcmlwdGlvbhgCIAEoCUgAiAEBEisKCnBhcmFtZXRlcnMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhMKBnN0cmljdBgEIAEoCEgBiAEBEhwKD3BhcmFtZXRlcnNfanNvbhgFIAEoCUgCiAEBQg4KDF9kZXNjcmlwdGlvbkIJCgdfc3RyaWN0QhIKEF9wYXJhbWV0ZXJzX2pzb24iWwoKVG9vbENob2ljZRIOCgRtb2RlGAEgASgJSAASMwoIZnVuY3Rpb24YAiABKAsyHy5hbWF6b25fY2hhdC52MS5OYW1lZFRvb2xDaG9pY2VIAEIICgZjaG9pY2UiHwoPTmFtZWRUb29sQ2hvaWNlEgwKBG5hbWUYASABKAkiJgoNU3RyZWFtT3B0aW9ucxIVCg1pbmNsdWRlX3VzYWdlGAEgASgIImgKD0d1YXJkcmFpbENvbmZpZxIcChRndWFyZHJhaWxfaWRlbnRpZmllchgBIAEoCRIZChFndWFyZHJhaWxfdmVyc2lvbhgCIAEoCRISCgV0cmFjZRgDIAEoCUgAiAEBQggKBl90cmFjZSKLAgoWQ2hhdENvbXBsZXRpb25SZXNwb25zZRIKCgJpZBgBIAEoCRIOCgZvYmplY3QYAiABKAkSDwoHY3JlYXRlZBgDIAEoAxINCgVtb2RlbBgEIAEoCRInCgdjaG9pY2VzGAUgAygLMhYuYW1hem9uX2NoYXQudjEuQ2hvaWNlEiQKBXVzYWdlGAYgASgLMhUuYW1hem9uX2NoYXQudjEuVXNhZ2USGQoMc2VydmljZV90aWVyGAcgASgJSACIAQESIQoUZ3VhcmRyYWlsX3RyYWNlX2pzb24YCCABKAlIAYgBAUIPCg1fc2VydmljZV90aWVyQhcKFV9ndWFyZHJhaWxfdHJhY2VfanNvbiKwAQoGQ2hvaWNlEg0KBWluZGV4GAEgASgNEigKB21lc3NhZ2UYAiABKAsyFy5hbWF6b25fY2hhdC52MS5NZXNzYWdlEhUKDWZpbmlzaF9yZWFzb24YAyABKAkSGAoLc3RvcF9yZWFzb24YBCABKAlIAIgBARIaCg1zdG9wX3NlcXVlbmNlGAUgASgJSAGIAQFCDgoMX3N0b3BfcmVhc29uQhAKDl9zdG9wX3NlcXVlbmNlIr0BCgVVc2FnZRIVCg1wcm9tcHRfdG9rZW5zGAEgASgNEhkKEWNvbXBsZXRpb25fdG9rZW5zGAIgASgNEhQKDHRvdGFsX3Rva2VucxgDIAEoDRIeChFjYWNoZV9yZWFkX3Rva2VucxgEIAEoDUgAiAEBEh8KEmNhY2hlX3dyaXRlX3Rva2VucxgFIAEoDUgBiAEBQhQKEl9jYWNoZV9yZWFkX3Rva2Vuc0IVChNfY2FjaGVfd3JpdGVfdG9rZW5zIpYCChxTdHJlYW1DaGF0Q29tcGxldGlvblJlc3BvbnNlEgoKAmlkGAEgASgJEg4KBm9iamVjdBgCIAEoCRIPCgdjcmVhdGVkGAMgASgDEg0KBW1vZGVsGAQgASgJEiwKB2Nob2ljZXMYBSADKAsyGy5hbWF6b25fY2hhdC52MS5DaHVua0Nob2ljZRIkCgV1c2FnZRgGIAEoCzIVLmFtYXpvbl9jaGF0LnYxLlVzYWdlEhkKDHNlcnZpY2VfdGllchgHIAEoCUgAiAEBEiEKFGd1YXJkcmFpbF90cmFjZV9qc29uGAggASgJSAGIAQFCDwoNX3NlcnZpY2VfdGllckIXChVfZ3VhcmRyYWlsX3RyYWNlX2pzb24iyAEKC0NodW5rQ2hvaWNlEg0KBWluZGV4GAEgASgNEiQKBWRlbHRhGAIgASgLMhUuYW1hem9uX2NoYXQudjEuRGVsdGESGgoNZmluaXNoX3JlYXNvbhgDIAEoCUgAiAEBEhgKC3N0b3BfcmVhc29uGAQgASgJSAGIAQESGgoNc3RvcF9zZXF1ZW5jZRgFIAEoCUgCiAEBQhAKDl9maW5pc2hfcmVhc29uQg4KDF9zdG9wX3JlYXNvbkIQCg5fc3RvcF9zZXF1ZW5jZSKTAgoFRGVsdGESEQoEcm9sZRgBIAEoCUgAiAEBEhQKB2NvbnRlbnQYAiABKAlIAYgBARIxCgp0b29sX2NhbGxzGAMgAygLMh0uYW1hem9uX2NoYXQudjEuVG9vbENhbGxEZWx0YRIeChFyZWFzb25pbmdfY29udGVudBgEIAEoCUgCiAEBEjYKD3RoaW5raW5nX2Jsb2NrcxgFIAMoCzIdLmFtYXpvbl9jaGF0LnYxLlRoaW5raW5nQmxvY2sSKwoJY2l0YXRpb25zGAYgAygLMhguYW1hem9uX2NoYXQudjEuQ2l0YXRpb25CBwoFX3JvbGVCCgoIX2NvbnRlbnRCFAoSX3JlYXNvbmluZ19jb250ZW50IocBCg1Ub29sQ2FsbERlbHRhEg0KBWluZGV4GAEgASgNEg8KAmlkGAIgASgJSACIAQESEQoEdHlwZRgDIAEoCUgBiAEBEjMKCGZ1bmN0aW9uGAQgASgLMiEuYW1hem9uX2NoYXQudjEuRnVuY3Rpb25DYWxsRGVsdGFCBQoDX2lkQgcKBV90eXBlIlUKEUZ1bmN0aW9uQ2FsbERlbHRhEhEKBG5hbWUYASABKAlIAIgBARIWCglhcmd1bWVudHMYAiABKAlIAYgBAUIHCgVfbmFtZUIMCgpfYXJndW1lbnRzMqECCgtDaGF0U2VydmljZRKAAQoOQ2hhdENvbXBsZXRpb24SJS5hbWF6b25fY2hhdC52MS5DaGF0Q29tcGxldGlvblJlcXVlc3QaJi5hbWF6b25fY2hhdC52MS5DaGF0Q29tcGxldGlvblJlc3BvbnNlIh+C0+STAhk6ASoiFC92MS9jaGF0L2NvbXBsZXRpb25zEo4BChRTdHJlYW1DaGF0Q29tcGxldGlvbhIlLmFtYXpvbl9jaGF0LnYxLkNoYXRDb21wbGV0aW9uUmVxdWVzdBosLmFtYXpvbl9jaGF0LnYxLlN0cmVhbUNoYXRDb21wbGV0aW9uUmVzcG9uc2UiH4LT5JMCGToBKiIUL3YxL2NoYXQvY29tcGxldGlvbnMwAULBAQoRZGV2LmFtYXpvbmNoYXQudjFCCUNoYXRQcm90b1ABWkxnaXRodWIuY29tL2FtYXpvbi1jaGF0L2FtYXpvbi1jaGF0L2NsaWVudHMvZ28vZ2VuL2FtYXpvbmNoYXQvdjE7YW1hem9uY2hhdHYxogIDQVhYqgINQW1hem9uQ2hhdC5WMcoCDUFtYXpvbkNoYXRcVjHiAhlBbWF6b25DaGF0XFYxXEdQQk1ldGFkYXRh6gIOQW1hem9uQ2hhdDo6VjFiBnByb3RvMw", [file_google_api_annotations, file_google_protobuf_struct]);
+  fileDesc("ChlhbWF6b25fY2hhdC92MS9jaGF0LnByb3RvEg5hbWF6b25fY2hhdC52MSI6ChNDb3VudFRva2Vuc1Jlc3BvbnNlEhQKDGlucHV0X3Rva2VucxgBIAEoDRINCgVtb2RlbBgCIAEoCSKbCgoVQ2hhdENvbXBsZXRpb25SZXF1ZXN0Eg0KBW1vZGVsGAEgASgJEikKCG1lc3NhZ2VzGAIgAygLMhcuYW1hem9uX2NoYXQudjEuTWVzc2FnZRIXCgptYXhfdG9rZW5zGAMgASgNSACIAQESIgoVbWF4X2NvbXBsZXRpb25fdG9rZW5zGAQgASgNSAGIAQESGAoLdGVtcGVyYXR1cmUYBSABKAFIAogBARISCgV0b3BfcBgGIAEoAUgDiAEBEgwKBHN0b3AYByADKAkSIwoFdG9vbHMYCCADKAsyFC5hbWF6b25fY2hhdC52MS5Ub29sEi8KC3Rvb2xfY2hvaWNlGAkgASgLMhouYW1hem9uX2NoYXQudjEuVG9vbENob2ljZRIRCgR1c2VyGAogASgJSASIAQESDgoBbhgLIAEoDUgFiAEBEhUKCGxvZ3Byb2JzGAwgASgISAaIAQESGQoMdG9wX2xvZ3Byb2JzGA0gASgNSAeIAQESNQoOc3RyZWFtX29wdGlvbnMYDiABKAsyHS5hbWF6b25fY2hhdC52MS5TdHJlYW1PcHRpb25zEkAKH2FkZGl0aW9uYWxfbW9kZWxfcmVxdWVzdF9maWVsZHMYDyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjkKEGd1YXJkcmFpbF9jb25maWcYECABKAsyHy5hbWF6b25fY2hhdC52MS5HdWFyZHJhaWxDb25maWcSIAoTcGFyYWxsZWxfdG9vbF9jYWxscxgRIAEoCEgIiAEBEhkKDHNlcnZpY2VfdGllchgSIAEoCUgJiAEBEkUKCG1ldGFkYXRhGBMgAygLMjMuYW1hem9uX2NoYXQudjEuQ2hhdENvbXBsZXRpb25SZXF1ZXN0Lk1ldGFkYXRhRW50cnkSEgoFc3RvcmUYFCABKAhICogBARIxCiRhZGRpdGlvbmFsX21vZGVsX3JlcXVlc3RfZmllbGRzX2pzb24YFSABKAlIC4gBARIdChByZWFzb25pbmdfZWZmb3J0GBYgASgJSAyIAQESKgoIdGhpbmtpbmcYFyABKAsyGC5hbWF6b25fY2hhdC52MS5UaGlua2luZxI3Cg9yZXNwb25zZV9mb3JtYXQYGCABKAsyHi5hbWF6b25fY2hhdC52MS5SZXNwb25zZUZvcm1hdBIZCgxwcm9tcHRfY2FjaGUYGSABKAlIDYgBARIWCgljaXRhdGlvbnMYGiABKAhIDogBARI9ChJwZXJmb3JtYW5jZV9jb25maWcYGyABKAsyIS5hbWF6b25fY2hhdC52MS5QZXJmb3JtYW5jZUNvbmZpZxovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCDQoLX21heF90b2tlbnNCGAoWX21heF9jb21wbGV0aW9uX3Rva2Vuc0IOCgxfdGVtcGVyYXR1cmVCCAoGX3RvcF9wQgcKBV91c2VyQgQKAl9uQgsKCV9sb2dwcm9ic0IPCg1fdG9wX2xvZ3Byb2JzQhYKFF9wYXJhbGxlbF90b29sX2NhbGxzQg8KDV9zZXJ2aWNlX3RpZXJCCAoGX3N0b3JlQicKJV9hZGRpdGlvbmFsX21vZGVsX3JlcXVlc3RfZmllbGRzX2pzb25CEwoRX3JlYXNvbmluZ19lZmZvcnRCDwoNX3Byb21wdF9jYWNoZUIMCgpfY2l0YXRpb25zIiQKEVBlcmZvcm1hbmNlQ29uZmlnEg8KB2xhdGVuY3kYASABKAkiRgoIVGhpbmtpbmcSDAoEdHlwZRgBIAEoCRIaCg1idWRnZXRfdG9rZW5zGAIgASgNSACIAQFCEAoOX2J1ZGdldF90b2tlbnMiuQEKDVRoaW5raW5nQmxvY2sSDAoEdHlwZRgBIAEoCRIVCgh0aGlua2luZxgCIAEoCUgAiAEBEhYKCXNpZ25hdHVyZRgDIAEoCUgBiAEBEhEKBGRhdGEYBCABKAlIAogBARIeChF0b29sX2NhbGxzX2JlZm9yZRgFIAEoDUgDiAEBQgsKCV90aGlua2luZ0IMCgpfc2lnbmF0dXJlQgcKBV9kYXRhQhQKEl90b29sX2NhbGxzX2JlZm9yZSI2CgxDYWNoZUNvbnRyb2wSDAoEdHlwZRgBIAEoCRIQCgN0dGwYAiABKAlIAIgBAUIGCgRfdHRsIk8KDlJlc3BvbnNlRm9ybWF0EgwKBHR5cGUYASABKAkSLwoLanNvbl9zY2hlbWEYAiABKAsyGi5hbWF6b25fY2hhdC52MS5Kc29uU2NoZW1hIrcBCgpKc29uU2NoZW1hEgwKBG5hbWUYASABKAkSGAoLZGVzY3JpcHRpb24YAiABKAlIAIgBARInCgZzY2hlbWEYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhgKC3NjaGVtYV9qc29uGAQgASgJSAGIAQESEwoGc3RyaWN0GAUgASgISAKIAQFCDgoMX2Rlc2NyaXB0aW9uQg4KDF9zY2hlbWFfanNvbkIJCgdfc3RyaWN0Is8DCgdNZXNzYWdlEgwKBHJvbGUYASABKAkSDgoEdGV4dBgCIAEoCUgAEi0KBXBhcnRzGAMgASgLMhwuYW1hem9uX2NoYXQudjEuQ29udGVudFBhcnRzSAASEQoEbmFtZRgEIAEoCUgBiAEBEiwKCnRvb2xfY2FsbHMYBSADKAsyGC5hbWF6b25fY2hhdC52MS5Ub29sQ2FsbBIZCgx0b29sX2NhbGxfaWQYBiABKAlIAogBARIeChFyZWFzb25pbmdfY29udGVudBgHIAEoCUgDiAEBEjYKD3RoaW5raW5nX2Jsb2NrcxgIIAMoCzIdLmFtYXpvbl9jaGF0LnYxLlRoaW5raW5nQmxvY2sSMwoNY2FjaGVfY29udHJvbBgJIAEoCzIcLmFtYXpvbl9jaGF0LnYxLkNhY2hlQ29udHJvbBIrCgljaXRhdGlvbnMYCiADKAsyGC5hbWF6b25fY2hhdC52MS5DaXRhdGlvbhIXCgp0b29sX2Vycm9yGAsgASgISASIAQFCCQoHY29udGVudEIHCgVfbmFtZUIPCg1fdG9vbF9jYWxsX2lkQhQKEl9yZWFzb25pbmdfY29udGVudEINCgtfdG9vbF9lcnJvciI6CgxDb250ZW50UGFydHMSKgoFcGFydHMYASADKAsyGy5hbWF6b25fY2hhdC52MS5Db250ZW50UGFydCK3AQoLQ29udGVudFBhcnQSDgoEdGV4dBgBIAEoCUgAEi0KCWltYWdlX3VybBgCIAEoCzIYLmFtYXpvbl9jaGF0LnYxLkltYWdlVXJsSAASLAoIZG9jdW1lbnQYBCABKAsyGC5hbWF6b25fY2hhdC52MS5Eb2N1bWVudEgAEjMKDWNhY2hlX2NvbnRyb2wYAyABKAsyHC5hbWF6b25fY2hhdC52MS5DYWNoZUNvbnRyb2xCBgoEcGFydCK/AQoIRG9jdW1lbnQSDgoEZGF0YRgBIAEoDEgAEg0KA3VybBgCIAEoCUgAEhMKBmZvcm1hdBgDIAEoCUgBiAEBEhUKCGZpbGVuYW1lGAQgASgJSAKIAQESFgoJY2l0YXRpb25zGAUgASgISAOIAQESFAoHY29udGV4dBgGIAEoCUgEiAEBQggKBnNvdXJjZUIJCgdfZm9ybWF0QgsKCV9maWxlbmFtZUIMCgpfY2l0YXRpb25zQgoKCF9jb250ZXh0IswBCghDaXRhdGlvbhINCgV0aXRsZRgBIAEoCRIbCg5kb2N1bWVudF9pbmRleBgCIAEoDUgAiAEBEhIKCmNpdGVkX3RleHQYAyABKAkSFQoNbG9jYXRpb25fdHlwZRgEIAEoCRISCgVzdGFydBgFIAEoDUgBiAEBEhAKA2VuZBgGIAEoDUgCiAEBEhMKBnNvdXJjZRgHIAEoCUgDiAEBQhEKD19kb2N1bWVudF9pbmRleEIICgZfc3RhcnRCBgoEX2VuZEIJCgdfc291cmNlIjcKCEltYWdlVXJsEgsKA3VybBgBIAEoCRITCgZkZXRhaWwYAiABKAlIAIgBAUIJCgdfZGV0YWlsIlQKCFRvb2xDYWxsEgoKAmlkGAEgASgJEgwKBHR5cGUYAiABKAkSLgoIZnVuY3Rpb24YAyABKAsyHC5hbWF6b25fY2hhdC52MS5GdW5jdGlvbkNhbGwiLwoMRnVuY3Rpb25DYWxsEgwKBG5hbWUYASABKAkSEQoJYXJndW1lbnRzGAIgASgJIn8KBFRvb2wSDAoEdHlwZRgBIAEoCRI0CghmdW5jdGlvbhgCIAEoCzIiLmFtYXpvbl9jaGF0LnYxLkZ1bmN0aW9uRGVmaW5pdGlvbhIzCg1jYWNoZV9jb250cm9sGAMgASgLMhwuYW1hem9uX2NoYXQudjEuQ2FjaGVDb250cm9sIssBChJGdW5jdGlvbkRlZmluaXRpb24SDAoEbmFtZRgBIAEoCRIYCgtkZXNjcmlwdGlvbhgCIAEoCUgAiAEBEisKCnBhcmFtZXRlcnMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhMKBnN0cmljdBgEIAEoCEgBiAEBEhwKD3BhcmFtZXRlcnNfanNvbhgFIAEoCUgCiAEBQg4KDF9kZXNjcmlwdGlvbkIJCgdfc3RyaWN0QhIKEF9wYXJhbWV0ZXJzX2pzb24iWwoKVG9vbENob2ljZRIOCgRtb2RlGAEgASgJSAASMwoIZnVuY3Rpb24YAiABKAsyHy5hbWF6b25fY2hhdC52MS5OYW1lZFRvb2xDaG9pY2VIAEIICgZjaG9pY2UiHwoPTmFtZWRUb29sQ2hvaWNlEgwKBG5hbWUYASABKAkiJgoNU3RyZWFtT3B0aW9ucxIVCg1pbmNsdWRlX3VzYWdlGAEgASgIImgKD0d1YXJkcmFpbENvbmZpZxIcChRndWFyZHJhaWxfaWRlbnRpZmllchgBIAEoCRIZChFndWFyZHJhaWxfdmVyc2lvbhgCIAEoCRISCgV0cmFjZRgDIAEoCUgAiAEBQggKBl90cmFjZSKLAgoWQ2hhdENvbXBsZXRpb25SZXNwb25zZRIKCgJpZBgBIAEoCRIOCgZvYmplY3QYAiABKAkSDwoHY3JlYXRlZBgDIAEoAxINCgVtb2RlbBgEIAEoCRInCgdjaG9pY2VzGAUgAygLMhYuYW1hem9uX2NoYXQudjEuQ2hvaWNlEiQKBXVzYWdlGAYgASgLMhUuYW1hem9uX2NoYXQudjEuVXNhZ2USGQoMc2VydmljZV90aWVyGAcgASgJSACIAQESIQoUZ3VhcmRyYWlsX3RyYWNlX2pzb24YCCABKAlIAYgBAUIPCg1fc2VydmljZV90aWVyQhcKFV9ndWFyZHJhaWxfdHJhY2VfanNvbiKwAQoGQ2hvaWNlEg0KBWluZGV4GAEgASgNEigKB21lc3NhZ2UYAiABKAsyFy5hbWF6b25fY2hhdC52MS5NZXNzYWdlEhUKDWZpbmlzaF9yZWFzb24YAyABKAkSGAoLc3RvcF9yZWFzb24YBCABKAlIAIgBARIaCg1zdG9wX3NlcXVlbmNlGAUgASgJSAGIAQFCDgoMX3N0b3BfcmVhc29uQhAKDl9zdG9wX3NlcXVlbmNlIr0BCgVVc2FnZRIVCg1wcm9tcHRfdG9rZW5zGAEgASgNEhkKEWNvbXBsZXRpb25fdG9rZW5zGAIgASgNEhQKDHRvdGFsX3Rva2VucxgDIAEoDRIeChFjYWNoZV9yZWFkX3Rva2VucxgEIAEoDUgAiAEBEh8KEmNhY2hlX3dyaXRlX3Rva2VucxgFIAEoDUgBiAEBQhQKEl9jYWNoZV9yZWFkX3Rva2Vuc0IVChNfY2FjaGVfd3JpdGVfdG9rZW5zIpYCChxTdHJlYW1DaGF0Q29tcGxldGlvblJlc3BvbnNlEgoKAmlkGAEgASgJEg4KBm9iamVjdBgCIAEoCRIPCgdjcmVhdGVkGAMgASgDEg0KBW1vZGVsGAQgASgJEiwKB2Nob2ljZXMYBSADKAsyGy5hbWF6b25fY2hhdC52MS5DaHVua0Nob2ljZRIkCgV1c2FnZRgGIAEoCzIVLmFtYXpvbl9jaGF0LnYxLlVzYWdlEhkKDHNlcnZpY2VfdGllchgHIAEoCUgAiAEBEiEKFGd1YXJkcmFpbF90cmFjZV9qc29uGAggASgJSAGIAQFCDwoNX3NlcnZpY2VfdGllckIXChVfZ3VhcmRyYWlsX3RyYWNlX2pzb24iyAEKC0NodW5rQ2hvaWNlEg0KBWluZGV4GAEgASgNEiQKBWRlbHRhGAIgASgLMhUuYW1hem9uX2NoYXQudjEuRGVsdGESGgoNZmluaXNoX3JlYXNvbhgDIAEoCUgAiAEBEhgKC3N0b3BfcmVhc29uGAQgASgJSAGIAQESGgoNc3RvcF9zZXF1ZW5jZRgFIAEoCUgCiAEBQhAKDl9maW5pc2hfcmVhc29uQg4KDF9zdG9wX3JlYXNvbkIQCg5fc3RvcF9zZXF1ZW5jZSKTAgoFRGVsdGESEQoEcm9sZRgBIAEoCUgAiAEBEhQKB2NvbnRlbnQYAiABKAlIAYgBARIxCgp0b29sX2NhbGxzGAMgAygLMh0uYW1hem9uX2NoYXQudjEuVG9vbENhbGxEZWx0YRIeChFyZWFzb25pbmdfY29udGVudBgEIAEoCUgCiAEBEjYKD3RoaW5raW5nX2Jsb2NrcxgFIAMoCzIdLmFtYXpvbl9jaGF0LnYxLlRoaW5raW5nQmxvY2sSKwoJY2l0YXRpb25zGAYgAygLMhguYW1hem9uX2NoYXQudjEuQ2l0YXRpb25CBwoFX3JvbGVCCgoIX2NvbnRlbnRCFAoSX3JlYXNvbmluZ19jb250ZW50IocBCg1Ub29sQ2FsbERlbHRhEg0KBWluZGV4GAEgASgNEg8KAmlkGAIgASgJSACIAQESEQoEdHlwZRgDIAEoCUgBiAEBEjMKCGZ1bmN0aW9uGAQgASgLMiEuYW1hem9uX2NoYXQudjEuRnVuY3Rpb25DYWxsRGVsdGFCBQoDX2lkQgcKBV90eXBlIlUKEUZ1bmN0aW9uQ2FsbERlbHRhEhEKBG5hbWUYASABKAlIAIgBARIWCglhcmd1bWVudHMYAiABKAlIAYgBAUIHCgVfbmFtZUIMCgpfYXJndW1lbnRzMvwCCgtDaGF0U2VydmljZRKAAQoOQ2hhdENvbXBsZXRpb24SJS5hbWF6b25fY2hhdC52MS5DaGF0Q29tcGxldGlvblJlcXVlc3QaJi5hbWF6b25fY2hhdC52MS5DaGF0Q29tcGxldGlvblJlc3BvbnNlIh+C0+STAhk6ASoiFC92MS9jaGF0L2NvbXBsZXRpb25zEo4BChRTdHJlYW1DaGF0Q29tcGxldGlvbhIlLmFtYXpvbl9jaGF0LnYxLkNoYXRDb21wbGV0aW9uUmVxdWVzdBosLmFtYXpvbl9jaGF0LnYxLlN0cmVhbUNoYXRDb21wbGV0aW9uUmVzcG9uc2UiH4LT5JMCGToBKiIUL3YxL2NoYXQvY29tcGxldGlvbnMwARJZCgtDb3VudFRva2VucxIlLmFtYXpvbl9jaGF0LnYxLkNoYXRDb21wbGV0aW9uUmVxdWVzdBojLmFtYXpvbl9jaGF0LnYxLkNvdW50VG9rZW5zUmVzcG9uc2VCwQEKEWRldi5hbWF6b25jaGF0LnYxQglDaGF0UHJvdG9QAVpMZ2l0aHViLmNvbS9hbWF6b24tY2hhdC9hbWF6b24tY2hhdC9jbGllbnRzL2dvL2dlbi9hbWF6b25jaGF0L3YxO2FtYXpvbmNoYXR2MaICA0FYWKoCDUFtYXpvbkNoYXQuVjHKAg1BbWF6b25DaGF0XFYx4gIZQW1hem9uQ2hhdFxWMVxHUEJNZXRhZGF0YeoCDkFtYXpvbkNoYXQ6OlYxYgZwcm90bzM", [file_google_api_annotations, file_google_protobuf_struct]);
+
+/**
+ * The input tokens of a request.
+ *
+ * @generated from message amazon_chat.v1.CountTokensResponse
+ */
+export type CountTokensResponse = Message$1<"amazon_chat.v1.CountTokensResponse"> & {
+  /**
+   * The tokens of the request's input (system prompt, messages, tools), as Bedrock counts them.
+   *
+   * @generated from field: uint32 input_tokens = 1;
+   */
+  inputTokens: number;
+
+  /**
+   * The model as the request named it.
+   *
+   * @generated from field: string model = 2;
+   */
+  model: string;
+};
+
+/**
+ * Describes the message amazon_chat.v1.CountTokensResponse.
+ * Use `create(CountTokensResponseSchema)` to create a new message.
+ */
+export const CountTokensResponseSchema: GenMessage<CountTokensResponse> = /*@__PURE__*/
+  messageDesc(file_amazon_chat_v1_chat, 0);
 
 /**
  * A chat completion request. The same message serves the unary and the streaming RPC, as in OpenAI's
@@ -250,7 +278,7 @@ export type ChatCompletionRequest = Message$1<"amazon_chat.v1.ChatCompletionRequ
  * Use `create(ChatCompletionRequestSchema)` to create a new message.
  */
 export const ChatCompletionRequestSchema: GenMessage<ChatCompletionRequest> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 0);
+  messageDesc(file_amazon_chat_v1_chat, 1);
 
 /**
  * Bedrock's performance setting.
@@ -271,7 +299,7 @@ export type PerformanceConfig = Message$1<"amazon_chat.v1.PerformanceConfig"> & 
  * Use `create(PerformanceConfigSchema)` to create a new message.
  */
 export const PerformanceConfigSchema: GenMessage<PerformanceConfig> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 1);
+  messageDesc(file_amazon_chat_v1_chat, 2);
 
 /**
  * Anthropic's extended-thinking setting.
@@ -299,7 +327,7 @@ export type Thinking = Message$1<"amazon_chat.v1.Thinking"> & {
  * Use `create(ThinkingSchema)` to create a new message.
  */
 export const ThinkingSchema: GenMessage<Thinking> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 2);
+  messageDesc(file_amazon_chat_v1_chat, 3);
 
 /**
  * A block of the model's reasoning, as Bedrock returned it. Replay it unchanged in the assistant
@@ -350,7 +378,7 @@ export type ThinkingBlock = Message$1<"amazon_chat.v1.ThinkingBlock"> & {
  * Use `create(ThinkingBlockSchema)` to create a new message.
  */
 export const ThinkingBlockSchema: GenMessage<ThinkingBlock> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 3);
+  messageDesc(file_amazon_chat_v1_chat, 4);
 
 /**
  * A prompt-cache marker (Anthropic's `cache_control`): Bedrock caches the prompt up to and including
@@ -379,7 +407,7 @@ export type CacheControl = Message$1<"amazon_chat.v1.CacheControl"> & {
  * Use `create(CacheControlSchema)` to create a new message.
  */
 export const CacheControlSchema: GenMessage<CacheControl> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 4);
+  messageDesc(file_amazon_chat_v1_chat, 5);
 
 /**
  * The format of the answer.
@@ -407,7 +435,7 @@ export type ResponseFormat = Message$1<"amazon_chat.v1.ResponseFormat"> & {
  * Use `create(ResponseFormatSchema)` to create a new message.
  */
 export const ResponseFormatSchema: GenMessage<ResponseFormat> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 5);
+  messageDesc(file_amazon_chat_v1_chat, 6);
 
 /**
  * A JSON Schema the answer must match.
@@ -457,7 +485,7 @@ export type JsonSchema = Message$1<"amazon_chat.v1.JsonSchema"> & {
  * Use `create(JsonSchemaSchema)` to create a new message.
  */
 export const JsonSchemaSchema: GenMessage<JsonSchema> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 6);
+  messageDesc(file_amazon_chat_v1_chat, 7);
 
 /**
  * One turn of the conversation.
@@ -564,7 +592,7 @@ export type Message = Message$1<"amazon_chat.v1.Message"> & {
  * Use `create(MessageSchema)` to create a new message.
  */
 export const MessageSchema: GenMessage<Message> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 7);
+  messageDesc(file_amazon_chat_v1_chat, 8);
 
 /**
  * A list of content parts; a message wrapper because a oneof cannot hold a repeated field.
@@ -585,7 +613,7 @@ export type ContentParts = Message$1<"amazon_chat.v1.ContentParts"> & {
  * Use `create(ContentPartsSchema)` to create a new message.
  */
 export const ContentPartsSchema: GenMessage<ContentParts> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 8);
+  messageDesc(file_amazon_chat_v1_chat, 9);
 
 /**
  * One part of a message's content.
@@ -637,7 +665,7 @@ export type ContentPart = Message$1<"amazon_chat.v1.ContentPart"> & {
  * Use `create(ContentPartSchema)` to create a new message.
  */
 export const ContentPartSchema: GenMessage<ContentPart> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 9);
+  messageDesc(file_amazon_chat_v1_chat, 10);
 
 /**
  * A document for the model to read: a Converse document block. At most 5 per request, each at
@@ -708,7 +736,7 @@ export type Document = Message$1<"amazon_chat.v1.Document"> & {
  * Use `create(DocumentSchema)` to create a new message.
  */
 export const DocumentSchema: GenMessage<Document> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 10);
+  messageDesc(file_amazon_chat_v1_chat, 11);
 
 /**
  * A passage the answer cites.
@@ -773,7 +801,7 @@ export type Citation = Message$1<"amazon_chat.v1.Citation"> & {
  * Use `create(CitationSchema)` to create a new message.
  */
 export const CitationSchema: GenMessage<Citation> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 11);
+  messageDesc(file_amazon_chat_v1_chat, 12);
 
 /**
  * An image given inline.
@@ -804,7 +832,7 @@ export type ImageUrl = Message$1<"amazon_chat.v1.ImageUrl"> & {
  * Use `create(ImageUrlSchema)` to create a new message.
  */
 export const ImageUrlSchema: GenMessage<ImageUrl> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 12);
+  messageDesc(file_amazon_chat_v1_chat, 13);
 
 /**
  * A tool call made by the model.
@@ -839,7 +867,7 @@ export type ToolCall = Message$1<"amazon_chat.v1.ToolCall"> & {
  * Use `create(ToolCallSchema)` to create a new message.
  */
 export const ToolCallSchema: GenMessage<ToolCall> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 13);
+  messageDesc(file_amazon_chat_v1_chat, 14);
 
 /**
  * A function call: the function's name and its arguments as a JSON text.
@@ -867,7 +895,7 @@ export type FunctionCall = Message$1<"amazon_chat.v1.FunctionCall"> & {
  * Use `create(FunctionCallSchema)` to create a new message.
  */
 export const FunctionCallSchema: GenMessage<FunctionCall> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 14);
+  messageDesc(file_amazon_chat_v1_chat, 15);
 
 /**
  * A tool the model may call.
@@ -902,7 +930,7 @@ export type Tool = Message$1<"amazon_chat.v1.Tool"> & {
  * Use `create(ToolSchema)` to create a new message.
  */
 export const ToolSchema: GenMessage<Tool> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 15);
+  messageDesc(file_amazon_chat_v1_chat, 16);
 
 /**
  * A function the model may call.
@@ -955,7 +983,7 @@ export type FunctionDefinition = Message$1<"amazon_chat.v1.FunctionDefinition"> 
  * Use `create(FunctionDefinitionSchema)` to create a new message.
  */
 export const FunctionDefinitionSchema: GenMessage<FunctionDefinition> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 16);
+  messageDesc(file_amazon_chat_v1_chat, 17);
 
 /**
  * Whether and which tool the model must call.
@@ -992,7 +1020,7 @@ export type ToolChoice = Message$1<"amazon_chat.v1.ToolChoice"> & {
  * Use `create(ToolChoiceSchema)` to create a new message.
  */
 export const ToolChoiceSchema: GenMessage<ToolChoice> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 17);
+  messageDesc(file_amazon_chat_v1_chat, 18);
 
 /**
  * A tool choice that names one function.
@@ -1013,7 +1041,7 @@ export type NamedToolChoice = Message$1<"amazon_chat.v1.NamedToolChoice"> & {
  * Use `create(NamedToolChoiceSchema)` to create a new message.
  */
 export const NamedToolChoiceSchema: GenMessage<NamedToolChoice> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 18);
+  messageDesc(file_amazon_chat_v1_chat, 19);
 
 /**
  * Options for streaming.
@@ -1034,7 +1062,7 @@ export type StreamOptions = Message$1<"amazon_chat.v1.StreamOptions"> & {
  * Use `create(StreamOptionsSchema)` to create a new message.
  */
 export const StreamOptionsSchema: GenMessage<StreamOptions> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 19);
+  messageDesc(file_amazon_chat_v1_chat, 20);
 
 /**
  * A Bedrock guardrail to apply (Converse's guardrailConfig).
@@ -1069,7 +1097,7 @@ export type GuardrailConfig = Message$1<"amazon_chat.v1.GuardrailConfig"> & {
  * Use `create(GuardrailConfigSchema)` to create a new message.
  */
 export const GuardrailConfigSchema: GenMessage<GuardrailConfig> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 20);
+  messageDesc(file_amazon_chat_v1_chat, 21);
 
 /**
  * A complete answer (OpenAI's `chat.completion` object).
@@ -1140,7 +1168,7 @@ export type ChatCompletionResponse = Message$1<"amazon_chat.v1.ChatCompletionRes
  * Use `create(ChatCompletionResponseSchema)` to create a new message.
  */
 export const ChatCompletionResponseSchema: GenMessage<ChatCompletionResponse> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 21);
+  messageDesc(file_amazon_chat_v1_chat, 22);
 
 /**
  * One answer.
@@ -1193,7 +1221,7 @@ export type Choice = Message$1<"amazon_chat.v1.Choice"> & {
  * Use `create(ChoiceSchema)` to create a new message.
  */
 export const ChoiceSchema: GenMessage<Choice> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 22);
+  messageDesc(file_amazon_chat_v1_chat, 23);
 
 /**
  * Token counts.
@@ -1245,7 +1273,7 @@ export type Usage = Message$1<"amazon_chat.v1.Usage"> & {
  * Use `create(UsageSchema)` to create a new message.
  */
 export const UsageSchema: GenMessage<Usage> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 23);
+  messageDesc(file_amazon_chat_v1_chat, 24);
 
 /**
  * One chunk of a streamed answer (OpenAI's `chat.completion.chunk` object).
@@ -1317,7 +1345,7 @@ export type StreamChatCompletionResponse = Message$1<"amazon_chat.v1.StreamChatC
  * Use `create(StreamChatCompletionResponseSchema)` to create a new message.
  */
 export const StreamChatCompletionResponseSchema: GenMessage<StreamChatCompletionResponse> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 24);
+  messageDesc(file_amazon_chat_v1_chat, 25);
 
 /**
  * A delta of one answer.
@@ -1366,7 +1394,7 @@ export type ChunkChoice = Message$1<"amazon_chat.v1.ChunkChoice"> & {
  * Use `create(ChunkChoiceSchema)` to create a new message.
  */
 export const ChunkChoiceSchema: GenMessage<ChunkChoice> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 25);
+  messageDesc(file_amazon_chat_v1_chat, 26);
 
 /**
  * What a chunk adds to the answer.
@@ -1424,7 +1452,7 @@ export type Delta = Message$1<"amazon_chat.v1.Delta"> & {
  * Use `create(DeltaSchema)` to create a new message.
  */
 export const DeltaSchema: GenMessage<Delta> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 26);
+  messageDesc(file_amazon_chat_v1_chat, 27);
 
 /**
  * A fragment of a tool call.
@@ -1466,7 +1494,7 @@ export type ToolCallDelta = Message$1<"amazon_chat.v1.ToolCallDelta"> & {
  * Use `create(ToolCallDeltaSchema)` to create a new message.
  */
 export const ToolCallDeltaSchema: GenMessage<ToolCallDelta> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 27);
+  messageDesc(file_amazon_chat_v1_chat, 28);
 
 /**
  * A fragment of a function call.
@@ -1494,7 +1522,7 @@ export type FunctionCallDelta = Message$1<"amazon_chat.v1.FunctionCallDelta"> & 
  * Use `create(FunctionCallDeltaSchema)` to create a new message.
  */
 export const FunctionCallDeltaSchema: GenMessage<FunctionCallDelta> = /*@__PURE__*/
-  messageDesc(file_amazon_chat_v1_chat, 28);
+  messageDesc(file_amazon_chat_v1_chat, 29);
 
 /**
  * Answers chat completions with Amazon Bedrock models (through Bedrock's Converse API).
@@ -1545,6 +1573,21 @@ export const ChatService: GenService<{
     methodKind: "server_streaming";
     input: typeof ChatCompletionRequestSchema;
     output: typeof StreamChatCompletionResponseSchema;
+  },
+  /**
+   * Counts the input tokens the request would use, with Bedrock's CountTokens (free of charge),
+   * on the models Bedrock counts for (Anthropic's Claude models; others are INVALID_ARGUMENT with
+   * Bedrock's reason). CountTokens takes foundation-model ids, so a system inference profile id
+   * (or a name that routes to one) is counted on its model, in the home region; the request's
+   * output settings (max_tokens, sampling) do not change the count. Keys and their models apply;
+   * rate limits do not (nothing is generated).
+   *
+   * @generated from rpc amazon_chat.v1.ChatService.CountTokens
+   */
+  countTokens: {
+    methodKind: "unary";
+    input: typeof ChatCompletionRequestSchema;
+    output: typeof CountTokensResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_amazon_chat_v1_chat, 0);

@@ -5,6 +5,10 @@ import dev.amazonchat.v1.ChatCompletionResponse;
 import dev.amazonchat.v1.ChatServiceGrpc;
 import dev.amazonchat.v1.Choice;
 import dev.amazonchat.v1.ChunkChoice;
+import dev.amazonchat.v1.CreateEmbeddingsRequest;
+import dev.amazonchat.v1.CreateEmbeddingsResponse;
+import dev.amazonchat.v1.Embedding;
+import dev.amazonchat.v1.EmbeddingServiceGrpc;
 import dev.amazonchat.v1.GetModelRequest;
 import dev.amazonchat.v1.ListModelsRequest;
 import dev.amazonchat.v1.Model;
@@ -20,7 +24,12 @@ import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -47,6 +56,10 @@ import java.util.concurrent.TimeUnit;
  * {@code "none"}, {@code "minimal"}, {@code "medium"}, {@code "high"}, {@code "xhigh"}, {@code "max"})
  * asks a model that can reason to think first, and returns an {@link Answer} with the reasoning text
  * beside the answer's; {@link #reasoningText} reads it from a full response.
+ *
+ * <p>Embeddings: {@link #embed(String, List)} returns one vector per text, in order; {@link
+ * #createEmbeddings(CreateEmbeddingsRequest)} the whole response (images too, through {@link
+ * Embeddings#image}), whose vectors, base64 ones included, {@link #embeddingVectors} reads.
  */
 public final class AmazonChatClient implements AutoCloseable {
   /** The deadline of a call unless the client or the call says otherwise. */
@@ -143,6 +156,13 @@ public final class AmazonChatClient implements AutoCloseable {
     return withDeadline(ModelServiceGrpc.newBlockingStub(channel), timeout);
   }
 
+  /**
+   * The generated blocking EmbeddingService stub, with the API key and a deadline of {@code timeout}.
+   */
+  public EmbeddingServiceGrpc.EmbeddingServiceBlockingStub embeddingService(Duration timeout) {
+    return withDeadline(EmbeddingServiceGrpc.newBlockingStub(channel), timeout);
+  }
+
   /** Asks {@code model} and returns the answer's text. */
   public String chat(String model, String prompt) {
     return answerText(chatCompletion(Messages.request(model, Messages.user(prompt)).build()));
@@ -237,6 +257,44 @@ public final class AmazonChatClient implements AutoCloseable {
     };
   }
 
+  /** Embeds {@code texts} with {@code model} and returns one vector per text, in order. */
+  public List<float[]> embed(String model, List<String> texts) {
+    return embed(model, texts, null, null, null);
+  }
+
+  /**
+   * Embeds {@code texts} with {@code model} and returns one vector per text, in order. {@code
+   * dimensions} is the vector size, where the model offers several (Titan V2 256, 512 or 1024; Cohere
+   * v4 256, 512, 1024 or 1536; Nova 256, 384, 1024 or 3072); {@code inputType} what the vectors are
+   * for ("search_document", "search_query", "classification" or "clustering"); {@code normalize}
+   * asks for unit-length vectors. {@code null} leaves a setting to the server. A value the model does
+   * not take fails with INVALID_ARGUMENT.
+   */
+  public List<float[]> embed(
+      String model, List<String> texts, Integer dimensions, String inputType, Boolean normalize) {
+    CreateEmbeddingsRequest.Builder request = Embeddings.request(model, texts);
+    if (dimensions != null) {
+      request.setDimensions(dimensions);
+    }
+    if (inputType != null) {
+      request.setInputType(inputType);
+    }
+    if (normalize != null) {
+      request.setNormalize(normalize);
+    }
+    return embeddingVectors(createEmbeddings(request.build()));
+  }
+
+  /** EmbeddingService.CreateEmbeddings with the client's default timeout. */
+  public CreateEmbeddingsResponse createEmbeddings(CreateEmbeddingsRequest request) {
+    return createEmbeddings(request, timeout);
+  }
+
+  /** EmbeddingService.CreateEmbeddings with its own deadline ({@code null}: none). */
+  public CreateEmbeddingsResponse createEmbeddings(CreateEmbeddingsRequest request, Duration timeout) {
+    return embeddingService(timeout).createEmbeddings(request);
+  }
+
   /** ModelService.ListModels: the models, sorted by id. */
   public List<Model> listModels() {
     return modelService(timeout).listModels(ListModelsRequest.getDefaultInstance()).getDataList();
@@ -262,6 +320,33 @@ public final class AmazonChatClient implements AutoCloseable {
       return "";
     }
     return response.getChoices(0).getMessage().getReasoningContent();
+  }
+
+  /**
+   * The vectors of a response, in the order of the inputs: the floats, or the base64 ones decoded
+   * (encoding format "base64": little-endian 32-bit floats).
+   */
+  public static List<float[]> embeddingVectors(CreateEmbeddingsResponse response) {
+    List<Embedding> data = new ArrayList<>(response.getDataList());
+    data.sort(Comparator.comparingInt(Embedding::getIndex));
+    List<float[]> vectors = new ArrayList<>(data.size());
+    for (Embedding item : data) {
+      float[] vector;
+      if (item.hasEmbeddingBase64()) {
+        ByteBuffer bytes =
+            ByteBuffer.wrap(Base64.getDecoder().decode(item.getEmbeddingBase64()))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        vector = new float[bytes.remaining() / Float.BYTES];
+        bytes.asFloatBuffer().get(vector);
+      } else {
+        vector = new float[item.getEmbeddingCount()];
+        for (int i = 0; i < vector.length; i++) {
+          vector[i] = item.getEmbedding(i);
+        }
+      }
+      vectors.add(vector);
+    }
+    return vectors;
   }
 
   /** The text a chunk adds. */

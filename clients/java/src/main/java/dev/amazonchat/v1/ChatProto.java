@@ -27,6 +27,11 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
         (com.google.protobuf.ExtensionRegistryLite) registry);
   }
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_amazon_chat_v1_CountTokensResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_amazon_chat_v1_CountTokensResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_amazon_chat_v1_ChatCompletionRequest_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -187,7 +192,9 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
     java.lang.String[] descriptorData = {
       "\n\031amazon_chat/v1/chat.proto\022\016amazon_chat" +
       ".v1\032\034google/api/annotations.proto\032\034googl" +
-      "e/protobuf/struct.proto\"\213\r\n\025ChatCompleti" +
+      "e/protobuf/struct.proto\"N\n\023CountTokensRe" +
+      "sponse\022!\n\014input_tokens\030\001 \001(\rR\013inputToken" +
+      "s\022\024\n\005model\030\002 \001(\tR\005model\"\213\r\n\025ChatCompleti" +
       "onRequest\022\024\n\005model\030\001 \001(\tR\005model\0223\n\010messa" +
       "ges\030\002 \003(\0132\027.amazon_chat.v1.MessageR\010mess" +
       "ages\022\"\n\nmax_tokens\030\003 \001(\rH\000R\tmaxTokens\210\001\001" +
@@ -361,19 +368,22 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
       "lDeltaR\010functionB\005\n\003_idB\007\n\005_type\"f\n\021Func" +
       "tionCallDelta\022\027\n\004name\030\001 \001(\tH\000R\004name\210\001\001\022!" +
       "\n\targuments\030\002 \001(\tH\001R\targuments\210\001\001B\007\n\005_na" +
-      "meB\014\n\n_arguments2\241\002\n\013ChatService\022\200\001\n\016Cha" +
+      "meB\014\n\n_arguments2\374\002\n\013ChatService\022\200\001\n\016Cha" +
       "tCompletion\022%.amazon_chat.v1.ChatComplet" +
       "ionRequest\032&.amazon_chat.v1.ChatCompleti" +
       "onResponse\"\037\202\323\344\223\002\031\"\024/v1/chat/completions" +
       ":\001*\022\216\001\n\024StreamChatCompletion\022%.amazon_ch" +
       "at.v1.ChatCompletionRequest\032,.amazon_cha" +
       "t.v1.StreamChatCompletionResponse\"\037\202\323\344\223\002" +
-      "\031\"\024/v1/chat/completions:\001*0\001B\301\001\n\021dev.ama" +
-      "zonchat.v1B\tChatProtoP\001ZLgithub.com/amaz" +
-      "on-chat/amazon-chat/clients/go/gen/amazo" +
-      "nchat/v1;amazonchatv1\242\002\003AXX\252\002\rAmazonChat" +
-      ".V1\312\002\rAmazonChat\\V1\342\002\031AmazonChat\\V1\\GPBM" +
-      "etadata\352\002\016AmazonChat::V1b\006proto3"
+      "\031\"\024/v1/chat/completions:\001*0\001\022Y\n\013CountTok" +
+      "ens\022%.amazon_chat.v1.ChatCompletionReque" +
+      "st\032#.amazon_chat.v1.CountTokensResponseB" +
+      "\301\001\n\021dev.amazonchat.v1B\tChatProtoP\001ZLgith" +
+      "ub.com/amazon-chat/amazon-chat/clients/g" +
+      "o/gen/amazonchat/v1;amazonchatv1\242\002\003AXX\252\002" +
+      "\rAmazonChat.V1\312\002\rAmazonChat\\V1\342\002\031AmazonC" +
+      "hat\\V1\\GPBMetadata\352\002\016AmazonChat::V1b\006pro" +
+      "to3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -381,8 +391,14 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
           com.google.api.AnnotationsProto.getDescriptor(),
           com.google.protobuf.StructProto.getDescriptor(),
         });
-    internal_static_amazon_chat_v1_ChatCompletionRequest_descriptor =
+    internal_static_amazon_chat_v1_CountTokensResponse_descriptor =
       getDescriptor().getMessageType(0);
+    internal_static_amazon_chat_v1_CountTokensResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_amazon_chat_v1_CountTokensResponse_descriptor,
+        new java.lang.String[] { "InputTokens", "Model", });
+    internal_static_amazon_chat_v1_ChatCompletionRequest_descriptor =
+      getDescriptor().getMessageType(1);
     internal_static_amazon_chat_v1_ChatCompletionRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ChatCompletionRequest_descriptor,
@@ -394,169 +410,169 @@ public final class ChatProto extends com.google.protobuf.GeneratedFile {
         internal_static_amazon_chat_v1_ChatCompletionRequest_MetadataEntry_descriptor,
         new java.lang.String[] { "Key", "Value", });
     internal_static_amazon_chat_v1_PerformanceConfig_descriptor =
-      getDescriptor().getMessageType(1);
+      getDescriptor().getMessageType(2);
     internal_static_amazon_chat_v1_PerformanceConfig_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_PerformanceConfig_descriptor,
         new java.lang.String[] { "Latency", });
     internal_static_amazon_chat_v1_Thinking_descriptor =
-      getDescriptor().getMessageType(2);
+      getDescriptor().getMessageType(3);
     internal_static_amazon_chat_v1_Thinking_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_Thinking_descriptor,
         new java.lang.String[] { "Type", "BudgetTokens", });
     internal_static_amazon_chat_v1_ThinkingBlock_descriptor =
-      getDescriptor().getMessageType(3);
+      getDescriptor().getMessageType(4);
     internal_static_amazon_chat_v1_ThinkingBlock_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ThinkingBlock_descriptor,
         new java.lang.String[] { "Type", "Thinking", "Signature", "Data", "ToolCallsBefore", });
     internal_static_amazon_chat_v1_CacheControl_descriptor =
-      getDescriptor().getMessageType(4);
+      getDescriptor().getMessageType(5);
     internal_static_amazon_chat_v1_CacheControl_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_CacheControl_descriptor,
         new java.lang.String[] { "Type", "Ttl", });
     internal_static_amazon_chat_v1_ResponseFormat_descriptor =
-      getDescriptor().getMessageType(5);
+      getDescriptor().getMessageType(6);
     internal_static_amazon_chat_v1_ResponseFormat_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ResponseFormat_descriptor,
         new java.lang.String[] { "Type", "JsonSchema", });
     internal_static_amazon_chat_v1_JsonSchema_descriptor =
-      getDescriptor().getMessageType(6);
+      getDescriptor().getMessageType(7);
     internal_static_amazon_chat_v1_JsonSchema_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_JsonSchema_descriptor,
         new java.lang.String[] { "Name", "Description", "Schema", "SchemaJson", "Strict", });
     internal_static_amazon_chat_v1_Message_descriptor =
-      getDescriptor().getMessageType(7);
+      getDescriptor().getMessageType(8);
     internal_static_amazon_chat_v1_Message_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_Message_descriptor,
         new java.lang.String[] { "Role", "Text", "Parts", "Name", "ToolCalls", "ToolCallId", "ReasoningContent", "ThinkingBlocks", "CacheControl", "Citations", "ToolError", "Content", });
     internal_static_amazon_chat_v1_ContentParts_descriptor =
-      getDescriptor().getMessageType(8);
+      getDescriptor().getMessageType(9);
     internal_static_amazon_chat_v1_ContentParts_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ContentParts_descriptor,
         new java.lang.String[] { "Parts", });
     internal_static_amazon_chat_v1_ContentPart_descriptor =
-      getDescriptor().getMessageType(9);
+      getDescriptor().getMessageType(10);
     internal_static_amazon_chat_v1_ContentPart_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ContentPart_descriptor,
         new java.lang.String[] { "Text", "ImageUrl", "Document", "CacheControl", "Part", });
     internal_static_amazon_chat_v1_Document_descriptor =
-      getDescriptor().getMessageType(10);
+      getDescriptor().getMessageType(11);
     internal_static_amazon_chat_v1_Document_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_Document_descriptor,
         new java.lang.String[] { "Data", "Url", "Format", "Filename", "Citations", "Context", "Source", });
     internal_static_amazon_chat_v1_Citation_descriptor =
-      getDescriptor().getMessageType(11);
+      getDescriptor().getMessageType(12);
     internal_static_amazon_chat_v1_Citation_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_Citation_descriptor,
         new java.lang.String[] { "Title", "DocumentIndex", "CitedText", "LocationType", "Start", "End", "Source", });
     internal_static_amazon_chat_v1_ImageUrl_descriptor =
-      getDescriptor().getMessageType(12);
+      getDescriptor().getMessageType(13);
     internal_static_amazon_chat_v1_ImageUrl_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ImageUrl_descriptor,
         new java.lang.String[] { "Url", "Detail", });
     internal_static_amazon_chat_v1_ToolCall_descriptor =
-      getDescriptor().getMessageType(13);
+      getDescriptor().getMessageType(14);
     internal_static_amazon_chat_v1_ToolCall_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ToolCall_descriptor,
         new java.lang.String[] { "Id", "Type", "Function", });
     internal_static_amazon_chat_v1_FunctionCall_descriptor =
-      getDescriptor().getMessageType(14);
+      getDescriptor().getMessageType(15);
     internal_static_amazon_chat_v1_FunctionCall_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_FunctionCall_descriptor,
         new java.lang.String[] { "Name", "Arguments", });
     internal_static_amazon_chat_v1_Tool_descriptor =
-      getDescriptor().getMessageType(15);
+      getDescriptor().getMessageType(16);
     internal_static_amazon_chat_v1_Tool_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_Tool_descriptor,
         new java.lang.String[] { "Type", "Function", "CacheControl", });
     internal_static_amazon_chat_v1_FunctionDefinition_descriptor =
-      getDescriptor().getMessageType(16);
+      getDescriptor().getMessageType(17);
     internal_static_amazon_chat_v1_FunctionDefinition_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_FunctionDefinition_descriptor,
         new java.lang.String[] { "Name", "Description", "Parameters", "Strict", "ParametersJson", });
     internal_static_amazon_chat_v1_ToolChoice_descriptor =
-      getDescriptor().getMessageType(17);
+      getDescriptor().getMessageType(18);
     internal_static_amazon_chat_v1_ToolChoice_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ToolChoice_descriptor,
         new java.lang.String[] { "Mode", "Function", "Choice", });
     internal_static_amazon_chat_v1_NamedToolChoice_descriptor =
-      getDescriptor().getMessageType(18);
+      getDescriptor().getMessageType(19);
     internal_static_amazon_chat_v1_NamedToolChoice_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_NamedToolChoice_descriptor,
         new java.lang.String[] { "Name", });
     internal_static_amazon_chat_v1_StreamOptions_descriptor =
-      getDescriptor().getMessageType(19);
+      getDescriptor().getMessageType(20);
     internal_static_amazon_chat_v1_StreamOptions_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_StreamOptions_descriptor,
         new java.lang.String[] { "IncludeUsage", });
     internal_static_amazon_chat_v1_GuardrailConfig_descriptor =
-      getDescriptor().getMessageType(20);
+      getDescriptor().getMessageType(21);
     internal_static_amazon_chat_v1_GuardrailConfig_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_GuardrailConfig_descriptor,
         new java.lang.String[] { "GuardrailIdentifier", "GuardrailVersion", "Trace", });
     internal_static_amazon_chat_v1_ChatCompletionResponse_descriptor =
-      getDescriptor().getMessageType(21);
+      getDescriptor().getMessageType(22);
     internal_static_amazon_chat_v1_ChatCompletionResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ChatCompletionResponse_descriptor,
         new java.lang.String[] { "Id", "Object", "Created", "Model", "Choices", "Usage", "ServiceTier", "GuardrailTraceJson", });
     internal_static_amazon_chat_v1_Choice_descriptor =
-      getDescriptor().getMessageType(22);
+      getDescriptor().getMessageType(23);
     internal_static_amazon_chat_v1_Choice_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_Choice_descriptor,
         new java.lang.String[] { "Index", "Message", "FinishReason", "StopReason", "StopSequence", });
     internal_static_amazon_chat_v1_Usage_descriptor =
-      getDescriptor().getMessageType(23);
+      getDescriptor().getMessageType(24);
     internal_static_amazon_chat_v1_Usage_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_Usage_descriptor,
         new java.lang.String[] { "PromptTokens", "CompletionTokens", "TotalTokens", "CacheReadTokens", "CacheWriteTokens", });
     internal_static_amazon_chat_v1_StreamChatCompletionResponse_descriptor =
-      getDescriptor().getMessageType(24);
+      getDescriptor().getMessageType(25);
     internal_static_amazon_chat_v1_StreamChatCompletionResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_StreamChatCompletionResponse_descriptor,
         new java.lang.String[] { "Id", "Object", "Created", "Model", "Choices", "Usage", "ServiceTier", "GuardrailTraceJson", });
     internal_static_amazon_chat_v1_ChunkChoice_descriptor =
-      getDescriptor().getMessageType(25);
+      getDescriptor().getMessageType(26);
     internal_static_amazon_chat_v1_ChunkChoice_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ChunkChoice_descriptor,
         new java.lang.String[] { "Index", "Delta", "FinishReason", "StopReason", "StopSequence", });
     internal_static_amazon_chat_v1_Delta_descriptor =
-      getDescriptor().getMessageType(26);
+      getDescriptor().getMessageType(27);
     internal_static_amazon_chat_v1_Delta_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_Delta_descriptor,
         new java.lang.String[] { "Role", "Content", "ToolCalls", "ReasoningContent", "ThinkingBlocks", "Citations", });
     internal_static_amazon_chat_v1_ToolCallDelta_descriptor =
-      getDescriptor().getMessageType(27);
+      getDescriptor().getMessageType(28);
     internal_static_amazon_chat_v1_ToolCallDelta_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_ToolCallDelta_descriptor,
         new java.lang.String[] { "Index", "Id", "Type", "Function", });
     internal_static_amazon_chat_v1_FunctionCallDelta_descriptor =
-      getDescriptor().getMessageType(28);
+      getDescriptor().getMessageType(29);
     internal_static_amazon_chat_v1_FunctionCallDelta_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_amazon_chat_v1_FunctionCallDelta_descriptor,

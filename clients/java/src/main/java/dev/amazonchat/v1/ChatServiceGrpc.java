@@ -98,6 +98,37 @@ public final class ChatServiceGrpc {
     return getStreamChatCompletionMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<dev.amazonchat.v1.ChatCompletionRequest,
+      dev.amazonchat.v1.CountTokensResponse> getCountTokensMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "CountTokens",
+      requestType = dev.amazonchat.v1.ChatCompletionRequest.class,
+      responseType = dev.amazonchat.v1.CountTokensResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.amazonchat.v1.ChatCompletionRequest,
+      dev.amazonchat.v1.CountTokensResponse> getCountTokensMethod() {
+    io.grpc.MethodDescriptor<dev.amazonchat.v1.ChatCompletionRequest, dev.amazonchat.v1.CountTokensResponse> getCountTokensMethod;
+    if ((getCountTokensMethod = ChatServiceGrpc.getCountTokensMethod) == null) {
+      synchronized (ChatServiceGrpc.class) {
+        if ((getCountTokensMethod = ChatServiceGrpc.getCountTokensMethod) == null) {
+          ChatServiceGrpc.getCountTokensMethod = getCountTokensMethod =
+              io.grpc.MethodDescriptor.<dev.amazonchat.v1.ChatCompletionRequest, dev.amazonchat.v1.CountTokensResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "CountTokens"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.amazonchat.v1.ChatCompletionRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.amazonchat.v1.CountTokensResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new ChatServiceMethodDescriptorSupplier("CountTokens"))
+              .build();
+        }
+      }
+    }
+    return getCountTokensMethod;
+  }
+
   /**
    * Creates a new async stub that supports all call types for the service
    */
@@ -190,6 +221,21 @@ public final class ChatServiceGrpc {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getStreamChatCompletionMethod(), responseObserver);
     }
 
+    /**
+     * <pre>
+     * Counts the input tokens the request would use, with Bedrock's CountTokens (free of charge),
+     * on the models Bedrock counts for (Anthropic's Claude models; others are INVALID_ARGUMENT with
+     * Bedrock's reason). CountTokens takes foundation-model ids, so a system inference profile id
+     * (or a name that routes to one) is counted on its model, in the home region; the request's
+     * output settings (max_tokens, sampling) do not change the count. Keys and their models apply;
+     * rate limits do not (nothing is generated).
+     * </pre>
+     */
+    public void countTokens(dev.amazonchat.v1.ChatCompletionRequest request,
+        io.grpc.stub.StreamObserver<dev.amazonchat.v1.CountTokensResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getCountTokensMethod(), responseObserver);
+    }
+
     @java.lang.Override public final io.grpc.ServerServiceDefinition bindService() {
       return io.grpc.ServerServiceDefinition.builder(getServiceDescriptor())
           .addMethod(
@@ -206,6 +252,13 @@ public final class ChatServiceGrpc {
                 dev.amazonchat.v1.ChatCompletionRequest,
                 dev.amazonchat.v1.StreamChatCompletionResponse>(
                   this, METHODID_STREAM_CHAT_COMPLETION)))
+          .addMethod(
+            getCountTokensMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                dev.amazonchat.v1.ChatCompletionRequest,
+                dev.amazonchat.v1.CountTokensResponse>(
+                  this, METHODID_COUNT_TOKENS)))
           .build();
     }
   }
@@ -269,6 +322,22 @@ public final class ChatServiceGrpc {
       io.grpc.stub.ClientCalls.asyncServerStreamingCall(
           getChannel().newCall(getStreamChatCompletionMethod(), getCallOptions()), request, responseObserver);
     }
+
+    /**
+     * <pre>
+     * Counts the input tokens the request would use, with Bedrock's CountTokens (free of charge),
+     * on the models Bedrock counts for (Anthropic's Claude models; others are INVALID_ARGUMENT with
+     * Bedrock's reason). CountTokens takes foundation-model ids, so a system inference profile id
+     * (or a name that routes to one) is counted on its model, in the home region; the request's
+     * output settings (max_tokens, sampling) do not change the count. Keys and their models apply;
+     * rate limits do not (nothing is generated).
+     * </pre>
+     */
+    public void countTokens(dev.amazonchat.v1.ChatCompletionRequest request,
+        io.grpc.stub.StreamObserver<dev.amazonchat.v1.CountTokensResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getCountTokensMethod(), getCallOptions()), request, responseObserver);
+    }
   }
 
   /**
@@ -329,6 +398,21 @@ public final class ChatServiceGrpc {
       return io.grpc.stub.ClientCalls.blockingServerStreamingCall(
           getChannel(), getStreamChatCompletionMethod(), getCallOptions(), request);
     }
+
+    /**
+     * <pre>
+     * Counts the input tokens the request would use, with Bedrock's CountTokens (free of charge),
+     * on the models Bedrock counts for (Anthropic's Claude models; others are INVALID_ARGUMENT with
+     * Bedrock's reason). CountTokens takes foundation-model ids, so a system inference profile id
+     * (or a name that routes to one) is counted on its model, in the home region; the request's
+     * output settings (max_tokens, sampling) do not change the count. Keys and their models apply;
+     * rate limits do not (nothing is generated).
+     * </pre>
+     */
+    public dev.amazonchat.v1.CountTokensResponse countTokens(dev.amazonchat.v1.ChatCompletionRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getCountTokensMethod(), getCallOptions(), request);
+    }
   }
 
   /**
@@ -376,10 +460,27 @@ public final class ChatServiceGrpc {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getChatCompletionMethod(), getCallOptions()), request);
     }
+
+    /**
+     * <pre>
+     * Counts the input tokens the request would use, with Bedrock's CountTokens (free of charge),
+     * on the models Bedrock counts for (Anthropic's Claude models; others are INVALID_ARGUMENT with
+     * Bedrock's reason). CountTokens takes foundation-model ids, so a system inference profile id
+     * (or a name that routes to one) is counted on its model, in the home region; the request's
+     * output settings (max_tokens, sampling) do not change the count. Keys and their models apply;
+     * rate limits do not (nothing is generated).
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.amazonchat.v1.CountTokensResponse> countTokens(
+        dev.amazonchat.v1.ChatCompletionRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getCountTokensMethod(), getCallOptions()), request);
+    }
   }
 
   private static final int METHODID_CHAT_COMPLETION = 0;
   private static final int METHODID_STREAM_CHAT_COMPLETION = 1;
+  private static final int METHODID_COUNT_TOKENS = 2;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -405,6 +506,10 @@ public final class ChatServiceGrpc {
         case METHODID_STREAM_CHAT_COMPLETION:
           serviceImpl.streamChatCompletion((dev.amazonchat.v1.ChatCompletionRequest) request,
               (io.grpc.stub.StreamObserver<dev.amazonchat.v1.StreamChatCompletionResponse>) responseObserver);
+          break;
+        case METHODID_COUNT_TOKENS:
+          serviceImpl.countTokens((dev.amazonchat.v1.ChatCompletionRequest) request,
+              (io.grpc.stub.StreamObserver<dev.amazonchat.v1.CountTokensResponse>) responseObserver);
           break;
         default:
           throw new AssertionError();
@@ -469,6 +574,7 @@ public final class ChatServiceGrpc {
               .setSchemaDescriptor(new ChatServiceFileDescriptorSupplier())
               .addMethod(getChatCompletionMethod())
               .addMethod(getStreamChatCompletionMethod())
+              .addMethod(getCountTokensMethod())
               .build();
         }
       }
