@@ -1,5 +1,5 @@
 # One entry point for developers and CI. `make help` lists the targets.
-.PHONY: help demo run test test-rust test-sdk test-clients test-bench test-fuzz lint generate bench soak fuzz clean
+.PHONY: help demo run test test-rust test-sdk test-clients test-bench test-fuzz test-container test-kubernetes image lint generate bench soak fuzz clean
 
 CARGO ?= cargo
 
@@ -12,7 +12,7 @@ demo: ## Run the server against the built-in Bedrock emulator (no AWS account ne
 run: ## Run the server against AWS (credentials and region from the environment or .env)
 	$(CARGO) run --release -- serve
 
-test: lint test-rust test-sdk test-clients test-bench test-fuzz ## Everything CI runs: lint, Rust tests, the OpenAI and Anthropic SDK suites, clients, bench smoke, bounded fuzzing
+test: lint test-rust test-sdk test-clients test-bench test-fuzz test-kubernetes test-container ## Everything CI runs: lint, Rust tests, the OpenAI and Anthropic SDK suites, clients, bench smoke, bounded fuzzing, Kubernetes manifests, the container image
 
 lint: ## rustfmt and clippy, warnings are errors
 	$(CARGO) fmt --all -- --check
@@ -37,6 +37,18 @@ test-bench: ## The benchmark harness in quick mode (checks it works, not the tim
 
 test-fuzz: ## Every fuzz target under libFuzzer, 20 s each (nightly; skipped with a message without it)
 	fuzz/run.sh
+
+test-container: ## Build the image from the release binary and prove it runs (docker, debootstrap, docker-compose; no registry needed)
+	$(CARGO) build --release -p amazon-chat
+	tests/container/run.sh
+
+test-kubernetes: ## Validate deploy/kubernetes against the Kubernetes schemas offline (kubeconform), and the files it carries against the server
+	$(CARGO) build
+	tests/kubernetes/run.sh
+
+image: ## Build the image amazon-chat:local from the release binary, with no registry (see Dockerfile for the usual build)
+	$(CARGO) build --release -p amazon-chat
+	AMAZON_CHAT_IMAGE_TAG=amazon-chat:local tests/container/run.sh
 
 fuzz: ## The fuzz targets for longer: FUZZ_SECONDS each (default 300)
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} fuzz/run.sh

@@ -21,8 +21,9 @@
 4. `reaches_success`: after the run, every operation must have answered 2xx at least once, and
    POST /v1/chat/completions and POST /v1/messages with both JSON and an event stream: otherwise
    the fuzzing proved little.
-5. POST /v1/embeddings: generated bodies may be swapped for valid ones (an embedding model, one to
-   five texts, random optional parameters).
+5. POST /v1/embeddings and POST /v1/messages/count_tokens: generated bodies may be swapped for
+   valid ones (an embedding model and one to five texts; a message request for a model Bedrock
+   counts tokens for).
 6. Anthropic's Messages door (POST /v1/messages) gets the same treatment: generated bodies may be
    swapped for valid ones (an Anthropic model name, alternating turns, random optional
    parameters), and its event streams are checked by `sse_chat_stream` against Anthropic's event
@@ -46,6 +47,7 @@ ANTHROPIC_MODEL = "claude-3-haiku-20240307"
 CHAT = ("POST", "/v1/chat/completions")
 MESSAGES = ("POST", "/v1/messages")
 EMBEDDINGS = ("POST", "/v1/embeddings")
+COUNT_TOKENS = ("POST", "/v1/messages/count_tokens")
 STREAMING = (CHAT, MESSAGES)
 
 
@@ -55,6 +57,10 @@ def _is_chat(operation: Any) -> bool:
 
 def _is_messages(operation: Any) -> bool:
     return operation is not None and (operation.method.upper(), operation.path) == MESSAGES
+
+
+def _is_count_tokens(operation: Any) -> bool:
+    return operation is not None and (operation.method.upper(), operation.path) == COUNT_TOKENS
 
 
 def _is_embeddings(operation: Any) -> bool:
@@ -178,6 +184,9 @@ def flatmap_body(context: Any, body: Any) -> Any:
         valid = _VALID_MESSAGES
     elif _is_embeddings(context.operation):
         return st.one_of(st.just(body), _VALID_EMBEDDINGS)
+    elif _is_count_tokens(context.operation):
+        # A model Bedrock counts tokens for (Claude 3 Haiku is not one).
+        return st.one_of(st.just(body), _VALID_MESSAGES.map(lambda b: {**b, "model": "claude-sonnet-4-0"}))
     else:
         return st.just(body)
     return st.one_of(
