@@ -38,8 +38,10 @@ test-bench: ## The benchmark harness in quick mode (checks it works, not the tim
 test-fuzz: ## Every fuzz target under libFuzzer, 20 s each (nightly; skipped with a message without it)
 	fuzz/run.sh
 
+# The release builds name the same packages as `make bench`, so they share one build (cargo unifies
+# features per build: `-p amazon-chat` alone would build the dependencies again).
 test-container: ## Build the image from the release binary and prove it runs (docker, debootstrap, docker-compose; no registry needed)
-	$(CARGO) build --release -p amazon-chat
+	$(CARGO) build --release -p amazon-chat -p amazon-chat-bench
 	tests/container/run.sh
 
 test-kubernetes: ## Validate deploy/kubernetes against the Kubernetes schemas offline (kubeconform), and the files it carries against the server
@@ -47,7 +49,7 @@ test-kubernetes: ## Validate deploy/kubernetes against the Kubernetes schemas of
 	tests/kubernetes/run.sh
 
 image: ## Build the image amazon-chat:local from the release binary, with no registry (see Dockerfile for the usual build)
-	$(CARGO) build --release -p amazon-chat
+	$(CARGO) build --release -p amazon-chat -p amazon-chat-bench
 	AMAZON_CHAT_IMAGE_TAG=amazon-chat:local tests/container/run.sh
 
 fuzz: ## The fuzz targets for longer: FUZZ_SECONDS each (default 300)

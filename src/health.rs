@@ -2,6 +2,7 @@
 //! service (load balancers, Kubernetes gRPC probes) and the REST readiness endpoint.
 
 use crate::proto::v1::chat_service_server::ChatServiceServer;
+use crate::proto::v1::embedding_service_server::EmbeddingServiceServer;
 use crate::proto::v1::model_service_server::ModelServiceServer;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,11 +11,12 @@ use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
 /// The services whose status is reported: the whole server (`""`) and each API service.
-fn service_names() -> [&'static str; 3] {
+fn service_names() -> [&'static str; 4] {
     [
         "",
         <ChatServiceServer<crate::grpc::ChatApi> as NamedService>::NAME,
         <ModelServiceServer<crate::grpc::ModelApi> as NamedService>::NAME,
+        <EmbeddingServiceServer<crate::grpc::ChatApi> as NamedService>::NAME,
     ]
 }
 

@@ -57,6 +57,7 @@
 //!   against it; `amazon-chat emulator` runs it alone.
 //! - [`doctor`]: `amazon-chat doctor`, the authentication guide's debugging commands in one.
 //! - [`probe`]: `amazon-chat health`, a running server's health for a container's HEALTHCHECK.
+//! - [`models_command`]: `amazon-chat models`, a running server's models as a table or JSON.
 //! - [`telemetry`]: tracing set-up.
 //!
 //! Adding a request field: add it to `proto/`, and the build stops at each mapping that destructures
@@ -81,6 +82,7 @@ pub mod grpc;
 pub mod guard;
 pub mod health;
 pub mod limits;
+pub mod models_command;
 pub mod observe;
 pub mod probe;
 pub mod proto;

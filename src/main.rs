@@ -53,6 +53,18 @@ fn main() -> ExitCode {
                 }
             };
         }
+        Command::Models(args) => {
+            return match runtime.block_on(amazon_chat::models_command::run(&args)) {
+                Ok(listing) => {
+                    println!("{listing}");
+                    ExitCode::SUCCESS
+                }
+                Err(why) => {
+                    eprintln!("amazon-chat models: {why}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Command::Config(ConfigCommand::Show(config)) => {
             println!("{}", config.show());
             Ok(())

@@ -49,7 +49,9 @@ async fn demo_mode_answers_with_no_aws_configuration_at_all() {
 async fn health_reports_serving_for_the_server_and_each_service() {
     let stack = Stack::start_with(&["--api-key", "k"], &[]);
     let mut health = HealthClient::new(stack.channel().await);
-    for service in ["", "amazon_chat.v1.ChatService", "amazon_chat.v1.ModelService"] {
+    for service in
+        ["", "amazon_chat.v1.ChatService", "amazon_chat.v1.EmbeddingService", "amazon_chat.v1.ModelService"]
+    {
         let response =
             health.check(HealthCheckRequest { service: service.into() }).await.unwrap().into_inner();
         assert_eq!(response.status(), ServingStatus::Serving, "{service:?}");
@@ -76,7 +78,12 @@ async fn reflection_lists_the_services() {
         panic!("{response:?}")
     };
     let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
-    for expected in ["amazon_chat.v1.ChatService", "amazon_chat.v1.ModelService", "grpc.health.v1.Health"] {
+    for expected in [
+        "amazon_chat.v1.ChatService",
+        "amazon_chat.v1.EmbeddingService",
+        "amazon_chat.v1.ModelService",
+        "grpc.health.v1.Health",
+    ] {
         assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
     }
 }
@@ -273,4 +280,35 @@ fn the_health_command_reports_a_running_server_and_fails_for_a_missing_one() {
     let missing = run(&["--url", &format!("http://{closed}"), "--timeout", "2s"]);
     assert_eq!(missing.status.code(), Some(1), "{missing:?}");
     assert!(String::from_utf8_lossy(&missing.stderr).contains("not serving"), "{missing:?}");
+}
+
+#[test]
+fn the_models_command_lists_what_the_key_may_use_as_a_table_or_json() {
+    let keys = KeysFile::write(&[("haiku-only", r#"models = ["anthropic.claude-3-haiku-*"]"#)]);
+    let stack = Stack::start_with(&["--keys-file", keys.path().to_str().unwrap()], &[]);
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| isolated(home.path()).arg("models").args(args).output().unwrap();
+    let key = keys.key("haiku-only");
+
+    let table = run(&["--url", &stack.server.url, "--api-key", key]);
+    assert!(table.status.success(), "{table:?}");
+    let text = String::from_utf8_lossy(&table.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("ID") && lines[0].contains("PROFILES"), "{text}");
+    assert_eq!(lines.len(), 2, "the key sees its one model: {text}");
+    assert!(
+        lines[1].starts_with("anthropic.claude-3-haiku-20240307-v1:0") && lines[1].contains("anthropic"),
+        "{text}"
+    );
+
+    let json = run(&["--url", &stack.server.url, "--api-key", key, "--json"]);
+    assert!(json.status.success(), "{json:?}");
+    let models: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(models[0]["id"], "anthropic.claude-3-haiku-20240307-v1:0");
+    assert_eq!(models[0]["streaming"], true);
+
+    let refused = run(&["--url", &stack.server.url, "--api-key", "sk-wrong"]);
+    assert_eq!(refused.status.code(), Some(1), "{refused:?}");
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("Unauthenticated") && !said.contains("sk-wrong"), "the key never shows: {said}");
 }

@@ -54,6 +54,8 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Ask a running server whether it serves: exit 0 if it does, 1 if not (for HEALTHCHECK).
     Health(HealthArgs),
+    /// List the models a running server offers (a table, or --json).
+    Models(ModelsArgs),
     /// Inspect the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -83,6 +85,26 @@ pub struct DoctorArgs {
     /// The configuration to check (the same flags and variables as `serve`).
     #[command(flatten)]
     pub config: Config,
+}
+
+/// `models`' arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ModelsArgs {
+    /// The server to ask (gRPC).
+    #[arg(long, env = "AMAZON_CHAT_URL", default_value = "http://127.0.0.1:8000")]
+    pub url: String,
+
+    /// The API key, when the server has keys (sent as `authorization: Bearer`).
+    #[arg(long, env = "AMAZON_CHAT_API_KEY", hide_env_values = true, value_parser = |s: &str| Ok::<_, String>(Secret::new(s.to_owned())))]
+    pub api_key: Option<Secret>,
+
+    /// Print JSON (one object per model) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+
+    /// How long to wait for the answer.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
 }
 
 /// `health`'s arguments.
