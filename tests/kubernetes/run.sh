@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Validates the Kubernetes manifests offline (make test-kubernetes; CI runs it through make test):
+# Validates the Kubernetes manifests and the Helm chart offline (make test-kubernetes; CI runs it
+# through make test):
 #
 #   tests/kubernetes/run.sh
 #
@@ -9,6 +10,11 @@
 #   point at kubernetes.io, so they are rewritten to the local `_definitions.json`.
 # - A deliberately broken copy of the Deployment (an unknown field, a wrong type) must fail, so the
 #   check is known to bite.
+# - The Helm chart (deploy/helm/amazon-chat): `helm lint --strict`, then `helm template` with its
+#   default values and with the other switches (an existing keys Secret, no autoscaling, no PDB, no
+#   models file, another credential method) validated the same way; the default rendering must hold
+#   the same kinds as deploy/kubernetes/. helm is built from the Go module proxy (about 3 minutes the
+#   first time, cached).
 # - The models file and keys file the ConfigMap and Secret carry must be accepted by the server: it
 #   starts (--demo) with both, and the Secret's demo key is let in while a wrong one is refused.
 #
@@ -22,6 +28,7 @@ BIN="${AMAZON_CHAT_BIN:-$ROOT/target/debug/amazon-chat}"
 KUBE_VERSION=1.37.0
 KUBECONFORM_VERSION=v0.8.0
 KUBERNETES_VALIDATE_VERSION=1.37.0
+HELM_VERSION=v3.22.0
 say() { echo "tests/kubernetes: $*"; }
 fail() { echo "tests/kubernetes: FAILED: $*" >&2; exit 1; }
 
@@ -39,6 +46,10 @@ trap cleanup EXIT
 if [[ ! -x "$CACHE/bin/kubeconform" ]]; then
   say "building kubeconform $KUBECONFORM_VERSION from the Go module proxy"
   GOBIN="$CACHE/bin" go install "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION"
+fi
+if [[ ! -x "$CACHE/bin/helm" ]]; then
+  say "building helm $HELM_VERSION from the Go module proxy (about 3 minutes, once)"
+  GOBIN="$CACHE/bin" go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
 fi
 SCHEMAS="$CACHE/schemas-$KUBE_VERSION"
 if [[ ! -s "$SCHEMAS/_definitions.json" ]]; then
@@ -74,6 +85,23 @@ for broken in unknown-field wrong-type; do
   grep -q "is invalid" "$WORK/$broken.log" || { cat "$WORK/$broken.log" >&2; fail "the $broken Deployment failed for another reason"; }
 done
 say "a broken Deployment fails (unknown field, wrong type)"
+
+# --- the Helm chart
+CHART="$ROOT/deploy/helm/amazon-chat"
+export HELM_CACHE_HOME="$WORK/helm/cache" HELM_CONFIG_HOME="$WORK/helm/config" HELM_DATA_HOME="$WORK/helm/data"
+"$CACHE/bin/helm" lint --strict "$CHART" >"$WORK/lint.log" 2>&1 || { cat "$WORK/lint.log" >&2; fail "helm lint"; }
+render() { "$CACHE/bin/helm" template amazon-chat "$CHART" --kube-version "$KUBE_VERSION" "$@"; }
+render >"$WORK/chart-default.yaml" || fail "helm template with the default values"
+render --set keys.existingSecret=team-keys --set autoscaling.enabled=false --set podDisruptionBudget.enabled=false \
+  --set models.file= --set aws.credentials=platform --set otlp.endpoint= --set redis.existingSecret= \
+  >"$WORK/chart-switches.yaml" || fail "helm template with the switches"
+validate "$WORK/chart-default.yaml" "$WORK/chart-switches.yaml" || fail "the chart renders objects the schemas refuse"
+chart_kinds=$(sed -n 's/^kind: *//p' "$WORK/chart-default.yaml" | sort | paste -sd, -)
+[[ "$chart_kinds" == "$kinds" ]] || fail "the chart renders $chart_kinds, the manifests hold $kinds"
+grep -q 'kind: HorizontalPodAutoscaler' "$WORK/chart-switches.yaml" && fail "autoscaling.enabled=false still renders an HPA"
+grep -q 'replicas: 3' "$WORK/chart-switches.yaml" || fail "without autoscaling the Deployment sets its replicas"
+grep -q 'secretName: team-keys' "$WORK/chart-switches.yaml" || fail "keys.existingSecret is not mounted"
+say "the chart lints, and renders valid objects ($chart_kinds) with its defaults and its switches"
 
 # --- the files the ConfigMap and Secret carry work in the server
 python3 - "$ROOT/deploy/kubernetes" "$WORK" <<'PY'
