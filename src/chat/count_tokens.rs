@@ -5,7 +5,6 @@
 
 use super::{Chat, Served, map_request, validate};
 use crate::auth::Caller;
-use crate::bedrock;
 use crate::error::{Error, ErrorKind, Result};
 use crate::proto::v1 as api;
 
@@ -17,13 +16,7 @@ impl Chat {
         caller: &Caller,
     ) -> Result<(api::CountTokensResponse, Served)> {
         validate::request(&request)?;
-        let route = self.allowed_route(&request, caller, None)?;
-        if bedrock::embeddings::family(&route.model_id).is_some() {
-            return Err(Error::invalid(
-                "model",
-                format!("{:?} is an embedding model: it counts no chat tokens", request.model),
-            ));
-        }
+        let route = self.allowed_chat_route(&request.model, caller, None)?;
         // CountTokens takes foundation-model ids: a system profile is counted on its model.
         let model_id = crate::catalog::features::base_id(&route.model_id).to_owned();
         let (converse, _) = map_request(&mut request, &model_id, route.defaults, &self.policies)?;

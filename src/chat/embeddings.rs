@@ -45,7 +45,7 @@ impl Chat {
         record: &mut CallRecord,
     ) -> Result<(api::CreateEmbeddingsResponse, Served)> {
         validate::embeddings::request(&request)?;
-        let route = self.allowed_model_route(&request.model, caller, None)?;
+        let route = self.allowed_route(&request.model, caller, None)?;
         let Some(family) = bedrock::embeddings::family(&route.model_id) else {
             return Err(Error::invalid(
                 "model",

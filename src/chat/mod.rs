@@ -158,16 +158,7 @@ impl Chat {
         target: Option<&FailoverTarget>,
     ) -> Result<Prepared> {
         validate::request(request)?;
-        let route = self.allowed_route(request, caller, target)?;
-        if bedrock::embeddings::family(&route.model_id).is_some() {
-            return Err(Error::invalid(
-                "model",
-                format!(
-                    "{:?} is an embedding model: embed with POST /v1/embeddings (gRPC: EmbeddingService), or chat with a chat model",
-                    request.model
-                ),
-            ));
-        }
+        let route = self.allowed_chat_route(&request.model, caller, target)?;
         let (mut converse, structured) =
             map_request(request, &route.model_id, route.defaults, &self.policies)?;
         converse.model_id = route.model_id;
@@ -180,18 +171,27 @@ impl Chat {
         Ok(Prepared { converse, client, structured, budget })
     }
 
-    /// Where a request (or its failover `target`) goes, if the caller may use that model.
-    fn allowed_route(
+    /// [`Chat::allowed_route`] for a chat request: an embedding model is refused.
+    fn allowed_chat_route(
         &self,
-        request: &api::ChatCompletionRequest,
+        model: &str,
         caller: &Caller,
         target: Option<&FailoverTarget>,
     ) -> Result<crate::catalog::routing::Route> {
-        self.allowed_model_route(&request.model, caller, target)
+        let route = self.allowed_route(model, caller, target)?;
+        if bedrock::embeddings::family(&route.model_id).is_some() {
+            return Err(Error::invalid(
+                "model",
+                format!(
+                    "{model:?} is an embedding model: embed with POST /v1/embeddings (gRPC: EmbeddingService), or chat with a chat model"
+                ),
+            ));
+        }
+        Ok(route)
     }
 
     /// Where a call for `model` (or its failover `target`) goes, if the caller may use that model.
-    fn allowed_model_route(
+    fn allowed_route(
         &self,
         model: &str,
         caller: &Caller,
@@ -362,7 +362,7 @@ impl Chat {
             return Ok(None);
         }
         validate::request(request)?;
-        self.allowed_route(request, caller, None)?;
+        self.allowed_chat_route(&request.model, caller, None)?;
         let (admission, quota) = self.limiter.admit(caller, request, stream).await?;
         match self.inline_images(request, &remote).await {
             Ok(()) => Ok(Some((admission, quota))),
