@@ -1,5 +1,5 @@
 # One entry point for developers and CI. `make help` lists the targets.
-.PHONY: help demo run test test-rust test-sdk test-clients test-bench test-fuzz test-container test-kubernetes image lint generate bench soak fuzz clean
+.PHONY: help demo run test test-rust test-sdk test-clients test-bench test-fuzz test-container test-kubernetes image lint generate docs bench soak fuzz clean
 
 CARGO ?= cargo
 
@@ -63,6 +63,9 @@ bench: ## Measure the gateway's overhead against calling Bedrock directly (relea
 soak: ## Five minutes of mixed traffic, faults and disconnects: memory and descriptors flat, no unexpected error
 	$(CARGO) build --release -p amazon-chat -p amazon-chat-bench
 	target/release/amazon-chat-bench --soak $${SOAK_SECONDS:-300} --bin target/release/amazon-chat --out bench/results
+
+docs: ## Regenerate docs/configuration.md from the clap definitions (a test fails when it is stale)
+	$(CARGO) run -q -- config reference > docs/configuration.md
 
 generate: ## Regenerate the four clients from proto/
 	clients/generate.sh

@@ -7,6 +7,7 @@ use crate::aws::Aws;
 use crate::chat::{Chat, Timeouts};
 use crate::config::{Config, CredentialMethod};
 use crate::credentials::{self, advice};
+use crate::progress::Progress;
 use crate::proto::v1 as api;
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -14,7 +15,10 @@ use std::time::Duration;
 /// Runs the checks, writing a report; true when every check passed.
 pub async fn run(config: &Config, model: &str, out: &mut String) -> bool {
     let _ = writeln!(out, "amazon-chat doctor");
-    let aws = match Aws::connect(config).await {
+    let progress = Progress::start("loading the AWS configuration");
+    let connected = Aws::connect(config).await;
+    progress.done();
+    let aws = match connected {
         Ok(aws) => aws,
         Err(error) => {
             fail(out, "configuration", &error, None);
@@ -32,13 +36,19 @@ pub async fn run(config: &Config, model: &str, out: &mut String) -> bool {
         // A bearer key cannot call STS: the model probe below is what proves it.
         let _ = writeln!(out, "  skip caller identity: a Bedrock API key cannot call STS GetCallerIdentity");
     } else {
-        match sigv4_identity(config, &aws, out).await {
+        let progress = Progress::start("asking STS who these credentials are");
+        let identity = sigv4_identity(config, &aws, out).await;
+        progress.done();
+        match identity {
             None => return false,
             Some(agreed) => ok = agreed,
         }
     }
 
-    let catalog = match aws.catalog(config).await {
+    let progress = Progress::start("fetching the model catalog");
+    let fetched = aws.catalog(config).await;
+    progress.done();
+    let catalog = match fetched {
         Ok(catalog) => catalog,
         Err(error) => {
             fail(out, "models file", &error, None);
@@ -72,7 +82,10 @@ pub async fn run(config: &Config, model: &str, out: &mut String) -> bool {
         max_tokens: Some(10),
         ..Default::default()
     };
-    match chat.complete(probe, &crate::auth::Caller::anonymous()).await {
+    let progress = Progress::start("probing model access with a tiny Converse call");
+    let probed = chat.complete(probe, &crate::auth::Caller::anonymous()).await;
+    progress.done();
+    match probed {
         Ok((response, _served)) => {
             let tokens = response.usage.map(|u| u.total_tokens).unwrap_or_default();
             pass(out, "model access", &format!("{model} answered in {} ({tokens} tokens)", aws.region()));

@@ -7,7 +7,8 @@
 //! ```text
 //!  client ──gRPC──▶ server ──▶ auth ──▶ grpc::ChatApi ──┐      (caller: key name, models, limits)
 //!         ──REST──▶ (one port,         rest handlers ───┤
-//!                    request id,       anthropic ───────┴─▶ chat::Chat ─────────────────▶ bedrock::Bedrock ──SigV4/HTTP──▶ Bedrock
+//!                    TLS optional,     anthropic ───────┤
+//!                    request id,       converse_api ────┴─▶ chat::Chat ─────────────────▶ bedrock::Bedrock ──SigV4/HTTP──▶ Bedrock
 //!                    call span)        (thin adapters:      │ chat::validate: the rules    (proto ⇄ Converse     (or emulator)
 //!                                       proto / OpenAI /    │ catalog: alias, allow-list,   mapping, SDK errors
 //!                                       Anthropic JSON)     │   region / profile route      ⇄ error::Error)
@@ -25,10 +26,12 @@
 //! - [`credentials`]: the AWS credential methods of the authentication guide, chosen by configuration.
 //! - [`aws`]: builds the SDK configuration, the credentials and the Bedrock clients once; starts the
 //!   catalog.
-//! - [`server`]: binds the port, stacks the layers (request id, call span and access line, API-key
+//! - [`server`]: binds the port (plain, or TLS with live-reloaded files: [`server::tls`]), stacks the layers (request id, call span and access line, API-key
 //!   [`auth`]), serves gRPC with health and reflection, and drains in-flight calls on SIGTERM.
 //! - [`anthropic`]: Anthropic's Messages API (`POST /v1/messages`, JSON and its named events), a
 //!   thin adapter like [`rest`], with Anthropic's error envelope.
+//! - [`converse_api`]: Bedrock's own Converse API (`POST /model/{id}/converse`, `/converse-stream`
+//!   in event-stream frames), for services already on an AWS SDK; Bedrock's error shapes.
 //! - [`rest`]: the OpenAI-compatible REST shim (JSON and Server-Sent Events) over the same core,
 //!   with its OpenAPI document.
 //! - [`auth`]: API keys (plain, and the named keys of the keys file, reloaded live): who the caller
@@ -56,8 +59,14 @@
 //!   SigV4 verification, fault directives, a request log). `serve --demo` embeds it; every test runs
 //!   against it; `amazon-chat emulator` runs it alone.
 //! - [`doctor`]: `amazon-chat doctor`, the authentication guide's debugging commands in one.
+//! - [`progress`]: what a command-line tool is waiting for, on a terminal only.
 //! - [`probe`]: `amazon-chat health`, a running server's health for a container's HEALTHCHECK.
+//! - [`chat_command`]: `amazon-chat chat`, a terminal chat with a server (streamed, reasoning
+//!   dimmed, slash commands; one answer when piped).
 //! - [`models_command`]: `amazon-chat models`, a running server's models as a table or JSON.
+//! - [`dev_certs`]: `amazon-chat dev-certs`, a private CA and certificates for trying TLS locally.
+//! - [`connect`]: how those tools reach a server, `http://` or `https://` (trust, client
+//!   certificate).
 //! - [`telemetry`]: tracing set-up.
 //!
 //! Adding a request field: add it to `proto/`, and the build stops at each mapping that destructures
@@ -72,8 +81,12 @@ pub mod aws;
 pub mod bedrock;
 pub mod catalog;
 pub mod chat;
+pub mod chat_command;
 pub mod config;
+pub mod connect;
+pub mod converse_api;
 pub mod credentials;
+pub mod dev_certs;
 pub mod doctor;
 pub mod emulator;
 pub mod error;
@@ -85,6 +98,7 @@ pub mod limits;
 pub mod models_command;
 pub mod observe;
 pub mod probe;
+pub mod progress;
 pub mod proto;
 pub mod rest;
 pub mod server;

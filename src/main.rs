@@ -65,9 +65,34 @@ fn main() -> ExitCode {
                 }
             };
         }
+        Command::Chat(args) => runtime.block_on(amazon_chat::chat_command::run(&args)),
+        Command::DevCerts(args) => match amazon_chat::dev_certs::write(&args.out, &args.name) {
+            Ok(files) => {
+                for file in files {
+                    println!("{}", file.display());
+                }
+                Ok(())
+            }
+            Err(message) => Err(Error::startup(ErrorKind::Configuration, message)),
+        },
         Command::Config(ConfigCommand::Show(config)) => {
             println!("{}", config.show());
             Ok(())
+        }
+        Command::Config(ConfigCommand::Reference) => {
+            print!("{}", amazon_chat::config::reference::markdown());
+            Ok(())
+        }
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "amazon-chat", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command)
+                .render(&mut std::io::stdout())
+                .map_err(|e| Error::new(ErrorKind::Internal, format!("cannot write the man page: {e}")))
         }
         Command::Keys(KeysCommand::New { name }) => {
             let (key, entry) = amazon_chat::auth::keys_file::new_key(&name);

@@ -10,11 +10,7 @@ use crate::proto::v1::{
 pub async fn run(args: &ModelsArgs) -> Result<String, String> {
     let url = args.url.trim_end_matches('/');
     let asked = async {
-        let channel = tonic::transport::Channel::from_shared(url.to_owned())
-            .map_err(|e| format!("--url {url:?}: {e}"))?
-            .connect()
-            .await
-            .map_err(|e| format!("cannot connect to {url}: {}", crate::error::describe_chain(&e)))?;
+        let channel = crate::connect::grpc_channel(url, &args.tls).await?;
         let mut request = tonic::Request::new(ListModelsRequest {});
         if let Some(key) = &args.api_key {
             let value = format!("Bearer {}", key.expose())
@@ -28,9 +24,10 @@ pub async fn run(args: &ModelsArgs) -> Result<String, String> {
             .map(tonic::Response::into_inner)
             .map_err(|status| format!("{url} refused the listing: {:?}: {}", status.code(), status.message()))
     };
-    let listed = tokio::time::timeout(args.timeout, asked)
-        .await
-        .map_err(|_| format!("{url} did not answer within {:?}", args.timeout))??;
+    let progress = crate::progress::Progress::start(&format!("asking {url} for its models"));
+    let listed = tokio::time::timeout(args.timeout, asked).await;
+    progress.done();
+    let listed = listed.map_err(|_| format!("{url} did not answer within {:?}", args.timeout))??;
     if args.json {
         return Ok(json(&listed.data));
     }

@@ -14,6 +14,7 @@
 //! prompt and each tool result as one.
 
 use super::messages as an;
+use crate::chat::blocks::{self, AnswerBlock};
 use crate::error::{Error, Result};
 use crate::proto::v1 as api;
 
@@ -479,59 +480,23 @@ pub fn message_id(completion_id: &str) -> String {
     format!("msg_{}", completion_id.strip_prefix("chatcmpl-").unwrap_or(completion_id))
 }
 
-/// An answer's blocks in the model's order: reasoning before the tool calls it preceded, the text
-/// after the leading reasoning, then the calls.
+/// An answer's blocks in the model's order ([`blocks::answer_blocks`]) as Anthropic's.
 fn blocks(message: api::Message) -> Vec<an::OutputBlock> {
-    let api::Message {
-        role: _,
-        content,
-        name: _,
-        tool_calls,
-        tool_call_id: _,
-        reasoning_content: _, // the blocks carry it
-        thinking_blocks,
-        cache_control: _,
-        citations,
-        tool_error: _,
-    } = message;
-    let mut reasoning = thinking_blocks.into_iter().peekable();
-    let before = |block: &api::ThinkingBlock| block.tool_calls_before.unwrap_or(0) as usize;
-    let mut blocks = Vec::new();
-    while let Some(block) = reasoning.next_if(|b| before(b) == 0) {
-        blocks.push(thinking(block));
-    }
-    let text = match content {
-        Some(api::message::Content::Text(text)) => text,
-        Some(api::message::Content::Parts(_)) | None => String::new(),
-    };
-    if !text.is_empty() || tool_calls.is_empty() {
-        let citations = (!citations.is_empty()).then(|| citations.into_iter().map(citation).collect());
-        blocks.push(an::OutputBlock::Text { text, citations });
-    }
-    for (n, call) in tool_calls.into_iter().enumerate() {
-        while let Some(block) = reasoning.next_if(|b| before(b) <= n) {
-            blocks.push(thinking(block));
-        }
-        let api::ToolCall { id, r#type: _, function } = call;
-        let api::FunctionCall { name, arguments } = function.unwrap_or_default();
-        let input = serde_json::from_str(&arguments).unwrap_or_else(|_| serde_json::json!({}));
-        blocks.push(an::OutputBlock::ToolUse { id, name, input });
-    }
-    blocks.extend(reasoning.map(thinking));
-    blocks
-}
-
-/// A reasoning block as Anthropic's.
-pub fn thinking(block: api::ThinkingBlock) -> an::OutputBlock {
-    let api::ThinkingBlock { r#type, thinking, signature, data, tool_calls_before: _ } = block;
-    if r#type == "redacted_thinking" {
-        an::OutputBlock::RedactedThinking { data: data.unwrap_or_default() }
-    } else {
-        an::OutputBlock::Thinking {
-            thinking: thinking.unwrap_or_default(),
-            signature: signature.unwrap_or_default(),
-        }
-    }
+    blocks::answer_blocks(message)
+        .into_iter()
+        .map(|block| match block {
+            AnswerBlock::Thinking { thinking, signature } => {
+                an::OutputBlock::Thinking { thinking, signature }
+            }
+            AnswerBlock::RedactedThinking { data } => an::OutputBlock::RedactedThinking { data },
+            AnswerBlock::Text { text, citations } => {
+                let citations =
+                    (!citations.is_empty()).then(|| citations.into_iter().map(citation).collect());
+                an::OutputBlock::Text { text, citations }
+            }
+            AnswerBlock::ToolUse { id, name, input } => an::OutputBlock::ToolUse { id, name, input },
+        })
+        .collect()
 }
 
 /// A citation as Anthropic's, by its location kind.

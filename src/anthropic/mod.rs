@@ -39,25 +39,9 @@ async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) ->
     error_response(&Error::new(crate::error::ErrorKind::MethodNotAllowed, message))
 }
 
-/// Anthropic's SDKs report a response's `request-id` header (in errors too): on this door's paths
-/// every response carries the gateway's request id under that name as well. A layer outside the
-/// key check and the in-flight cap, so their refusals carry it too.
-pub async fn request_id_header(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let id = owns(request.uri().path()).then(|| request.headers().get("x-request-id").cloned()).flatten();
-    let mut response = next.run(request).await;
-    if let Some(id) = id {
-        response.headers_mut().insert("request-id", id);
-    }
-    response
-}
-
 /// Anthropic's error envelope for an error.
 pub fn envelope(error: &Error) -> messages::AnthropicError {
-    let message = match &error.field {
-        // The message names the field already when the core wrote it so; say it otherwise.
-        Some(field) if !error.message.contains(field.as_str()) => format!("{field}: {}", error.message),
-        _ => error.message.clone(),
-    };
+    let message = error.message_naming_field();
     messages::AnthropicError {
         kind: "error",
         error: messages::AnthropicErrorBody { kind: error.class().anthropic_type, message },

@@ -1,9 +1,8 @@
 //! The core's stream chunks as Anthropic's named stream events.
 //!
-//! The core streams OpenAI-shaped deltas (text, reasoning fragments, whole signed reasoning
-//! blocks, tool-call fragments, citations), then a chunk with the finish reason, then one with the
-//! usage. Anthropic's stream is a sequence of content blocks instead, so [`Translator`] keeps the
-//! open block and turns each delta into events:
+//! The core streams OpenAI-shaped deltas, then a chunk with the finish reason, then one with the
+//! usage. Anthropic's stream is a sequence of content blocks instead: [`crate::chat::blocks`]
+//! finds the blocks, and [`Translator`] words them as Anthropic's events:
 //!
 //! ```text
 //! message_start, ping,
@@ -17,32 +16,19 @@
 //! `message_delta` carries all four counts (Anthropic's SDKs take the input counts from there too).
 
 use super::convert;
+use crate::chat::blocks::{BlockDelta, BlockEvent, BlockStart, Blocks};
 use crate::proto::v1 as api;
 use serde_json::{Value, json};
 
 /// One stream event: its name and its data.
 pub type Event = (&'static str, Value);
 
-/// The block open in the stream.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Open {
-    None,
-    Text,
-    /// A thinking block, and whether text fragments were sent in it.
-    Thinking {
-        fragments: bool,
-    },
-    /// A tool call, by the core's tool-call index.
-    ToolUse(u32),
-}
-
 /// Turns the core's chunks into Anthropic's events.
 pub struct Translator {
     model: String,
     stop: Vec<String>,
     started: bool,
-    open: Open,
-    next_index: u32,
+    blocks: Blocks,
     stop_reason: Option<&'static str>,
     stop_sequence: Option<String>,
     usage: Option<api::Usage>,
@@ -55,8 +41,7 @@ impl Translator {
             model,
             stop,
             started: false,
-            open: Open::None,
-            next_index: 0,
+            blocks: Blocks::default(),
             stop_reason: None,
             stop_sequence: None,
             usage: None,
@@ -87,24 +72,27 @@ impl Translator {
         if usage.is_some() {
             self.usage = usage;
         }
+        let mut blocks = Vec::new();
         for choice in choices {
             let api::ChunkChoice { index: _, delta, finish_reason, stop_reason, stop_sequence } = choice;
             if let Some(delta) = delta {
-                self.delta(delta, &mut events);
+                self.blocks.delta(delta, &mut blocks);
             }
             if let Some(finish) = finish_reason {
-                self.close(&mut events);
+                self.blocks.close(&mut blocks);
                 self.stop_reason = Some(convert::stop_reason(stop_reason.as_deref(), &finish));
                 self.stop_sequence = stop_sequence;
             }
         }
+        events.extend(blocks.into_iter().map(block_event));
         events
     }
 
     /// The events that end the stream.
     pub fn finish(&mut self) -> Vec<Event> {
-        let mut events = Vec::new();
-        self.close(&mut events);
+        let mut blocks = Vec::new();
+        self.blocks.close(&mut blocks);
+        let mut events: Vec<Event> = blocks.into_iter().map(block_event).collect();
         let stop_reason = self.stop_reason.unwrap_or("end_turn");
         let usage = convert::usage(self.usage.as_ref());
         events.push((
@@ -131,98 +119,42 @@ impl Translator {
             "usage": convert::usage(None),
         })
     }
+}
 
-    fn delta(&mut self, delta: api::Delta, events: &mut Vec<Event>) {
-        let api::Delta { role: _, content, tool_calls, reasoning_content, thinking_blocks, citations } =
-            delta;
-        if let Some(fragment) = reasoning_content.filter(|f| !f.is_empty()) {
-            if !matches!(self.open, Open::Thinking { .. }) {
-                self.start(
-                    Open::Thinking { fragments: true },
-                    json!({"type": "thinking", "thinking": "", "signature": ""}),
-                    events,
-                );
-            }
-            self.open = Open::Thinking { fragments: true };
-            self.block_delta(json!({"type": "thinking_delta", "thinking": fragment}), events);
-        }
-        for block in thinking_blocks {
-            self.reasoning_block(block, events);
-        }
-        if let Some(text) = content.filter(|t| !t.is_empty()) {
-            if self.open != Open::Text {
-                self.start(Open::Text, json!({"type": "text", "text": ""}), events);
-            }
-            self.block_delta(json!({"type": "text_delta", "text": text}), events);
-        }
-        for citation in citations {
-            if self.open != Open::Text {
-                self.start(Open::Text, json!({"type": "text", "text": ""}), events);
-            }
-            let citation = serde_json::to_value(convert::citation(citation)).unwrap_or(Value::Null);
-            self.block_delta(json!({"type": "citations_delta", "citation": citation}), events);
-        }
-        for call in tool_calls {
-            let api::ToolCallDelta { index, id, r#type: _, function } = call;
-            let api::FunctionCallDelta { name, arguments } = function.unwrap_or_default();
-            if self.open != Open::ToolUse(index) {
-                let start = json!({"type": "tool_use", "id": id.unwrap_or_default(), "name": name.unwrap_or_default(), "input": {}});
-                self.start(Open::ToolUse(index), start, events);
-            }
-            if let Some(json) = arguments.filter(|a| !a.is_empty()) {
-                self.block_delta(json!({"type": "input_json_delta", "partial_json": json}), events);
-            }
-        }
-    }
-
-    /// A finished reasoning block: the signature of the open thinking block, or a whole block.
-    fn reasoning_block(&mut self, block: api::ThinkingBlock, events: &mut Vec<Event>) {
-        match convert::thinking(block) {
-            an_block @ super::messages::OutputBlock::RedactedThinking { .. } => {
-                let start = serde_json::to_value(an_block).unwrap_or(Value::Null);
-                self.start(Open::Thinking { fragments: false }, start, events);
-            }
-            super::messages::OutputBlock::Thinking { thinking, signature } => {
-                if self.open != (Open::Thinking { fragments: true }) {
-                    self.start(
-                        Open::Thinking { fragments: false },
-                        json!({"type": "thinking", "thinking": "", "signature": ""}),
-                        events,
-                    );
-                    self.block_delta(json!({"type": "thinking_delta", "thinking": thinking}), events);
+/// A block event in Anthropic's words.
+fn block_event(event: BlockEvent) -> Event {
+    match event {
+        BlockEvent::Start { index, block } => {
+            let block = match block {
+                BlockStart::Text => json!({"type": "text", "text": ""}),
+                BlockStart::Thinking => json!({"type": "thinking", "thinking": "", "signature": ""}),
+                BlockStart::RedactedThinking { data } => json!({"type": "redacted_thinking", "data": data}),
+                BlockStart::ToolUse { id, name } => {
+                    json!({"type": "tool_use", "id": id, "name": name, "input": {}})
                 }
-                self.block_delta(json!({"type": "signature_delta", "signature": signature}), events);
-            }
-            _ => {}
+            };
+            (
+                "content_block_start",
+                json!({"type": "content_block_start", "index": index, "content_block": block}),
+            )
         }
-        self.close(events);
-    }
-
-    fn start(&mut self, open: Open, block: Value, events: &mut Vec<Event>) {
-        self.close(events);
-        events.push((
-            "content_block_start",
-            json!({"type": "content_block_start", "index": self.next_index, "content_block": block}),
-        ));
-        self.open = open;
-    }
-
-    fn block_delta(&self, delta: Value, events: &mut Vec<Event>) {
-        let index = self.next_index;
-        events.push((
-            "content_block_delta",
-            json!({"type": "content_block_delta", "index": index, "delta": delta}),
-        ));
-    }
-
-    fn close(&mut self, events: &mut Vec<Event>) {
-        if self.open != Open::None {
-            events.push((
-                "content_block_stop",
-                json!({"type": "content_block_stop", "index": self.next_index}),
-            ));
-            self.next_index += 1;
-            self.open = Open::None;
+        BlockEvent::Delta { index, delta } => {
+            let delta = match delta {
+                BlockDelta::Text(text) => json!({"type": "text_delta", "text": text}),
+                BlockDelta::Thinking(thinking) => json!({"type": "thinking_delta", "thinking": thinking}),
+                BlockDelta::Signature(signature) => {
+                    json!({"type": "signature_delta", "signature": signature})
+                }
+                BlockDelta::ToolInput(json) => json!({"type": "input_json_delta", "partial_json": json}),
+                BlockDelta::Citation(citation) => {
+                    let citation = serde_json::to_value(convert::citation(citation)).unwrap_or(Value::Null);
+                    json!({"type": "citations_delta", "citation": citation})
+                }
+            };
+            ("content_block_delta", json!({"type": "content_block_delta", "index": index, "delta": delta}))
+        }
+        BlockEvent::Stop { index } => {
+            ("content_block_stop", json!({"type": "content_block_stop", "index": index}))
         }
     }
 }

@@ -180,6 +180,13 @@ impl ApiKeys {
                 "missing API key: send the header `authorization: Bearer <key>` (or `x-api-key: <key>`)",
             ));
         };
+        if value.starts_with("AWS4-") {
+            return Err(Error::new(
+                ErrorKind::InvalidApiKey,
+                "this gateway takes its API key as a bearer token, not an AWS signature: give the AWS SDK the \
+                 key as AWS_BEARER_TOKEN_BEDROCK (it then sends `authorization: Bearer <key>`, over https)",
+            ));
+        }
         let key = value
             .split_once(' ')
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))

@@ -4,6 +4,7 @@
 //! shapes the answer (ids, timestamps, chunks). It knows nothing of tonic or HTTP: the gRPC and
 //! REST layers are thin adapters over [`Chat`].
 
+pub mod blocks;
 pub mod cache;
 pub mod count_tokens;
 pub mod embeddings;

@@ -20,6 +20,19 @@ pub struct Config {
     #[arg(long, env = "AMAZON_CHAT_PORT", default_value_t = 8000)]
     pub port: u16,
 
+    /// Serve TLS (gRPC and REST, same port) with this PEM certificate chain, leaf first; reloaded
+    /// when it changes. Needs --tls-key.
+    #[arg(long, env = "AMAZON_CHAT_TLS_CERT", value_name = "PATH", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1); reloaded with it.
+    #[arg(long, env = "AMAZON_CHAT_TLS_KEY", value_name = "PATH", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Require callers to present a certificate signed by one of these PEM CA certificates (mTLS).
+    #[arg(long, env = "AMAZON_CHAT_TLS_CLIENT_CA", value_name = "PATH", requires = "tls_cert")]
+    pub tls_client_ca: Option<PathBuf>,
+
     /// Answer from the embedded Bedrock emulator instead of AWS: no account or credentials needed.
     #[arg(long, env = "AMAZON_CHAT_DEMO")]
     pub demo: bool,
@@ -247,15 +260,21 @@ pub enum LogFormat {
 }
 
 impl Config {
-    /// The base for tests: clap's defaults exactly (no environment or `.env` read, so it cannot
-    /// drift from what `serve` runs with), then what tests need to differ, spelled out: a free port,
-    /// one upstream attempt, and short timeouts.
+    /// clap's defaults exactly, with no environment or `.env` read: what `serve` runs with when
+    /// given nothing (`chat --demo` starts its in-process server from here).
     // The parse can only fail if the flag definitions themselves are broken, which every test shows.
     #[allow(clippy::expect_used)]
-    pub fn for_tests() -> Self {
+    pub fn defaults() -> Self {
         let command = Self::augment_args(clap::Command::new("serve")).mut_args(|arg| arg.env(None));
         let matches = command.try_get_matches_from(["serve"]).expect("serve's flags all have defaults");
-        let mut config = Self::from_arg_matches(&matches).expect("clap's defaults form a Config");
+        Self::from_arg_matches(&matches).expect("clap's defaults form a Config")
+    }
+
+    /// The base for tests: [`Config::defaults`] (so it cannot drift from what `serve` runs with),
+    /// then what tests need to differ, spelled out: a free port, one upstream attempt, and short
+    /// timeouts.
+    pub fn for_tests() -> Self {
+        let mut config = Self::defaults();
         config.port = 0;
         config.bedrock_max_attempts = 1;
         config.upstream_timeout = Duration::from_secs(30);
@@ -287,6 +306,16 @@ impl Config {
     /// The address to bind, or a message naming the bad flag.
     pub fn listen_addr(&self) -> Result<SocketAddr, String> {
         socket_addr("--host", &self.host, self.port)
+    }
+
+    /// The TLS files, when the server terminates TLS (clap makes --tls-cert and --tls-key come
+    /// together).
+    pub fn tls_files(&self) -> Option<crate::server::tls::TlsFiles> {
+        Some(crate::server::tls::TlsFiles {
+            cert: self.tls_cert.clone()?,
+            key: self.tls_key.clone()?,
+            client_ca: self.tls_client_ca.clone(),
+        })
     }
 
     /// Every configured API key: `--api-key`, `--api-keys` and the keys file.

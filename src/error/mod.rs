@@ -105,6 +105,15 @@ impl Error {
         }
     }
 
+    /// The message, naming the field first when the message does not already (for envelopes with
+    /// no field of their own: Anthropic's, Bedrock's).
+    pub fn message_naming_field(&self) -> String {
+        match &self.field {
+            Some(field) if !self.message.contains(field.as_str()) => format!("{field}: {}", self.message),
+            _ => self.message.clone(),
+        }
+    }
+
     /// This failure's row of the table.
     pub fn class(&self) -> ErrorClass {
         self.kind.describe()

@@ -1,5 +1,5 @@
-//! The table: what each kind of failure means to gRPC, to HTTP, to OpenAI's error envelope and to
-//! the process exit status. Everything outside this file reads it; nothing decides a status alone.
+//! The table: what each kind of failure means to gRPC, to HTTP, to OpenAI's, Anthropic's and
+//! Bedrock's error envelopes and to the process exit status. Everything outside this file reads it; nothing decides a status alone.
 //!
 //! Copies of the table for readers live in README.md ("Errors") and in the comment on
 //! `ChatService` in `proto/amazon_chat/v1/chat.proto`; a test compares both with this one.
@@ -67,6 +67,24 @@ const fn anthropic_type(kind: ErrorKind) -> &'static str {
     }
 }
 
+/// Bedrock's own exception name for a kind (`x-amzn-ErrorType` on the Bedrock door, and, with a
+/// lower-case first letter, a stream's `:exception-type`), so AWS SDKs raise the exception they
+/// know. The HTTP status stays the table's.
+const fn bedrock_type(kind: ErrorKind) -> &'static str {
+    use ErrorKind::*;
+    match kind {
+        InvalidArgument | PayloadTooLarge | MethodNotAllowed => "ValidationException",
+        InvalidApiKey | Unauthenticated => "UnrecognizedClientException",
+        PermissionDenied | ModelNotAllowed => "AccessDeniedException",
+        ModelNotFound | NotFound | UnknownRoute => "ResourceNotFoundException",
+        ResourceExhausted | RateLimited => "ThrottlingException",
+        Unavailable | Overloaded => "ServiceUnavailableException",
+        DeadlineExceeded => "ModelTimeoutException",
+        SchemaMismatch => "ModelErrorException",
+        Internal | Configuration | Startup => "InternalServerException",
+    }
+}
+
 /// Where a failure can happen: in a call (it reaches a client) or in the process (it ends it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -91,6 +109,8 @@ pub struct ErrorClass {
     pub openai_code: &'static str,
     /// Anthropic's error `type` in the Messages API envelope.
     pub anthropic_type: &'static str,
+    /// Bedrock's exception name on the Bedrock door.
+    pub bedrock_type: &'static str,
     /// The process exit status when this ends the process.
     pub exit_code: u8,
     /// Whether it answers a call or ends the process.
@@ -262,6 +282,7 @@ impl ErrorKind {
             openai_type,
             openai_code,
             anthropic_type: anthropic_type(self),
+            bedrock_type: bedrock_type(self),
             exit_code,
             scope,
         }

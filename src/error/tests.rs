@@ -52,7 +52,7 @@ fn every_kind_is_listed_once() {
 }
 
 /// The README's table, row by row: kind, gRPC, HTTP, reason, OpenAI type, OpenAI code, Anthropic
-/// type, exit status.
+/// type, Bedrock type, exit status.
 #[test]
 fn the_readme_copy_of_the_table_agrees_with_the_code() {
     let readme = read("README.md");
@@ -66,7 +66,7 @@ fn the_readme_copy_of_the_table_agrees_with_the_code() {
         .collect();
     let mut seen = BTreeSet::new();
     for row in &rows {
-        let [kind, _when, grpc, http, reason, openai_type, openai_code, anthropic_type, exit] =
+        let [kind, _when, grpc, http, reason, openai_type, openai_code, anthropic_type, bedrock_type, exit] =
             row.as_slice()
         else {
             panic!("README error table row has the wrong number of cells: {row:?}");
@@ -84,13 +84,20 @@ fn the_readme_copy_of_the_table_agrees_with_the_code() {
                 class.openai_type.to_owned(),
                 class.openai_code.to_owned(),
                 class.anthropic_type.to_owned(),
+                class.bedrock_type.to_owned(),
             ],
-            Scope::Process => {
-                ["—".into(), "—".into(), class.reason.to_owned(), "—".into(), "—".into(), "—".into()]
-            }
+            Scope::Process => [
+                "—".into(),
+                "—".into(),
+                class.reason.to_owned(),
+                "—".into(),
+                "—".into(),
+                "—".into(),
+                "—".into(),
+            ],
         };
         assert_eq!(
-            [grpc, http, reason, openai_type, openai_code, anthropic_type].map(String::as_str),
+            [grpc, http, reason, openai_type, openai_code, anthropic_type, bedrock_type].map(String::as_str),
             expected.each_ref().map(String::as_str),
             "README row for {kind:?}"
         );

@@ -11,12 +11,14 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "amazon-chat REST API",
-        description = "OpenAI Chat Completions and Anthropic Messages over Amazon Bedrock. Errors use each API's own envelope: OpenAI's on /v1/chat/completions and /v1/models, Anthropic's on /v1/messages."
+        description = "OpenAI Chat Completions, Anthropic Messages and Bedrock's own Converse over Amazon Bedrock. Errors use each API's own envelope: OpenAI's on /v1/chat/completions, /v1/embeddings and /v1/models, Anthropic's on /v1/messages, Bedrock's (x-amzn-ErrorType and {\"message\"}) on /model/{modelId}/converse and /converse-stream."
     ),
     paths(
         handlers::chat_completions,
         crate::anthropic::handlers::messages,
         crate::anthropic::handlers::count_tokens,
+        crate::converse_api::handlers::converse,
+        crate::converse_api::handlers::converse_stream,
         super::embeddings::embeddings,
         handlers::list_models,
         handlers::get_model,

@@ -10,6 +10,8 @@
 //!   still served, by a router that answers health checks and refuses everything else with 503,
 //!   so load balancers see the state of a full server rather than a hung one; past the reserve,
 //!   connections are closed as soon as they are accepted.
+//! - with TLS ([`super::tls`]), a handshake must finish within `--header-read-timeout` too; one
+//!   that fails is counted (`amazon_chat_tls_handshake_failures_total`), not logged line by line.
 
 use axum::body::Body;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -45,6 +47,15 @@ pub struct Limits {
     pub max_connections: usize,
 }
 
+/// How connections are read: plain TCP, or TLS terminated here.
+#[derive(Clone)]
+pub enum Transport {
+    /// `http://`.
+    Plain,
+    /// `https://`, with the settings of the moment for each new connection.
+    Tls(super::tls::Tls),
+}
+
 /// The two routers: the full one, and the one overflow connections get.
 pub struct Routers {
     /// Every route.
@@ -55,7 +66,13 @@ pub struct Routers {
 
 /// Accepts connections until `stop` is notified, then lets every open connection finish its
 /// calls (new requests on them are refused) and returns once all are closed.
-pub async fn serve(listener: tokio::net::TcpListener, routers: Routers, stop: Arc<Notify>, limits: Limits) {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    routers: Routers,
+    transport: Transport,
+    stop: Arc<Notify>,
+    limits: Limits,
+) {
     let mut builder = Builder::new(TokioExecutor::new());
     builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
     builder
@@ -108,8 +125,22 @@ pub async fn serve(listener: tokio::net::TcpListener, routers: Routers, stop: Ar
         };
         let builder = builder.clone();
         let drain_signal = drain_signal.clone();
+        let transport = transport.clone();
         tokio::spawn(async move {
-            serve_one(&builder, tcp, router, idle, drain_signal).await;
+            match transport {
+                Transport::Plain => serve_one(&builder, TokioIo::new(tcp), router, idle, drain_signal).await,
+                Transport::Tls(tls) => {
+                    let handshake =
+                        tokio::time::timeout(limits.header_read_timeout, tls.acceptor().accept(tcp));
+                    match handshake.await {
+                        Ok(Ok(stream)) => {
+                            serve_one(&builder, TokioIo::new(stream), router, idle, drain_signal).await;
+                        }
+                        Ok(Err(error)) => handshake_failed("refused", &error),
+                        Err(_) => handshake_failed("timed_out", &"no handshake in --header-read-timeout"),
+                    }
+                }
+            }
             drop(permit);
         });
     }
@@ -121,15 +152,24 @@ pub async fn serve(listener: tokio::net::TcpListener, routers: Routers, stop: Ar
     let _ = reserve.acquire_many(OVERFLOW_RESERVE as u32).await;
 }
 
+/// A TLS handshake that did not complete: counted, and logged at DEBUG only (anyone can open a
+/// socket and send garbage, or speak plain HTTP to a TLS port).
+fn handshake_failed(outcome: &'static str, error: &dyn std::fmt::Display) {
+    metrics::counter!("amazon_chat_tls_handshake_failures_total", "outcome" => outcome).increment(1);
+    tracing::debug!(outcome, "TLS handshake failed: {error}");
+}
+
 /// Serves one connection until it closes, is idle for `idle` with nothing in flight, or the
 /// server drains (then it finishes what is in flight and closes).
-async fn serve_one(
+async fn serve_one<I>(
     builder: &Builder<TokioExecutor>,
-    tcp: tokio::net::TcpStream,
+    io: I,
     router: axum::Router,
     idle: Duration,
     mut drain_signal: watch::Receiver<bool>,
-) {
+) where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
     let activity = Arc::new(Activity::default());
     let tracked = activity.clone();
     let service = tower::service_fn(move |request: http::Request<hyper::body::Incoming>| {
@@ -141,8 +181,7 @@ async fn serve_one(
             Ok::<_, std::convert::Infallible>(response.map(|body| Body::new(Tracked { body, _guard: guard })))
         }
     });
-    let connection =
-        builder.serve_connection_with_upgrades(TokioIo::new(tcp), TowerToHyperService::new(service));
+    let connection = builder.serve_connection_with_upgrades(io, TowerToHyperService::new(service));
     tokio::pin!(connection);
     let mut shutting_down = false;
     loop {

@@ -26,12 +26,27 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 mod connections;
+pub mod tls;
 
 /// Runs the server until `shutdown` resolves, then drains for up to `config.shutdown_grace`.
 ///
 /// A failure to start is a [`Scope::Process`](crate::error::Scope) row of the error table, which
 /// gives the exit status.
 pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), Error> {
+    // The one line on stdout: tests and scripts read the bound address (useful with --port 0).
+    let announce = |url: &str| {
+        println!("amazon-chat listening on {url}");
+        let _ = std::io::stdout().flush();
+    };
+    run_announcing(config, shutdown, announce).await
+}
+
+/// [`run`], telling `announce` the URL it serves on (`http://` or `https://`) once it listens.
+pub async fn run_announcing(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    announce: impl FnOnce(&str) + Send,
+) -> Result<(), Error> {
     let refused = |message: String| Error::startup(ErrorKind::Configuration, message);
     let failed = |message: String| Error::startup(ErrorKind::Startup, message);
     let addr = config.listen_addr().map_err(refused)?;
@@ -45,6 +60,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         );
     }
     let keys_watch = keys.watch();
+    let tls = config.tls_files().map(tls::Tls::load).transpose().map_err(refused)?;
 
     let aws = Aws::connect(&config).await.map_err(refused)?;
     tracing::info!(region = aws.region(), credentials = %aws.selection, "Bedrock client ready");
@@ -91,7 +107,9 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         .into_axum_router()
         .merge(rest::health_router(rest_state.clone()))
         .fallback(over_the_connection_cap);
-    let rest = rest::router(rest_state.clone()).merge(crate::anthropic::router(rest_state));
+    let rest = rest::router(rest_state.clone())
+        .merge(crate::anthropic::router(rest_state.clone()))
+        .merge(crate::converse_api::router(rest_state));
     let mut router = tonic::service::Routes::new(health_service)
         .add_service(
             ChatServiceServer::new(ChatApi::new(chat.clone(), limit))
@@ -112,7 +130,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     let router = router
         .layer(axum::middleware::from_fn_with_state(InFlight::new(config.max_in_flight), shed_past_the_cap))
         .layer(axum::middleware::from_fn(crate::guard::catch_panics))
-        .layer(axum::middleware::from_fn(crate::anthropic::request_id_header))
+        .layer(axum::middleware::from_fn(door_request_id))
         .layer(axum::middleware::from_fn(crate::observe::layer))
         // Chat calls log one INFO access line each (`chat::record`); the HTTP layer's own line is DEBUG.
         .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(DefaultOnResponse::new()))
@@ -135,9 +153,12 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         .await
         .map_err(|e| failed(format!("cannot listen on {addr}: {e}")))?;
     let bound = listener.local_addr().map_err(|e| failed(e.to_string()))?;
-    // The one line on stdout: tests and scripts read the bound address (useful with --port 0).
-    println!("amazon-chat listening on http://{bound}");
-    let _ = std::io::stdout().flush();
+    let (transport, tls_watch) = match tls {
+        Some(tls) => (connections::Transport::Tls(tls.clone()), Some(tls.watch())),
+        None => (connections::Transport::Plain, None),
+    };
+    let scheme = if tls_watch.is_some() { "https" } else { "http" };
+    announce(&format!("{scheme}://{bound}"));
     tracing::info!(%bound, "serving gRPC");
 
     let max_connections = match config.max_connections {
@@ -152,14 +173,14 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     };
     let routers = connections::Routers { full: router, overflow };
     let draining = Arc::new(tokio::sync::Notify::new());
-    let mut server = tokio::spawn(connections::serve(listener, routers, draining.clone(), limits));
+    let mut server = tokio::spawn(connections::serve(listener, routers, transport, draining.clone(), limits));
     shutdown.await;
     tracing::info!(grace = ?config.shutdown_grace, "shutting down: no new connections, draining in-flight calls");
     if let Some(watcher) = watcher {
         watcher.abort();
     }
-    if let Some(keys_watch) = keys_watch {
-        keys_watch.abort();
+    for watch in [keys_watch, tls_watch].into_iter().flatten() {
+        watch.abort();
     }
     health.set_serving(false).await;
     if !config.drain_delay.is_zero() {
@@ -291,10 +312,12 @@ async fn require_api_key(State(keys): State<ApiKeys>, mut request: Request, next
             }
             if crate::grpc::is_grpc(request.headers()) {
                 crate::grpc::status::to_status(&error).into_http()
-            } else if crate::anthropic::owns(request.uri().path()) {
-                crate::anthropic::unlogged_error_response(&error)
             } else {
-                rest::unlogged_error_response(&error)
+                match Door::of(request.uri().path()) {
+                    Door::Anthropic => crate::anthropic::unlogged_error_response(&error),
+                    Door::Converse => crate::converse_api::unlogged_error_response(&error),
+                    Door::OpenAi => rest::unlogged_error_response(&error),
+                }
             }
         }
     }
@@ -358,16 +381,52 @@ async fn unknown_route(request: Request) -> Response {
     error_for(&request, &error)
 }
 
-/// An error in the caller's protocol (a gRPC status, Anthropic's envelope on its door, or
-/// OpenAI's), logged.
-fn error_for(request: &Request, error: &Error) -> Response {
-    let is_grpc = crate::grpc::is_grpc(request.headers());
-    if is_grpc {
-        error.log();
-        crate::grpc::status::to_status(error).into_http()
-    } else if crate::anthropic::owns(request.uri().path()) {
-        crate::anthropic::error_response(error)
-    } else {
-        rest::error_response(error)
+/// The HTTP door a path belongs to, whose error envelope its callers' SDKs read.
+enum Door {
+    OpenAi,
+    Anthropic,
+    Converse,
+}
+
+impl Door {
+    fn of(path: &str) -> Door {
+        if crate::anthropic::owns(path) {
+            Door::Anthropic
+        } else if crate::converse_api::owns(path) {
+            Door::Converse
+        } else {
+            Door::OpenAi
+        }
     }
+}
+
+/// An error in the caller's protocol (a gRPC status, or the envelope of the door the path
+/// belongs to), logged.
+fn error_for(request: &Request, error: &Error) -> Response {
+    if crate::grpc::is_grpc(request.headers()) {
+        error.log();
+        return crate::grpc::status::to_status(error).into_http();
+    }
+    match Door::of(request.uri().path()) {
+        Door::Anthropic => crate::anthropic::error_response(error),
+        Door::Converse => crate::converse_api::error_response(error),
+        Door::OpenAi => rest::error_response(error),
+    }
+}
+
+/// Every response of a door also carries the request id under the name its SDKs report:
+/// Anthropic's `request-id`, AWS's `x-amzn-RequestId`. A layer outside the key check and the
+/// in-flight cap, so their refusals carry it too.
+async fn door_request_id(request: Request, next: Next) -> Response {
+    let name = match Door::of(request.uri().path()) {
+        Door::Anthropic => Some("request-id"),
+        Door::Converse => Some("x-amzn-requestid"),
+        Door::OpenAi => None,
+    };
+    let id = name.and_then(|_| request.headers().get("x-request-id").cloned());
+    let mut response = next.run(request).await;
+    if let (Some(name), Some(id)) = (name, id) {
+        response.headers_mut().insert(name, id);
+    }
+    response
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Drives the OpenAI-compatible REST API of `amazon-chat serve --demo` with the official OpenAI SDKs,
 # its Anthropic Messages API (`/v1/messages`) with the official Anthropic SDK (both unchanged but for
-# base URL and API key), and fuzzes it from its own OpenAPI document:
+# base URL and API key), Bedrock's own Converse door (`/model/{id}/converse`) with boto3 over TLS
+# (endpoint URL, CA and AWS_BEARER_TOKEN_BEDROCK), and fuzzes it from its own OpenAPI document:
 #
-#   tests/sdk/run.sh                        # all four: python anthropic node schemathesis
+#   tests/sdk/run.sh                        # all five: python anthropic bedrock node schemathesis
 #   tests/sdk/run.sh python node            # some of them
 #   AMAZON_CHAT_BIN=/path/to/amazon-chat tests/sdk/run.sh
 #   ST_MAX_EXAMPLES=200 ST_SEED=7 tests/sdk/run.sh schemathesis
@@ -78,6 +79,13 @@ suite_anthropic() {
   direct .venv/bin/python -m pytest -q -p no:cacheprovider anthropic
 }
 
+# boto3 against Bedrock's own door, over TLS: a pytest session of its own too.
+suite_bedrock() {
+  deps_python || return 1
+  cd "$HERE" || return 1
+  direct .venv/bin/python -m pytest -q -p no:cacheprovider bedrock
+}
+
 suite_node() {
   deps_node || return 1
   cd "$HERE/node" || return 1
@@ -103,15 +111,15 @@ suite_schemathesis() {
 }
 
 suites=("$@")
-if [[ ${#suites[@]} == 0 ]]; then suites=(python anthropic node schemathesis); fi
+if [[ ${#suites[@]} == 0 ]]; then suites=(python anthropic bedrock node schemathesis); fi
 for suite in "${suites[@]}"; do
   if ! declare -F "suite_$suite" >/dev/null; then
-    echo "tests/sdk/run.sh: unknown suite '$suite' (python, anthropic, node, schemathesis)" >&2
+    echo "tests/sdk/run.sh: unknown suite '$suite' (python, anthropic, bedrock, node, schemathesis)" >&2
     exit 2
   fi
 done
 export HERE
-export -f run direct stamp_ok stamp_write deps_python deps_node suite_python suite_anthropic suite_node suite_schemathesis
+export -f run direct stamp_ok stamp_write deps_python deps_node suite_python suite_anthropic suite_bedrock suite_node suite_schemathesis
 failed=()
 summary=()
 for suite in "${suites[@]}"; do

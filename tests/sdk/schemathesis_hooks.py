@@ -30,6 +30,9 @@
    grammar: `message_start`, `ping`, well-nested `content_block_start` / `_delta` / `_stop` with
    increasing indexes, `message_delta` with a stop reason, `message_stop` last (or one final
    `error` event, not a server error).
+7. Bedrock's Converse door (POST /model/{modelId}/converse and /converse-stream): the model in
+   the path may be swapped for a real one, and generated bodies for valid Converse requests
+   (alternating turns of text blocks, optional system, inferenceConfig, requestMetadata).
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ CHAT = ("POST", "/v1/chat/completions")
 MESSAGES = ("POST", "/v1/messages")
 EMBEDDINGS = ("POST", "/v1/embeddings")
 COUNT_TOKENS = ("POST", "/v1/messages/count_tokens")
+CONVERSE_PATHS = ("/model/{modelId}/converse", "/model/{modelId}/converse-stream")
 STREAMING = (CHAT, MESSAGES)
 
 
@@ -61,6 +65,10 @@ def _is_messages(operation: Any) -> bool:
 
 def _is_count_tokens(operation: Any) -> bool:
     return operation is not None and (operation.method.upper(), operation.path) == COUNT_TOKENS
+
+
+def _is_converse(operation: Any) -> bool:
+    return operation is not None and operation.method.upper() == "POST" and operation.path in CONVERSE_PATHS
 
 
 def _is_embeddings(operation: Any) -> bool:
@@ -135,6 +143,37 @@ _VALID_EMBEDDINGS = st.fixed_dictionaries(
     },
 )
 
+_CONVERSE_TURN = st.fixed_dictionaries(
+    {"role": st.just("user"), "content": st.lists(st.fixed_dictionaries({"text": _TEXT}), min_size=1, max_size=3)}
+)
+_VALID_CONVERSE = st.fixed_dictionaries(
+    {
+        "messages": st.tuples(
+            st.lists(
+                st.tuples(
+                    _CONVERSE_TURN,
+                    st.fixed_dictionaries({"role": st.just("assistant"), "content": st.just([{"text": "ok"}])}),
+                ),
+                max_size=1,
+            ),
+            _CONVERSE_TURN,
+        ).map(lambda t: [*(m for pair in t[0] for m in pair), t[1]]),
+    },
+    optional={
+        "system": st.lists(st.fixed_dictionaries({"text": _TEXT}), min_size=1, max_size=2),
+        "inferenceConfig": st.fixed_dictionaries(
+            {},
+            optional={
+                "maxTokens": st.integers(1, 4096),
+                "temperature": st.floats(0, 1),
+                "topP": st.floats(0, 1),
+                "stopSequences": st.lists(_TEXT, max_size=4),
+            },
+        ),
+        "requestMetadata": st.dictionaries(st.text("abcdefgh", min_size=1, max_size=8), _TEXT, max_size=3),
+    },
+)
+
 
 SSE_EVENT_SCHEMA = {
     "type": "object",
@@ -184,6 +223,8 @@ def flatmap_body(context: Any, body: Any) -> Any:
         valid = _VALID_MESSAGES
     elif _is_embeddings(context.operation):
         return st.one_of(st.just(body), _VALID_EMBEDDINGS)
+    elif _is_converse(context.operation):
+        return st.one_of(st.just(body), _VALID_CONVERSE)
     elif _is_count_tokens(context.operation):
         # A model Bedrock counts tokens for (Claude 3 Haiku is not one).
         return st.one_of(st.just(body), _VALID_MESSAGES.map(lambda b: {**b, "model": "claude-sonnet-4-0"}))
@@ -194,6 +235,14 @@ def flatmap_body(context: Any, body: Any) -> Any:
         valid.map(lambda b: {**b, "stream": False}),
         valid.map(lambda b: {**b, "stream": True}),
     )
+
+
+@schemathesis.hook
+def flatmap_path_parameters(context: Any, path_parameters: Any) -> Any:
+    # The Converse door's model is in the path: as generated (mostly unknown, a 404), or a real one.
+    if _is_converse(context.operation):
+        return st.one_of(st.just(path_parameters), st.just({**(path_parameters or {}), "modelId": MODEL}))
+    return st.just(path_parameters)
 
 
 _CHUNK_VALIDATORS: dict[int, Any] = {}

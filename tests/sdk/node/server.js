@@ -4,8 +4,8 @@
 // no proxy variables (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY, in either case),
 // AWS_EC2_METADATA_DISABLED=true, and a fresh temporary folder as HOME and working directory (where it
 // would look for a .env file). It listens on 127.0.0.1 with `--port 0`; the chosen port is read from
-// its `amazon-chat listening on http://127.0.0.1:P` line. The binary comes from AMAZON_CHAT_BIN
-// (default <repo>/target/debug/amazon-chat).
+// its `amazon-chat listening on http://127.0.0.1:P` line (https:// with TLS). The binary comes from
+// AMAZON_CHAT_BIN (default <repo>/target/debug/amazon-chat).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, closeSync } from "node:fs";
@@ -32,7 +32,8 @@ export const PNG_DATA_URL =
   "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const READY = /amazon-chat listening on (http:\/\/127\.0\.0\.1:\d+)/;
+// http://, or https:// for a server started with --tls-cert/--tls-key.
+const READY = /amazon-chat listening on (https?:\/\/127\.0\.0\.1:\d+)/;
 const DROPPED = ["AWS_", "AMAZON_CHAT_", "API_KEY"];
 const PROXY_VARIABLES = ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"]; // dropped in any case
 const dropped = (name) => DROPPED.some((p) => name.startsWith(p)) || PROXY_VARIABLES.includes(name.toUpperCase());

@@ -4,11 +4,13 @@ Isolation, as in clients/python/tests: the child gets no AWS_*, AMAZON_CHAT_* or
 (so nothing can point it at AWS or change its keys) and no proxy variables (HTTP_PROXY, HTTPS_PROXY,
 ALL_PROXY, NO_PROXY, in either case), AWS_EC2_METADATA_DISABLED=true, and a fresh temporary folder
 as HOME and working directory (where it would look for a .env file). It listens on
-127.0.0.1 with `--port 0` and we read the chosen port from its `amazon-chat listening on ...` line,
-so there is no free-port race. Killed on exit.
+127.0.0.1 with `--port 0` and we read the chosen port from its `amazon-chat listening on ...` line
+(http://, or https:// when extra_args turn TLS on), so there is no free-port race. Killed on exit.
 
 As a module: `with amazon_chat() as server: server.base_url, server.api_key`; more `serve` flags with
-`amazon_chat(extra_args=(...))` (a `--bedrock-max-attempts` among them replaces the default 1).
+`amazon_chat(extra_args=(...))` (a `--bedrock-max-attempts` among them replaces the default 1);
+TLS with `dev_certs(dir)` (runs `amazon-chat dev-certs --out dir`) and
+`extra_args=("--tls-cert", dir/"server.pem", "--tls-key", dir/"server-key.pem")`.
 As a script: `python launch_server.py -- CMD ARGS...` starts a server, runs CMD with AMAZON_CHAT_URL
 (http://127.0.0.1:P), AMAZON_CHAT_OPENAI_BASE_URL (.../v1) and AMAZON_CHAT_API_KEY in its
 environment, stops the server and exits with CMD's status. `{url}` and `{api_key}` in ARGS are
@@ -33,7 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
-READY = re.compile(rb"amazon-chat listening on (http://127\.0\.0\.1:\d+)")
+# http://, or https:// for a server started with --tls-cert/--tls-key (then Server.url is https://).
+READY = re.compile(rb"amazon-chat listening on (https?://127\.0\.0\.1:\d+)")
 DROPPED_PREFIXES = ("AWS_", "AMAZON_CHAT_", "API_KEY")
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")  # dropped in any case
 LAST_SERVER: "Server | None" = None  # the most recently started one, for failure reports
@@ -41,7 +44,7 @@ LAST_SERVER: "Server | None" = None  # the most recently started one, for failur
 
 @dataclass(frozen=True)
 class Server:
-    url: str  # http://127.0.0.1:P
+    url: str  # http://127.0.0.1:P (https:// with TLS)
     api_key: str
     log_path: Path
 
@@ -91,6 +94,18 @@ def amazon_chat(timeout: float = 60.0, extra_args: tuple[str, ...] = ()) -> Iter
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
+
+
+def dev_certs(out: Path) -> Path:
+    """Runs `amazon-chat dev-certs --out out` (isolated like the server) and returns `out`, which then
+    holds ca.pem, server.pem, server-key.pem, client.pem and client-key.pem."""
+    env = {k: v for k, v in os.environ.items() if not _dropped(k)}
+    env.update(HOME=str(out), AWS_EC2_METADATA_DISABLED="true")
+    done = subprocess.run([str(binary()), "dev-certs", "--out", str(out)], env=env, cwd=out,
+                          stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    if done.returncode != 0:
+        raise RuntimeError(f"amazon-chat dev-certs exited with {done.returncode}:\n{done.stderr.decode(errors='replace')}")
+    return out
 
 
 def server_args(extra_args: tuple[str, ...] = ()) -> list[str]:
