@@ -122,3 +122,45 @@ fn the_configuration_reference_is_printed_from_the_binary() {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/configuration.md")).unwrap();
     assert_eq!(stdout(&output), on_disk, "docs/configuration.md is stale: make docs");
 }
+
+#[test]
+fn chat_on_a_terminal_keeps_the_conversation_dims_reasoning_and_takes_commands() {
+    // `script` (util-linux, in every Debian) gives the chat a terminal: stdin, stdout and stderr
+    // are a pty, so it runs as it does for a person.
+    let stack = common::Stack::start();
+    let command = format!(
+        "{} chat --url {} --model us.anthropic.claude-sonnet-4-20250514-v1:0 --reasoning-effort low",
+        env!("CARGO_BIN_EXE_amazon-chat"),
+        stack.server.url
+    );
+    let typed = "first question\n/usage\n/model anthropic.claude-3-haiku-20240307-v1:0\n/reasoning off\nsecond question\n/nonsense\n/quit\n";
+    let home = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new("script")
+        .args(["-qfec", &command, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .current_dir(home.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(typed.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let screen = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{screen}");
+    assert!(screen.contains("\x1b[2mLet me think about: first question"), "reasoning dimmed: {screen:?}");
+    assert!(screen.contains("You said: first question"), "{screen:?}");
+    assert!(screen.contains("last answer: ") && screen.contains(" out, "), "/usage: {screen:?}");
+    assert!(screen.contains("model: anthropic.claude-3-haiku-20240307-v1:0"), "/model: {screen:?}");
+    assert!(screen.contains("You said: second question"), "{screen:?}");
+    assert!(screen.contains("unknown command /nonsense"), "{screen:?}");
+
+    // The second question went with the first turn and its answer: the history is kept.
+    let last = stack.last_recorded();
+    let messages = last["body"]["messages"].as_array().expect("a Converse body");
+    assert_eq!(messages.len(), 3, "{last}");
+    assert_eq!(last["model_id"], "anthropic.claude-3-haiku-20240307-v1:0", "/model switched: {last}");
+}

@@ -2,8 +2,8 @@
 //! process), to try a gateway before writing code against it.
 //!
 //! On a terminal it is a conversation: answers stream as they come, reasoning dimmed, the history
-//! kept and sent with each question, and slash commands (`/model`, `/system`, `/usage`, `/reset`,
-//! `/help`, `/quit`). Ctrl-C stops the answer in progress; Ctrl-D (or Ctrl-C at the prompt) quits.
+//! kept and sent with each question, and slash commands (`/model`, `/system`, `/reasoning`,
+//! `/usage`, `/reset`, `/help`, `/quit`). Ctrl-C stops the answer in progress; Ctrl-D (or Ctrl-C at the prompt) quits.
 //! From a pipe it is one question: stdin is the message, the answer goes to stdout (reasoning to
 //! stderr), and the exit status says whether it worked (`echo hi | amazon-chat chat`).
 //!
@@ -146,6 +146,17 @@ impl Session {
                 self.system = Some(rest.to_owned());
                 "system prompt set".to_owned()
             }
+            "/reasoning" if rest.is_empty() => {
+                format!("reasoning: {}", self.reasoning_effort.as_deref().unwrap_or("off"))
+            }
+            "/reasoning" if rest == "off" => {
+                self.reasoning_effort = None;
+                "reasoning: off".to_owned()
+            }
+            "/reasoning" => {
+                self.reasoning_effort = Some(rest.to_owned());
+                format!("reasoning: {rest}")
+            }
             "/usage" => self.usage(),
             "/reset" => {
                 self.history.clear();
@@ -172,6 +183,7 @@ impl Session {
 
 const HELP: &str = "/model [NAME]   show or switch the model
 /system [TEXT]  set the system prompt (empty: clear it)
+/reasoning [LEVEL|off]  minimal, low, medium, high, xhigh: the model reasons first (dimmed)
 /usage          token counts of the last answer and of the session
 /reset          forget the conversation
 /quit           leave (or Ctrl-D)";
