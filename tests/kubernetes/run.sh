@@ -95,13 +95,22 @@ render >"$WORK/chart-default.yaml" || fail "helm template with the default value
 render --set keys.existingSecret=team-keys --set autoscaling.enabled=false --set podDisruptionBudget.enabled=false \
   --set models.file= --set aws.credentials=platform --set otlp.endpoint= --set redis.existingSecret= \
   >"$WORK/chart-switches.yaml" || fail "helm template with the switches"
-validate "$WORK/chart-default.yaml" "$WORK/chart-switches.yaml" || fail "the chart renders objects the schemas refuse"
+render --set tls.secretName=amazon-chat-tls >"$WORK/chart-tls.yaml" || fail "helm template with TLS"
+render --set tls.secretName=amazon-chat-tls --set tls.clientCaSecret=internal-ca >"$WORK/chart-mtls.yaml" \
+  || fail "helm template with mTLS"
+validate "$WORK/chart-default.yaml" "$WORK/chart-switches.yaml" "$WORK/chart-tls.yaml" "$WORK/chart-mtls.yaml" \
+  || fail "the chart renders objects the schemas refuse"
+grep -q 'scheme: HTTPS' "$WORK/chart-tls.yaml" || fail "with TLS the probes are not HTTPS GETs"
+grep -q 'AMAZON_CHAT_TLS_CERT' "$WORK/chart-tls.yaml" || fail "with TLS the server is not given its certificate"
+grep -q 'grpc:' "$WORK/chart-tls.yaml" && fail "with TLS a gRPC probe remains (the kubelet's do not speak TLS)"
+grep -q 'AMAZON_CHAT_TLS_CLIENT_CA' "$WORK/chart-mtls.yaml" || fail "with mTLS the server is not given the client CA"
+grep -q 'tcpSocket:' "$WORK/chart-mtls.yaml" || fail "with mTLS the probes are not TCP checks"
 chart_kinds=$(sed -n 's/^kind: *//p' "$WORK/chart-default.yaml" | sort | paste -sd, -)
 [[ "$chart_kinds" == "$kinds" ]] || fail "the chart renders $chart_kinds, the manifests hold $kinds"
 grep -q 'kind: HorizontalPodAutoscaler' "$WORK/chart-switches.yaml" && fail "autoscaling.enabled=false still renders an HPA"
 grep -q 'replicas: 3' "$WORK/chart-switches.yaml" || fail "without autoscaling the Deployment sets its replicas"
 grep -q 'secretName: team-keys' "$WORK/chart-switches.yaml" || fail "keys.existingSecret is not mounted"
-say "the chart lints, and renders valid objects ($chart_kinds) with its defaults and its switches"
+say "the chart lints, and renders valid objects ($chart_kinds) with its defaults, its switches, TLS and mTLS"
 
 # --- the files the ConfigMap and Secret carry work in the server
 python3 - "$ROOT/deploy/kubernetes" "$WORK" <<'PY'

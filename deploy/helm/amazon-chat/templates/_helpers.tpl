@@ -22,3 +22,22 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "amazon-chat.keysSecret" -}}
 {{- default (printf "%s-keys" (include "amazon-chat.fullname" .)) .Values.keys.existingSecret -}}
 {{- end -}}
+
+{{/* A probe: gRPC health in plaintext, an HTTPS GET of the path with TLS (the kubelet's gRPC probes
+do not speak TLS), a TCP check with mTLS (the kubelet has no client certificate). */}}
+{{- define "amazon-chat.probe" -}}
+{{- $root := index . 0 -}}
+{{- $path := index . 1 -}}
+{{- if not $root.Values.tls.secretName -}}
+grpc:
+  port: {{ $root.Values.service.grpcPort }}
+{{- else if $root.Values.tls.clientCaSecret -}}
+tcpSocket:
+  port: {{ $root.Values.service.grpcPort }}
+{{- else -}}
+httpGet:
+  path: {{ $path }}
+  port: {{ $root.Values.service.grpcPort }}
+  scheme: HTTPS
+{{- end -}}
+{{- end -}}
