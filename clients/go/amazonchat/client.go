@@ -18,12 +18,18 @@
 // (client.Embed(ctx, "amazon.titan-embed-text-v2:0", texts, amazonchat.WithDimensions(256)));
 // CreateEmbeddings returns the whole response (images too, through ImageInput), and
 // EmbeddingVectors reads its vectors, base64 ones included.
+//
+// TLS: WithTLS(config) connects over TLS; LoadTLSConfig("ca.pem", "", "") makes a config that trusts
+// that CA, and LoadTLSConfig("ca.pem", "client.pem", "client-key.pem") one that also presents a
+// client certificate, for a server that requires one (mTLS). TLSConfig does the same from PEM bytes.
+// The default stays plaintext HTTP/2.
 package amazonchat
 
 import (
 	"cmp"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
@@ -31,6 +37,7 @@ import (
 	"io"
 	"iter"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -73,8 +80,69 @@ func WithAPIKey(key string) Option { return func(o *options) { o.apiKey = key } 
 // WithTimeout sets the deadline of calls whose context has none (default DefaultTimeout; 0: none).
 func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
 
-// WithTLS connects over TLS; the default is plaintext HTTP/2 (h2c).
+// WithTLS connects over TLS; the default is plaintext HTTP/2 (h2c). TLSConfig and LoadTLSConfig make
+// a config from PEM certificates; any *tls.Config works (nil: plaintext).
 func WithTLS(config *tls.Config) Option { return func(o *options) { o.tls = config } }
+
+// TLSConfig returns a TLS config that trusts the PEM CA certificates caPEM (nil or empty: the
+// system's roots) and, when certPEM and keyPEM are given (both or neither), presents that client
+// certificate, for a server that requires one (mTLS). The key may be PKCS#8, PKCS#1 or SEC1. The
+// server's certificate must name the target's host (localhost, 127.0.0.1, ...). Pass it to WithTLS.
+func TLSConfig(caPEM, certPEM, keyPEM []byte) (*tls.Config, error) {
+	config := &tls.Config{MinVersion: tls.VersionTLS12}
+	if len(caPEM) > 0 {
+		roots := x509.NewCertPool()
+		if !roots.AppendCertsFromPEM(caPEM) {
+			return nil, errors.New("amazonchat: no PEM certificate in the CA")
+		}
+		config.RootCAs = roots
+	}
+	if (len(certPEM) == 0) != (len(keyPEM) == 0) {
+		return nil, errors.New("amazonchat: give a client certificate and its key together, or neither")
+	}
+	if len(certPEM) > 0 {
+		pair, err := tls.X509KeyPair(certPEM, keyPEM)
+		if err != nil {
+			return nil, fmt.Errorf("amazonchat: client certificate: %w", err)
+		}
+		config.Certificates = []tls.Certificate{pair}
+	}
+	return config, nil
+}
+
+// LoadTLSConfig is TLSConfig with the PEMs read from files: caFile ("" for the system's roots), and
+// certFile with keyFile (both "" for no client certificate).
+func LoadTLSConfig(caFile, certFile, keyFile string) (*tls.Config, error) {
+	if (certFile == "") != (keyFile == "") {
+		return nil, errors.New("amazonchat: give a client certificate and its key together, or neither")
+	}
+	read := func(path string) ([]byte, error) {
+		if path == "" {
+			return nil, nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("amazonchat: %w", err)
+		}
+		return data, nil
+	}
+	ca, err := read(caFile)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := read(certFile)
+	if err != nil {
+		return nil, err
+	}
+	key, err := read(keyFile)
+	if err != nil {
+		return nil, err
+	}
+	if caFile != "" && len(ca) == 0 {
+		return nil, fmt.Errorf("amazonchat: %s is empty", caFile)
+	}
+	return TLSConfig(ca, cert, key)
+}
 
 // WithDialOptions adds gRPC dial options (interceptors, keepalive, ...).
 func WithDialOptions(opts ...grpc.DialOption) Option {

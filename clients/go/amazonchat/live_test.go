@@ -5,7 +5,8 @@ package amazonchat_test
 // gets no AWS credentials or config (no AWS_* variables; HOME and the working directory, where it
 // would look for a .env file, are a fresh temporary folder), no AMAZON_CHAT_* or API_KEY* variables
 // but the API_KEY it is given, no proxy variables (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY, in
-// either case) and AWS_EC2_METADATA_DISABLED=true, and is killed when the tests end.
+// either case) and AWS_EC2_METADATA_DISABLED=true, and is killed when the tests end. tls_test.go
+// starts its own TLS servers the same way (launch).
 
 import (
 	"bytes"
@@ -106,29 +107,61 @@ func dropped(name string) bool {
 }
 
 func startServer() (func(), error) {
+	var (
+		stop func()
+		err  error
+	)
+	target, apiKey, stop, err = launch(nil)
+	return stop, err
+}
+
+// binary is the amazon-chat executable: AMAZON_CHAT_BIN, or <repo>/target/debug/amazon-chat.
+func binary() (string, error) {
 	bin := os.Getenv("AMAZON_CHAT_BIN")
 	if bin == "" {
 		wd, err := os.Getwd() // <repo>/clients/go/amazonchat
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		bin = filepath.Join(wd, "..", "..", "..", "target", "debug", "amazon-chat")
 	}
 	bin, err := filepath.Abs(bin)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	if _, err := os.Stat(bin); err != nil {
-		return nil, fmt.Errorf("binary not found at %s (set AMAZON_CHAT_BIN): %w", bin, err)
+		return "", fmt.Errorf("binary not found at %s (set AMAZON_CHAT_BIN): %w", bin, err)
+	}
+	return bin, nil
+}
+
+// serverEnv is this process's environment without the variables the server must not inherit, with
+// HOME set to home and AWS_EC2_METADATA_DISABLED=true.
+func serverEnv(home string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); !dropped(name) {
+			env = append(env, kv)
+		}
+	}
+	return append(env, "HOME="+home, "AWS_EC2_METADATA_DISABLED=true")
+}
+
+// launch starts `serve --demo` with extraArgs on a free loopback port and waits until ListModels
+// answers through a client dialled with readyOpts (WithTLS for a TLS server).
+func launch(extraArgs []string, readyOpts ...amazonchat.Option) (target, apiKey string, stop func(), err error) {
+	bin, err := binary()
+	if err != nil {
+		return "", "", nil, err
 	}
 	key := make([]byte, 8)
 	if _, err := rand.Read(key); err != nil {
-		return nil, err
+		return "", "", nil, err
 	}
 	apiKey = "test-" + hex.EncodeToString(key)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, err
+		return "", "", nil, err
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
@@ -136,24 +169,21 @@ func startServer() (func(), error) {
 
 	home, err := os.MkdirTemp("", "amazon-chat-go-")
 	if err != nil {
-		return nil, err
+		return "", "", nil, err
 	}
-	cmd := exec.Command(bin, "serve", "--demo", "--host", "127.0.0.1", "--port", fmt.Sprint(port), "--api-key", apiKey)
-	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); !dropped(name) {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, "HOME="+home, "AWS_EC2_METADATA_DISABLED=true", "API_KEY="+apiKey)
+	args := append([]string{"serve", "--demo", "--host", "127.0.0.1", "--port", fmt.Sprint(port), "--api-key", apiKey}, extraArgs...)
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(serverEnv(home), "API_KEY="+apiKey)
 	cmd.Dir = home
 	var log syncBuffer
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		os.RemoveAll(home)
+		return "", "", nil, err
 	}
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
-	stop := func() {
+	stop = func() {
 		cmd.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-exited:
@@ -164,10 +194,11 @@ func startServer() (func(), error) {
 		os.RemoveAll(home)
 	}
 
-	client, err := amazonchat.Dial(target, amazonchat.WithAPIKey(apiKey), amazonchat.WithTimeout(2*time.Second))
+	opts := append([]amazonchat.Option{amazonchat.WithAPIKey(apiKey), amazonchat.WithTimeout(2 * time.Second)}, readyOpts...)
+	client, err := amazonchat.Dial(target, opts...)
 	if err != nil {
 		stop()
-		return nil, err
+		return "", "", nil, err
 	}
 	defer client.Close()
 	deadline := time.Now().Add(60 * time.Second)
@@ -175,15 +206,15 @@ func startServer() (func(), error) {
 		select {
 		case <-exited:
 			stop()
-			return nil, fmt.Errorf("exited (%v): %s", cmd.ProcessState, log.String())
+			return "", "", nil, fmt.Errorf("exited (%v): %s", cmd.ProcessState, log.String())
 		default:
 		}
 		if _, err := client.ListModels(context.Background()); err == nil {
-			return stop, nil
+			return target, apiKey, stop, nil
 		}
 		if time.Now().After(deadline) {
 			stop()
-			return nil, fmt.Errorf("not ready on %s after 60 s: %s", target, log.String())
+			return "", "", nil, fmt.Errorf("not ready on %s after 60 s: %s", target, log.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -20,12 +20,18 @@
  * `number[]`) per text, in order; `createEmbeddings(embeddingsRequest(...))` to the whole
  * `CreateEmbeddingsResponse` (images too, through `imageInput()`), whose vectors, base64 ones
  * included, `embeddingVectors(response)` reads.
+ *
+ * TLS: `{ tls: { caFile: "ca.pem" } }` trusts that CA (Node's roots without one); `certFile` and
+ * `keyFile` (or `cert` / `key` as PEM) present a client certificate, for a server that requires one
+ * (mTLS). The default stays plaintext HTTP/2.
  */
 
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import type { JsonObject } from "@bufbuild/protobuf";
 import { createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { readFileSync } from "node:fs";
+import type { SecureClientSessionOptions } from "node:http2";
 
 import {
   ChatCompletionRequestSchema,
@@ -57,12 +63,36 @@ export { Code, ConnectError } from "@connectrpc/connect";
 /** Milliseconds a call may take unless the client or the call says otherwise. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
+/**
+ * How to connect over TLS. Each PEM comes as its contents (`ca`, `cert`, `key`: a string or a
+ * Buffer) or a file's path (`caFile`, `certFile`, `keyFile`, read when the client is made); give one
+ * of each pair at most. Without a CA, Node's default roots are trusted. A client certificate
+ * (`cert`/`certFile` with `key`/`keyFile`, together or not at all) is for a server that requires one
+ * (mTLS). The server's certificate must name the target's host (`localhost`, `127.0.0.1`, ...).
+ */
+export interface TlsOptions {
+  /** The PEM CA certificate(s) to trust instead of Node's default roots. */
+  ca?: string | Buffer;
+  /** The path of a PEM file of CA certificates (instead of `ca`). */
+  caFile?: string;
+  /** The PEM client certificate chain, leaf first (mTLS). */
+  cert?: string | Buffer;
+  /** The path of `cert`'s file. */
+  certFile?: string;
+  /** The client certificate's PEM private key (mTLS). */
+  key?: string | Buffer;
+  /** The path of `key`'s file. */
+  keyFile?: string;
+}
+
 export interface AmazonChatClientOptions {
   /**
    * Where the server listens: `host:port` or `http://host:port` (plaintext HTTP/2), or
-   * `https://host:port` (TLS).
+   * `https://host:port` (TLS). With `tls`, `host:port` means TLS.
    */
   target: string;
+  /** Connect over TLS (and mTLS) with these certificates; the default is plaintext HTTP/2. */
+  tls?: TlsOptions;
   /** Sent on every call as `authorization: Bearer <apiKey>`. */
   apiKey?: string;
   /** Default deadline of each call in milliseconds; 0 means none. Default: 60 s. */
@@ -251,6 +281,41 @@ export function embeddingVectors(response: CreateEmbeddingsResponse): number[][]
     });
 }
 
+/** One PEM of a pair (contents or path); undefined when neither is given. */
+function pem(what: string, contents: string | Buffer | undefined, file: string | undefined): string | Buffer | undefined {
+  if (contents !== undefined && file !== undefined) throw new Error(`tls: give ${what} or ${what}File, not both`);
+  if (file === undefined) return contents;
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new Error(`tls.${what}File: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** The node:http2 options of a TLS connection with `tls`'s certificates. */
+export function tlsSessionOptions(tls: TlsOptions): SecureClientSessionOptions {
+  const ca = pem("ca", tls.ca, tls.caFile);
+  const cert = pem("cert", tls.cert, tls.certFile);
+  const key = pem("key", tls.key, tls.keyFile);
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new Error("tls: give a client certificate and its key together (cert/certFile with key/keyFile), or neither");
+  }
+  const options: SecureClientSessionOptions = {};
+  if (ca !== undefined) options.ca = ca;
+  if (cert !== undefined) options.cert = cert;
+  if (key !== undefined) options.key = key;
+  return options;
+}
+
+/** The base URL for `target`: `http://` for `host:port`, or `https://` with `tls`. */
+function baseUrlOf(target: string, tls: TlsOptions | undefined): string {
+  if (/^https?:\/\//.test(target)) {
+    if (tls && target.startsWith("http://")) throw new Error(`tls was given but the target is plaintext: ${target}`);
+    return target;
+  }
+  return `${tls ? "https" : "http"}://${target}`;
+}
+
 /** An amazon-chat client. Call `close()` when done. */
 export class AmazonChatClient {
   /** The raw generated ChatService client, for anything this layer does not cover. */
@@ -264,13 +329,17 @@ export class AmazonChatClient {
   private readonly sessions: Http2SessionManager;
 
   constructor(options: AmazonChatClientOptions) {
-    const baseUrl = /^https?:\/\//.test(options.target) ? options.target : `http://${options.target}`;
+    const baseUrl = baseUrlOf(options.target, options.tls);
     const apiKey = options.apiKey;
     const auth: Interceptor = (next) => async (req) => {
       if (apiKey) req.header.set("authorization", `Bearer ${apiKey}`);
       return next(req);
     };
-    this.sessions = new Http2SessionManager(baseUrl);
+    this.sessions = new Http2SessionManager(
+      baseUrl,
+      undefined,
+      options.tls ? tlsSessionOptions(options.tls) : undefined,
+    );
     const transport: Transport = createGrpcTransport({
       baseUrl,
       sessionManager: this.sessions,

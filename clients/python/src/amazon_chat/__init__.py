@@ -7,6 +7,10 @@
     with Client("127.0.0.1:8000", api_key="KEY") as client:
         vectors = client.embed("amazon.titan-embed-text-v2:0", ["one text", "another"])
 
+    # TLS: trust a CA (and present a client certificate, for mTLS)
+    with Client("localhost:8000", api_key="KEY", credentials=tls_credentials("ca.pem")) as client:
+        ...
+
 The generated messages and stubs live in ``amazon_chat.v1`` (``chat_pb2``, ``chat_pb2_grpc``,
 ``models_pb2``, ``models_pb2_grpc``, ``embeddings_pb2``, ``embeddings_pb2_grpc``).
 """
@@ -30,6 +34,7 @@ from amazon_chat.client import (
     reasoning_text,
     system,
     text_input,
+    tls_credentials,
     tool_result,
     user,
 )
@@ -53,6 +58,7 @@ __all__ = [
     "reasoning_text",
     "system",
     "text_input",
+    "tls_credentials",
     "tool_result",
     "user",
 ]

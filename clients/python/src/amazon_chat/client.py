@@ -16,6 +16,10 @@ text, in order; ``create_embeddings(embeddings_request(...))`` returns the whole
 ``CreateEmbeddingsResponse`` (images too, through ``image_input``), and ``embedding_vectors`` reads
 its vectors, base64 ones included.
 
+TLS: ``credentials=tls_credentials("ca.pem")`` trusts that CA (the system's roots without one);
+``tls_credentials("ca.pem", cert="client.pem", key="client-key.pem")`` also presents a client
+certificate, for a server that requires one (mTLS). The default stays plaintext HTTP/2.
+
 The generated messages and stubs are re-exported from ``amazon_chat.v1``; the raw stubs are on
 ``client.chat_service``, ``client.model_service`` and ``client.embedding_service`` for anything this
 layer does not cover.
@@ -24,6 +28,7 @@ layer does not cover.
 from __future__ import annotations
 
 import base64
+import os
 import struct
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -62,6 +67,7 @@ __all__ = [
     "reasoning_text",
     "system",
     "text_input",
+    "tls_credentials",
     "tool_result",
     "user",
 ]
@@ -99,6 +105,41 @@ server's default is "search_document" (or its ``--embedding-input-type``)."""
 EncodingFormat = Literal["float", "base64"]
 """How the vectors come back: floats (``Embedding.embedding``, the default) or base64 of little-endian
 32-bit floats (``Embedding.embedding_base64``)."""
+
+
+Pem = bytes | str | os.PathLike[str]
+"""A PEM file's contents (``bytes``, or a ``str`` that starts with ``-----BEGIN``) or its path."""
+
+
+def _read_pem(source: Pem, what: str) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, str) and source.lstrip().startswith("-----BEGIN"):
+        return source.encode()
+    try:
+        with open(source, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise ValueError(f"{what}: cannot read {os.fsdecode(source)!r}: {e}") from e
+
+
+def tls_credentials(
+    ca: Pem | None = None, *, cert: Pem | None = None, key: Pem | None = None
+) -> grpc.ChannelCredentials:
+    """Channel credentials for TLS, to pass as ``Client(..., credentials=...)``.
+
+    ``ca`` is the PEM CA certificate(s) to trust (``None``: the system's roots); ``cert`` and ``key``
+    (PEM, together or not at all; the key PKCS#8, PKCS#1 or SEC1) are the client certificate to
+    present to a server that requires one (mTLS). Each is PEM bytes, PEM text, or a file's path. The
+    server's certificate must name the host of the target (``localhost``, ``127.0.0.1``, ...).
+    """
+    if (cert is None) != (key is None):
+        raise ValueError("tls_credentials: give both cert and key (a client certificate), or neither")
+    return grpc.ssl_channel_credentials(
+        root_certificates=None if ca is None else _read_pem(ca, "ca"),
+        private_key=None if key is None else _read_pem(key, "key"),
+        certificate_chain=None if cert is None else _read_pem(cert, "cert"),
+    )
 
 
 def system(text: str) -> chat_pb2.Message:
@@ -303,9 +344,10 @@ class _Base:
 class Client(_Base):
     """A blocking amazon-chat client. Use it as a context manager, or call ``close()``.
 
-    ``target`` is ``host:port``. The channel is plaintext (h2c) unless ``credentials`` are given,
-    e.g. ``grpc.ssl_channel_credentials()``. ``timeout`` is the default deadline of each call in
-    seconds (``None``: no deadline); every method also takes its own ``timeout``.
+    ``target`` is ``host:port``. The channel is plaintext (h2c) unless ``credentials`` are given:
+    ``tls_credentials(ca, cert=..., key=...)`` for TLS (and mTLS), or any
+    ``grpc.ChannelCredentials``. ``timeout`` is the default deadline of each call in seconds
+    (``None``: no deadline); every method also takes its own ``timeout``.
     """
 
     def __init__(
@@ -452,7 +494,8 @@ class Client(_Base):
 
 
 class AsyncClient(_Base):
-    """The asyncio twin of ``Client`` (grpc.aio). Use ``async with``, or ``await close()``."""
+    """The asyncio twin of ``Client`` (grpc.aio). Use ``async with``, or ``await close()``. TLS as in
+    ``Client``: ``credentials=tls_credentials(...)``."""
 
     def __init__(
         self,

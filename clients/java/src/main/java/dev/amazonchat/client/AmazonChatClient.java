@@ -15,6 +15,7 @@ import dev.amazonchat.v1.Model;
 import dev.amazonchat.v1.ModelServiceGrpc;
 import dev.amazonchat.v1.StreamChatCompletionResponse;
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptors;
 import io.grpc.Context;
 import io.grpc.Grpc;
@@ -24,8 +25,13 @@ import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -60,6 +66,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Embeddings: {@link #embed(String, List)} returns one vector per text, in order; {@link
  * #createEmbeddings(CreateEmbeddingsRequest)} the whole response (images too, through {@link
  * Embeddings#image}), whose vectors, base64 ones included, {@link #embeddingVectors} reads.
+ *
+ * <p>TLS: {@code builder(target).trustCertificates(Path.of("ca.pem"))} trusts that CA (the JDK's
+ * roots with {@link Builder#useTls()} alone); {@link Builder#clientCertificate(Path, Path)} also
+ * presents a client certificate, for a server that requires one (mTLS). The default stays plaintext
+ * HTTP/2.
  */
 public final class AmazonChatClient implements AutoCloseable {
   /** The deadline of a call unless the client or the call says otherwise. */
@@ -102,6 +113,12 @@ public final class AmazonChatClient implements AutoCloseable {
     private String apiKey;
     private Duration timeout = DEFAULT_TIMEOUT;
     private boolean tls;
+    private Path caFile;
+    private byte[] caPem;
+    private Path certFile;
+    private byte[] certPem;
+    private Path keyFile;
+    private byte[] keyPem;
 
     private Builder(String target) {
       this.target = Objects.requireNonNull(target, "target");
@@ -119,20 +136,89 @@ public final class AmazonChatClient implements AutoCloseable {
       return this;
     }
 
-    /** Connects over TLS instead of plaintext HTTP/2. */
+    /** Connects over TLS instead of plaintext HTTP/2, trusting the JDK's default roots. */
     public Builder useTls() {
       this.tls = true;
       return this;
     }
 
-    /** Creates the client; the connection opens with the first call. */
+    /**
+     * Connects over TLS, trusting the CA certificates of this PEM file instead of the JDK's roots
+     * (read by {@link #build()}).
+     */
+    public Builder trustCertificates(Path caPem) {
+      this.caFile = Objects.requireNonNull(caPem, "caPem");
+      this.caPem = null;
+      this.tls = true;
+      return this;
+    }
+
+    /** Connects over TLS, trusting these PEM CA certificates instead of the JDK's roots. */
+    public Builder trustCertificates(byte[] caPem) {
+      this.caPem = Objects.requireNonNull(caPem, "caPem").clone();
+      this.caFile = null;
+      this.tls = true;
+      return this;
+    }
+
+    /**
+     * Connects over TLS and presents this client certificate (a PEM chain, leaf first) with its PEM
+     * private key, for a server that requires one (mTLS). The key must be PKCS#8 ({@code -----BEGIN
+     * PRIVATE KEY-----}, as {@code amazon-chat dev-certs} writes it); convert others with {@code
+     * openssl pkcs8 -topk8 -nocrypt}. Read by {@link #build()}.
+     */
+    public Builder clientCertificate(Path certChainPem, Path privateKeyPem) {
+      this.certFile = Objects.requireNonNull(certChainPem, "certChainPem");
+      this.keyFile = Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+      this.certPem = null;
+      this.keyPem = null;
+      this.tls = true;
+      return this;
+    }
+
+    /** {@link #clientCertificate(Path, Path)} from the PEM contents. */
+    public Builder clientCertificate(byte[] certChainPem, byte[] privateKeyPem) {
+      this.certPem = Objects.requireNonNull(certChainPem, "certChainPem").clone();
+      this.keyPem = Objects.requireNonNull(privateKeyPem, "privateKeyPem").clone();
+      this.certFile = null;
+      this.keyFile = null;
+      this.tls = true;
+      return this;
+    }
+
+    /**
+     * Creates the client; the connection opens with the first call.
+     *
+     * @throws UncheckedIOException if a certificate or key file cannot be read
+     */
     public AmazonChatClient build() {
-      ManagedChannel channel =
-          Grpc.newChannelBuilder(
-                  target,
-                  tls ? TlsChannelCredentials.create() : InsecureChannelCredentials.create())
-              .build();
+      ManagedChannel channel = Grpc.newChannelBuilder(target, credentials()).build();
       return new AmazonChatClient(channel, apiKey, timeout);
+    }
+
+    private ChannelCredentials credentials() {
+      if (!tls) {
+        return InsecureChannelCredentials.create();
+      }
+      TlsChannelCredentials.Builder credentials = TlsChannelCredentials.newBuilder();
+      try {
+        byte[] ca = pem(caFile, caPem);
+        if (ca != null) {
+          credentials.trustManager(new ByteArrayInputStream(ca));
+        }
+        byte[] cert = pem(certFile, certPem);
+        byte[] key = pem(keyFile, keyPem);
+        if (cert != null && key != null) {
+          credentials.keyManager(new ByteArrayInputStream(cert), new ByteArrayInputStream(key));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("amazon-chat TLS: " + e.getMessage(), e);
+      }
+      return credentials.build();
+    }
+
+    private static byte[] pem(Path file, byte[] contents) throws IOException {
+      return file != null ? Files.readAllBytes(file) : contents;
     }
   }
 

@@ -8,11 +8,13 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Starts {@code amazon-chat serve --demo} (its embedded Bedrock emulator) for the live tests. The
@@ -21,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  * where it would look for a .env file, are a fresh temporary folder), no AMAZON_CHAT_* or API_KEY*
  * variables but the API_KEY it is given, no proxy variables (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY,
  * NO_PROXY, in either case) and AWS_EC2_METADATA_DISABLED=true, and is killed by {@link #close()}.
+ * For the TLS tests, {@link #devCerts} runs {@code amazon-chat dev-certs} and {@link #start(List,
+ * UnaryOperator)} passes more flags and checks readiness over TLS.
  */
 final class LiveServer implements AutoCloseable {
   private static final List<String> DROPPED_PREFIXES = List.of("AWS_", "AMAZON_CHAT_", "API_KEY");
@@ -48,7 +52,8 @@ final class LiveServer implements AutoCloseable {
         || PROXY_VARIABLES.contains(name.toUpperCase(Locale.ROOT));
   }
 
-  static LiveServer start() throws Exception {
+  /** The amazon-chat executable: AMAZON_CHAT_BIN, or {@code <repo>/target/debug/amazon-chat}. */
+  static String binary() {
     String bin = System.getenv("AMAZON_CHAT_BIN");
     if (bin == null || bin.isEmpty()) {
       // Maven runs the tests in clients/java.
@@ -58,6 +63,51 @@ final class LiveServer implements AutoCloseable {
     if (!Files.isRegularFile(Path.of(bin))) {
       throw new IllegalStateException("amazon-chat binary not found at " + bin + " (set AMAZON_CHAT_BIN)");
     }
+    return bin;
+  }
+
+  /** The server's environment: this one's without the dropped variables, HOME={@code home}. */
+  private static void isolate(Map<String, String> env, Path home) {
+    env.keySet().removeIf(LiveServer::dropped);
+    env.put("HOME", home.toString());
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
+  }
+
+  /**
+   * Runs {@code amazon-chat dev-certs --out dir}: ca.pem, server.pem, server-key.pem, client.pem and
+   * client-key.pem in {@code dir}.
+   */
+  static void devCerts(Path dir) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(binary(), "dev-certs", "--out", dir.toString());
+    isolate(builder.environment(), dir);
+    Path log = Files.createTempFile("amazon-chat-dev-certs-", ".log");
+    try {
+      builder.directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+      Process process = builder.start();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+        throw new IllegalStateException("amazon-chat dev-certs did not finish in 60 s");
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(
+            "amazon-chat dev-certs exited with " + process.exitValue() + ": " + Files.readString(log));
+      }
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
+
+  static LiveServer start() throws Exception {
+    return start(List.of(), UnaryOperator.identity());
+  }
+
+  /**
+   * Starts a server with more {@code serve} flags ({@code --tls-cert}, ...); {@code tls} configures
+   * the client that checks it is up (e.g. {@code b -> b.trustCertificates(ca)}).
+   */
+  static LiveServer start(List<String> extraArgs, UnaryOperator<AmazonChatClient.Builder> tls)
+      throws Exception {
+    String bin = binary();
     byte[] random = new byte[8];
     new SecureRandom().nextBytes(random);
     String apiKey = "test-" + HexFormat.of().formatHex(random);
@@ -68,20 +118,21 @@ final class LiveServer implements AutoCloseable {
     }
     Path home = Files.createTempDirectory("amazon-chat-java-");
     Path log = home.resolve("server.log");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            bin, "serve", "--demo", "--host", "127.0.0.1", "--port", String.valueOf(port),
-            "--api-key", apiKey);
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                bin, "serve", "--demo", "--host", "127.0.0.1", "--port", String.valueOf(port),
+                "--api-key", apiKey));
+    command.addAll(extraArgs);
+    ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
-    env.keySet().removeIf(LiveServer::dropped);
-    env.put("HOME", home.toString());
-    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    isolate(env, home);
     env.put("API_KEY", apiKey);
     builder.directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
     Process process = builder.start();
     LiveServer server = new LiveServer("127.0.0.1:" + port, apiKey, process, home, log);
     try {
-      server.awaitReady();
+      server.awaitReady(tls);
     } catch (Exception e) {
       server.close();
       throw e;
@@ -89,10 +140,11 @@ final class LiveServer implements AutoCloseable {
     return server;
   }
 
-  private void awaitReady() throws Exception {
+  private void awaitReady(UnaryOperator<AmazonChatClient.Builder> tls) throws Exception {
     Instant deadline = Instant.now().plusSeconds(60);
     try (AmazonChatClient client =
-        AmazonChatClient.builder(target).apiKey(apiKey).timeout(Duration.ofSeconds(2)).build()) {
+        tls.apply(AmazonChatClient.builder(target).apiKey(apiKey).timeout(Duration.ofSeconds(2)))
+            .build()) {
       while (true) {
         if (!process.isAlive()) {
           throw new IllegalStateException(
