@@ -13,7 +13,7 @@ fn main() -> ExitCode {
         return fail(&Error::startup(ErrorKind::Configuration, message));
     }
     let cli = Cli::parse_from(args);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match runtime_for(&cli.command).enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             let message = format!("cannot start the async runtime: {error}");
@@ -111,6 +111,21 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(&error),
+    }
+}
+
+/// The async runtime: `serve --worker-threads 1` is single-threaded (no hand-offs between
+/// threads), N > 1 that many workers; otherwise tokio's default, a worker per CPU the process may
+/// use (`TOKIO_WORKER_THREADS` also sets it).
+fn runtime_for(command: &Command) -> tokio::runtime::Builder {
+    match command {
+        Command::Serve(config) if config.worker_threads == 1 => tokio::runtime::Builder::new_current_thread(),
+        Command::Serve(config) if config.worker_threads > 1 => {
+            let mut builder = tokio::runtime::Builder::new_multi_thread();
+            builder.worker_threads(config.worker_threads);
+            builder
+        }
+        _ => tokio::runtime::Builder::new_multi_thread(),
     }
 }
 

@@ -5,7 +5,9 @@
 //! (baseline SDK Converse/ConverseStream, gRPC unary/streaming, REST unary/SSE) measures latency at a
 //! fixed offered rate (open loop) and at a fixed concurrency, time to first token, gaps between
 //! chunks, throughput and errors, the server's CPU time per request and peak memory; then idle
-//! memory, memory with many open streams, and the time from process start to SERVING. The modes
+//! memory, memory with many open streams, and the time from process start to SERVING; and per
+//! server variant (runtime threads) the CPU and context switches per request at low load and the
+//! throughput of one pinned core ([`efficiency`]). The modes
 //! take turns in short slices so machine noise falls on all of them alike.
 //!
 //! `make bench` runs it and writes bench/results/latest.{json,md}; `--quick` is CI's smoke test.
@@ -15,6 +17,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod drive;
+mod efficiency;
 mod overload;
 mod procs;
 mod report;
@@ -48,6 +51,12 @@ struct Args {
     /// Interleaved rounds per phase.
     #[arg(long, default_value_t = 5)]
     rounds: u32,
+    /// Offered rate of the low-load phase (CPU and context switches per request), req/s.
+    #[arg(long, default_value_t = 10.0)]
+    low_rate: f64,
+    /// Requests in flight in the one-core phase (the server pinned to one CPU).
+    #[arg(long, default_value_t = 64)]
+    one_core_concurrency: usize,
     /// Concurrent streams held open for the memory measurement.
     #[arg(long, default_value_t = 1000)]
     streams: usize,
@@ -112,6 +121,20 @@ async fn main() {
     })
     .await;
 
+    let efficiency = if args.latency_only {
+        efficiency::Efficiency::default()
+    } else {
+        eprintln!("low load at {} req/s, per server variant", args.low_rate);
+        let low_seconds = if args.quick { 0.6 } else { 20.0 };
+        let low_load =
+            efficiency::low_load(&bin, &emulator.url, args.low_rate, low_seconds, args.rounds).await;
+        eprintln!("one core: the server pinned to CPU 1, concurrency {}", args.one_core_concurrency);
+        let one_core_seconds = if args.quick { 0.5 } else { 8.0 };
+        let one_core =
+            efficiency::one_core(&bin, &emulator, args.one_core_concurrency, one_core_seconds).await;
+        efficiency::Efficiency { low_load, one_core }
+    };
+
     let (streams_rss, start_to_serving) = if args.latency_only {
         (0, Duration::ZERO)
     } else {
@@ -140,6 +163,7 @@ async fn main() {
         streams: if args.latency_only { 0 } else { args.streams },
         start_to_serving_ms: start_to_serving.as_secs_f64() * 1000.0,
         overload,
+        efficiency,
     };
     let markdown = results.markdown();
     println!("{markdown}");
@@ -147,7 +171,10 @@ async fn main() {
     std::fs::write(args.out.join("latest.json"), serde_json::to_string_pretty(&results).expect("json"))
         .expect("write json");
     std::fs::write(args.out.join("latest.md"), &markdown).expect("write markdown");
-    let failures: usize = results.open_loop.iter().chain(&results.closed_loop).map(|(_, s)| s.errors).sum();
+    let failures: usize =
+        results.open_loop.iter().chain(&results.closed_loop).map(|(_, s)| s.errors).sum::<usize>()
+            + results.efficiency.low_load.iter().map(|r| r.errors).sum::<usize>()
+            + results.efficiency.one_core.iter().map(|r| r.errors).sum::<usize>();
     if failures > 0 {
         eprintln!("{failures} requests failed");
         std::process::exit(1);

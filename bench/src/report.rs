@@ -31,6 +31,8 @@ pub struct Results {
     pub start_to_serving_ms: f64,
     /// The overload run.
     pub overload: super::overload::Overload,
+    /// Low load and one core, per server variant.
+    pub efficiency: super::efficiency::Efficiency,
 }
 
 fn find(rows: &[(Mode, Summary)], mode: Mode) -> Option<&Summary> {
@@ -86,6 +88,7 @@ impl Results {
             }
             let _ = writeln!(out);
         }
+        out.push_str(&self.efficiency.markdown());
         let _ = writeln!(out, "### Targets\n");
         let _ = writeln!(out, "| target | measured | |\n|---|---|---|");
         let rows = &self.open_loop;

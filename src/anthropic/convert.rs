@@ -15,6 +15,7 @@
 
 use super::messages as an;
 use crate::chat::blocks::{self, AnswerBlock};
+use crate::chat::turns;
 use crate::error::{Error, Result};
 use crate::proto::v1 as api;
 
@@ -223,20 +224,7 @@ fn user_turn(i: usize, blocks: Vec<an::InputBlock>) -> Result<Vec<api::Message>>
             }
         }
     }
-    if !parts.is_empty() {
-        messages.push(api::Message {
-            role: "user".to_owned(),
-            content: Some(api::message::Content::Parts(api::ContentParts { parts })),
-            ..Default::default()
-        });
-    }
-    if messages.is_empty() {
-        return Err(Error::invalid(
-            format!("messages[{i}].content"),
-            "a user turn must hold at least one block",
-        ));
-    }
-    Ok(messages)
+    turns::user_turn(i, messages, parts)
 }
 
 fn tool_result_text(field: &str, content: Option<an::Content<an::ToolResultBlock>>) -> Result<String> {

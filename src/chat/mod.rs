@@ -12,6 +12,7 @@ pub mod reasoning;
 pub mod record;
 pub mod retry;
 pub mod structured;
+pub mod turns;
 pub mod validate;
 
 use crate::auth::Caller;

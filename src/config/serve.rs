@@ -136,6 +136,12 @@ pub struct Config {
     #[serde(serialize_with = "serialize_duration")]
     pub header_read_timeout: Duration,
 
+    /// Async runtime threads: 0 one per CPU the process may use (work-stealing); 1 a single-threaded
+    /// runtime, with no hand-offs between threads (the least CPU per call at low and moderate load;
+    /// one core's throughput at most: run a replica per core). See docs/benchmarks.md.
+    #[arg(long, env = "AMAZON_CHAT_WORKER_THREADS", default_value_t = 0)]
+    pub worker_threads: usize,
+
     /// The most calls in flight at once; past it, calls are refused at once with UNAVAILABLE / 503
     /// and Retry-After (never queued). Health checks and /metrics are not counted.
     #[arg(long, env = "AMAZON_CHAT_MAX_IN_FLIGHT", default_value_t = 4096)]

@@ -15,6 +15,7 @@
 
 use super::wire as cv;
 use crate::chat::blocks::{self, AnswerBlock};
+use crate::chat::turns::{self, text_part};
 use crate::error::{Error, Result};
 use crate::proto::v1 as api;
 use base64::Engine as _;
@@ -131,10 +132,6 @@ fn cache_control(point: cv::CachePoint) -> api::CacheControl {
     api::CacheControl { r#type: kind, ttl }
 }
 
-fn text_part(text: String) -> api::ContentPart {
-    api::ContentPart { part: Some(api::content_part::Part::Text(text)), cache_control: None }
-}
-
 /// A cache point needs a block before it to mark.
 fn mark(field: String, target: Option<&mut Option<api::CacheControl>>, point: cv::CachePoint) -> Result<()> {
     match target {
@@ -242,20 +239,7 @@ fn user_turn(i: usize, blocks: Vec<cv::ContentBlock>) -> Result<Vec<api::Message
         }
         last_was_result = false;
     }
-    if !parts.is_empty() {
-        results.push(api::Message {
-            role: "user".to_owned(),
-            content: Some(api::message::Content::Parts(api::ContentParts { parts })),
-            ..Default::default()
-        });
-    }
-    if results.is_empty() {
-        return Err(Error::invalid(
-            format!("messages[{i}].content"),
-            "a user turn must hold at least one block",
-        ));
-    }
-    Ok(results)
+    turns::user_turn(i, results, parts)
 }
 
 fn tool_result(field: &str, result: cv::ToolResultBlock) -> Result<api::Message> {

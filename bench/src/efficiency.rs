@@ -1,0 +1,306 @@
+//! What the server costs, beside how fast it answers: each server variant (the default runtime, a
+//! worker per CPU; and `--worker-threads 1`, a single-threaded one) gets its own process, then
+//!
+//! - **low load**: an open loop at a low rate (10 req/s by default), where every process pays
+//!   wake-up costs: the server's CPU time and context switches per request (summed over its
+//!   threads from `/proc/PID/task/*/status`, which always works where `perf` may not);
+//! - **one core**: the server pinned to one CPU with `taskset` (the load generator and the emulator
+//!   on the other), a closed loop deep enough to saturate it: the throughput it sustains, its p99,
+//!   and how busy its core was (below ~95% the load side, not the server, was the limit).
+//!
+//! The variants take turns in slices, as the modes do in the main run.
+
+use super::drive;
+use super::procs::{self, Process};
+use super::stats::Percentiles;
+use super::workload::{Clients, Mode};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// A server variant: its name and extra flags.
+pub struct Variant {
+    /// In reports.
+    pub name: &'static str,
+    /// Added to `serve`'s arguments.
+    pub flags: &'static [&'static str],
+}
+
+/// The variants compared.
+pub const VARIANTS: [Variant; 2] = [
+    Variant { name: "default (a worker per CPU)", flags: &[] },
+    Variant { name: "--worker-threads 1", flags: &["--worker-threads", "1"] },
+];
+
+/// One variant at low load, one mode.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LowLoad {
+    /// The variant.
+    pub variant: &'static str,
+    /// The mode.
+    pub mode: Mode,
+    /// Offered rate.
+    pub rate: f64,
+    /// Requests made.
+    pub requests: usize,
+    /// Failed ones.
+    pub errors: usize,
+    /// Latency percentiles, ms.
+    pub latency: Percentiles,
+    /// Server CPU per request, µs.
+    pub cpu_us_per_request: f64,
+    /// Voluntary context switches per request, all server threads.
+    pub voluntary_switches_per_request: f64,
+    /// Involuntary ones.
+    pub involuntary_switches_per_request: f64,
+    /// Server threads.
+    pub threads: usize,
+}
+
+/// One variant pinned to one core, saturated.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OneCore {
+    /// The variant.
+    pub variant: &'static str,
+    /// The mode.
+    pub mode: Mode,
+    /// Requests in flight.
+    pub concurrency: usize,
+    /// Sustained requests per second.
+    pub throughput: f64,
+    /// Latency percentiles, ms.
+    pub latency: Percentiles,
+    /// Failed requests.
+    pub errors: usize,
+    /// Server CPU per request, µs.
+    pub cpu_us_per_request: f64,
+    /// Share of its one core the server used, %.
+    pub core_busy_percent: f64,
+}
+
+/// Everything this module measures.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Efficiency {
+    /// Per variant and mode, at the low rate.
+    pub low_load: Vec<LowLoad>,
+    /// Per variant, on one pinned core.
+    pub one_core: Vec<OneCore>,
+}
+
+/// Context switches so far, (voluntary, involuntary), over every thread of `pid`.
+pub fn context_switches(pid: u32) -> (u64, u64, usize) {
+    let mut totals = (0, 0, 0);
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return totals };
+    for task in tasks.flatten() {
+        let status = std::fs::read_to_string(task.path().join("status")).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        totals.0 += field("voluntary_ctxt_switches:");
+        totals.1 += field("nonvoluntary_ctxt_switches:");
+        totals.2 += 1;
+    }
+    totals
+}
+
+/// A server of `variant` against `emulator`, pinned to `cpu` when given.
+fn start(bin: &Path, emulator: &str, variant: &Variant, cpu: Option<usize>) -> Process {
+    let (mut args, env) = procs::server_command(emulator, &[]);
+    args.extend(variant.flags.iter().map(|f| (*f).to_owned()));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    match cpu {
+        None => {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            Process::start(bin, &args, &env)
+        }
+        Some(cpu) => {
+            let cpu = cpu.to_string();
+            let bin = bin.to_string_lossy();
+            let mut pinned: Vec<&str> = vec!["-c", &cpu, &bin];
+            pinned.extend(args.iter().map(String::as_str));
+            Process::start(Path::new("taskset"), &pinned, &env)
+        }
+    }
+}
+
+/// What one variant and mode took over the rounds.
+#[derive(Debug, Clone, Default)]
+struct Taken {
+    samples: Vec<super::workload::Sample>,
+    cpu: Duration,
+    voluntary: u64,
+    involuntary: u64,
+}
+
+/// Low load: `rate` req/s of gRPC and REST unary, `seconds` per variant and mode, in `rounds`.
+pub async fn low_load(bin: &Path, emulator: &str, rate: f64, seconds: f64, rounds: u32) -> Vec<LowLoad> {
+    let servers: Vec<(&Variant, Process)> =
+        VARIANTS.iter().map(|v| (v, start(bin, emulator, v, None))).collect();
+    let mut clients = Vec::new();
+    for (_, server) in &servers {
+        clients.push(Clients::new(emulator, &server.url).await);
+    }
+    let modes = [Mode::GrpcUnary, Mode::RestUnary];
+    let slice = Duration::from_secs_f64(seconds / f64::from(rounds));
+    let mut taken: Vec<Vec<Taken>> = vec![vec![Taken::default(); modes.len()]; servers.len()];
+    for c in &clients {
+        for &mode in &modes {
+            let _ = drive::closed_loop(c, mode, 2, Duration::from_millis(200)).await;
+        }
+    }
+    for _ in 0..rounds {
+        for (i, (_, server)) in servers.iter().enumerate() {
+            for (m, &mode) in modes.iter().enumerate() {
+                let cpu_before = procs::cpu_time(server.pid());
+                let (v0, n0, _) = context_switches(server.pid());
+                let samples = drive::open_loop(&clients[i], mode, rate, slice).await;
+                let cpu = procs::cpu_time(server.pid()).saturating_sub(cpu_before);
+                let (v1, n1, _) = context_switches(server.pid());
+                let cell = &mut taken[i][m];
+                cell.samples.extend(samples);
+                cell.cpu += cpu;
+                cell.voluntary += v1.saturating_sub(v0);
+                cell.involuntary += n1.saturating_sub(n0);
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for (i, (variant, server)) in servers.iter().enumerate() {
+        let threads = context_switches(server.pid()).2;
+        for (m, &mode) in modes.iter().enumerate() {
+            let Taken { samples, cpu, voluntary, involuntary } = &taken[i][m];
+            let n = samples.len().max(1) as f64;
+            rows.push(LowLoad {
+                variant: variant.name,
+                mode,
+                rate,
+                requests: samples.len(),
+                errors: samples.iter().filter(|s| !s.ok).count(),
+                latency: Percentiles::of(samples.iter().map(|s| s.latency).collect()),
+                cpu_us_per_request: cpu.as_secs_f64() * 1e6 / n,
+                voluntary_switches_per_request: *voluntary as f64 / n,
+                involuntary_switches_per_request: *involuntary as f64 / n,
+                threads,
+            });
+        }
+    }
+    rows
+}
+
+/// One core: each variant pinned to CPU 1 in turn (the load and the emulator on CPU 0), gRPC
+/// unary at `concurrency` for `seconds`.
+pub async fn one_core(bin: &Path, emulator: &Process, concurrency: usize, seconds: f64) -> Vec<OneCore> {
+    let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
+    if cores < 2 {
+        eprintln!("one core: skipped, this machine has one CPU");
+        return Vec::new();
+    }
+    // The load generator and the emulator keep to CPU 0, so CPU 1 is the server's alone.
+    pin(std::process::id(), 0);
+    pin(emulator.pid(), 0);
+    let mut rows = Vec::new();
+    for variant in &VARIANTS {
+        let server = start(bin, &emulator.url, variant, Some(1));
+        let clients = Clients::new(&emulator.url, &server.url).await;
+        let _ = drive::closed_loop(&clients, Mode::GrpcUnary, concurrency, Duration::from_millis(500)).await;
+        let cpu_before = procs::cpu_time(server.pid());
+        let started = Instant::now();
+        let samples =
+            drive::closed_loop(&clients, Mode::GrpcUnary, concurrency, Duration::from_secs_f64(seconds))
+                .await;
+        let wall = started.elapsed();
+        let cpu = procs::cpu_time(server.pid()).saturating_sub(cpu_before);
+        let n = samples.len().max(1) as f64;
+        rows.push(OneCore {
+            variant: variant.name,
+            mode: Mode::GrpcUnary,
+            concurrency,
+            throughput: samples.len() as f64 / wall.as_secs_f64(),
+            latency: Percentiles::of(samples.iter().map(|s| s.latency).collect()),
+            errors: samples.iter().filter(|s| !s.ok).count(),
+            cpu_us_per_request: cpu.as_secs_f64() * 1e6 / n,
+            core_busy_percent: 100.0 * cpu.as_secs_f64() / wall.as_secs_f64(),
+        });
+    }
+    // Both CPUs again for whatever runs next.
+    unpin(std::process::id());
+    unpin(emulator.pid());
+    rows
+}
+
+fn pin(pid: u32, cpu: usize) {
+    let _ = std::process::Command::new("taskset")
+        .args(["-a", "-p", "-c", &cpu.to_string(), &pid.to_string()])
+        .stdout(std::process::Stdio::null())
+        .status();
+}
+
+fn unpin(pid: u32) {
+    let all = format!("0-{}", std::thread::available_parallelism().map(usize::from).unwrap_or(1) - 1);
+    let _ = std::process::Command::new("taskset")
+        .args(["-a", "-p", "-c", &all, &pid.to_string()])
+        .stdout(std::process::Stdio::null())
+        .status();
+}
+
+impl Efficiency {
+    /// The report's section.
+    pub fn markdown(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        if !self.low_load.is_empty() {
+            let rate = self.low_load[0].rate;
+            let _ = writeln!(out, "### Low load: {rate} req/s, a server per variant (interleaved)\n");
+            let _ = writeln!(
+                out,
+                "| variant | mode | requests | errors | p50 ms | p99 ms | server CPU µs/req | voluntary switches/req | involuntary/req | threads |\n|---|---|---|---|---|---|---|---|---|---|"
+            );
+            for r in &self.low_load {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {:.3} | {:.3} | {:.0} | {:.1} | {:.2} | {} |",
+                    r.variant,
+                    r.mode.name(),
+                    r.requests,
+                    r.errors,
+                    r.latency.p50,
+                    r.latency.p99,
+                    r.cpu_us_per_request,
+                    r.voluntary_switches_per_request,
+                    r.involuntary_switches_per_request,
+                    r.threads
+                );
+            }
+            let _ = writeln!(out);
+        }
+        if !self.one_core.is_empty() {
+            let _ = writeln!(
+                out,
+                "### One core: the server pinned to CPU 1 (load and emulator on CPU 0), gRPC unary, closed loop\n"
+            );
+            let _ = writeln!(
+                out,
+                "| variant | concurrency | req/s | errors | p50 ms | p99 ms | server CPU µs/req | its core busy |\n|---|---|---|---|---|---|---|---|"
+            );
+            for r in &self.one_core {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {:.0} | {} | {:.3} | {:.3} | {:.0} | {:.0}% |",
+                    r.variant,
+                    r.concurrency,
+                    r.throughput,
+                    r.errors,
+                    r.latency.p50,
+                    r.latency.p99,
+                    r.cpu_us_per_request,
+                    r.core_busy_percent
+                );
+            }
+            let _ = writeln!(out);
+        }
+        out
+    }
+}
