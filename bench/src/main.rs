@@ -10,12 +10,14 @@
 //! throughput of one pinned core ([`efficiency`]). The modes
 //! take turns in short slices so machine noise falls on all of them alike.
 //!
-//! `make bench` runs it and writes bench/results/latest.{json,md}; `--quick` is CI's smoke test.
+//! `make bench` runs it and writes bench/results/latest.{json,md} and the latency distributions as
+//! charts (latency-open-loop.svg, latency-closed-loop.svg); `--quick` is CI's smoke test.
 
 // A harness that cannot set its run up (no binary, no port) stops with the reason: that is a
 // failed measurement, not a served request, so unwrap and expect are allowed here.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod chart;
 mod drive;
 mod efficiency;
 mod overload;
@@ -109,13 +111,13 @@ async fn main() {
 
     let slice = Duration::from_secs_f64(args.seconds / f64::from(args.rounds));
     eprintln!("open loop at {} req/s", args.rate);
-    let open_loop = interleaved(&args, server.pid(), |mode| {
+    let (open_loop, open_latencies) = interleaved(&args, server.pid(), |mode| {
         let clients = clients.clone();
         async move { drive::open_loop(&clients, mode, args.rate, slice).await }
     })
     .await;
     eprintln!("closed loop at concurrency {}", args.concurrency);
-    let closed_loop = interleaved(&args, server.pid(), |mode| {
+    let (closed_loop, closed_latencies) = interleaved(&args, server.pid(), |mode| {
         let clients = clients.clone();
         async move { drive::closed_loop(&clients, mode, args.concurrency, slice).await }
     })
@@ -171,6 +173,21 @@ async fn main() {
     std::fs::write(args.out.join("latest.json"), serde_json::to_string_pretty(&results).expect("json"))
         .expect("write json");
     std::fs::write(args.out.join("latest.md"), &markdown).expect("write markdown");
+    let charts = [
+        (
+            "latency-open-loop.svg",
+            format!("Latency at {} req/s offered (open loop)", args.rate),
+            &open_latencies,
+        ),
+        (
+            "latency-closed-loop.svg",
+            format!("Latency at concurrency {} (closed loop)", args.concurrency),
+            &closed_latencies,
+        ),
+    ];
+    for (file, title, series) in charts {
+        std::fs::write(args.out.join(file), chart::cdf(&title, series)).expect("write a chart");
+    }
     let failures: usize =
         results.open_loop.iter().chain(&results.closed_loop).map(|(_, s)| s.errors).sum::<usize>()
             + results.efficiency.low_load.iter().map(|r| r.errors).sum::<usize>()
@@ -198,9 +215,12 @@ async fn run_soak(bin: &std::path::Path, seconds: f64, out: &std::path::Path) {
     }
 }
 
+/// Every mode's latencies, for the charts.
+type Latencies = Vec<(Mode, Vec<Duration>)>;
+
 /// Runs every mode in `rounds` slices, round-robin, and summarises each with the server's CPU time
-/// per request (gateway modes) and peak memory.
-async fn interleaved<F, Fut>(args: &Args, server_pid: u32, run: F) -> Vec<(Mode, Summary)>
+/// per request (gateway modes) and peak memory; with each mode's latencies.
+async fn interleaved<F, Fut>(args: &Args, server_pid: u32, run: F) -> (Vec<(Mode, Summary)>, Latencies)
 where
     F: Fn(Mode) -> Fut,
     Fut: Future<Output = Vec<Sample>>,
@@ -221,7 +241,9 @@ where
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
-    modes
+    let latencies =
+        modes.iter().map(|&mode| (mode, samples[&mode].iter().map(|s| s.latency).collect())).collect();
+    let summaries = modes
         .iter()
         .map(|&mode| {
             let taken = &samples[&mode];
@@ -233,7 +255,8 @@ where
             summary.server_peak_rss_mb = Some(mb(procs::memory(server_pid).1));
             (mode, summary)
         })
-        .collect()
+        .collect();
+    (summaries, latencies)
 }
 
 /// The modes to run: `--only`, plus the baselines they are compared with.
