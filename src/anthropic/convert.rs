@@ -337,15 +337,7 @@ fn assistant_turn(i: usize, blocks: Vec<an::InputBlock>) -> Result<api::Message>
             }
         }
     }
-    let content = (!parts.is_empty()).then_some(api::message::Content::Parts(api::ContentParts { parts }));
-    Ok(api::Message {
-        role: "assistant".to_owned(),
-        content,
-        tool_calls,
-        thinking_blocks,
-        cache_control: marker,
-        ..Default::default()
-    })
+    Ok(turns::assistant_turn(parts, tool_calls, thinking_blocks, marker))
 }
 
 fn tool(i: usize, tool: an::ToolParam) -> Result<api::Tool> {

@@ -1,5 +1,6 @@
 //! Builders the doors share to turn their turns into the proto's messages (the Anthropic and
-//! Bedrock doors both split a user turn into tool results, then the turn's other blocks).
+//! Bedrock doors both split a user turn into tool results, then the turn's other blocks, and
+//! gather an assistant turn's blocks into one message).
 
 use crate::error::{Error, Result};
 use crate::proto::v1 as api;
@@ -30,4 +31,23 @@ pub fn user_turn(
         ));
     }
     Ok(messages)
+}
+
+/// An assistant turn as one message: its text parts (none: no content), tool calls, reasoning
+/// blocks (placed by their `tool_calls_before`) and the cache marker of the whole turn.
+pub fn assistant_turn(
+    parts: Vec<api::ContentPart>,
+    tool_calls: Vec<api::ToolCall>,
+    thinking_blocks: Vec<api::ThinkingBlock>,
+    cache_control: Option<api::CacheControl>,
+) -> api::Message {
+    let content = (!parts.is_empty()).then_some(api::message::Content::Parts(api::ContentParts { parts }));
+    api::Message {
+        role: "assistant".to_owned(),
+        content,
+        tool_calls,
+        thinking_blocks,
+        cache_control,
+        ..Default::default()
+    }
 }

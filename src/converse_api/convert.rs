@@ -405,15 +405,7 @@ fn assistant_turn(i: usize, blocks: Vec<cv::ContentBlock>) -> Result<api::Messag
         }
         last_was_call = false;
     }
-    let content = (!parts.is_empty()).then_some(api::message::Content::Parts(api::ContentParts { parts }));
-    Ok(api::Message {
-        role: "assistant".to_owned(),
-        content,
-        tool_calls,
-        thinking_blocks,
-        cache_control: marker,
-        ..Default::default()
-    })
+    Ok(turns::assistant_turn(parts, tool_calls, thinking_blocks, marker))
 }
 
 fn tools(entries: Vec<cv::ToolEntry>) -> Result<Vec<api::Tool>> {
