@@ -8,34 +8,68 @@
 //!   on the other), a closed loop deep enough to saturate it: the throughput it sustains, its p99,
 //!   and how busy its core was (below ~95% the load side, not the server, was the limit).
 //!
-//! The variants take turns in slices, as the modes do in the main run.
+//! The variants take turns in slices, as the modes do in the main run. A variant is a binary and
+//! its flags (`--variant NAME[@BIN]=FLAGS`), so a build-time lever (the release profile, an
+//! allocator) is measured against the build before it in one interleaved run, as a runtime one is.
 
 use super::drive;
 use super::procs::{self, Process};
 use super::stats::Percentiles;
 use super::workload::{Clients, Mode};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// A server variant: its name and extra flags.
+/// A server variant: its name, its binary and extra flags.
+#[derive(Debug, Clone)]
 pub struct Variant {
     /// In reports.
-    pub name: &'static str,
+    pub name: String,
+    /// The binary (None: the one under test, `--bin`).
+    pub bin: Option<PathBuf>,
     /// Added to `serve`'s arguments.
-    pub flags: &'static [&'static str],
+    pub flags: Vec<String>,
 }
 
-/// The variants compared.
-pub const VARIANTS: [Variant; 2] = [
-    Variant { name: "default (a worker per CPU)", flags: &[] },
-    Variant { name: "--worker-threads 1", flags: &["--worker-threads", "1"] },
-];
+impl Variant {
+    /// The variants compared when none are named: the runtime lever of issue 17.
+    pub fn defaults() -> Vec<Variant> {
+        vec![
+            Variant { name: "default (a worker per CPU)".into(), bin: None, flags: Vec::new() },
+            Variant {
+                name: "--worker-threads 1".into(),
+                bin: None,
+                flags: vec!["--worker-threads".into(), "1".into()],
+            },
+        ]
+    }
+
+    /// Parses `NAME[@BIN]=FLAGS`, e.g. `before@/tmp/amazon-chat-before=--worker-threads 1`.
+    pub fn parse(text: &str) -> Result<Variant, String> {
+        let (head, flags) =
+            text.split_once('=').ok_or("a variant is NAME[@BIN]=FLAGS (FLAGS may be empty)")?;
+        let (name, bin) = match head.split_once('@') {
+            Some((name, bin)) => {
+                let bin = std::fs::canonicalize(bin).map_err(|e| format!("{bin}: {e}"))?;
+                (name, Some(bin))
+            }
+            None => (head, None),
+        };
+        if name.is_empty() {
+            return Err("a variant needs a name before '=' or '@'".into());
+        }
+        Ok(Variant {
+            name: name.to_owned(),
+            bin,
+            flags: flags.split_whitespace().map(str::to_owned).collect(),
+        })
+    }
+}
 
 /// One variant at low load, one mode.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct LowLoad {
     /// The variant.
-    pub variant: &'static str,
+    pub variant: String,
     /// The mode.
     pub mode: Mode,
     /// Offered rate.
@@ -54,13 +88,15 @@ pub struct LowLoad {
     pub involuntary_switches_per_request: f64,
     /// Server threads.
     pub threads: usize,
+    /// Resident memory half a second after start, before any request, MB.
+    pub idle_rss_mb: f64,
 }
 
 /// One variant pinned to one core, saturated.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OneCore {
     /// The variant.
-    pub variant: &'static str,
+    pub variant: String,
     /// The mode.
     pub mode: Mode,
     /// Requests in flight.
@@ -108,8 +144,9 @@ pub fn context_switches(pid: u32) -> (u64, u64, usize) {
 
 /// A server of `variant` against `emulator`, pinned to `cpu` when given.
 fn start(bin: &Path, emulator: &str, variant: &Variant, cpu: Option<usize>) -> Process {
+    let bin = variant.bin.as_deref().unwrap_or(bin);
     let (mut args, env) = procs::server_command(emulator, &[]);
-    args.extend(variant.flags.iter().map(|f| (*f).to_owned()));
+    args.extend(variant.flags.iter().cloned());
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     match cpu {
         None => {
@@ -136,9 +173,19 @@ struct Taken {
 }
 
 /// Low load: `rate` req/s of gRPC and REST unary, `seconds` per variant and mode, in `rounds`.
-pub async fn low_load(bin: &Path, emulator: &str, rate: f64, seconds: f64, rounds: u32) -> Vec<LowLoad> {
+pub async fn low_load(
+    bin: &Path,
+    emulator: &str,
+    variants: &[Variant],
+    rate: f64,
+    seconds: f64,
+    rounds: u32,
+) -> Vec<LowLoad> {
     let servers: Vec<(&Variant, Process)> =
-        VARIANTS.iter().map(|v| (v, start(bin, emulator, v, None))).collect();
+        variants.iter().map(|v| (v, start(bin, emulator, v, None))).collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let idle: Vec<f64> =
+        servers.iter().map(|(_, server)| procs::memory(server.pid()).0 as f64 / 1_048_576.0).collect();
     let mut clients = Vec::new();
     for (_, server) in &servers {
         clients.push(Clients::new(emulator, &server.url).await);
@@ -174,7 +221,7 @@ pub async fn low_load(bin: &Path, emulator: &str, rate: f64, seconds: f64, round
             let Taken { samples, cpu, voluntary, involuntary } = &taken[i][m];
             let n = samples.len().max(1) as f64;
             rows.push(LowLoad {
-                variant: variant.name,
+                variant: variant.name.clone(),
                 mode,
                 rate,
                 requests: samples.len(),
@@ -184,47 +231,69 @@ pub async fn low_load(bin: &Path, emulator: &str, rate: f64, seconds: f64, round
                 voluntary_switches_per_request: *voluntary as f64 / n,
                 involuntary_switches_per_request: *involuntary as f64 / n,
                 threads,
+                idle_rss_mb: idle[i],
             });
         }
     }
     rows
 }
 
-/// One core: each variant pinned to CPU 1 in turn (the load and the emulator on CPU 0), gRPC
-/// unary at `concurrency` for `seconds`.
-pub async fn one_core(bin: &Path, emulator: &Process, concurrency: usize, seconds: f64) -> Vec<OneCore> {
+/// One core: every variant's server pinned to CPU 1 (the load and the emulator on CPU 0), gRPC
+/// unary closed loops at each of `concurrencies`, `seconds` per variant and depth, the variants
+/// taking turns in `rounds` slices (an idle server beside the loaded one costs its core nothing).
+pub async fn one_core(
+    bin: &Path,
+    emulator: &Process,
+    variants: &[Variant],
+    concurrencies: &[usize],
+    seconds: f64,
+    rounds: u32,
+) -> Vec<OneCore> {
     let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
     if cores < 2 {
         eprintln!("one core: skipped, this machine has one CPU");
         return Vec::new();
     }
-    // The load generator and the emulator keep to CPU 0, so CPU 1 is the server's alone.
+    // The load generator and the emulator keep to CPU 0, so CPU 1 is the servers' alone.
     pin(std::process::id(), 0);
     pin(emulator.pid(), 0);
-    let mut rows = Vec::new();
-    for variant in &VARIANTS {
-        let server = start(bin, &emulator.url, variant, Some(1));
-        let clients = Clients::new(&emulator.url, &server.url).await;
-        let _ = drive::closed_loop(&clients, Mode::GrpcUnary, concurrency, Duration::from_millis(500)).await;
-        let cpu_before = procs::cpu_time(server.pid());
-        let started = Instant::now();
-        let samples =
-            drive::closed_loop(&clients, Mode::GrpcUnary, concurrency, Duration::from_secs_f64(seconds))
-                .await;
-        let wall = started.elapsed();
-        let cpu = procs::cpu_time(server.pid()).saturating_sub(cpu_before);
-        let n = samples.len().max(1) as f64;
-        rows.push(OneCore {
-            variant: variant.name,
-            mode: Mode::GrpcUnary,
-            concurrency,
-            throughput: samples.len() as f64 / wall.as_secs_f64(),
-            latency: Percentiles::of(samples.iter().map(|s| s.latency).collect()),
-            errors: samples.iter().filter(|s| !s.ok).count(),
-            cpu_us_per_request: cpu.as_secs_f64() * 1e6 / n,
-            core_busy_percent: 100.0 * cpu.as_secs_f64() / wall.as_secs_f64(),
-        });
+    let servers: Vec<Process> = variants.iter().map(|v| start(bin, &emulator.url, v, Some(1))).collect();
+    let mut clients = Vec::new();
+    for server in &servers {
+        let c = Clients::new(&emulator.url, &server.url).await;
+        let _ = drive::closed_loop(&c, Mode::GrpcUnary, 16, Duration::from_millis(500)).await;
+        clients.push(c);
     }
+    let slice = Duration::from_secs_f64(seconds / f64::from(rounds.max(1)));
+    let mut rows = Vec::new();
+    for &concurrency in concurrencies {
+        let mut taken: Vec<(Vec<super::workload::Sample>, Duration, Duration)> =
+            vec![Default::default(); servers.len()];
+        for _ in 0..rounds.max(1) {
+            for (i, server) in servers.iter().enumerate() {
+                let cpu_before = procs::cpu_time(server.pid());
+                let started = Instant::now();
+                let samples = drive::closed_loop(&clients[i], Mode::GrpcUnary, concurrency, slice).await;
+                taken[i].1 += started.elapsed();
+                taken[i].2 += procs::cpu_time(server.pid()).saturating_sub(cpu_before);
+                taken[i].0.extend(samples);
+            }
+        }
+        for (variant, (samples, wall, cpu)) in variants.iter().zip(taken) {
+            let n = samples.len().max(1) as f64;
+            rows.push(OneCore {
+                variant: variant.name.clone(),
+                mode: Mode::GrpcUnary,
+                concurrency,
+                throughput: samples.len() as f64 / wall.as_secs_f64(),
+                latency: Percentiles::of(samples.iter().map(|s| s.latency).collect()),
+                errors: samples.iter().filter(|s| !s.ok).count(),
+                cpu_us_per_request: cpu.as_secs_f64() * 1e6 / n,
+                core_busy_percent: 100.0 * cpu.as_secs_f64() / wall.as_secs_f64(),
+            });
+        }
+    }
+    drop(servers);
     // Both CPUs again for whatever runs next.
     unpin(std::process::id());
     unpin(emulator.pid());
@@ -256,12 +325,12 @@ impl Efficiency {
             let _ = writeln!(out, "### Low load: {rate} req/s, a server per variant (interleaved)\n");
             let _ = writeln!(
                 out,
-                "| variant | mode | requests | errors | p50 ms | p99 ms | server CPU µs/req | voluntary switches/req | involuntary/req | threads |\n|---|---|---|---|---|---|---|---|---|---|"
+                "| variant | mode | requests | errors | p50 ms | p99 ms | server CPU µs/req | voluntary switches/req | involuntary/req | threads | idle RSS MB |\n|---|---|---|---|---|---|---|---|---|---|---|"
             );
             for r in &self.low_load {
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} | {:.3} | {:.3} | {:.0} | {:.1} | {:.2} | {} |",
+                    "| {} | {} | {} | {} | {:.3} | {:.3} | {:.0} | {:.1} | {:.2} | {} | {:.1} |",
                     r.variant,
                     r.mode.name(),
                     r.requests,
@@ -271,7 +340,8 @@ impl Efficiency {
                     r.cpu_us_per_request,
                     r.voluntary_switches_per_request,
                     r.involuntary_switches_per_request,
-                    r.threads
+                    r.threads,
+                    r.idle_rss_mb
                 );
             }
             let _ = writeln!(out);

@@ -56,9 +56,17 @@ struct Args {
     /// Offered rate of the low-load phase (CPU and context switches per request), req/s.
     #[arg(long, default_value_t = 10.0)]
     low_rate: f64,
-    /// Requests in flight in the one-core phase (the server pinned to one CPU).
-    #[arg(long, default_value_t = 64)]
-    one_core_concurrency: usize,
+    /// Requests in flight in the one-core phase (the server pinned to one CPU), one run per depth.
+    #[arg(long, value_delimiter = ',', default_values_t = [16, 64])]
+    one_core_concurrency: Vec<usize>,
+    /// A server variant for the low-load and one-core phases, NAME[@BIN]=FLAGS (repeatable; a
+    /// binary other than --bin measures a build-time lever against it). Default: the runtime
+    /// variants, `default (a worker per CPU)=` and `--worker-threads 1=--worker-threads 1`.
+    #[arg(long = "variant", value_name = "NAME[@BIN]=FLAGS", value_parser = efficiency::Variant::parse)]
+    variants: Vec<efficiency::Variant>,
+    /// Only the low-load and one-core phases (a lever's before and after, without the rest).
+    #[arg(long)]
+    efficiency_only: bool,
     /// Concurrent streams held open for the memory measurement.
     #[arg(long, default_value_t = 1000)]
     streams: usize,
@@ -96,6 +104,22 @@ async fn main() {
         run_soak(&bin, seconds, &args.out).await;
         return;
     }
+    let variants =
+        if args.variants.is_empty() { efficiency::Variant::defaults() } else { args.variants.clone() };
+    if args.efficiency_only {
+        let emulator = procs::Process::start(&bin, &["emulator", "--port", "0"], &[]);
+        let efficiency = run_efficiency(&args, &bin, &emulator, &variants).await;
+        let markdown = efficiency.markdown();
+        println!("{markdown}");
+        std::fs::create_dir_all(&args.out).expect("create the output folder");
+        std::fs::write(
+            args.out.join("efficiency.json"),
+            serde_json::to_string_pretty(&efficiency).expect("json"),
+        )
+        .expect("write json");
+        std::fs::write(args.out.join("efficiency.md"), &markdown).expect("write markdown");
+        return;
+    }
     let (emulator, server) = procs::start_stack(&bin, &args.server_env);
     let clients = Clients::new(&emulator.url, &server.url).await;
 
@@ -126,15 +150,7 @@ async fn main() {
     let efficiency = if args.latency_only {
         efficiency::Efficiency::default()
     } else {
-        eprintln!("low load at {} req/s, per server variant", args.low_rate);
-        let low_seconds = if args.quick { 0.6 } else { 20.0 };
-        let low_load =
-            efficiency::low_load(&bin, &emulator.url, args.low_rate, low_seconds, args.rounds).await;
-        eprintln!("one core: the server pinned to CPU 1, concurrency {}", args.one_core_concurrency);
-        let one_core_seconds = if args.quick { 0.5 } else { 8.0 };
-        let one_core =
-            efficiency::one_core(&bin, &emulator, args.one_core_concurrency, one_core_seconds).await;
-        efficiency::Efficiency { low_load, one_core }
+        run_efficiency(&args, &bin, &emulator, &variants).await
     };
 
     let (streams_rss, start_to_serving) = if args.latency_only {
@@ -196,6 +212,31 @@ async fn main() {
         eprintln!("{failures} requests failed");
         std::process::exit(1);
     }
+}
+
+/// The low-load and one-core phases, per variant.
+async fn run_efficiency(
+    args: &Args,
+    bin: &std::path::Path,
+    emulator: &procs::Process,
+    variants: &[efficiency::Variant],
+) -> efficiency::Efficiency {
+    eprintln!("low load at {} req/s, per server variant", args.low_rate);
+    let low_seconds = if args.quick { 0.6 } else { 20.0 };
+    let low_load =
+        efficiency::low_load(bin, &emulator.url, variants, args.low_rate, low_seconds, args.rounds).await;
+    eprintln!("one core: the servers pinned to CPU 1, concurrency {:?}", args.one_core_concurrency);
+    let one_core_seconds = if args.quick { 0.5 } else { 8.0 };
+    let one_core = efficiency::one_core(
+        bin,
+        emulator,
+        variants,
+        &args.one_core_concurrency,
+        one_core_seconds,
+        args.rounds,
+    )
+    .await;
+    efficiency::Efficiency { low_load, one_core }
 }
 
 /// The soak alone: its own emulator and server; exits non-zero when it fails.

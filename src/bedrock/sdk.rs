@@ -87,10 +87,18 @@ pub(crate) use authenticate;
 
 /// The Bedrock Runtime client, authenticating with `auth`, optionally sent to `endpoint`. It makes
 /// one attempt per call: the core retries (deadline-aware, budgeted per target, with failover).
+///
+/// The SDK's stalled-stream protection is off: the core owns the time limits of a call
+/// (`--upstream-timeout`, `--stream-idle-timeout`), and the SDK's guard (any 5 s under 1 byte/s
+/// fails the call) would end a stream whose model is silent for longer, with an error the core
+/// cannot tell from a broken connection. It also cost ~4% of the server's CPU per call, a
+/// throughput check wrapped around every request and response body (docs/benchmarks.md).
 pub fn bedrock(sdk_config: &SdkConfig, auth: &Auth, endpoint: Option<&str>) -> Result<Bedrock, String> {
+    use aws_sdk_bedrockruntime::config::StalledStreamProtectionConfig;
     let region = sdk_config.region().map(|r| r.to_string()).unwrap_or_default();
-    let builder =
-        aws_sdk_bedrockruntime::config::Builder::from(sdk_config).retry_config(RetryConfig::disabled());
+    let builder = aws_sdk_bedrockruntime::config::Builder::from(sdk_config)
+        .retry_config(RetryConfig::disabled())
+        .stalled_stream_protection(StalledStreamProtectionConfig::disabled());
     let mut builder = authenticate!(builder, auth);
     if let Some(endpoint) = endpoint {
         if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {

@@ -26,6 +26,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 mod connections;
+mod memory;
 pub mod tls;
 
 /// Runs the server until `shutdown` resolves, then drains for up to `config.shutdown_grace`.
@@ -174,6 +175,7 @@ pub async fn run_announcing(
     let routers = connections::Routers { full: router, overflow };
     let draining = Arc::new(tokio::sync::Notify::new());
     let mut server = tokio::spawn(connections::serve(listener, routers, transport, draining.clone(), limits));
+    memory::release_startup_heap();
     shutdown.await;
     tracing::info!(grace = ?config.shutdown_grace, "shutting down: no new connections, draining in-flight calls");
     if let Some(watcher) = watcher {
