@@ -184,8 +184,7 @@ pub async fn low_load(
     let servers: Vec<(&Variant, Process)> =
         variants.iter().map(|v| (v, start(bin, emulator, v, None))).collect();
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let idle: Vec<f64> =
-        servers.iter().map(|(_, server)| procs::memory(server.pid()).0 as f64 / 1_048_576.0).collect();
+    let idle: Vec<f64> = servers.iter().map(|(_, server)| super::mb(procs::memory(server.pid()).0)).collect();
     let mut clients = Vec::new();
     for (_, server) in &servers {
         clients.push(Clients::new(emulator, &server.url).await);
@@ -316,6 +315,12 @@ fn unpin(pid: u32) {
 }
 
 impl Efficiency {
+    /// Requests that failed, over both phases.
+    pub fn errors(&self) -> usize {
+        self.low_load.iter().map(|r| r.errors).sum::<usize>()
+            + self.one_core.iter().map(|r| r.errors).sum::<usize>()
+    }
+
     /// The report's section.
     pub fn markdown(&self) -> String {
         use std::fmt::Write as _;

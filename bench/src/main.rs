@@ -118,6 +118,10 @@ async fn main() {
         )
         .expect("write json");
         std::fs::write(args.out.join("efficiency.md"), &markdown).expect("write markdown");
+        if efficiency.errors() > 0 {
+            eprintln!("{} requests failed", efficiency.errors());
+            std::process::exit(1);
+        }
         return;
     }
     let (emulator, server) = procs::start_stack(&bin, &args.server_env);
@@ -206,8 +210,7 @@ async fn main() {
     }
     let failures: usize =
         results.open_loop.iter().chain(&results.closed_loop).map(|(_, s)| s.errors).sum::<usize>()
-            + results.efficiency.low_load.iter().map(|r| r.errors).sum::<usize>()
-            + results.efficiency.one_core.iter().map(|r| r.errors).sum::<usize>();
+            + results.efficiency.errors();
     if failures > 0 {
         eprintln!("{failures} requests failed");
         std::process::exit(1);
