@@ -27,7 +27,9 @@
 //! - [`aws`]: builds the SDK configuration, the credentials and the Bedrock clients once; starts the
 //!   catalog.
 //! - [`server`]: binds the port (plain, or TLS with live-reloaded files: [`server::tls`]), stacks the layers (request id, call span and access line, API-key
-//!   [`auth`]), serves gRPC with health and reflection, and drains in-flight calls on SIGTERM.
+//!   [`auth`]), serves gRPC with health and reflection, and drains in-flight calls on SIGTERM. With
+//!   `--thread-per-core`, each worker thread runs this loop with its own runtime, listener
+//!   (`SO_REUSEPORT`) and Bedrock connections over the one shared core state.
 //! - [`anthropic`]: Anthropic's Messages API (`POST /v1/messages`, JSON and its named events), a
 //!   thin adapter like [`rest`], with Anthropic's error envelope.
 //! - [`converse_api`]: Bedrock's own Converse API (`POST /model/{id}/converse`, `/converse-stream`

@@ -119,7 +119,10 @@ fn main() -> ExitCode {
 /// use (`TOKIO_WORKER_THREADS` also sets it).
 fn runtime_for(command: &Command) -> tokio::runtime::Builder {
     match command {
-        Command::Serve(config) if config.worker_threads == 1 => tokio::runtime::Builder::new_current_thread(),
+        // With --thread-per-core, this runtime is worker 0 (server::workers starts the others).
+        Command::Serve(config) if config.worker_threads == 1 || config.thread_per_core => {
+            tokio::runtime::Builder::new_current_thread()
+        }
         Command::Serve(config) if config.worker_threads > 1 => {
             let mut builder = tokio::runtime::Builder::new_multi_thread();
             builder.worker_threads(config.worker_threads);

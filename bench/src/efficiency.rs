@@ -31,7 +31,7 @@ pub struct Variant {
 }
 
 impl Variant {
-    /// The variants compared when none are named: the runtime lever of issue 17.
+    /// The variants compared when none are named: the runtime levers of issue 17.
     pub fn defaults() -> Vec<Variant> {
         vec![
             Variant { name: "default (a worker per CPU)".into(), bin: None, flags: Vec::new() },
@@ -40,6 +40,7 @@ impl Variant {
                 bin: None,
                 flags: vec!["--worker-threads".into(), "1".into()],
             },
+            Variant { name: "--thread-per-core".into(), bin: None, flags: vec!["--thread-per-core".into()] },
         ]
     }
 
@@ -90,6 +91,10 @@ pub struct LowLoad {
     pub threads: usize,
     /// Resident memory half a second after start, before any request, MB.
     pub idle_rss_mb: f64,
+    /// Its anonymous part (heap and stacks), MB: the part a build's code changes move. The rest is
+    /// the binary's pages, which vary with the page cache (a freshly copied binary maps ~2 MB more
+    /// of the same bytes), so compare builds by this.
+    pub idle_anon_mb: f64,
 }
 
 /// One variant pinned to one core, saturated.
@@ -185,6 +190,8 @@ pub async fn low_load(
         variants.iter().map(|v| (v, start(bin, emulator, v, None))).collect();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle: Vec<f64> = servers.iter().map(|(_, server)| super::mb(procs::memory(server.pid()).0)).collect();
+    let anon: Vec<f64> =
+        servers.iter().map(|(_, server)| super::mb(procs::anonymous(server.pid()))).collect();
     let mut clients = Vec::new();
     for (_, server) in &servers {
         clients.push(Clients::new(emulator, &server.url).await);
@@ -231,6 +238,7 @@ pub async fn low_load(
                 involuntary_switches_per_request: *involuntary as f64 / n,
                 threads,
                 idle_rss_mb: idle[i],
+                idle_anon_mb: anon[i],
             });
         }
     }
@@ -330,12 +338,12 @@ impl Efficiency {
             let _ = writeln!(out, "### Low load: {rate} req/s, a server per variant (interleaved)\n");
             let _ = writeln!(
                 out,
-                "| variant | mode | requests | errors | p50 ms | p99 ms | server CPU µs/req | voluntary switches/req | involuntary/req | threads | idle RSS MB |\n|---|---|---|---|---|---|---|---|---|---|---|"
+                "| variant | mode | requests | errors | p50 ms | p99 ms | server CPU µs/req | voluntary switches/req | involuntary/req | threads | idle RSS MB | idle anon MB |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
             );
             for r in &self.low_load {
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} | {:.3} | {:.3} | {:.0} | {:.1} | {:.2} | {} | {:.1} |",
+                    "| {} | {} | {} | {} | {:.3} | {:.3} | {:.0} | {:.1} | {:.2} | {} | {:.1} | {:.1} |",
                     r.variant,
                     r.mode.name(),
                     r.requests,
@@ -346,7 +354,8 @@ impl Efficiency {
                     r.voluntary_switches_per_request,
                     r.involuntary_switches_per_request,
                     r.threads,
-                    r.idle_rss_mb
+                    r.idle_rss_mb,
+                    r.idle_anon_mb
                 );
             }
             let _ = writeln!(out);

@@ -61,7 +61,8 @@ struct Args {
     one_core_concurrency: Vec<usize>,
     /// A server variant for the low-load and one-core phases, NAME[@BIN]=FLAGS (repeatable; a
     /// binary other than --bin measures a build-time lever against it). Default: the runtime
-    /// variants, `default (a worker per CPU)=` and `--worker-threads 1=--worker-threads 1`.
+    /// variants, `default (a worker per CPU)=`, `--worker-threads 1=--worker-threads 1` and
+    /// `--thread-per-core=--thread-per-core`. Write it `--variant=...` when NAME starts with `-`.
     #[arg(long = "variant", value_name = "NAME[@BIN]=FLAGS", value_parser = efficiency::Variant::parse)]
     variants: Vec<efficiency::Variant>,
     /// Only the low-load and one-core phases (a lever's before and after, without the rest).

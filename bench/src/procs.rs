@@ -113,16 +113,23 @@ pub fn cpu_time(pid: u32) -> Duration {
 /// Resident memory now and at its peak, in bytes.
 pub fn memory(pid: u32) -> (u64, u64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(name))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|kb| kb.parse::<u64>().ok())
-            .map(|kb| kb * 1024)
-            .unwrap_or(0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
+    (status_bytes(&status, "VmRSS:"), status_bytes(&status, "VmHWM:"))
+}
+
+/// Anonymous resident memory (heap, stacks), bytes.
+pub fn anonymous(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status_bytes(&status, "RssAnon:")
+}
+
+/// A `NAME:   123 kB` line of /proc/PID/status, in bytes (0 when absent).
+fn status_bytes(status: &str, name: &str) -> u64 {
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(name))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
 }
 
 /// How long the server takes from spawn to a SERVING health check (median of `runs`).

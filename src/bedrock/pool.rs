@@ -1,5 +1,6 @@
 //! Bedrock Runtime clients by region: the home region's, built at start-up, and one per fallback
 //! region, built on first use from the same SDK configuration and authentication, then reused.
+//! With `--thread-per-core`, each worker has a pool of its own ([`BedrockPool::replica`]).
 
 use super::{Bedrock, sdk};
 use aws_config::SdkConfig;
@@ -20,6 +21,14 @@ impl BedrockPool {
     /// A pool around the home client.
     pub fn new(home: Bedrock, sdk_config: SdkConfig, auth: sdk::Auth, endpoint: Option<String>) -> Self {
         Self { home, sdk_config, auth, endpoint, others: Mutex::default() }
+    }
+
+    /// A pool like this one with clients of its own, so its own connections to Bedrock (the SDK
+    /// builds an HTTP client, and its connection pool, per client): one per `--thread-per-core`
+    /// worker, whose calls then never go through another worker's connections.
+    pub fn replica(&self) -> Result<Self, String> {
+        let home = sdk::bedrock(&self.sdk_config, &self.auth, self.endpoint.as_deref())?;
+        Ok(Self::new(home, self.sdk_config.clone(), self.auth.clone(), self.endpoint.clone()))
     }
 
     /// The home region's client.

@@ -89,10 +89,13 @@ pub(crate) use authenticate;
 /// one attempt per call: the core retries (deadline-aware, budgeted per target, with failover).
 ///
 /// The SDK's stalled-stream protection is off: the core owns the time limits of a call
-/// (`--upstream-timeout`, `--stream-idle-timeout`), and the SDK's guard (any 5 s under 1 byte/s
-/// fails the call) would end a stream whose model is silent for longer, with an error the core
-/// cannot tell from a broken connection. It also cost ~4% of the server's CPU per call, a
-/// throughput check wrapped around every request and response body (docs/benchmarks.md).
+/// (`--upstream-timeout`, `--stream-idle-timeout`, which a caller can reason about), and the SDK's
+/// guard would be a second, hidden one (a body under 1 byte/s for its grace period, 20 s in
+/// aws-smithy-runtime-api 1.20, fails the call with an error the core cannot tell from a broken
+/// connection). It also cost ~4% of the server's CPU per call, a throughput check wrapped around
+/// every request and response body (docs/benchmarks.md). Measured: a stream whose first event
+/// comes 21 s after its head completes with the guard on as well, so the guard does not cover
+/// a slow first event; the CPU is the reason that stands.
 pub fn bedrock(sdk_config: &SdkConfig, auth: &Auth, endpoint: Option<&str>) -> Result<Bedrock, String> {
     use aws_sdk_bedrockruntime::config::StalledStreamProtectionConfig;
     let region = sdk_config.region().map(|r| r.to_string()).unwrap_or_default();

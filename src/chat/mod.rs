@@ -138,6 +138,12 @@ impl Chat {
         }
     }
 
+    /// The same core over other Bedrock clients (a `--thread-per-core` worker's): everything
+    /// else (catalog, limits, retry budgets, caps, the shutdown cut) stays shared.
+    pub fn with_pool(&self, pool: Arc<BedrockPool>) -> Self {
+        Self { pool, ..self.clone() }
+    }
+
     /// Ends every call still running (shutdown's grace period is over): streams get a final
     /// UNAVAILABLE error (an error event on REST) rather than a reset connection, unary calls an
     /// UNAVAILABLE answer.

@@ -142,6 +142,13 @@ pub struct Config {
     #[arg(long, env = "AMAZON_CHAT_WORKER_THREADS", default_value_t = 0)]
     pub worker_threads: usize,
 
+    /// Run the workers (`--worker-threads`, default one per CPU) as single-threaded runtimes, each
+    /// with its own listener on the port (SO_REUSEPORT) and its own Bedrock connections: no
+    /// hand-offs between threads, on every core. A connection stays on the worker that accepted
+    /// it, so spread load over several connections. See docs/benchmarks.md.
+    #[arg(long, env = "AMAZON_CHAT_THREAD_PER_CORE")]
+    pub thread_per_core: bool,
+
     /// The most calls in flight at once; past it, calls are refused at once with UNAVAILABLE / 503
     /// and Retry-After (never queued). Health checks and /metrics are not counted.
     #[arg(long, env = "AMAZON_CHAT_MAX_IN_FLIGHT", default_value_t = 4096)]

@@ -56,6 +56,45 @@ pub enum Transport {
     Tls(super::tls::Tls),
 }
 
+/// The connection slots: `--max-connections` of them, then the health-check reserve. Shared by
+/// every accept loop of the process (one per worker with `--thread-per-core`), so the cap is the
+/// server's, not a worker's.
+#[derive(Clone)]
+pub struct Slots {
+    full: Arc<Semaphore>,
+    reserve: Arc<Semaphore>,
+    max_connections: usize,
+}
+
+impl Slots {
+    /// Slots for `limits.max_connections` connections and the reserve.
+    pub fn new(limits: &Limits) -> Self {
+        Slots {
+            full: Arc::new(Semaphore::new(limits.max_connections)),
+            reserve: Arc::new(Semaphore::new(OVERFLOW_RESERVE)),
+            max_connections: limits.max_connections,
+        }
+    }
+
+    /// Resolves once every connection of every loop has closed.
+    async fn all_closed(&self) {
+        let all = u32::try_from(self.max_connections).unwrap_or(u32::MAX);
+        let _ = self.full.acquire_many(all).await;
+        let _ = self.reserve.acquire_many(OVERFLOW_RESERVE as u32).await;
+    }
+}
+
+/// What an accept loop needs besides its listener and routers; the same for every worker.
+#[derive(Clone)]
+pub struct Setup {
+    /// Plain or TLS.
+    pub transport: Transport,
+    /// Timeouts and the cap.
+    pub limits: Limits,
+    /// The process's connection slots.
+    pub slots: Slots,
+}
+
 /// The two routers: the full one, and the one overflow connections get.
 pub struct Routers {
     /// Every route.
@@ -64,15 +103,20 @@ pub struct Routers {
     pub overflow: axum::Router,
 }
 
-/// Accepts connections until `stop` is notified, then lets every open connection finish its
-/// calls (new requests on them are refused) and returns once all are closed.
+/// Accepts connections until `stop` turns true, then lets every open connection finish its
+/// calls (new requests on them are refused) and returns once all of the process's connections
+/// are closed. `worker` labels `amazon_chat_connections_accepted_total` (0 without
+/// `--thread-per-core`), so an uneven spread of connections over workers shows.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     routers: Routers,
-    transport: Transport,
-    stop: Arc<Notify>,
-    limits: Limits,
+    setup: Setup,
+    mut stop: watch::Receiver<bool>,
+    worker: usize,
 ) {
+    let Setup { transport, limits, slots } = setup;
+    let accepted =
+        metrics::counter!("amazon_chat_connections_accepted_total", "worker" => worker.to_string());
     let mut builder = Builder::new(TokioExecutor::new());
     builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
     builder
@@ -83,8 +127,6 @@ pub async fn serve(
         .keep_alive_interval(Some(KEEP_ALIVE_INTERVAL))
         .keep_alive_timeout(KEEP_ALIVE_TIMEOUT);
     let builder = Arc::new(builder);
-    let slots = Arc::new(Semaphore::new(limits.max_connections));
-    let reserve = Arc::new(Semaphore::new(OVERFLOW_RESERVE));
     let (draining, drain_signal) = watch::channel(false);
     // When the last "closing new connections" line was written (an Instant minus a minute could
     // underflow on a machine booted less than a minute ago).
@@ -100,13 +142,14 @@ pub async fn serve(
                     continue;
                 }
             },
-            () = stop.notified() => break,
+            () = stopping(&mut stop) => break,
         };
+        accepted.increment(1);
         // Stream chunks are small writes: send them at once rather than wait for Nagle.
         let _ = tcp.set_nodelay(true);
-        let (permit, router, idle) = if let Ok(permit) = slots.clone().try_acquire_owned() {
+        let (permit, router, idle) = if let Ok(permit) = slots.full.clone().try_acquire_owned() {
             (permit, routers.full.clone(), limits.idle_timeout)
-        } else if let Ok(permit) = reserve.clone().try_acquire_owned() {
+        } else if let Ok(permit) = slots.reserve.clone().try_acquire_owned() {
             metrics::counter!("amazon_chat_connections_over_cap_total", "outcome" => "health_only")
                 .increment(1);
             (permit, routers.overflow.clone(), OVERFLOW_LIFETIME)
@@ -147,9 +190,16 @@ pub async fn serve(
     drop(listener);
     let _ = draining.send(true);
     // Every connection holds a slot until it closes: all slots back means all closed.
-    let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
-    let _ = slots.acquire_many(all).await;
-    let _ = reserve.acquire_many(OVERFLOW_RESERVE as u32).await;
+    slots.all_closed().await;
+}
+
+/// Resolves once `stop` is true (or its sender is gone).
+async fn stopping(stop: &mut watch::Receiver<bool>) {
+    while !*stop.borrow_and_update() {
+        if stop.changed().await.is_err() {
+            return;
+        }
+    }
 }
 
 /// A TLS handshake that did not complete: counted, and logged at DEBUG only (anyone can open a
