@@ -173,13 +173,18 @@ pub async fn serve(
             match transport {
                 Transport::Plain => serve_one(&builder, TokioIo::new(tcp), router, idle, drain_signal).await,
                 Transport::Tls(tls) => {
-                    let handshake =
-                        tokio::time::timeout(limits.header_read_timeout, tls.acceptor().accept(tcp));
+                    let handshake = tokio::time::timeout(
+                        limits.header_read_timeout,
+                        tls.acceptor().accept(tcp).into_fallible(),
+                    );
                     match handshake.await {
                         Ok(Ok(stream)) => {
                             serve_one(&builder, TokioIo::new(stream), router, idle, drain_signal).await;
                         }
-                        Ok(Err(error)) => handshake_failed("refused", &error),
+                        Ok(Err((error, tcp))) => {
+                            handshake_failed("refused", &error);
+                            close_after_alert(tcp).await;
+                        }
                         Err(_) => handshake_failed("timed_out", &"no handshake in --header-read-timeout"),
                     }
                 }
@@ -191,6 +196,34 @@ pub async fn serve(
     let _ = draining.send(true);
     // Every connection holds a slot until it closes: all slots back means all closed.
     slots.all_closed().await;
+}
+
+/// How long a connection whose TLS handshake failed is read (and what it sends discarded) before
+/// it is closed, and how much of it is read at most.
+const LINGER: Duration = Duration::from_secs(1);
+/// See [`LINGER`].
+const LINGER_BYTES: usize = 64 * 1024;
+
+/// Closes a connection whose handshake failed so that the client reads the TLS alert saying why
+/// ("certificate required" for a client without a certificate under `--tls-client-ca`). A TLS 1.3
+/// client sends its first request right after its half of the handshake, before the alert comes;
+/// closing a socket with that request unread makes the kernel answer with a reset, which can
+/// overtake the alert, and the client reports "broken pipe" instead. So: end the write side after
+/// the alert, then read what the client sends (at most 64 KiB, for at most a second) until it closes.
+async fn close_after_alert(mut tcp: tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let _ = tcp.shutdown().await;
+    let drain = async {
+        let mut sink = [0u8; 4096];
+        let mut left = LINGER_BYTES;
+        while left > 0 {
+            match tcp.read(&mut sink).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => left = left.saturating_sub(n),
+            }
+        }
+    };
+    let _ = tokio::time::timeout(LINGER, drain).await;
 }
 
 /// Resolves once `stop` is true (or its sender is gone).
