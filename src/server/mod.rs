@@ -95,16 +95,9 @@ pub async fn run_announcing(
         catalog: catalog.clone(),
         max_request_bytes: limit,
     };
-    // A set of routes per worker; worker 0 serves over the pool built at start-up.
+    // Worker 0 (this runtime) serves over the pool built at start-up; any others get their own.
     let workers = if config.thread_per_core { workers::count(config.worker_threads) } else { 1 };
-    let mut routers = Vec::with_capacity(workers);
-    for index in 0..workers {
-        let core = match index {
-            0 => chat.clone(),
-            _ => chat.with_pool(Arc::new(aws.pool.replica().map_err(refused)?)),
-        };
-        routers.push(routes::routers(&shared, core).map_err(failed)?);
-    }
+    let main_routers = routes::routers(&shared, chat.clone()).map_err(failed)?;
 
     // First attempt inline, so a server with working credentials is SERVING when it says it listens;
     // otherwise keep trying in the background.
@@ -139,10 +132,10 @@ pub async fn run_announcing(
     };
     let setup = connections::Setup { transport, limits, slots: connections::Slots::new(&limits) };
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let mut routers = routers.into_iter();
-    let main_routers = routers.next().ok_or_else(|| failed("no routes were built".to_owned()))?;
     let mut others = Vec::new();
-    for (index, routers) in (1..).zip(routers) {
+    for index in 1..workers {
+        let core = chat.with_pool(Arc::new(aws.pool.replica().map_err(refused)?));
+        let routers = routes::routers(&shared, core).map_err(failed)?;
         others.push(
             workers::Worker::start(index, bound, routers, setup.clone(), stopped.clone())
                 .await
