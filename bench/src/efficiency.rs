@@ -6,7 +6,12 @@
 //!   threads from `/proc/PID/task/*/status`, which always works where `perf` may not);
 //! - **one core**: the server pinned to one CPU with `taskset` (the load generator and the emulator
 //!   on the other), a closed loop deep enough to saturate it: the throughput it sustains, its p99,
-//!   and how busy its core was (below ~95% the load side, not the server, was the limit).
+//!   and how busy its core was (below ~95% the load side, not the server, was the limit);
+//! - **two cores**: nothing pinned, the server sharing both CPUs with the load generator and the
+//!   emulator, gRPC over several connections: what the whole machine sustains through it.
+//!
+//! Each saturation table ends with the variant's saturation point: the most requests per second
+//! at a depth whose p99 stays under 5 ms.
 //!
 //! The variants take turns in slices, as the modes do in the main run. A variant is a binary and
 //! its flags (`--variant NAME[@BIN]=FLAGS`), so a build-time lever (the release profile, an
@@ -97,13 +102,15 @@ pub struct LowLoad {
     pub idle_anon_mb: f64,
 }
 
-/// One variant pinned to one core, saturated.
+/// One variant saturated on one core or on two.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct OneCore {
+pub struct Saturated {
     /// The variant.
     pub variant: String,
     /// The mode.
     pub mode: Mode,
+    /// Cores the server had.
+    pub cores: usize,
     /// Requests in flight.
     pub concurrency: usize,
     /// Sustained requests per second.
@@ -114,8 +121,8 @@ pub struct OneCore {
     pub errors: usize,
     /// Server CPU per request, µs.
     pub cpu_us_per_request: f64,
-    /// Share of its one core the server used, %.
-    pub core_busy_percent: f64,
+    /// Share of its cores the server used, %.
+    pub cores_busy_percent: f64,
 }
 
 /// Everything this module measures.
@@ -124,7 +131,9 @@ pub struct Efficiency {
     /// Per variant and mode, at the low rate.
     pub low_load: Vec<LowLoad>,
     /// Per variant, on one pinned core.
-    pub one_core: Vec<OneCore>,
+    pub one_core: Vec<Saturated>,
+    /// Per variant, on both cores, shared with the load.
+    pub two_cores: Vec<Saturated>,
 }
 
 /// Context switches so far, (voluntary, involuntary), over every thread of `pid`.
@@ -245,29 +254,51 @@ pub async fn low_load(
     rows
 }
 
-/// One core: every variant's server pinned to CPU 1 (the load and the emulator on CPU 0), gRPC
-/// unary closed loops at each of `concurrencies`, `seconds` per variant and depth, the variants
-/// taking turns in `rounds` slices (an idle server beside the loaded one costs its core nothing).
-pub async fn one_core(
+/// Where a saturation run places the server and the load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// The server pinned to CPU 1, the load generator and the emulator to CPU 0: the server's
+    /// own cost, with one core to spend.
+    OneCore,
+    /// Nothing pinned: the server may use both cores, and shares them with the load generator and
+    /// the emulator, as it would with a sidecar. The gRPC load comes over `TWO_CORE_CONNECTIONS`
+    /// connections, so a server with a listener per worker (`--thread-per-core`) gets work on each.
+    TwoCores,
+}
+
+/// gRPC connections of the two-core phase: a few per worker, as several callers would open.
+const TWO_CORE_CONNECTIONS: usize = 4;
+
+/// Saturation: every variant's server placed as `placement` says, gRPC unary closed loops at
+/// each of `concurrencies`, `seconds` per variant and depth, the variants taking turns in `rounds`
+/// slices (an idle server beside the loaded one costs its core nothing).
+pub async fn saturation(
     bin: &Path,
     emulator: &Process,
     variants: &[Variant],
     concurrencies: &[usize],
     seconds: f64,
     rounds: u32,
-) -> Vec<OneCore> {
+    placement: Placement,
+) -> Vec<Saturated> {
     let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
     if cores < 2 {
-        eprintln!("one core: skipped, this machine has one CPU");
+        eprintln!("saturation: skipped, this machine has one CPU");
         return Vec::new();
     }
-    // The load generator and the emulator keep to CPU 0, so CPU 1 is the servers' alone.
-    pin(std::process::id(), 0);
-    pin(emulator.pid(), 0);
-    let servers: Vec<Process> = variants.iter().map(|v| start(bin, &emulator.url, v, Some(1))).collect();
+    let (server_cpu, connections, cores_given) = match placement {
+        Placement::OneCore => {
+            // The load generator and the emulator keep to CPU 0, so CPU 1 is the servers' alone.
+            pin(std::process::id(), 0);
+            pin(emulator.pid(), 0);
+            (Some(1), 1, 1)
+        }
+        Placement::TwoCores => (None, TWO_CORE_CONNECTIONS, 2),
+    };
+    let servers: Vec<Process> = variants.iter().map(|v| start(bin, &emulator.url, v, server_cpu)).collect();
     let mut clients = Vec::new();
     for server in &servers {
-        let c = Clients::new(&emulator.url, &server.url).await;
+        let c = Clients::with_connections(&emulator.url, &server.url, connections).await;
         let _ = drive::closed_loop(&c, Mode::GrpcUnary, 16, Duration::from_millis(500)).await;
         clients.push(c);
     }
@@ -288,24 +319,44 @@ pub async fn one_core(
         }
         for (variant, (samples, wall, cpu)) in variants.iter().zip(taken) {
             let n = samples.len().max(1) as f64;
-            rows.push(OneCore {
+            rows.push(Saturated {
                 variant: variant.name.clone(),
                 mode: Mode::GrpcUnary,
+                cores: cores_given,
                 concurrency,
                 throughput: samples.len() as f64 / wall.as_secs_f64(),
                 latency: Percentiles::of(samples.iter().map(|s| s.latency).collect()),
                 errors: samples.iter().filter(|s| !s.ok).count(),
                 cpu_us_per_request: cpu.as_secs_f64() * 1e6 / n,
-                core_busy_percent: 100.0 * cpu.as_secs_f64() / wall.as_secs_f64(),
+                cores_busy_percent: 100.0 * cpu.as_secs_f64() / wall.as_secs_f64() / cores_given as f64,
             });
         }
     }
     drop(servers);
-    // Both CPUs again for whatever runs next.
-    unpin(std::process::id());
-    unpin(emulator.pid());
+    if placement == Placement::OneCore {
+        // Both CPUs again for whatever runs next.
+        unpin(std::process::id());
+        unpin(emulator.pid());
+    }
     rows
 }
+
+/// Per variant, the saturation point: the highest throughput among `rows` whose p99 is under
+/// `P99_LIMIT_MS` (the bar), with its depth.
+pub fn saturation_points(rows: &[Saturated]) -> Vec<&Saturated> {
+    let mut points: Vec<&Saturated> = Vec::new();
+    for row in rows.iter().filter(|r| r.latency.p99 < P99_LIMIT_MS && r.errors == 0) {
+        match points.iter_mut().find(|p| p.variant == row.variant) {
+            Some(point) if point.throughput < row.throughput => *point = row,
+            Some(_) => {}
+            None => points.push(row),
+        }
+    }
+    points
+}
+
+/// The p99 a saturation point must stay under, ms.
+pub const P99_LIMIT_MS: f64 = 5.0;
 
 fn pin(pid: u32, cpu: usize) {
     let _ = std::process::Command::new("taskset")
@@ -315,9 +366,11 @@ fn pin(pid: u32, cpu: usize) {
 }
 
 fn unpin(pid: u32) {
-    let all = format!("0-{}", std::thread::available_parallelism().map(usize::from).unwrap_or(1) - 1);
+    // The machine's CPUs, not `available_parallelism`: that follows this process's affinity, which
+    // is the one pinned CPU while it is pinned.
+    let online = std::fs::read_to_string("/sys/devices/system/cpu/online").unwrap_or_else(|_| "0-1".into());
     let _ = std::process::Command::new("taskset")
-        .args(["-a", "-p", "-c", &all, &pid.to_string()])
+        .args(["-a", "-p", "-c", online.trim(), &pid.to_string()])
         .stdout(std::process::Stdio::null())
         .status();
 }
@@ -326,7 +379,7 @@ impl Efficiency {
     /// Requests that failed, over both phases.
     pub fn errors(&self) -> usize {
         self.low_load.iter().map(|r| r.errors).sum::<usize>()
-            + self.one_core.iter().map(|r| r.errors).sum::<usize>()
+            + self.one_core.iter().chain(&self.two_cores).map(|r| r.errors).sum::<usize>()
     }
 
     /// The report's section.
@@ -360,31 +413,57 @@ impl Efficiency {
             }
             let _ = writeln!(out);
         }
-        if !self.one_core.is_empty() {
-            let _ = writeln!(
-                out,
-                "### One core: the server pinned to CPU 1 (load and emulator on CPU 0), gRPC unary, closed loop\n"
-            );
-            let _ = writeln!(
-                out,
-                "| variant | concurrency | req/s | errors | p50 ms | p99 ms | server CPU µs/req | its core busy |\n|---|---|---|---|---|---|---|---|"
-            );
-            for r in &self.one_core {
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {:.0} | {} | {:.3} | {:.3} | {:.0} | {:.0}% |",
-                    r.variant,
-                    r.concurrency,
-                    r.throughput,
-                    r.errors,
-                    r.latency.p50,
-                    r.latency.p99,
-                    r.cpu_us_per_request,
-                    r.core_busy_percent
-                );
-            }
-            let _ = writeln!(out);
-        }
+        saturation_markdown(
+            &mut out,
+            "One core: the server pinned to CPU 1 (load and emulator on CPU 0), gRPC unary, closed loop",
+            &self.one_core,
+        );
+        saturation_markdown(
+            &mut out,
+            "Two cores: nothing pinned (the server shares both CPUs with the load and the emulator), gRPC unary over 4 connections, closed loop",
+            &self.two_cores,
+        );
         out
     }
+}
+
+/// A saturation phase's table and its saturation points.
+fn saturation_markdown(out: &mut String, title: &str, rows: &[Saturated]) {
+    use std::fmt::Write as _;
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "### {title}\n");
+    let _ = writeln!(
+        out,
+        "| variant | concurrency | req/s | errors | p50 ms | p99 ms | server CPU µs/req | its cores busy |\n|---|---|---|---|---|---|---|---|"
+    );
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.0} | {} | {:.3} | {:.3} | {:.0} | {:.0}% |",
+            r.variant,
+            r.concurrency,
+            r.throughput,
+            r.errors,
+            r.latency.p50,
+            r.latency.p99,
+            r.cpu_us_per_request,
+            r.cores_busy_percent
+        );
+    }
+    let _ = writeln!(out);
+    let points = saturation_points(rows);
+    if points.is_empty() {
+        let _ =
+            writeln!(out, "- saturation point: no depth kept its p99 under {P99_LIMIT_MS} ms without errors");
+    }
+    for point in points {
+        let _ = writeln!(
+            out,
+            "- saturation point, {}: {:.0} req/s at {} in flight (p99 {:.2} ms < {P99_LIMIT_MS} ms)",
+            point.variant, point.throughput, point.concurrency, point.latency.p99
+        );
+    }
+    let _ = writeln!(out);
 }

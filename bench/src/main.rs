@@ -57,15 +57,19 @@ struct Args {
     #[arg(long, default_value_t = 10.0)]
     low_rate: f64,
     /// Requests in flight in the one-core phase (the server pinned to one CPU), one run per depth.
-    #[arg(long, value_delimiter = ',', default_values_t = [16, 64])]
+    #[arg(long, value_delimiter = ',', default_values_t = [8, 16, 64])]
     one_core_concurrency: Vec<usize>,
-    /// A server variant for the low-load and one-core phases, NAME[@BIN]=FLAGS (repeatable; a
+    /// Requests in flight in the two-core phase (nothing pinned, 4 gRPC connections), one run per
+    /// depth.
+    #[arg(long, value_delimiter = ',', default_values_t = [8, 16, 64])]
+    two_core_concurrency: Vec<usize>,
+    /// A server variant for the low-load and saturation phases, NAME[@BIN]=FLAGS (repeatable; a
     /// binary other than --bin measures a build-time lever against it). Default: the runtime
     /// variants, `default (a worker per CPU)=`, `--worker-threads 1=--worker-threads 1` and
     /// `--thread-per-core=--thread-per-core`. Write it `--variant=...` when NAME starts with `-`.
     #[arg(long = "variant", value_name = "NAME[@BIN]=FLAGS", value_parser = efficiency::Variant::parse)]
     variants: Vec<efficiency::Variant>,
-    /// Only the low-load and one-core phases (a lever's before and after, without the rest).
+    /// Only the low-load and saturation phases (a lever's before and after, without the rest).
     #[arg(long)]
     efficiency_only: bool,
     /// Concurrent streams held open for the memory measurement.
@@ -218,7 +222,7 @@ async fn main() {
     }
 }
 
-/// The low-load and one-core phases, per variant.
+/// The low-load and saturation phases (one core, two), per variant.
 async fn run_efficiency(
     args: &Args,
     bin: &std::path::Path,
@@ -229,18 +233,30 @@ async fn run_efficiency(
     let low_seconds = if args.quick { 0.6 } else { 20.0 };
     let low_load =
         efficiency::low_load(bin, &emulator.url, variants, args.low_rate, low_seconds, args.rounds).await;
+    let seconds = if args.quick { 0.5 } else { 8.0 };
     eprintln!("one core: the servers pinned to CPU 1, concurrency {:?}", args.one_core_concurrency);
-    let one_core_seconds = if args.quick { 0.5 } else { 8.0 };
-    let one_core = efficiency::one_core(
+    let one_core = efficiency::saturation(
         bin,
         emulator,
         variants,
         &args.one_core_concurrency,
-        one_core_seconds,
+        seconds,
         args.rounds,
+        efficiency::Placement::OneCore,
     )
     .await;
-    efficiency::Efficiency { low_load, one_core }
+    eprintln!("two cores: nothing pinned, concurrency {:?}", args.two_core_concurrency);
+    let two_cores = efficiency::saturation(
+        bin,
+        emulator,
+        variants,
+        &args.two_core_concurrency,
+        seconds,
+        args.rounds,
+        efficiency::Placement::TwoCores,
+    )
+    .await;
+    efficiency::Efficiency { low_load, one_core, two_cores }
 }
 
 /// The soak alone: its own emulator and server; exits non-zero when it fails.

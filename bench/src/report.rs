@@ -158,6 +158,37 @@ impl Results {
             self.start_to_serving_ms,
             check(self.start_to_serving_ms <= 100.0)
         );
+        let one_core = &self.efficiency.one_core;
+        let best = super::efficiency::saturation_points(one_core)
+            .into_iter()
+            .max_by(|a, b| a.throughput.total_cmp(&b.throughput));
+        if !one_core.is_empty() {
+            let (measured, met) = match best {
+                Some(p) => (
+                    format!("{:.0} req/s ({}, {} in flight)", p.throughput, p.variant, p.concurrency),
+                    p.throughput >= 10_000.0,
+                ),
+                None => ("no depth under the p99".to_owned(), false),
+            };
+            let _ = writeln!(
+                out,
+                "| one core: >= 10,000 gRPC unary req/s with p99 < {} ms | {measured} | {} |",
+                super::efficiency::P99_LIMIT_MS,
+                check(met)
+            );
+            let cheapest =
+                one_core.iter().min_by(|a, b| a.cpu_us_per_request.total_cmp(&b.cpu_us_per_request));
+            if let Some(c) = cheapest {
+                let _ = writeln!(
+                    out,
+                    "| one core saturated: server CPU <= 60 µs/request | {:.0} µs ({}, {} in flight) | {} |",
+                    c.cpu_us_per_request,
+                    c.variant,
+                    c.concurrency,
+                    check(c.cpu_us_per_request <= 60.0)
+                );
+            }
+        }
         let o = &self.overload;
         let _ = writeln!(
             out,

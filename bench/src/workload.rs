@@ -84,7 +84,9 @@ impl Mode {
 #[derive(Clone)]
 pub struct Clients {
     sdk: aws_sdk_bedrockruntime::Client,
-    grpc: ChatServiceClient<Channel>,
+    /// One per connection; calls take turns over them.
+    grpc: Vec<ChatServiceClient<Channel>>,
+    next_grpc: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     http: HttpClient<HttpConnector, Full<Bytes>>,
     rest_url: String,
     unary_body: Bytes,
@@ -92,8 +94,14 @@ pub struct Clients {
 }
 
 impl Clients {
-    /// Clients for the emulator (SDK) and the server (gRPC, REST).
+    /// Clients for the emulator (SDK) and the server (gRPC over one connection, REST).
     pub async fn new(emulator: &str, server: &str) -> Clients {
+        Self::with_connections(emulator, server, 1).await
+    }
+
+    /// The same, with `connections` gRPC connections to the server that calls take in turn (so
+    /// a server with a listener per worker, `--thread-per-core`, gets work on each of them).
+    pub async fn with_connections(emulator: &str, server: &str, connections: usize) -> Clients {
         let credentials = aws_sdk_bedrockruntime::config::Credentials::new(
             super::procs::ACCESS_KEY_ID,
             super::procs::SECRET_ACCESS_KEY,
@@ -108,11 +116,15 @@ impl Clients {
             .endpoint_url(emulator)
             .retry_config(aws_config::retry::RetryConfig::disabled())
             .build();
-        let channel = Channel::from_shared(server.to_owned())
-            .expect("url")
-            .connect()
-            .await
-            .expect("connect to the server");
+        let mut grpc = Vec::new();
+        for _ in 0..connections.max(1) {
+            let channel = Channel::from_shared(server.to_owned())
+                .expect("url")
+                .connect()
+                .await
+                .expect("connect to the server");
+            grpc.push(ChatServiceClient::new(channel));
+        }
         let body = |stream: bool| {
             Bytes::from(
                 serde_json::json!({"model": MODEL, "stream": stream, "messages": [{"role": "user", "content": prompt()}]})
@@ -121,7 +133,8 @@ impl Clients {
         };
         Clients {
             sdk: aws_sdk_bedrockruntime::Client::from_conf(config),
-            grpc: ChatServiceClient::new(channel),
+            grpc,
+            next_grpc: Default::default(),
             http: HttpClient::builder(hyper_util::rt::TokioExecutor::new()).build_http(),
             rest_url: format!("{server}/v1/chat/completions"),
             unary_body: body(false),
@@ -188,14 +201,20 @@ impl Clients {
         }
     }
 
+    /// The next gRPC connection's client.
+    fn grpc(&self) -> ChatServiceClient<Channel> {
+        let turn = self.next_grpc.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.grpc[turn % self.grpc.len()].clone()
+    }
+
     async fn grpc_unary(&self) -> Sample {
-        let result = self.grpc.clone().chat_completion(Self::grpc_request()).await;
+        let result = self.grpc().chat_completion(Self::grpc_request()).await;
         let words = result.ok().and_then(|r| r.into_inner().usage).map(|u| u.completion_tokens);
         Sample { ok: words == Some(WORDS as u32), ..Sample::default() }
     }
 
     async fn grpc_stream(&self, started: Instant) -> Sample {
-        let Ok(response) = self.grpc.clone().stream_chat_completion(Self::grpc_request()).await else {
+        let Ok(response) = self.grpc().stream_chat_completion(Self::grpc_request()).await else {
             return Sample::default();
         };
         let mut stream = response.into_inner();
