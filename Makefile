@@ -33,6 +33,7 @@ test-clients: ## Generated clients: lint, drift check, and each language's suite
 test-bench: ## The benchmark harness in quick mode (checks it works, not the timings)
 	$(CARGO) build -p amazon-chat -p amazon-chat-bench
 	target/debug/amazon-chat-bench --quick --bin target/debug/amazon-chat --out target/bench-quick
+	target/debug/amazon-chat-bench --quick --latency-only --only rest-unary,rest-sse --rest-http2 --bin target/debug/amazon-chat --out target/bench-quick-h2
 	target/debug/amazon-chat-bench --soak 3 --bin target/debug/amazon-chat --out target/bench-quick
 
 test-fuzz: ## Every fuzz target under libFuzzer, 20 s each (nightly; skipped with a message without it)

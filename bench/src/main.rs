@@ -81,6 +81,10 @@ struct Args {
     /// Skip the memory-with-streams and start-up measurements.
     #[arg(long)]
     latency_only: bool,
+    /// The REST modes over HTTP/2 (h2c, one multiplexed connection) instead of HTTP/1.1, the
+    /// protocol of the official OpenAI SDKs.
+    #[arg(long)]
+    rest_http2: bool,
     /// Extra environment for the server, KEY=VALUE (repeatable), e.g. TOKIO_WORKER_THREADS=1.
     #[arg(long = "server-env", value_name = "KEY=VALUE")]
     server_env: Vec<String>,
@@ -130,7 +134,10 @@ async fn main() {
         return;
     }
     let (emulator, server) = procs::start_stack(&bin, &args.server_env);
-    let clients = Clients::new(&emulator.url, &server.url).await;
+    let mut clients = Clients::new(&emulator.url, &server.url).await;
+    if args.rest_http2 {
+        clients = clients.with_rest_http2();
+    }
 
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle_rss = procs::memory(server.pid()).0;
@@ -180,6 +187,7 @@ async fn main() {
 
     let results = report::Results {
         machine: machine(),
+        rest_protocol: if args.rest_http2 { "HTTP/2 (h2c, one connection)" } else { "HTTP/1.1" },
         rate: args.rate,
         concurrency: args.concurrency,
         seconds_per_mode: args.seconds,

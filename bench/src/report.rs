@@ -11,6 +11,8 @@ use std::fmt::Write as _;
 pub struct Results {
     /// The machine (from /proc and uname).
     pub machine: String,
+    /// The protocol of the REST modes' client.
+    pub rest_protocol: &'static str,
     /// Offered rate of the open-loop phase, requests per second.
     pub rate: f64,
     /// Concurrency of the closed-loop phase.
@@ -48,6 +50,7 @@ impl Results {
     pub fn markdown(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "Machine: {}\n", self.machine);
+        let _ = writeln!(out, "REST client: {}\n", self.rest_protocol);
         for (title, rows) in [
             (format!("Open loop at {} req/s", self.rate), &self.open_loop),
             (format!("Closed loop at concurrency {}", self.concurrency), &self.closed_loop),

@@ -142,6 +142,18 @@ impl Clients {
         }
     }
 
+    /// The REST modes over HTTP/2 (h2c with prior knowledge: every call multiplexed on one
+    /// connection, as an HTTP/2 client would) instead of HTTP/1.1, the official SDKs' protocol.
+    pub fn with_rest_http2(mut self) -> Clients {
+        // TCP_NODELAY as gRPC clients set it: an HTTP/2 request is a HEADERS and a DATA frame,
+        // and without it Nagle holds the second write for the server's delayed ACK (~40 ms).
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
+        self.http =
+            HttpClient::builder(hyper_util::rt::TokioExecutor::new()).http2_only(true).build(connector);
+        self
+    }
+
     /// One request of `mode`.
     pub async fn call(&self, mode: Mode) -> Sample {
         let started = Instant::now();
