@@ -81,8 +81,8 @@ struct Args {
     /// Skip the memory-with-streams and start-up measurements.
     #[arg(long)]
     latency_only: bool,
-    /// The REST modes over HTTP/2 (h2c, one multiplexed connection) instead of HTTP/1.1, the
-    /// protocol of the official OpenAI SDKs.
+    /// The REST modes of the open- and closed-loop phases over HTTP/2 (h2c, one multiplexed
+    /// connection) instead of HTTP/1.1, the protocol of the official OpenAI SDKs.
     #[arg(long)]
     rest_http2: bool,
     /// Extra environment for the server, KEY=VALUE (repeatable), e.g. TOKIO_WORKER_THREADS=1.
