@@ -1,7 +1,8 @@
-//! Latency distributions as SVG charts: one line per mode, latency (ms) across, the share of
-//! requests at or under it up, so where a mode's line sits right of the baseline's is what the
-//! gateway adds, at every percentile at once. Written beside latest.md; plain SVG, viewable in any
-//! browser and in GitHub's Markdown.
+//! Latency distributions as SVG charts: one line per mode (or per server variant), latency (ms)
+//! across, the share of requests at or under it up, so where a mode's line sits right of the
+//! baseline's is what the gateway adds, and where a variant's sits right of another's is what it
+//! costs, at every percentile at once. Written beside latest.md; plain SVG, viewable in any browser
+//! and in GitHub's Markdown.
 
 use super::workload::Mode;
 use std::fmt::Write as _;
@@ -15,19 +16,69 @@ const TOP: f64 = 40.0;
 const BOTTOM: f64 = 50.0;
 /// One colour per mode, in `Mode::ALL` order (baselines in greys).
 const COLOURS: [&str; 6] = ["#555555", "#999999", "#1f77b4", "#2ca02c", "#d62728", "#9467bd"];
+/// One colour per server variant, in the order they were named.
+const VARIANT_COLOURS: [&str; 6] = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
 
-/// The chart of `title` for these modes' latencies.
-pub fn cdf(title: &str, series: &[(Mode, Vec<Duration>)]) -> String {
-    let mut sorted: Vec<(Mode, Vec<f64>)> = series
+/// One line of a chart: whose latencies, drawn how.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// The legend's text.
+    pub label: String,
+    /// Its colour.
+    pub colour: &'static str,
+    /// Dashed (a baseline) or solid.
+    pub dashed: bool,
+    /// The latencies drawn.
+    pub latencies: Vec<Duration>,
+}
+
+impl Line {
+    /// A mode's line: its colour by mode, dashed for the baselines.
+    pub fn of_mode(mode: Mode, latencies: Vec<Duration>) -> Line {
+        let position = Mode::ALL.iter().position(|m| *m == mode).unwrap_or(0);
+        Line {
+            label: mode.name().to_owned(),
+            colour: COLOURS[position % COLOURS.len()],
+            dashed: mode.baseline() == mode,
+            latencies,
+        }
+    }
+
+    /// The line of the `index`th server variant, named `label`.
+    pub fn of_variant(index: usize, label: String, latencies: Vec<Duration>) -> Line {
+        Line { label, colour: VARIANT_COLOURS[index % VARIANT_COLOURS.len()], dashed: false, latencies }
+    }
+}
+
+/// A chart to write: its file name, title and lines.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// File name, beside latest.md.
+    pub file: String,
+    /// Drawn at the top.
+    pub title: String,
+    /// One per mode or variant, in legend order.
+    pub lines: Vec<Line>,
+}
+
+impl Chart {
+    /// The SVG document.
+    pub fn svg(&self) -> String {
+        cdf(&self.title, &self.lines)
+    }
+}
+
+/// The chart of `title` for these lines, in legend order.
+pub fn cdf(title: &str, lines: &[Line]) -> String {
+    let sorted: Vec<(&Line, Vec<f64>)> = lines
         .iter()
-        .filter(|(_, values)| !values.is_empty())
-        .map(|(mode, values)| {
-            let mut ms: Vec<f64> = values.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
+        .filter(|line| !line.latencies.is_empty())
+        .map(|line| {
+            let mut ms: Vec<f64> = line.latencies.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
             ms.sort_by(f64::total_cmp);
-            (*mode, ms)
+            (line, ms)
         })
         .collect();
-    sorted.sort_by_key(|(mode, _)| Mode::ALL.iter().position(|m| m == mode));
     // Up to the largest p99.9, so one outlier does not squash every line to the left.
     let x_max = sorted
         .iter()
@@ -79,8 +130,8 @@ pub fn cdf(title: &str, series: &[(Mode, Vec<Duration>)]) -> String {
         LEFT + plot_w / 2.0,
         HEIGHT - 10.0
     );
-    for (n, (mode, ms)) in sorted.iter().enumerate() {
-        let colour = COLOURS[Mode::ALL.iter().position(|m| m == mode).unwrap_or(0) % COLOURS.len()];
+    for (n, (line, ms)) in sorted.iter().enumerate() {
+        let colour = line.colour;
         // At most ~400 points per line: every quantile step, not every request.
         let step = (ms.len() / 400).max(1);
         let mut points = String::new();
@@ -90,7 +141,7 @@ pub fn cdf(title: &str, series: &[(Mode, Vec<Duration>)]) -> String {
             let share = (i + 1) as f64 / ms.len() as f64;
             let _ = write!(points, "{:.1},{:.1} ", x(*value), y(share));
         }
-        let dash = if mode.baseline() == *mode { r#" stroke-dasharray="5,3""# } else { "" };
+        let dash = if line.dashed { r#" stroke-dasharray="5,3""# } else { "" };
         let _ = writeln!(
             svg,
             r#"<polyline fill="none" stroke="{colour}" stroke-width="2"{dash} points="{}"/>"#,
@@ -105,7 +156,7 @@ pub fn cdf(title: &str, series: &[(Mode, Vec<Duration>)]) -> String {
             WIDTH - RIGHT + 40.0,
             WIDTH - RIGHT + 46.0,
             legend_y + 4.0,
-            escape(mode.name())
+            escape(&line.label)
         );
     }
     svg.push_str("</svg>\n");
@@ -133,13 +184,17 @@ mod tests {
 
     #[test]
     fn a_chart_has_a_line_and_a_legend_entry_per_mode() {
-        let series = vec![
-            (Mode::SdkUnary, (1..=100).map(Duration::from_micros).collect()),
-            (Mode::GrpcUnary, (50..=150).map(Duration::from_micros).collect()),
+        let lines = vec![
+            Line::of_mode(Mode::SdkUnary, (1..=100).map(Duration::from_micros).collect()),
+            Line::of_mode(Mode::GrpcUnary, (50..=150).map(Duration::from_micros).collect()),
+            Line::of_variant(1, "before & after".into(), (60..=160).map(Duration::from_micros).collect()),
+            Line::of_variant(2, "no samples".into(), Vec::new()),
         ];
-        let svg = cdf("Open loop", &series);
-        assert_eq!(svg.matches("<polyline").count(), 2);
+        let svg = cdf("Open loop", &lines);
+        assert_eq!(svg.matches("<polyline").count(), 3, "a line without samples is left out");
         assert!(svg.contains("baseline: SDK Converse") && svg.contains("gRPC unary"));
+        assert!(svg.contains("before &amp; after") && !svg.contains("no samples"));
+        assert_eq!(svg.matches("stroke-dasharray").count(), 2, "the baseline's line and legend");
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
         assert_eq!(nice_ceiling(0.37), 0.5);
         assert_eq!(nice_ceiling(3.2), 5.0);

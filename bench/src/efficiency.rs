@@ -8,7 +8,12 @@
 //!   on the other), a closed loop deep enough to saturate it: the throughput it sustains, its p99,
 //!   and how busy its core was (below ~95% the load side, not the server, was the limit);
 //! - **two cores**: nothing pinned, the server sharing both CPUs with the load generator and the
-//!   emulator, gRPC over several connections: what the whole machine sustains through it.
+//!   emulator, gRPC over several connections: what the whole machine sustains through it;
+//! - **streaming on one core**: gRPC streams and SSE, pinned as above, with a short and a long
+//!   answer: the CPU a stream costs, split into a cost per stream and a cost per chunk (the line
+//!   through the two lengths).
+//!
+//! Every phase also yields charts of its latency distributions, a line per variant ([`Efficiency::charts`]).
 //!
 //! Each saturation table ends with the variant's saturation point: the most requests per second
 //! at a depth whose p99 stays under 5 ms.
@@ -17,12 +22,31 @@
 //! its flags (`--variant NAME[@BIN]=FLAGS`), so a build-time lever (the release profile, an
 //! allocator) is measured against the build before it in one interleaved run, as a runtime one is.
 
+use super::chart::{Chart, Line};
 use super::drive;
 use super::procs::{self, Process};
 use super::stats::Percentiles;
-use super::workload::{Clients, Mode};
+use super::workload::{Clients, Mode, Sample};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+/// The phases, as `--phases` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Phase {
+    /// An open loop at the low rate.
+    LowLoad,
+    /// Saturated, pinned to one core.
+    OneCore,
+    /// Saturated, on both cores, shared with the load.
+    TwoCores,
+    /// Streams on one core, a short and a long answer.
+    Streaming,
+}
+
+impl Phase {
+    /// Every phase, in the order a full run takes them.
+    pub const ALL: [Phase; 4] = [Phase::LowLoad, Phase::OneCore, Phase::TwoCores, Phase::Streaming];
+}
 
 /// A server variant: its name, its binary and extra flags.
 #[derive(Debug, Clone)]
@@ -100,6 +124,9 @@ pub struct LowLoad {
     /// the binary's pages, which vary with the page cache (a freshly copied binary maps ~2 MB more
     /// of the same bytes), so compare builds by this.
     pub idle_anon_mb: f64,
+    /// Every request's latency, for the charts.
+    #[serde(skip)]
+    pub latencies: Vec<Duration>,
 }
 
 /// One variant saturated on one core or on two.
@@ -109,6 +136,10 @@ pub struct Saturated {
     pub variant: String,
     /// The mode.
     pub mode: Mode,
+    /// Words asked for per answer.
+    pub words: usize,
+    /// Content chunks received per request (streams; 0 for unary calls).
+    pub chunks_per_request: f64,
     /// Cores the server had.
     pub cores: usize,
     /// Requests in flight.
@@ -123,6 +154,22 @@ pub struct Saturated {
     pub cpu_us_per_request: f64,
     /// Share of its cores the server used, %.
     pub cores_busy_percent: f64,
+    /// Every request's latency, for the charts.
+    #[serde(skip)]
+    pub latencies: Vec<Duration>,
+}
+
+/// What a stream costs the server, from two answer lengths on one core.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StreamCost {
+    /// The variant.
+    pub variant: String,
+    /// The mode.
+    pub mode: Mode,
+    /// CPU per stream before its first chunk, µs (the line's value at zero chunks).
+    pub per_stream_us: f64,
+    /// CPU per content chunk, µs (the line's slope).
+    pub per_chunk_us: f64,
 }
 
 /// Everything this module measures.
@@ -134,6 +181,41 @@ pub struct Efficiency {
     pub one_core: Vec<Saturated>,
     /// Per variant, on both cores, shared with the load.
     pub two_cores: Vec<Saturated>,
+    /// Per variant, mode and answer length: streams on one pinned core.
+    pub streaming: Vec<Saturated>,
+    /// Per variant and mode, the cost per stream and per chunk `streaming` gives.
+    pub stream_costs: Vec<StreamCost>,
+}
+
+/// One load of a saturation phase: a mode, its answer's length, the requests in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Load {
+    /// The call made.
+    pub mode: Mode,
+    /// Words asked for per answer (a stream's chunks).
+    pub words: usize,
+    /// Requests kept in flight.
+    pub concurrency: usize,
+}
+
+impl Load {
+    /// The one-core and two-core phases' loads: gRPC unary at each depth.
+    pub fn unary_at(concurrencies: &[usize]) -> Vec<Load> {
+        concurrencies
+            .iter()
+            .map(|&concurrency| Load { mode: Mode::GrpcUnary, words: super::workload::WORDS, concurrency })
+            .collect()
+    }
+
+    /// The streaming phase's loads: gRPC streams and SSE (those of `only`, when it names any) at
+    /// `concurrency`, an answer of each of `words` words.
+    pub fn streams(only: &[Mode], words: &[usize], concurrency: usize) -> Vec<Load> {
+        [Mode::GrpcStream, Mode::RestSse]
+            .into_iter()
+            .filter(|mode| only.is_empty() || only.contains(mode))
+            .flat_map(|mode| words.iter().map(move |&words| Load { mode, words, concurrency }))
+            .collect()
+    }
 }
 
 /// Context switches so far, (voluntary, involuntary), over every thread of `pid`.
@@ -180,7 +262,7 @@ fn start(bin: &Path, emulator: &str, variant: &Variant, cpu: Option<usize>) -> P
 /// What one variant and mode took over the rounds.
 #[derive(Debug, Clone, Default)]
 struct Taken {
-    samples: Vec<super::workload::Sample>,
+    samples: Vec<Sample>,
     cpu: Duration,
     voluntary: u64,
     involuntary: u64,
@@ -248,6 +330,7 @@ pub async fn low_load(
                 threads,
                 idle_rss_mb: idle[i],
                 idle_anon_mb: anon[i],
+                latencies: samples.iter().map(|s| s.latency).collect(),
             });
         }
     }
@@ -269,14 +352,14 @@ pub enum Placement {
 /// gRPC connections of the two-core phase: a few per worker, as several callers would open.
 const TWO_CORE_CONNECTIONS: usize = 4;
 
-/// Saturation: every variant's server placed as `placement` says, gRPC unary closed loops at
-/// each of `concurrencies`, `seconds` per variant and depth, the variants taking turns in `rounds`
-/// slices (an idle server beside the loaded one costs its core nothing).
+/// Saturation: every variant's server placed as `placement` says, a closed loop of each of
+/// `loads`, `seconds` per variant and load, the variants taking turns in `rounds` slices (an idle
+/// server beside the loaded one costs its core nothing).
 pub async fn saturation(
     bin: &Path,
     emulator: &Process,
     variants: &[Variant],
-    concurrencies: &[usize],
+    loads: &[Load],
     seconds: f64,
     rounds: u32,
     placement: Placement,
@@ -299,19 +382,25 @@ pub async fn saturation(
     let mut clients = Vec::new();
     for server in &servers {
         let c = Clients::with_connections(&emulator.url, &server.url, connections).await;
-        let _ = drive::closed_loop(&c, Mode::GrpcUnary, 16, Duration::from_millis(500)).await;
+        let mut warmed = Vec::new();
+        for load in loads {
+            if !warmed.contains(&load.mode) {
+                let _ = drive::closed_loop(&c, load.mode, 16, Duration::from_millis(500)).await;
+                warmed.push(load.mode);
+            }
+        }
         clients.push(c);
     }
     let slice = Duration::from_secs_f64(seconds / f64::from(rounds.max(1)));
     let mut rows = Vec::new();
-    for &concurrency in concurrencies {
-        let mut taken: Vec<(Vec<super::workload::Sample>, Duration, Duration)> =
-            vec![Default::default(); servers.len()];
+    for &load in loads {
+        let clients: Vec<Clients> = clients.iter().map(|c| c.clone().with_words(load.words)).collect();
+        let mut taken: Vec<(Vec<Sample>, Duration, Duration)> = vec![Default::default(); servers.len()];
         for _ in 0..rounds.max(1) {
             for (i, server) in servers.iter().enumerate() {
                 let cpu_before = procs::cpu_time(server.pid());
                 let started = Instant::now();
-                let samples = drive::closed_loop(&clients[i], Mode::GrpcUnary, concurrency, slice).await;
+                let samples = drive::closed_loop(&clients[i], load.mode, load.concurrency, slice).await;
                 taken[i].1 += started.elapsed();
                 taken[i].2 += procs::cpu_time(server.pid()).saturating_sub(cpu_before);
                 taken[i].0.extend(samples);
@@ -321,14 +410,17 @@ pub async fn saturation(
             let n = samples.len().max(1) as f64;
             rows.push(Saturated {
                 variant: variant.name.clone(),
-                mode: Mode::GrpcUnary,
+                mode: load.mode,
+                words: load.words,
+                chunks_per_request: samples.iter().map(|s| s.chunks).sum::<usize>() as f64 / n,
                 cores: cores_given,
-                concurrency,
+                concurrency: load.concurrency,
                 throughput: samples.len() as f64 / wall.as_secs_f64(),
                 latency: Percentiles::of(samples.iter().map(|s| s.latency).collect()),
                 errors: samples.iter().filter(|s| !s.ok).count(),
                 cpu_us_per_request: cpu.as_secs_f64() * 1e6 / n,
                 cores_busy_percent: 100.0 * cpu.as_secs_f64() / wall.as_secs_f64() / cores_given as f64,
+                latencies: samples.iter().map(|s| s.latency).collect(),
             });
         }
     }
@@ -358,6 +450,35 @@ pub fn saturation_points(rows: &[Saturated]) -> Vec<&Saturated> {
 /// The p99 a saturation point must stay under, ms.
 pub const P99_LIMIT_MS: f64 = 5.0;
 
+/// Per variant and mode, the line through its shortest and longest answers' CPU per stream:
+/// what a stream costs before its first chunk, and what each chunk adds.
+pub fn stream_costs(rows: &[Saturated]) -> Vec<StreamCost> {
+    let mut costs: Vec<StreamCost> = Vec::new();
+    for row in rows {
+        if costs.iter().any(|c| c.variant == row.variant && c.mode == row.mode) {
+            continue;
+        }
+        let same = || rows.iter().filter(|r| r.variant == row.variant && r.mode == row.mode);
+        let by_chunks =
+            |a: &&Saturated, b: &&Saturated| a.chunks_per_request.total_cmp(&b.chunks_per_request);
+        let (Some(short), Some(long)) = (same().min_by(by_chunks), same().max_by(by_chunks)) else {
+            continue;
+        };
+        let chunks = long.chunks_per_request - short.chunks_per_request;
+        if chunks < 1.0 {
+            continue;
+        }
+        let per_chunk_us = (long.cpu_us_per_request - short.cpu_us_per_request) / chunks;
+        costs.push(StreamCost {
+            variant: row.variant.clone(),
+            mode: row.mode,
+            per_stream_us: short.cpu_us_per_request - per_chunk_us * short.chunks_per_request,
+            per_chunk_us,
+        });
+    }
+    costs
+}
+
 fn pin(pid: u32, cpu: usize) {
     let _ = std::process::Command::new("taskset")
         .args(["-a", "-p", "-c", &cpu.to_string(), &pid.to_string()])
@@ -376,10 +497,78 @@ fn unpin(pid: u32) {
 }
 
 impl Efficiency {
-    /// Requests that failed, over both phases.
+    /// Requests that failed, over every phase.
     pub fn errors(&self) -> usize {
         self.low_load.iter().map(|r| r.errors).sum::<usize>()
-            + self.one_core.iter().chain(&self.two_cores).map(|r| r.errors).sum::<usize>()
+            + self
+                .one_core
+                .iter()
+                .chain(&self.two_cores)
+                .chain(&self.streaming)
+                .map(|r| r.errors)
+                .sum::<usize>()
+    }
+
+    /// Every phase's latency distributions, a line per variant: per mode at low load, per depth
+    /// saturated, per mode and answer length streaming.
+    pub fn charts(&self) -> Vec<Chart> {
+        let mut charts = Vec::new();
+        let mut modes: Vec<Mode> = Vec::new();
+        for row in &self.low_load {
+            if !modes.contains(&row.mode) {
+                modes.push(row.mode);
+            }
+        }
+        for mode in modes {
+            let rows = self.low_load.iter().filter(|r| r.mode == mode);
+            charts.push(Chart {
+                file: format!("efficiency-low-load-{}.svg", mode.slug()),
+                title: format!("{} at {} req/s, per server variant", mode.name(), self.low_load[0].rate),
+                lines: rows
+                    .enumerate()
+                    .map(|(i, r)| Line::of_variant(i, r.variant.clone(), r.latencies.clone()))
+                    .collect(),
+            });
+        }
+        let phases = [
+            ("one-core", "one pinned core", &self.one_core),
+            ("two-cores", "two shared cores", &self.two_cores),
+            ("streaming", "one pinned core", &self.streaming),
+        ];
+        for (slug, placement, rows) in phases {
+            let mut loads: Vec<Load> = Vec::new();
+            for row in rows.iter() {
+                let load = Load { mode: row.mode, words: row.words, concurrency: row.concurrency };
+                if !loads.contains(&load) {
+                    loads.push(load);
+                }
+            }
+            for load in loads {
+                let of_load = rows.iter().filter(|r| {
+                    r.mode == load.mode && r.words == load.words && r.concurrency == load.concurrency
+                });
+                let words =
+                    if load.mode.is_stream() { format!(", {} words", load.words) } else { String::new() };
+                charts.push(Chart {
+                    file: format!(
+                        "efficiency-{slug}-{}-w{}-c{}.svg",
+                        load.mode.slug(),
+                        load.words,
+                        load.concurrency
+                    ),
+                    title: format!(
+                        "{}{words}, {} in flight, {placement}",
+                        load.mode.name(),
+                        load.concurrency
+                    ),
+                    lines: of_load
+                        .enumerate()
+                        .map(|(i, r)| Line::of_variant(i, r.variant.clone(), r.latencies.clone()))
+                        .collect(),
+                });
+            }
+        }
+        charts
     }
 
     /// The report's section.
@@ -423,7 +612,53 @@ impl Efficiency {
             "Two cores: nothing pinned (the server shares both CPUs with the load and the emulator), gRPC unary over 4 connections, closed loop",
             &self.two_cores,
         );
+        self.streaming_markdown(&mut out);
         out
+    }
+
+    /// The streaming phase's table and the cost per stream and per chunk it gives.
+    fn streaming_markdown(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        if self.streaming.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "### Streaming on one core: the server pinned to CPU 1, closed loop, a short and a long answer\n"
+        );
+        let _ = writeln!(
+            out,
+            "| variant | mode | words | chunks/stream | concurrency | streams/s | errors | p50 ms | p99 ms | server CPU µs/stream | its core busy |\n|---|---|---|---|---|---|---|---|---|---|---|"
+        );
+        for r in &self.streaming {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {:.1} | {} | {:.0} | {} | {:.3} | {:.3} | {:.0} | {:.0}% |",
+                r.variant,
+                r.mode.name(),
+                r.words,
+                r.chunks_per_request,
+                r.concurrency,
+                r.throughput,
+                r.errors,
+                r.latency.p50,
+                r.latency.p99,
+                r.cpu_us_per_request,
+                r.cores_busy_percent
+            );
+        }
+        let _ = writeln!(out);
+        for c in &self.stream_costs {
+            let _ = writeln!(
+                out,
+                "- {}, {}: {:.0} µs per stream + {:.1} µs per chunk",
+                c.variant,
+                c.mode.name(),
+                c.per_stream_us,
+                c.per_chunk_us
+            );
+        }
+        let _ = writeln!(out);
     }
 }
 
@@ -466,4 +701,73 @@ fn saturation_markdown(out: &mut String, title: &str, rows: &[Saturated]) {
         );
     }
     let _ = writeln!(out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn streamed(variant: &str, mode: Mode, chunks: f64, cpu: f64) -> Saturated {
+        Saturated {
+            variant: variant.into(),
+            mode,
+            words: chunks as usize,
+            chunks_per_request: chunks,
+            cores: 1,
+            concurrency: 16,
+            throughput: 1000.0,
+            latency: Percentiles::default(),
+            errors: 0,
+            cpu_us_per_request: cpu,
+            cores_busy_percent: 100.0,
+            latencies: vec![Duration::from_millis(1)],
+        }
+    }
+
+    #[test]
+    fn a_stream_costs_the_line_through_its_short_and_long_answers() {
+        let rows = [
+            streamed("a", Mode::GrpcStream, 4.0, 140.0),
+            streamed("a", Mode::GrpcStream, 64.0, 440.0),
+            streamed("a", Mode::RestSse, 4.0, 200.0),
+            // One length only: no line to draw.
+            streamed("b", Mode::GrpcStream, 4.0, 100.0),
+        ];
+        let costs = stream_costs(&rows);
+        assert_eq!(costs.len(), 1, "{costs:?}");
+        let cost = &costs[0];
+        assert_eq!((cost.variant.as_str(), cost.mode), ("a", Mode::GrpcStream));
+        assert!((cost.per_chunk_us - 5.0).abs() < 1e-9, "{cost:?}");
+        assert!((cost.per_stream_us - 120.0).abs() < 1e-9, "{cost:?}");
+    }
+
+    #[test]
+    fn the_streaming_loads_follow_only_and_every_phase_draws_a_chart_per_load() {
+        let loads = Load::streams(&[Mode::RestSse, Mode::GrpcUnary], &[4, 64], 8);
+        assert_eq!(
+            loads,
+            vec![
+                Load { mode: Mode::RestSse, words: 4, concurrency: 8 },
+                Load { mode: Mode::RestSse, words: 64, concurrency: 8 }
+            ]
+        );
+        assert_eq!(Load::streams(&[], &[4], 8).len(), 2, "no --only: both streaming modes");
+        let measured = Efficiency {
+            streaming: vec![
+                streamed("a", Mode::RestSse, 4.0, 1.0),
+                streamed("b", Mode::RestSse, 4.0, 1.0),
+                streamed("a", Mode::RestSse, 64.0, 2.0),
+                streamed("b", Mode::RestSse, 64.0, 2.0),
+            ],
+            ..Efficiency::default()
+        };
+        let charts = measured.charts();
+        let files: Vec<&str> = charts.iter().map(|c| c.file.as_str()).collect();
+        assert_eq!(
+            files,
+            ["efficiency-streaming-rest-sse-w4-c16.svg", "efficiency-streaming-rest-sse-w64-c16.svg"]
+        );
+        assert!(charts.iter().all(|c| c.lines.len() == 2), "a line per variant");
+        assert!(charts[0].svg().contains(">b</text>"));
+    }
 }

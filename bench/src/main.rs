@@ -63,19 +63,30 @@ struct Args {
     /// depth.
     #[arg(long, value_delimiter = ',', default_values_t = [8, 16, 64])]
     two_core_concurrency: Vec<usize>,
+    /// The answer lengths of the streaming phase, in words (one chunk each): the cost per chunk
+    /// is the slope between the shortest and the longest.
+    #[arg(long, value_delimiter = ',', default_values_t = [4, 64])]
+    stream_words: Vec<usize>,
+    /// Streams in flight in the streaming phase (the server pinned to one CPU).
+    #[arg(long, default_value_t = 16)]
+    stream_concurrency: usize,
     /// A server variant for the low-load and saturation phases, NAME[@BIN]=FLAGS (repeatable; a
     /// binary other than --bin measures a build-time lever against it). Default: the runtime
     /// variants, `default (a worker per CPU)=`, `--worker-threads 1=--worker-threads 1` and
     /// `--thread-per-core=--thread-per-core`. Write it `--variant=...` when NAME starts with `-`.
     #[arg(long = "variant", value_name = "NAME[@BIN]=FLAGS", value_parser = efficiency::Variant::parse)]
     variants: Vec<efficiency::Variant>,
+    /// The efficiency phases to run, in this order (default: all).
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = efficiency::Phase::ALL)]
+    phases: Vec<efficiency::Phase>,
     /// Only the low-load and saturation phases (a lever's before and after, without the rest).
     #[arg(long)]
     efficiency_only: bool,
     /// Concurrent streams held open for the memory measurement.
     #[arg(long, default_value_t = 1000)]
     streams: usize,
-    /// Run only these modes (the baselines are always run too); default: all.
+    /// Run only these modes (the baselines are always run too; the streaming phase takes the
+    /// streaming ones); default: all.
     #[arg(long, value_enum, value_delimiter = ',')]
     only: Vec<Mode>,
     /// Skip the memory-with-streams and start-up measurements.
@@ -127,6 +138,7 @@ async fn main() {
         )
         .expect("write json");
         std::fs::write(args.out.join("efficiency.md"), &markdown).expect("write markdown");
+        write_charts(&args.out, &efficiency.charts());
         if efficiency.errors() > 0 {
             eprintln!("{} requests failed", efficiency.errors());
             std::process::exit(1);
@@ -206,21 +218,23 @@ async fn main() {
     std::fs::write(args.out.join("latest.json"), serde_json::to_string_pretty(&results).expect("json"))
         .expect("write json");
     std::fs::write(args.out.join("latest.md"), &markdown).expect("write markdown");
-    let charts = [
-        (
-            "latency-open-loop.svg",
-            format!("Latency at {} req/s offered (open loop)", args.rate),
-            &open_latencies,
-        ),
-        (
-            "latency-closed-loop.svg",
-            format!("Latency at concurrency {} (closed loop)", args.concurrency),
-            &closed_latencies,
-        ),
+    let lines = |latencies: Latencies| {
+        latencies.into_iter().map(|(mode, values)| chart::Line::of_mode(mode, values)).collect()
+    };
+    let mut charts = vec![
+        chart::Chart {
+            file: "latency-open-loop.svg".into(),
+            title: format!("Latency at {} req/s offered (open loop)", args.rate),
+            lines: lines(open_latencies),
+        },
+        chart::Chart {
+            file: "latency-closed-loop.svg".into(),
+            title: format!("Latency at concurrency {} (closed loop)", args.concurrency),
+            lines: lines(closed_latencies),
+        },
     ];
-    for (file, title, series) in charts {
-        std::fs::write(args.out.join(file), chart::cdf(&title, series)).expect("write a chart");
-    }
+    charts.extend(results.efficiency.charts());
+    write_charts(&args.out, &charts);
     let failures: usize =
         results.open_loop.iter().chain(&results.closed_loop).map(|(_, s)| s.errors).sum::<usize>()
             + results.efficiency.errors();
@@ -230,41 +244,91 @@ async fn main() {
     }
 }
 
-/// The low-load and saturation phases (one core, two), per variant.
+/// The efficiency phases `--phases` names (low load, saturated on one core and on two, streaming
+/// on one core), per variant.
 async fn run_efficiency(
     args: &Args,
     bin: &std::path::Path,
     emulator: &procs::Process,
     variants: &[efficiency::Variant],
 ) -> efficiency::Efficiency {
-    eprintln!("low load at {} req/s, per server variant", args.low_rate);
-    let low_seconds = if args.quick { 0.6 } else { 20.0 };
-    let low_load =
-        efficiency::low_load(bin, &emulator.url, variants, args.low_rate, low_seconds, args.rounds).await;
+    use efficiency::{Load, Phase, Placement};
+    let mut measured = efficiency::Efficiency::default();
     let seconds = if args.quick { 0.5 } else { 8.0 };
-    eprintln!("one core: the servers pinned to CPU 1, concurrency {:?}", args.one_core_concurrency);
-    let one_core = efficiency::saturation(
-        bin,
-        emulator,
-        variants,
-        &args.one_core_concurrency,
-        seconds,
-        args.rounds,
-        efficiency::Placement::OneCore,
-    )
-    .await;
-    eprintln!("two cores: nothing pinned, concurrency {:?}", args.two_core_concurrency);
-    let two_cores = efficiency::saturation(
-        bin,
-        emulator,
-        variants,
-        &args.two_core_concurrency,
-        seconds,
-        args.rounds,
-        efficiency::Placement::TwoCores,
-    )
-    .await;
-    efficiency::Efficiency { low_load, one_core, two_cores }
+    for &phase in &args.phases {
+        match phase {
+            Phase::LowLoad => {
+                eprintln!("low load at {} req/s, per server variant", args.low_rate);
+                let low_seconds = if args.quick { 0.6 } else { 20.0 };
+                measured.low_load = efficiency::low_load(
+                    bin,
+                    &emulator.url,
+                    variants,
+                    args.low_rate,
+                    low_seconds,
+                    args.rounds,
+                )
+                .await;
+            }
+            Phase::OneCore => {
+                eprintln!(
+                    "one core: the servers pinned to CPU 1, concurrency {:?}",
+                    args.one_core_concurrency
+                );
+                let loads = Load::unary_at(&args.one_core_concurrency);
+                measured.one_core = efficiency::saturation(
+                    bin,
+                    emulator,
+                    variants,
+                    &loads,
+                    seconds,
+                    args.rounds,
+                    Placement::OneCore,
+                )
+                .await;
+            }
+            Phase::TwoCores => {
+                eprintln!("two cores: nothing pinned, concurrency {:?}", args.two_core_concurrency);
+                let loads = Load::unary_at(&args.two_core_concurrency);
+                measured.two_cores = efficiency::saturation(
+                    bin,
+                    emulator,
+                    variants,
+                    &loads,
+                    seconds,
+                    args.rounds,
+                    Placement::TwoCores,
+                )
+                .await;
+            }
+            Phase::Streaming => {
+                eprintln!(
+                    "streaming on one core: answers of {:?} words, {} in flight",
+                    args.stream_words, args.stream_concurrency
+                );
+                let loads = Load::streams(&args.only, &args.stream_words, args.stream_concurrency);
+                measured.streaming = efficiency::saturation(
+                    bin,
+                    emulator,
+                    variants,
+                    &loads,
+                    seconds / 2.0,
+                    args.rounds,
+                    Placement::OneCore,
+                )
+                .await;
+                measured.stream_costs = efficiency::stream_costs(&measured.streaming);
+            }
+        }
+    }
+    measured
+}
+
+/// Writes each chart into `out`, beside the report.
+fn write_charts(out: &std::path::Path, charts: &[chart::Chart]) {
+    for chart in charts {
+        std::fs::write(out.join(&chart.file), chart.svg()).expect("write a chart");
+    }
 }
 
 /// The soak alone: its own emulator and server; exits non-zero when it fails.

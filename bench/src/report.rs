@@ -192,6 +192,20 @@ impl Results {
                 );
             }
         }
+        for mode in [Mode::GrpcStream, Mode::RestSse] {
+            let costs = self.efficiency.stream_costs.iter().filter(|c| c.mode == mode);
+            if let Some(c) = costs.min_by(|a, b| a.per_stream_us.total_cmp(&b.per_stream_us)) {
+                let _ = writeln!(
+                    out,
+                    "| {} on one core: server CPU <= 150 µs/stream + <= 5 µs/chunk | {:.0} µs + {:.1} µs ({}) | {} |",
+                    mode.name(),
+                    c.per_stream_us,
+                    c.per_chunk_us,
+                    c.variant,
+                    check(c.per_stream_us <= 150.0 && c.per_chunk_us <= 5.0)
+                );
+            }
+        }
         let o = &self.overload;
         let _ = writeln!(
             out,

@@ -16,9 +16,9 @@ pub const WORDS: usize = 16;
 /// The model every request names.
 pub const MODEL: &str = "anthropic.claude-3-haiku-20240307-v1:0";
 
-/// The prompt: a fixed-size answer directive.
-pub fn prompt() -> String {
-    format!("[[emulator:words={WORDS}]] benchmark")
+/// The prompt: an answer of `words` words (the emulator streams one chunk per word).
+pub fn prompt(words: usize) -> String {
+    format!("[[emulator:words={words}]] benchmark")
 }
 
 /// What one request measured.
@@ -32,6 +32,8 @@ pub struct Sample {
     pub first_token: Option<Duration>,
     /// Gaps between consecutive content chunks (streams).
     pub gaps: Vec<Duration>,
+    /// Content chunks received (streams).
+    pub chunks: usize,
 }
 
 /// The ways of making the same call.
@@ -78,6 +80,18 @@ impl Mode {
             Mode::RestSse => "REST SSE",
         }
     }
+
+    /// Its name in file names: the one `--only` takes.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Mode::SdkUnary => "sdk-unary",
+            Mode::SdkStream => "sdk-stream",
+            Mode::GrpcUnary => "grpc-unary",
+            Mode::GrpcStream => "grpc-stream",
+            Mode::RestUnary => "rest-unary",
+            Mode::RestSse => "rest-sse",
+        }
+    }
 }
 
 /// The clients, built once.
@@ -89,6 +103,8 @@ pub struct Clients {
     next_grpc: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     http: HttpClient<HttpConnector, Full<Bytes>>,
     rest_url: String,
+    /// The length of every answer asked for, in words.
+    words: usize,
     unary_body: Bytes,
     sse_body: Bytes,
 }
@@ -125,21 +141,32 @@ impl Clients {
                 .expect("connect to the server");
             grpc.push(ChatServiceClient::new(channel));
         }
-        let body = |stream: bool| {
-            Bytes::from(
-                serde_json::json!({"model": MODEL, "stream": stream, "messages": [{"role": "user", "content": prompt()}]})
-                    .to_string(),
-            )
-        };
         Clients {
             sdk: aws_sdk_bedrockruntime::Client::from_conf(config),
             grpc,
             next_grpc: Default::default(),
             http: HttpClient::builder(hyper_util::rt::TokioExecutor::new()).build_http(),
             rest_url: format!("{server}/v1/chat/completions"),
-            unary_body: body(false),
-            sse_body: body(true),
+            words: 0,
+            unary_body: Bytes::new(),
+            sse_body: Bytes::new(),
         }
+        .with_words(WORDS)
+    }
+
+    /// The same clients (and connections), asking for answers of `words` words: a stream's cost
+    /// per chunk is the difference between two lengths.
+    pub fn with_words(mut self, words: usize) -> Clients {
+        let body = |stream: bool| {
+            Bytes::from(
+                serde_json::json!({"model": MODEL, "stream": stream, "messages": [{"role": "user", "content": prompt(words)}]})
+                    .to_string(),
+            )
+        };
+        self.words = words;
+        self.unary_body = body(false);
+        self.sse_body = body(true);
+        self
     }
 
     /// The REST modes over HTTP/2 (h2c with prior knowledge: every call multiplexed on one
@@ -169,28 +196,28 @@ impl Clients {
         sample
     }
 
-    fn user_message() -> Message {
+    fn user_message(&self) -> Message {
         Message::builder()
             .role(ConversationRole::User)
-            .content(ContentBlock::Text(prompt()))
+            .content(ContentBlock::Text(prompt(self.words)))
             .build()
             .expect("message")
     }
 
     async fn sdk_unary(&self) -> Sample {
-        let result = self.sdk.converse().model_id(MODEL).messages(Self::user_message()).send().await;
+        let result = self.sdk.converse().model_id(MODEL).messages(self.user_message()).send().await;
         let words = result.ok().and_then(|r| r.usage().map(|u| u.output_tokens()));
-        Sample { ok: words == Some(WORDS as i32), ..Sample::default() }
+        Sample { ok: words == Some(self.words as i32), ..Sample::default() }
     }
 
     async fn sdk_stream(&self, started: Instant) -> Sample {
         let Ok(output) =
-            self.sdk.converse_stream().model_id(MODEL).messages(Self::user_message()).send().await
+            self.sdk.converse_stream().model_id(MODEL).messages(self.user_message()).send().await
         else {
             return Sample::default();
         };
         let mut events = output.stream;
-        let mut chunks = ChunkClock::new(started);
+        let mut chunks = ChunkClock::new(started, self.words);
         loop {
             match events.recv().await {
                 Ok(Some(ConverseStreamOutput::ContentBlockDelta(_))) => chunks.tick(),
@@ -201,12 +228,12 @@ impl Clients {
         }
     }
 
-    fn grpc_request() -> api::ChatCompletionRequest {
+    fn grpc_request(&self) -> api::ChatCompletionRequest {
         api::ChatCompletionRequest {
             model: MODEL.to_owned(),
             messages: vec![api::Message {
                 role: "user".to_owned(),
-                content: Some(api::message::Content::Text(prompt())),
+                content: Some(api::message::Content::Text(prompt(self.words))),
                 ..Default::default()
             }],
             ..Default::default()
@@ -220,17 +247,17 @@ impl Clients {
     }
 
     async fn grpc_unary(&self) -> Sample {
-        let result = self.grpc().chat_completion(Self::grpc_request()).await;
+        let result = self.grpc().chat_completion(self.grpc_request()).await;
         let words = result.ok().and_then(|r| r.into_inner().usage).map(|u| u.completion_tokens);
-        Sample { ok: words == Some(WORDS as u32), ..Sample::default() }
+        Sample { ok: words == Some(self.words as u32), ..Sample::default() }
     }
 
     async fn grpc_stream(&self, started: Instant) -> Sample {
-        let Ok(response) = self.grpc().stream_chat_completion(Self::grpc_request()).await else {
+        let Ok(response) = self.grpc().stream_chat_completion(self.grpc_request()).await else {
             return Sample::default();
         };
         let mut stream = response.into_inner();
-        let mut chunks = ChunkClock::new(started);
+        let mut chunks = ChunkClock::new(started, self.words);
         loop {
             match stream.message().await {
                 Ok(Some(chunk)) => {
@@ -261,14 +288,14 @@ impl Clients {
         }
         let mut body = response.into_body();
         if !stream {
-            let expected = format!("\"completion_tokens\":{WORDS},");
+            let expected = format!("\"completion_tokens\":{},", self.words);
             let ok = body
                 .collect()
                 .await
                 .is_ok_and(|b| String::from_utf8_lossy(&b.to_bytes()).contains(&expected));
             return Sample { ok, ..Sample::default() };
         }
-        let mut chunks = ChunkClock::new(started);
+        let mut chunks = ChunkClock::new(started, self.words);
         let mut done = false;
         while let Some(frame) = body.frame().await {
             let Ok(frame) = frame else { return chunks.finish(false) };
@@ -297,8 +324,8 @@ struct ChunkClock {
 }
 
 impl ChunkClock {
-    fn new(started: Instant) -> Self {
-        Self { started, first: None, last: None, gaps: Vec::with_capacity(WORDS) }
+    fn new(started: Instant, words: usize) -> Self {
+        Self { started, first: None, last: None, gaps: Vec::with_capacity(words) }
     }
 
     fn tick(&mut self) {
@@ -315,6 +342,7 @@ impl ChunkClock {
             ok: ok && self.first.is_some(),
             latency: Duration::ZERO,
             first_token: self.first,
+            chunks: self.gaps.len() + usize::from(self.first.is_some()),
             gaps: self.gaps,
         }
     }
