@@ -56,7 +56,7 @@ image: ## Build the image amazon-chat:local from the release binary, with no reg
 fuzz: ## The fuzz targets for longer: FUZZ_SECONDS each (default 300)
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} fuzz/run.sh
 
-bench: ## Measure the gateway's overhead against calling Bedrock directly (release build, < 5 min)
+bench: ## Measure the gateway's overhead against calling Bedrock directly (release build, about 8 min)
 	$(CARGO) build --release -p amazon-chat -p amazon-chat-bench
 	target/release/amazon-chat-bench --bin target/release/amazon-chat --out bench/results
 	@echo "results: bench/results/latest.md (copy the table into docs/benchmarks.md when it changes)"
