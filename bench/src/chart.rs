@@ -8,10 +8,11 @@ use super::workload::Mode;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-const WIDTH: f64 = 720.0;
+const WIDTH: f64 = 760.0;
 const HEIGHT: f64 = 420.0;
 const LEFT: f64 = 60.0;
-const RIGHT: f64 = 200.0;
+/// Room for the legend: a variant's name, e.g. "default (a worker per CPU)", is ~26 characters.
+const RIGHT: f64 = 240.0;
 const TOP: f64 = 40.0;
 const BOTTOM: f64 = 50.0;
 /// One colour per mode, in `Mode::ALL` order (baselines in greys).
