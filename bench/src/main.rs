@@ -256,7 +256,7 @@ async fn run_efficiency(
     let mut measured = efficiency::Efficiency::default();
     let seconds = if args.quick { 0.5 } else { 8.0 };
     for &phase in &args.phases {
-        match phase {
+        let (loads, seconds, placement, rows) = match phase {
             Phase::LowLoad => {
                 eprintln!("low load at {} req/s, per server variant", args.low_rate);
                 let low_seconds = if args.quick { 0.6 } else { 20.0 };
@@ -269,37 +269,28 @@ async fn run_efficiency(
                     args.rounds,
                 )
                 .await;
+                continue;
             }
             Phase::OneCore => {
                 eprintln!(
                     "one core: the servers pinned to CPU 1, concurrency {:?}",
                     args.one_core_concurrency
                 );
-                let loads = Load::unary_at(&args.one_core_concurrency);
-                measured.one_core = efficiency::saturation(
-                    bin,
-                    emulator,
-                    variants,
-                    &loads,
+                (
+                    Load::unary_at(&args.one_core_concurrency),
                     seconds,
-                    args.rounds,
                     Placement::OneCore,
+                    &mut measured.one_core,
                 )
-                .await;
             }
             Phase::TwoCores => {
                 eprintln!("two cores: nothing pinned, concurrency {:?}", args.two_core_concurrency);
-                let loads = Load::unary_at(&args.two_core_concurrency);
-                measured.two_cores = efficiency::saturation(
-                    bin,
-                    emulator,
-                    variants,
-                    &loads,
+                (
+                    Load::unary_at(&args.two_core_concurrency),
                     seconds,
-                    args.rounds,
                     Placement::TwoCores,
+                    &mut measured.two_cores,
                 )
-                .await;
             }
             Phase::Streaming => {
                 eprintln!(
@@ -307,20 +298,13 @@ async fn run_efficiency(
                     args.stream_words, args.stream_concurrency
                 );
                 let loads = Load::streams(&args.only, &args.stream_words, args.stream_concurrency);
-                measured.streaming = efficiency::saturation(
-                    bin,
-                    emulator,
-                    variants,
-                    &loads,
-                    seconds / 2.0,
-                    args.rounds,
-                    Placement::OneCore,
-                )
-                .await;
-                measured.stream_costs = efficiency::stream_costs(&measured.streaming);
+                (loads, seconds / 2.0, Placement::OneCore, &mut measured.streaming)
             }
-        }
+        };
+        *rows =
+            efficiency::saturation(bin, emulator, variants, &loads, seconds, args.rounds, placement).await;
     }
+    measured.stream_costs = efficiency::stream_costs(&measured.streaming);
     measured
 }
 
