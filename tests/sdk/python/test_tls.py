@@ -1,11 +1,13 @@
 """The official openai SDK over TLS: a server of its own, started with the `amazon-chat dev-certs`
 server certificate (`--tls-cert`, `--tls-key`), and an httpx client that trusts their ca.pem. One
-server also requires a client certificate (`--tls-client-ca ca.pem`)."""
+server also requires a client certificate (`--tls-client-ca ca.pem`). The SDK's client with
+`http2=True` negotiates HTTP/2 (ALPN) and multiplexes its calls on one connection."""
 
 from __future__ import annotations
 
 import ssl
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import openai
@@ -71,6 +73,32 @@ def test_tls_chat_completion_and_stream(tls_server: Server, certs: Path) -> None
     assert tls_server.url.startswith("https://127.0.0.1:")
     with _client(tls_server, ssl.create_default_context(cafile=certs / "ca.pem")) as client:
         _chat_and_stream(client)
+
+
+def test_tls_http2_chat_completion_and_concurrent_streams(tls_server: Server, certs: Path) -> None:
+    context = ssl.create_default_context(cafile=certs / "ca.pem")
+    http_client = openai.DefaultHttpxClient(verify=context, http2=True)
+    with openai.OpenAI(
+        base_url=tls_server.base_url, api_key=tls_server.api_key, max_retries=0, timeout=30, http_client=http_client
+    ) as client:
+        raw = client.chat.completions.with_raw_response.create(model=MODEL, messages=MESSAGES)
+        assert raw.http_response.http_version == "HTTP/2"
+        assert raw.parse().choices[0].message.content == ANSWER
+
+        def stream(i: int) -> tuple[str, str, str | None]:
+            messages = [{"role": "user", "content": f"hello stream {i}"}]
+            with client.chat.completions.with_streaming_response.create(
+                model=MODEL, messages=messages, stream=True
+            ) as response:
+                chunks = [c for c in response.parse() if c.choices]
+                version = response.http_response.http_version
+            return version, "".join(c.choices[0].delta.content or "" for c in chunks), chunks[-1].choices[0].finish_reason
+
+        # Four streams at once over the client's one HTTP/2 connection.
+        with ThreadPoolExecutor(4) as pool:
+            results = list(pool.map(stream, range(4)))
+    for i, (version, text, finish) in enumerate(results):
+        assert (version, text, finish) == ("HTTP/2", f"You said: hello stream {i}", "stop"), results
 
 
 def test_tls_without_the_ca_fails(tls_server: Server) -> None:
