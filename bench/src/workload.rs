@@ -318,6 +318,8 @@ impl Clients {
 /// Times content chunks as they arrive.
 struct ChunkClock {
     started: Instant,
+    /// The chunks expected: one per word asked for.
+    words: usize,
     first: Option<Duration>,
     last: Option<Instant>,
     gaps: Vec<Duration>,
@@ -325,7 +327,7 @@ struct ChunkClock {
 
 impl ChunkClock {
     fn new(started: Instant, words: usize) -> Self {
-        Self { started, first: None, last: None, gaps: Vec::with_capacity(words) }
+        Self { started, words, first: None, last: None, gaps: Vec::with_capacity(words) }
     }
 
     fn tick(&mut self) {
@@ -338,11 +340,13 @@ impl ChunkClock {
     }
 
     fn finish(self, ok: bool) -> Sample {
+        let chunks = self.gaps.len() + usize::from(self.first.is_some());
         Sample {
-            ok: ok && self.first.is_some(),
+            // A chunk per word: a stream that lost or merged chunks failed.
+            ok: ok && chunks == self.words,
             latency: Duration::ZERO,
             first_token: self.first,
-            chunks: self.gaps.len() + usize::from(self.first.is_some()),
+            chunks,
             gaps: self.gaps,
         }
     }

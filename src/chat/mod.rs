@@ -429,7 +429,7 @@ impl Chat {
                 state.record = Some(record);
                 // Boxed, and stepped through `&mut`: the state (1.4 KB) and the step's future
                 // (3.6 KB while it held the state by value) were copied several times per chunk
-                // (docs/benchmarks.md, "Streaming").
+                // (docs/benchmarks.md, "Fewer copies per chunk").
                 let chunks = futures::stream::unfold(Box::new(state), |mut state| async move {
                     let chunk = state.next_chunk().await?;
                     Some((chunk, state))
