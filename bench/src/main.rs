@@ -70,7 +70,7 @@ struct Args {
     /// Streams in flight in the streaming phase (the server pinned to one CPU).
     #[arg(long, default_value_t = 16)]
     stream_concurrency: usize,
-    /// A server variant for the low-load and saturation phases, NAME[@BIN]=FLAGS (repeatable; a
+    /// A server variant for the efficiency phases (`--phases`), NAME[@BIN]=FLAGS (repeatable; a
     /// binary other than --bin measures a build-time lever against it). Default: the runtime
     /// variants, `default (a worker per CPU)=`, `--worker-threads 1=--worker-threads 1` and
     /// `--thread-per-core=--thread-per-core`. Write it `--variant=...` when NAME starts with `-`.
@@ -79,7 +79,7 @@ struct Args {
     /// The efficiency phases to run, in this order (default: all).
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = efficiency::Phase::ALL)]
     phases: Vec<efficiency::Phase>,
-    /// Only the low-load and saturation phases (a lever's before and after, without the rest).
+    /// Only the efficiency phases, `--phases` (a lever's before and after, without the rest).
     #[arg(long)]
     efficiency_only: bool,
     /// Concurrent streams held open for the memory measurement.
