@@ -26,6 +26,7 @@ use super::chart::{Chart, Line};
 use super::drive;
 use super::procs::{self, Process};
 use super::stats::Percentiles;
+use super::table;
 use super::workload::{Clients, Mode, Sample};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -578,29 +579,26 @@ impl Efficiency {
         if !self.low_load.is_empty() {
             let rate = self.low_load[0].rate;
             let _ = writeln!(out, "### Low load: {rate} req/s, a server per variant (interleaved)\n");
-            let _ = writeln!(
-                out,
-                "| variant | mode | requests | errors | p50 ms | p99 ms | server CPU µs/req | voluntary switches/req | involuntary/req | threads | idle RSS MB | idle anon MB |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
+            table::write(
+                &mut out,
+                &self.low_load,
+                &[
+                    ("variant", &|r: &LowLoad| r.variant.clone()),
+                    ("mode", &|r: &LowLoad| r.mode.name().to_owned()),
+                    ("requests", &|r: &LowLoad| r.requests.to_string()),
+                    ("errors", &|r: &LowLoad| r.errors.to_string()),
+                    ("p50 ms", &|r: &LowLoad| format!("{:.3}", r.latency.p50)),
+                    ("p99 ms", &|r: &LowLoad| format!("{:.3}", r.latency.p99)),
+                    ("server CPU µs/req", &|r: &LowLoad| format!("{:.0}", r.cpu_us_per_request)),
+                    ("voluntary switches/req", &|r: &LowLoad| {
+                        format!("{:.1}", r.voluntary_switches_per_request)
+                    }),
+                    ("involuntary/req", &|r: &LowLoad| format!("{:.2}", r.involuntary_switches_per_request)),
+                    ("threads", &|r: &LowLoad| r.threads.to_string()),
+                    ("idle RSS MB", &|r: &LowLoad| format!("{:.1}", r.idle_rss_mb)),
+                    ("idle anon MB", &|r: &LowLoad| format!("{:.1}", r.idle_anon_mb)),
+                ],
             );
-            for r in &self.low_load {
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} | {} | {:.3} | {:.3} | {:.0} | {:.1} | {:.2} | {} | {:.1} | {:.1} |",
-                    r.variant,
-                    r.mode.name(),
-                    r.requests,
-                    r.errors,
-                    r.latency.p50,
-                    r.latency.p99,
-                    r.cpu_us_per_request,
-                    r.voluntary_switches_per_request,
-                    r.involuntary_switches_per_request,
-                    r.threads,
-                    r.idle_rss_mb,
-                    r.idle_anon_mb
-                );
-            }
-            let _ = writeln!(out);
         }
         saturation_markdown(
             &mut out,
@@ -626,28 +624,23 @@ impl Efficiency {
             out,
             "### Streaming on one core: the server pinned to CPU 1, closed loop, a short and a long answer\n"
         );
-        let _ = writeln!(
+        table::write(
             out,
-            "| variant | mode | words | chunks/stream | concurrency | streams/s | errors | p50 ms | p99 ms | server CPU µs/stream | its core busy |\n|---|---|---|---|---|---|---|---|---|---|---|"
+            &self.streaming,
+            &[
+                ("variant", &|r: &Saturated| r.variant.clone()),
+                ("mode", &|r: &Saturated| r.mode.name().to_owned()),
+                ("words", &|r: &Saturated| r.words.to_string()),
+                ("chunks/stream", &|r: &Saturated| format!("{:.1}", r.chunks_per_request)),
+                ("concurrency", &|r: &Saturated| r.concurrency.to_string()),
+                ("streams/s", &|r: &Saturated| format!("{:.0}", r.throughput)),
+                ("errors", &|r: &Saturated| r.errors.to_string()),
+                ("p50 ms", &|r: &Saturated| format!("{:.3}", r.latency.p50)),
+                ("p99 ms", &|r: &Saturated| format!("{:.3}", r.latency.p99)),
+                ("server CPU µs/stream", &|r: &Saturated| format!("{:.0}", r.cpu_us_per_request)),
+                ("its core busy", &|r: &Saturated| format!("{:.0}%", r.cores_busy_percent)),
+            ],
         );
-        for r in &self.streaming {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {:.1} | {} | {:.0} | {} | {:.3} | {:.3} | {:.0} | {:.0}% |",
-                r.variant,
-                r.mode.name(),
-                r.words,
-                r.chunks_per_request,
-                r.concurrency,
-                r.throughput,
-                r.errors,
-                r.latency.p50,
-                r.latency.p99,
-                r.cpu_us_per_request,
-                r.cores_busy_percent
-            );
-        }
-        let _ = writeln!(out);
         for c in &self.stream_costs {
             let _ = writeln!(
                 out,
@@ -669,25 +662,20 @@ fn saturation_markdown(out: &mut String, title: &str, rows: &[Saturated]) {
         return;
     }
     let _ = writeln!(out, "### {title}\n");
-    let _ = writeln!(
+    table::write(
         out,
-        "| variant | concurrency | req/s | errors | p50 ms | p99 ms | server CPU µs/req | its cores busy |\n|---|---|---|---|---|---|---|---|"
+        rows,
+        &[
+            ("variant", &|r: &Saturated| r.variant.clone()),
+            ("concurrency", &|r: &Saturated| r.concurrency.to_string()),
+            ("req/s", &|r: &Saturated| format!("{:.0}", r.throughput)),
+            ("errors", &|r: &Saturated| r.errors.to_string()),
+            ("p50 ms", &|r: &Saturated| format!("{:.3}", r.latency.p50)),
+            ("p99 ms", &|r: &Saturated| format!("{:.3}", r.latency.p99)),
+            ("server CPU µs/req", &|r: &Saturated| format!("{:.0}", r.cpu_us_per_request)),
+            ("its cores busy", &|r: &Saturated| format!("{:.0}%", r.cores_busy_percent)),
+        ],
     );
-    for r in rows {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {:.0} | {} | {:.3} | {:.3} | {:.0} | {:.0}% |",
-            r.variant,
-            r.concurrency,
-            r.throughput,
-            r.errors,
-            r.latency.p50,
-            r.latency.p99,
-            r.cpu_us_per_request,
-            r.cores_busy_percent
-        );
-    }
-    let _ = writeln!(out);
     let points = saturation_points(rows);
     if points.is_empty() {
         let _ =

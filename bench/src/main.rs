@@ -25,6 +25,7 @@ mod procs;
 mod report;
 mod soak;
 mod stats;
+mod table;
 mod workload;
 
 use clap::Parser;
