@@ -6,12 +6,14 @@
 //! fixed offered rate (open loop) and at a fixed concurrency, time to first token, gaps between
 //! chunks, throughput and errors, the server's CPU time per request and peak memory; then idle
 //! memory, memory with many open streams, and the time from process start to SERVING; and per
-//! server variant (runtime threads) the CPU and context switches per request at low load and the
-//! throughput of one pinned core ([`efficiency`]). The modes
-//! take turns in short slices so machine noise falls on all of them alike.
+//! server variant (runtime threads, or another build) the CPU and context switches per request at
+//! low load, the throughput of one pinned core and of two, and a stream's CPU per stream and per
+//! chunk ([`efficiency`]). The modes take turns in short slices so machine noise falls on all of
+//! them alike.
 //!
 //! `make bench` runs it and writes bench/results/latest.{json,md} and the latency distributions as
-//! charts (latency-open-loop.svg, latency-closed-loop.svg); `--quick` is CI's smoke test.
+//! charts (latency-open-loop.svg, latency-closed-loop.svg, and one per efficiency phase and load,
+//! a line per variant); `--quick` is CI's smoke test.
 
 // A harness that cannot set its run up (no binary, no port) stops with the reason: that is a
 // failed measurement, not a served request, so unwrap and expect are allowed here.

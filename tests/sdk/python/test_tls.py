@@ -75,8 +75,20 @@ def test_tls_chat_completion_and_stream(tls_server: Server, certs: Path) -> None
         _chat_and_stream(client)
 
 
+def _connections_accepted(server: Server, context: ssl.SSLContext) -> int:
+    """The server's accepted-connection count, read over a connection of its own (counted too)."""
+    with openai.DefaultHttpxClient(verify=context) as http:
+        text = http.get(server.url + "/metrics").text
+    return sum(
+        int(float(line.rsplit(" ", 1)[1]))
+        for line in text.splitlines()
+        if line.startswith("amazon_chat_connections_accepted_total")
+    )
+
+
 def test_tls_http2_chat_completion_and_concurrent_streams(tls_server: Server, certs: Path) -> None:
     context = ssl.create_default_context(cafile=certs / "ca.pem")
+    before = _connections_accepted(tls_server, context)
     http_client = openai.DefaultHttpxClient(verify=context, http2=True)
     with openai.OpenAI(
         base_url=tls_server.base_url, api_key=tls_server.api_key, max_retries=0, timeout=30, http_client=http_client
@@ -99,6 +111,8 @@ def test_tls_http2_chat_completion_and_concurrent_streams(tls_server: Server, ce
             results = list(pool.map(stream, range(4)))
     for i, (version, text, finish) in enumerate(results):
         assert (version, text, finish) == ("HTTP/2", f"You said: hello stream {i}", "stop"), results
+    # The SDK's calls took one connection; the other is the count's own read.
+    assert _connections_accepted(tls_server, context) - before == 2
 
 
 def test_tls_without_the_ca_fails(tls_server: Server) -> None:
