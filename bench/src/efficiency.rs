@@ -318,20 +318,21 @@ pub async fn low_load(
         for (m, &mode) in modes.iter().enumerate() {
             let Taken { samples, cpu, voluntary, involuntary } = &taken[i][m];
             let n = samples.len().max(1) as f64;
+            let latencies: Vec<Duration> = samples.iter().map(|s| s.latency).collect();
             rows.push(LowLoad {
                 variant: variant.name.clone(),
                 mode,
                 rate,
                 requests: samples.len(),
                 errors: samples.iter().filter(|s| !s.ok).count(),
-                latency: Percentiles::of(samples.iter().map(|s| s.latency).collect()),
+                latency: Percentiles::of(latencies.clone()),
                 cpu_us_per_request: cpu.as_secs_f64() * 1e6 / n,
                 voluntary_switches_per_request: *voluntary as f64 / n,
                 involuntary_switches_per_request: *involuntary as f64 / n,
                 threads,
                 idle_rss_mb: idle[i],
                 idle_anon_mb: anon[i],
-                latencies: samples.iter().map(|s| s.latency).collect(),
+                latencies,
             });
         }
     }
@@ -409,6 +410,7 @@ pub async fn saturation(
         }
         for (variant, (samples, wall, cpu)) in variants.iter().zip(taken) {
             let n = samples.len().max(1) as f64;
+            let latencies: Vec<Duration> = samples.iter().map(|s| s.latency).collect();
             rows.push(Saturated {
                 variant: variant.name.clone(),
                 mode: load.mode,
@@ -417,11 +419,11 @@ pub async fn saturation(
                 cores: cores_given,
                 concurrency: load.concurrency,
                 throughput: samples.len() as f64 / wall.as_secs_f64(),
-                latency: Percentiles::of(samples.iter().map(|s| s.latency).collect()),
+                latency: Percentiles::of(latencies.clone()),
                 errors: samples.iter().filter(|s| !s.ok).count(),
                 cpu_us_per_request: cpu.as_secs_f64() * 1e6 / n,
                 cores_busy_percent: 100.0 * cpu.as_secs_f64() / wall.as_secs_f64() / cores_given as f64,
-                latencies: samples.iter().map(|s| s.latency).collect(),
+                latencies,
             });
         }
     }
