@@ -38,7 +38,9 @@ COPY Cargo.toml Cargo.lock build.rs rustfmt.toml rust-toolchain.toml ./
 COPY proto proto
 COPY src src
 COPY bench bench
-RUN cargo build --release --locked -p amazon-chat && strip target/release/amazon-chat
+# `--build-arg FEATURES=jemalloc`: less CPU per call, a little more idle memory (Cargo.toml).
+ARG FEATURES=""
+RUN cargo build --release --locked -p amazon-chat --features "${FEATURES}" && strip target/release/amazon-chat
 
 # The default image.
 FROM runtime AS image

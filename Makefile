@@ -17,6 +17,7 @@ test: lint test-rust test-sdk test-clients test-bench test-fuzz test-kubernetes 
 lint: ## rustfmt and clippy, warnings are errors
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p amazon-chat --bin amazon-chat --features jemalloc -- -D warnings
 
 test-rust: ## Unit and integration tests (real server and emulator over loopback)
 	$(CARGO) test --workspace

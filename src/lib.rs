@@ -75,7 +75,7 @@
 //! the message (`rest::convert`, `chat::validate`, `bedrock::request`) until its meaning is decided
 //! there: mapped, or documented as accepted and not sent.
 
-// Denied everywhere; `server::memory` alone allows it, for one libc call.
+// Denied everywhere; `server::memory` alone allows it, for two allocator calls (malloc_trim, mallctl).
 #![deny(unsafe_code)]
 
 pub mod anthropic;
