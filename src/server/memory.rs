@@ -1,8 +1,9 @@
 //! Start-up leaves the heap with free memory it will not need again (the SDK's configuration
 //! chain, the catalog and the JSON schemas parsed and dropped, the routers built): handed back to
 //! the kernel once, it no longer counts in the server's resident memory (docs/benchmarks.md,
-//! "Allocator, again"). glibc's heap holds it, and with feature `jemalloc` also jemalloc's, the
-//! binary's allocator for Rust then (`src/main.rs`), beside glibc's for the C code linked in.
+//! "Allocator, again"). It sits in glibc's heap; with feature `jemalloc` (then the binary's
+//! allocator for Rust, `src/main.rs`) mostly in jemalloc's, glibc's keeping what the C code
+//! linked in (aws-lc) allocates.
 
 /// Returns the heaps' free pages to the kernel: glibc's (`malloc_trim`) and, when it is the
 /// allocator, jemalloc's dirty pages (the start-up thread's cache flushed first, so that what it
