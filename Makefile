@@ -21,6 +21,8 @@ lint: ## rustfmt and clippy, warnings are errors
 
 test-rust: ## Unit and integration tests (real server and emulator over loopback)
 	$(CARGO) test --workspace
+	# The opt-in jemalloc build (Cargo.toml) through the suites that start the real binary.
+	$(CARGO) test --features jemalloc --test server --test cli --test rest
 
 test-sdk: ## The REST doors driven by the official OpenAI (Python, Node) and Anthropic (Python) SDKs, and schemathesis
 	$(CARGO) build
